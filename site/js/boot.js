@@ -1,0 +1,95 @@
+// Loading screen: starts the worker, shows each loading stage with its size, and ends in
+// <html data-status="ready"> or data-status="error" with a message naming the failed file or step.
+// It knows nothing about the page content; js/main.js decides what to show once Python is ready.
+
+import { createWorkerClient } from "./worker-client.js";
+
+const LABELS = {
+  runtime: "Python runtime (Pyodide)",
+  stdlib: "Python standard library",
+  numpy: "numpy",
+  pyinit: "pyinit",
+};
+const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done" };
+
+const formatMB = (bytes) => (bytes ? `${(bytes / 1e6).toFixed(1)} MB` : "");
+
+function setStatus(status) {
+  document.documentElement.dataset.status = status;
+}
+
+export function showError(message, root = document.getElementById("boot")) {
+  setStatus("error");
+  root.hidden = false;
+  const msg = root.querySelector("#boot-message");
+  msg.className = "boot-message boot-error";
+  msg.setAttribute("role", "alert");
+  msg.textContent = message;
+}
+
+/**
+ * Start Python in a worker and render its progress into `root`.
+ * Returns {py, ready}: the worker client and a promise of {versions, stats} (rejects on failure,
+ * after the error is already shown).
+ */
+export function boot({ root = document.getElementById("boot"),
+  workerURL = new URL("./worker.js", import.meta.url) } = {}) {
+  const started = performance.now();
+  const list = root.querySelector("#boot-stages");
+  const message = root.querySelector("#boot-message");
+  const rows = new Map();
+
+  if (location.protocol === "file:") { // js/file-check.js has said so already
+    return { py: null, ready: Promise.reject(new Error("file://")) };
+  }
+  // Forward ?timeout=N (seconds per loading step) to the worker, for slow networks and tests.
+  const timeout = new URLSearchParams(location.search).get("timeout");
+  if (timeout) workerURL = new URL(`${workerURL.href.split("?")[0]}?timeout=${encodeURIComponent(timeout)}`);
+
+  function row(stage) {
+    if (!rows.has(stage)) {
+      const li = document.createElement("li");
+      li.dataset.stage = stage;
+      li.innerHTML = '<span class="stage-name"></span> <span class="stage-size"></span> ' +
+        '<span class="stage-state"></span>';
+      li.querySelector(".stage-name").textContent = LABELS[stage] ?? stage;
+      list.append(li);
+      rows.set(stage, li);
+    }
+    return rows.get(stage);
+  }
+
+  function onProgress({ stage, state, bytes }) {
+    const li = row(stage);
+    li.dataset.state = state;
+    if (bytes !== undefined) li.querySelector(".stage-size").textContent = formatMB(bytes);
+    li.querySelector(".stage-state").textContent = STATE_TEXT[state] ?? state;
+  }
+
+  const py = createWorkerClient(workerURL, { onProgress });
+  const ready = py.ready.then(
+    (info) => {
+      const ms = performance.now() - started;
+      // Page-side resources (html, css, js) plus what the worker fetched.
+      const own = performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+        .reduce((sum, e) => sum + (e.transferSize || 0), 0);
+      const readyMs = performance.now(); // since navigation start
+      Object.assign(document.documentElement.dataset, {
+        readyMs: readyMs.toFixed(0),
+        bytesTransferred: String(own + (info.stats?.transferred || 0)),
+      });
+      message.textContent = `Python is ready (loaded in ${(ms / 1000).toFixed(1)} s).`;
+      root.classList.add("boot-done");
+      return info;
+    },
+    (error) => {
+      const stage = LABELS[error.stage] ?? error.stage ?? "loading";
+      if (rows.has(error.stage)) rows.get(error.stage).dataset.state = "failed";
+      showError(`Loading failed at step "${stage}": ${error.message}`, root);
+      throw error;
+    });
+  ready.catch(() => {});
+  return { py, ready };
+}
+
+export { setStatus };

@@ -1,0 +1,322 @@
+// Web Worker that owns the Python runtime (Pyodide + numpy + pyinit).
+//
+// Protocol (see README, "Worker protocol"):
+//   page -> worker  {id, fn: "api.run" | "lab.<name>", args: {...}}
+//   worker -> page  {id, result} or {id, error: {message, type}}   -- exactly one reply per request
+//   worker -> page  {event: "progress", stage, state, bytes, loaded}  (no id)
+//                   {event: "ready", versions, stats}
+//                   {event: "fatal", stage, message}
+// `fn` calls pyinit.<module>.<function>(**args); modules are allow-listed. Python results are
+// converted to plain JS data; float64 arrays arrive as Float64Array (transferred, not copied).
+// This file never touches the DOM: everything the page should show is a message.
+
+const MANIFEST_URL = new URL("../build-manifest.json", import.meta.url);
+const params = new URL(self.location.href).searchParams;
+const STAGE_TIMEOUT_S = Number(params.get("timeout")) || 120; // per loading step
+const ALLOWED_MODULES = new Set(["api", "lab"]);
+const STAGES = ["runtime", "stdlib", "numpy", "pyinit"];
+
+// Python side of the bridge: runs in its own namespace (not __main__).
+const BRIDGE_PY = `
+import importlib, sys, traceback
+import numpy as np
+
+def _plain(x):
+    """Make x JSON-like for to_js; 1-D float64 arrays stay arrays (sent as Float64Array)."""
+    if isinstance(x, np.ndarray):
+        if x.ndim == 1 and x.dtype == np.float64:
+            return np.ascontiguousarray(x)
+        return _plain(x.tolist())
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    return x
+
+def dispatch(module, name, args):
+    try:
+        mod = importlib.import_module("pyinit." + module)
+        func = getattr(mod, name, None)
+        if name.startswith("_") or not callable(func):
+            raise LookupError(f"pyinit.{module} has no function {name!r}")
+        kwargs = args.to_py() if hasattr(args, "to_py") else dict(args or {})
+        return {"ok": True, "result": _plain(func(**kwargs))}
+    except Exception as e:
+        return {"ok": False, "type": type(e).__name__, "message": str(e) or type(e).__name__,
+                "traceback": traceback.format_exc()}
+
+def versions():
+    import pyinit
+    try:
+        from pyinit import api
+        return api.version()
+    except (ImportError, AttributeError):  # before pyinit.api exists
+        return {"pyinit": pyinit.__version__, "numpy": np.__version__, "python": sys.version.split()[0]}
+`;
+
+let pyodide = null;
+let pyDispatch = null;
+let failure = null; // {stage, message} once loading failed
+const stderrLines = [];
+
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+const progress = (stage, state, extra = {}) => post({ event: "progress", stage, state, ...extra });
+
+class LoadError extends Error {
+  constructor(stage, message) {
+    super(message);
+    this.stage = stage;
+  }
+}
+
+function withTimeout(promise, stage, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new LoadError(stage, `${what} did not finish within ${STAGE_TIMEOUT_S} s. ` +
+        "Check the network and the browser console; reload to retry.")),
+      STAGE_TIMEOUT_S * 1000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const fileName = (url) => decodeURIComponent(new URL(url).pathname.split("/").pop());
+const mb = (bytes) => (bytes == null ? "" : ` (${(bytes / 1e6).toFixed(1)} MB)`);
+const REBUILD = "Rebuild with `python3 build.py` and serve the whole dist/ folder " +
+  "(`python3 build.py serve`).";
+
+async function loadManifest() {
+  let response;
+  try {
+    response = await fetch(MANIFEST_URL, { cache: "no-cache" });
+  } catch (e) {
+    throw new LoadError("manifest", `Could not fetch build-manifest.json (${e.message}). ${REBUILD}`);
+  }
+  if (!response.ok) {
+    throw new LoadError("manifest", `build-manifest.json: HTTP ${response.status}. ${REBUILD}`);
+  }
+  const manifest = await response.json();
+  for (const stage of STAGES) {
+    for (const asset of manifest.stages[stage] ?? []) asset.href = new URL(asset.url, MANIFEST_URL).href;
+  }
+  return manifest;
+}
+
+// Ask the server about every same-origin asset before Pyodide does: a missing file or a .wasm with
+// the wrong MIME type would otherwise make loadPyodide hang or fail without naming the file.
+async function preflight(manifest) {
+  const checks = [];
+  for (const stage of STAGES) {
+    for (const asset of manifest.stages[stage] ?? []) {
+      if (new URL(asset.href).origin !== self.location.origin) continue;
+      checks.push((async () => {
+        let r;
+        try {
+          r = await fetch(asset.href, { method: "HEAD", cache: "no-cache" });
+        } catch (e) {
+          throw new LoadError(stage, `${fileName(asset.href)}: request failed (${e.message}).`);
+        }
+        if (!r.ok) {
+          throw new LoadError(stage, `${fileName(asset.href)} could not be loaded: HTTP ${r.status} ` +
+            `for ${asset.url}. ${REBUILD}`);
+        }
+        const type = (r.headers.get("Content-Type") || "").split(";")[0].trim();
+        if (asset.href.endsWith(".wasm") && type !== "application/wasm") {
+          throw new LoadError(stage, `${fileName(asset.href)} is served as "${type || "no type"}" ` +
+            "but must be application/wasm: configure the web server, or use `python3 build.py serve`.");
+        }
+      })());
+    }
+  }
+  await Promise.all(checks);
+}
+
+// Report each stage as done once all its files have arrived (resource timing sees Pyodide's fetches).
+function watchDownloads(manifest) {
+  const pending = new Map(); // href -> stage
+  for (const stage of STAGES) for (const a of manifest.stages[stage] ?? []) pending.set(a.href, stage);
+  const left = (stage) => [...pending.values()].filter((s) => s === stage).length;
+  const seen = (entry) => {
+    const stage = pending.get(entry.name);
+    if (!stage || entry.initiatorType === "other" && entry.transferSize === 0 && entry.duration === 0) return;
+    pending.delete(entry.name);
+    if (left(stage) === 0 && stage !== "pyinit") progress(stage, "done");
+  };
+  const observer = new PerformanceObserver((list) => list.getEntries().forEach(seen));
+  observer.observe({ type: "resource", buffered: true });
+  return observer;
+}
+
+function transferStats() {
+  const entries = performance.getEntriesByType("resource");
+  return {
+    requests: entries.length,
+    transferred: entries.reduce((sum, e) => sum + (e.transferSize || 0), 0),
+    decoded: entries.reduce((sum, e) => sum + (e.decodedBodySize || 0), 0),
+  };
+}
+
+async function init() {
+  const t0 = performance.now();
+  const manifest = await loadManifest();
+  for (const stage of STAGES) {
+    const bytes = (manifest.stages[stage] ?? []).reduce((s, a) => s + (a.bytes || 0), 0);
+    const files = (manifest.stages[stage] ?? []).map((a) => fileName(a.href));
+    progress(stage, "pending", { bytes, files });
+  }
+  await withTimeout(preflight(manifest), "runtime", "Checking the files on the server");
+  const observer = watchDownloads(manifest);
+  for (const stage of STAGES) progress(stage, "loading");
+
+  const indexURL = new URL(manifest.indexURL, MANIFEST_URL).href;
+  const runtime = manifest.stages.runtime.find((a) => a.href.endsWith(".wasm"));
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await withTimeout(import(indexURL + "pyodide.mjs"), "runtime",
+      "Loading pyodide.mjs"));
+  } catch (e) {
+    throw e instanceof LoadError ? e : new LoadError("runtime", `pyodide.mjs failed to load: ${e.message}`);
+  }
+  const selfHosted = manifest.variant === "self-hosted";
+  try {
+    pyodide = await withTimeout(loadPyodide({
+      indexURL,
+      // Downloaded while the runtime boots; our pyodide-lock.json lists both with their sha256.
+      packages: selfHosted ? ["numpy", "pyinit"] : ["numpy"],
+      stderr: (line) => { stderrLines.push(line); console.warn(line); },
+    }), "runtime", `Starting the Python runtime${mb(runtime?.bytes)}`);
+  } catch (e) {
+    throw e instanceof LoadError ? e : new LoadError("runtime", `The Python runtime failed to start: ${e.message}`);
+  }
+  progress("runtime", "done");
+  progress("stdlib", "done");
+  if (!selfHosted) {
+    await withTimeout(pyodide.loadPackage(new URL(manifest.pyinitWheel, MANIFEST_URL).href, {
+      messageCallback: () => {},
+      errorCallback: (line) => { stderrLines.push(line); console.warn(line); },
+    }), "pyinit", "Loading the pyinit wheel");
+  }
+  // loadPackage does not reject when a wheel is missing or fails its sha256 check: look.
+  for (const name of ["numpy", "pyinit"]) {
+    if (!pyodide.loadedPackages[name]) {
+      const asset = manifest.stages[name][0];
+      const why = stderrLines.filter((l) => !/^Loading |^Loaded /.test(l)).slice(-3).join(" ");
+      throw new LoadError(name, `${fileName(asset.href)} could not be loaded or failed its integrity check` +
+        `${why ? ` (${why})` : ""}. ${REBUILD}`);
+    }
+    progress(name, name === "numpy" ? "done" : "loading");
+  }
+  let versions;
+  try {
+    const ns = pyodide.globals.get("dict")();
+    pyodide.runPython(BRIDGE_PY, { globals: ns });
+    pyDispatch = ns.get("dispatch");
+    const v = ns.get("versions")();
+    versions = v.toJs({ dict_converter: Object.fromEntries });
+    v.destroy();
+    ns.destroy();
+  } catch (e) {
+    throw new LoadError("pyinit", `Importing pyinit failed: ${e.message}`);
+  }
+  progress("pyinit", "done");
+  observer.disconnect();
+  return { versions, stats: { ...transferStats(), workerMs: performance.now() - t0 } };
+}
+
+// --- requests ------------------------------------------------------------------------------------
+function collectTransferables(value, out = []) {
+  if (ArrayBuffer.isView(value)) {
+    out.push(value.buffer);
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => collectTransferables(v, out));
+  } else if (value && typeof value === "object") {
+    Object.values(value).forEach((v) => collectTransferables(v, out));
+  }
+  return out;
+}
+
+// toJs gives typed arrays that may share one buffer or view wasm memory: give each its own buffer.
+function ownBuffers(value) {
+  if (ArrayBuffer.isView(value)) {
+    return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength &&
+      !(pyodide && value.buffer === pyodide._module?.HEAPU8?.buffer) ? value : value.slice();
+  }
+  if (Array.isArray(value)) return value.map(ownBuffers);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const k of Object.keys(value)) value[k] = ownBuffers(value[k]);
+  }
+  return value;
+}
+
+function call(fn, args) {
+  if (typeof fn !== "string" || !/^[a-z]+\.[A-Za-z][A-Za-z0-9_]*$/.test(fn)) {
+    return { error: { type: "ProtocolError", message: `fn must look like "api.run", got ${JSON.stringify(fn)}` } };
+  }
+  const [module, name] = fn.split(".");
+  if (!ALLOWED_MODULES.has(module)) {
+    return { error: { type: "ProtocolError", message: `module "${module}" is not callable (allowed: ${[...ALLOWED_MODULES].join(", ")})` } };
+  }
+  if (args != null && (typeof args !== "object" || Array.isArray(args))) {
+    return { error: { type: "ProtocolError", message: "args must be an object of keyword arguments" } };
+  }
+  const pyArgs = pyodide.toPy(args ?? {});
+  let out;
+  try {
+    out = pyDispatch(module, name, pyArgs);
+  } finally {
+    pyArgs.destroy();
+  }
+  let reply;
+  try {
+    reply = out.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  } finally {
+    out.destroy();
+  }
+  if (!reply.ok) {
+    if (reply.type !== "ConfigError") console.error(`${fn} failed:\n${reply.traceback}`);
+    return { error: { type: reply.type, message: reply.message } };
+  }
+  return { result: ownBuffers(reply.result) };
+}
+
+let readyPromise;
+let chain = Promise.resolve();
+
+async function handle(msg) {
+  const id = msg?.id;
+  let reply;
+  try {
+    await readyPromise;
+    reply = call(msg.fn, msg.args);
+  } catch (e) {
+    reply = failure
+      ? { error: { type: "RuntimeError", message: `Python is not available: ${failure.message}` } }
+      : { error: { type: e.type || e.name || "Error", message: e.message } };
+  }
+  try {
+    post({ id, ...reply }, reply.result !== undefined ? collectTransferables(reply.result) : []);
+  } catch (e) { // e.g. a result that cannot be cloned
+    post({ id, error: { type: "DataCloneError", message: `${msg.fn} returned data that cannot be sent: ${e.message}` } });
+  }
+}
+
+// Installed before any await, so requests sent while loading are queued, not lost.
+self.onmessage = (event) => {
+  const msg = event.data;
+  if (msg === null || typeof msg !== "object" || !("id" in msg)) {
+    console.error("worker: ignoring a message without an id", msg);
+    return;
+  }
+  chain = chain.then(() => handle(msg));
+};
+
+readyPromise = init().then(
+  ({ versions, stats }) => post({ event: "ready", versions, stats }),
+  (e) => {
+    failure = { stage: e.stage || "runtime", message: e.message };
+    post({ event: "fatal", ...failure });
+    throw e;
+  });
+readyPromise.catch(() => {}); // reported as "fatal"; requests get an error reply
