@@ -56,7 +56,7 @@ SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest time a zip file can 
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "site"
-CACHE = ROOT / ".cache"
+CACHE = Path(os.environ.get("PYINIT_CACHE_DIR") or ROOT / ".cache").resolve()  # downloads
 VENV = ROOT / ".venv"
 NODE_MODULES = ROOT / "node_modules"
 PYODIDE_DIR = f"pyodide-{PYODIDE_VERSION}"  # folder inside dist/
@@ -373,8 +373,9 @@ def npm_version(package: str) -> str:
 @contextlib.contextmanager
 def build_lock():
     """One build at a time in this tree (tests and people may start builds concurrently)."""
-    CACHE.mkdir(exist_ok=True)
-    with open(CACHE / "build.lock", "w") as f:
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(ROOT / ".cache" / "build.lock", "w") as f:
         try:
             import fcntl
             fcntl.flock(f, fcntl.LOCK_EX)
@@ -416,8 +417,10 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "base-uri 'self'; form-action 'none'")
 
 
-def make_handler(root: Path, base: str, quiet: bool):
-    """A request handler serving `root` under URL prefix `base` ("/" or "/a/b/")."""
+def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
+    """A request handler serving `root` under URL prefix `base` ("/" or "/a/b/").
+    `mime` overrides content types by suffix (tests use it to mimic a misconfigured server)."""
+    types = {**MIME, **(mime or {})}
     gz_cache: dict[tuple, bytes] = {}
     gz_lock = threading.Lock()
 
@@ -483,7 +486,7 @@ def make_handler(root: Path, base: str, quiet: bool):
             else:
                 data = file.read_bytes()
             self.send_response(200)
-            self.send_header("Content-Type", MIME.get(suffix, "application/octet-stream"))
+            self.send_header("Content-Type", types.get(suffix, "application/octet-stream"))
             self.send_header("Content-Length", str(len(data)))
             if gz:
                 self.send_header("Content-Encoding", "gzip")
@@ -520,10 +523,10 @@ def normalize_base(base: str) -> str:
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, base: str = "/",
-                quiet: bool = False) -> Server:
+                quiet: bool = False, mime: dict | None = None) -> Server:
     root = root.resolve()
     base = normalize_base(base)
-    httpd = Server((host, port), make_handler(root, base, quiet))
+    httpd = Server((host, port), make_handler(root, base, quiet, mime))
     try:
         manifest = json.loads((root / "build-manifest.json").read_text())
     except (OSError, ValueError):
@@ -568,8 +571,9 @@ def serve(args) -> int:
 
 
 @contextlib.contextmanager
-def background_server(root: Path, base: str = "/"):
-    httpd = make_server(root, "127.0.0.1", 0, base, quiet=True)
+def background_server(root: Path, base: str = "/", mime: dict | None = None):
+    """Serve `root` on a free local port in a thread; yields the page URL."""
+    httpd = make_server(root, "127.0.0.1", 0, base, quiet=True, mime=mime)
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
     t.start()
     try:

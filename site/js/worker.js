@@ -238,7 +238,9 @@ function collectTransferables(value, out = []) {
 }
 
 // toJs gives typed arrays that may share one buffer or view wasm memory: give each its own buffer.
+// Python None becomes undefined in toJs; make it null, as in JSON.
 function ownBuffers(value) {
+  if (value === undefined) return null;
   if (ArrayBuffer.isView(value)) {
     return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength &&
       !(pyodide && value.buffer === pyodide._module?.HEAPU8?.buffer) ? value : value.slice();

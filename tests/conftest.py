@@ -1,0 +1,167 @@
+"""Shared fixtures: the built site and a real browser (Playwright driving Debian's Chromium).
+
+Fixtures for other test files (all lazily built; core tests that use none of them need neither
+npm nor Chromium):
+
+- ``dist_dir``     session: Path of a fresh self-hosted build (``build.build``) in a temp folder.
+- ``serve``        session: ``serve(root, base="/", mime=None) -> url`` starts a local server for any
+                   folder (e.g. a broken copy of dist) on a free port; all stop at session end.
+- ``server_url``   session: URL ("http://127.0.0.1:PORT/") serving ``dist_dir``.
+- ``browser``      session: headless Chromium (``/usr/bin/chromium``, --no-sandbox).
+- ``page``         function: a new page in a fresh context that records ``page.console_errors``
+                   (console errors and uncaught exceptions), ``page.requests`` (every URL, including
+                   the worker's) and ``page.external_requests`` (URLs not on 127.0.0.1/localhost;
+                   these are also aborted, so nothing leaves the machine).
+- ``ready_page``   function: ``page`` opened at ``server_url`` and waited for
+                   ``<html data-status="ready">``; ``ready_page.py_call(fn, args)`` calls the worker.
+
+Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
+``py_call(page, fn, args)`` returns the result or {"error": {...}} for a failed call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOAD_TIMEOUT_MS = 90_000
+
+
+def load_build_module():
+    """build.py as module `pyinit_build` (the name `build` belongs to pypa/build in .venv)."""
+    if "pyinit_build" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("pyinit_build", ROOT / "build.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["pyinit_build"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["pyinit_build"]
+
+
+@pytest.fixture(scope="session")
+def build_module():
+    return load_build_module()
+
+
+@pytest.fixture(scope="session")
+def dist_dir(tmp_path_factory, build_module) -> Path:
+    out = tmp_path_factory.mktemp("site") / "dist"
+    build_module.build(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def serve(build_module):
+    stack = contextlib.ExitStack()
+
+    def start(root: Path, base: str = "/", mime: dict | None = None) -> str:
+        return stack.enter_context(build_module.background_server(Path(root), base, mime))
+
+    with stack:
+        yield start
+
+
+@pytest.fixture(scope="session")
+def server_url(dist_dir, serve) -> str:
+    return serve(dist_dir)
+
+
+@pytest.fixture(scope="session")
+def browser(build_module):
+    if not Path(build_module.CHROMIUM).exists():
+        pytest.fail(f"{build_module.CHROMIUM} is missing: run `python3 build.py test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=build_module.CHROMIUM, args=build_module.CHROMIUM_ARGS,
+                              headless=os.environ.get("PYINIT_HEADED") != "1")
+        yield b
+        b.close()
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about", "file") or parsed.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.requests = []
+    pg.external_requests = []
+
+    def on_console(msg):
+        if msg.type == "error":
+            pg.console_errors.append(msg.text)
+
+    def on_request(request):
+        pg.requests.append(request.url)
+        if not _is_local(request.url):
+            pg.external_requests.append(request.url)
+
+    def guard(route):
+        if _is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    pg.on("console", on_console)
+    pg.on("pageerror", lambda exc: pg.console_errors.append(f"uncaught: {exc}"))
+    context.on("request", on_request)  # the context also sees the worker's requests
+    context.route("**/*", guard)
+    yield pg
+    context.close()
+
+
+def wait_for_status(pg, timeout_ms: int = LOAD_TIMEOUT_MS) -> str:
+    """Wait until <html data-status> leaves "loading"; return it ("ready" or "error")."""
+    # A function, not a string: the page's CSP forbids eval, which string predicates use.
+    pg.wait_for_function("() => document.documentElement.dataset.status !== 'loading'",
+                         timeout=timeout_ms)
+    return pg.evaluate("() => document.documentElement.dataset.status")
+
+
+def py_call(pg, fn: str, args: dict | None = None):
+    """Call pyinit.<fn>(**args) in the page's worker. Float64Arrays come back as lists."""
+    return pg.evaluate(
+        """async ([fn, args]) => {
+            const plain = (v) => ArrayBuffer.isView(v) ? {__typed__: v.constructor.name, values: Array.from(v)}
+                : Array.isArray(v) ? v.map(plain)
+                : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+                : v;
+            try {
+                return {result: plain(await window.pyinitBoot.py.call(fn, args))};
+            } catch (e) {
+                return {error: {type: e.type ?? e.name, message: e.message}};
+            }
+        }""", [fn, args or {}])
+
+
+def untyped(value):
+    """Turn py_call's {__typed__, values} markers back into plain lists."""
+    if isinstance(value, dict):
+        if "__typed__" in value:
+            return value["values"]
+        return {k: untyped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [untyped(v) for v in value]
+    return value
+
+
+@pytest.fixture
+def ready_page(page, server_url):
+    page.goto(server_url)
+    status = wait_for_status(page)
+    assert status == "ready", page.inner_text("#boot")
+    page.py_call = lambda fn, args=None: py_call(page, fn, args)
+    return page
