@@ -78,7 +78,15 @@ export function boot({ root = document.getElementById("boot"),
         readyMs: readyMs.toFixed(0),
         bytesTransferred: String(own + (info.stats?.transferred || 0)),
       });
-      message.textContent = `Python is ready (loaded in ${(ms / 1000).toFixed(1)} s).`;
+      // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
+      message.replaceChildren("Python ready: ");
+      ["pyinit", "numpy", "python"].forEach((key, i) => {
+        const span = document.createElement("span");
+        span.dataset.version = key;
+        span.textContent = `${key === "python" ? "Python" : key} ${info.versions?.[key] ?? "?"}`;
+        message.append(...(i ? [" · ", span] : [span]));
+      });
+      message.append(` (loaded in ${(ms / 1000).toFixed(1)} s)`);
       root.classList.add("boot-done");
       return info;
     },

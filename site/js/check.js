@@ -1,5 +1,5 @@
-// Page wiring: boot Python, then fill the page. The minimal proof runs a few training steps of
-// pyinit in the worker and shows the loss values; the lab replaces this module's content.
+// check.html wiring: boot Python, then run the minimal proof (versions and a few training
+// steps computed by pyinit in the worker). Useful to diagnose a deployment without the lab.
 
 import { boot, setStatus, showError } from "./boot.js";
 import { runProof } from "./proof.js";
