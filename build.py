@@ -516,6 +516,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # a browser closing a tab is not news
+
 
 def normalize_base(base: str) -> str:
     base = "/" + base.strip("/") + "/"

@@ -10,9 +10,10 @@ const LABELS = {
   numpy: "numpy",
   pyinit: "pyinit",
 };
-const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done" };
+const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done", failed: "failed" };
 
-const formatMB = (bytes) => (bytes ? `${(bytes / 1e6).toFixed(1)} MB` : "");
+const formatMB = (bytes) => (!bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB`
+  : `${(bytes / 1e6).toFixed(1)} MB`);
 
 function setStatus(status) {
   document.documentElement.dataset.status = status;
@@ -92,7 +93,7 @@ export function boot({ root = document.getElementById("boot"),
     },
     (error) => {
       const stage = LABELS[error.stage] ?? error.stage ?? "loading";
-      if (rows.has(error.stage)) rows.get(error.stage).dataset.state = "failed";
+      if (rows.has(error.stage)) onProgress({ stage: error.stage, state: "failed" });
       showError(`Loading failed at step "${stage}": ${error.message}`, root);
       throw error;
     });
