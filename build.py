@@ -300,6 +300,13 @@ def copy_site(dst: Path) -> None:
         shutil.copyfile(src, dst / rel)
 
 
+def write_default_run(data_dir: Path) -> None:
+    """The lab's default runs, computed here with pyinit on CPython and shipped as data, so the page
+    animates before Python has loaded in the browser (pyinit.lab.write_precomputed)."""
+    from pyinit import lab  # noqa: PLC0415 (in .venv)
+    lab.write_precomputed(data_dir)
+
+
 def write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
@@ -312,6 +319,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False) -> dict:
         raise BuildError(f"node_modules/pyodide/pyodide-lock.json is for {lock['info']['version']}")
     out.mkdir(parents=True)
     copy_site(out)
+    write_default_run(out / "data")
     pdir = out / PYODIDE_DIR
     pdir.mkdir()
     wheel = build_pyinit_wheel(Path(tempfile.mkdtemp(dir=CACHE)))
