@@ -1,0 +1,206 @@
+"""The validated configuration of a training run: ``RunConfig`` (and ``Member`` for ensembles).
+
+Field names equal the CLI flags (``--n-samples`` is ``n_samples``). Construction validates and
+normalises every field, so a ``RunConfig`` that exists is valid; a bad value raises
+``ConfigError`` naming the field, the allowed values or range, and what was given. Values may be
+given typed (``hidden=(4, 4)``, ``lr=0.5``) or as the strings the CLI receives (``hidden="4,4"``,
+``lr="0.5"``). ``RunConfig.from_dict`` accepts JSON-ish input (the browser's) and rejects unknown
+keys; ``to_dict`` returns every field resolved, JSON-friendly. This module holds no training logic.
+"""
+
+import math
+from dataclasses import dataclass, fields, asdict, replace
+
+from .errors import ConfigError
+from .datasets import DATASETS
+from .activations import ACTIVATIONS
+from . import initializers
+
+MAX_WIDTH = 256
+MAX_HIDDEN_LAYERS = 16
+MAX_SAMPLES = 10_000
+MAX_STEPS = 10_000_000
+MAX_SEED = 2**32 - 1
+
+
+def _choice(name, value, options):
+    if not isinstance(value, str) or value.strip() not in options:
+        raise ConfigError(name, "must be one of " + ", ".join(options), value)
+    return value.strip()
+
+
+def parse_int(name, value, low, high):
+    """An int in low..high from an int, an integral float, or a decimal string."""
+    result = None
+    if isinstance(value, bool):
+        result = None
+    elif isinstance(value, int):
+        result = value
+    elif isinstance(value, float) and math.isfinite(value) and value == int(value):
+        result = int(value)
+    elif isinstance(value, str):
+        try:
+            result = int(value.strip())
+        except ValueError:
+            result = None
+    if result is None or not (low <= result <= high):
+        raise ConfigError(name, f"must be an integer in {low}..{high}", value)
+    return result
+
+
+def parse_float(name, value, low, high, low_open=False, high_open=False):
+    """A finite float in the interval low..high (ends open as requested)."""
+    result = math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        result = float(value)
+    elif isinstance(value, str):
+        try:
+            result = float(value.strip())
+        except ValueError:
+            pass
+    ok = math.isfinite(result) and (low < result if low_open else low <= result) \
+        and (result < high if high_open else result <= high)
+    if not ok:
+        interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
+        raise ConfigError(name, f"must be a number in {interval}", value)
+    return result
+
+
+def parse_hidden(value):
+    """Hidden widths from a list/tuple of ints or a comma string ("" = no hidden layer)."""
+    constraint = f"each width must be an integer in 1..{MAX_WIDTH}"
+    if isinstance(value, str):
+        items = [s for s in value.replace(" ", "").split(",")] if value.strip() else []
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        items = [value]
+    else:
+        raise ConfigError("hidden", constraint + " (comma-separated)", value)
+    if len(items) > MAX_HIDDEN_LAYERS:
+        raise ConfigError("hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers", value)
+    widths = []
+    for item in items:
+        try:
+            widths.append(parse_int("hidden", item, 1, MAX_WIDTH))
+        except ConfigError:
+            raise ConfigError("hidden", constraint, item) from None
+    return tuple(widths)
+
+
+def _seed(name, value):
+    return parse_int(name, value, 0, MAX_SEED)
+
+
+def _init_spec(name, value, n_layers):
+    initializers.parse_layer_specs(value, n_layers, name)
+    return ",".join(part.strip() for part in value.split(","))
+
+
+@dataclass(frozen=True)
+class Member:
+    """One network of an ensemble: overrides of the run's init settings (None = the run's value).
+
+    A member's initial parameters depend only on (init, bias_init, perturb, seed), never on its
+    position in the ensemble.
+    """
+
+    init: str = None
+    bias_init: str = None
+    perturb: float = None
+    seed: int = None
+    label: str = None
+
+    def resolve(self, config):
+        """This member's (init, bias_init, perturb, seed) with the run's values filled in; validated."""
+        n_layers = len(config.hidden) + 1
+        init = config.init if self.init is None else _init_spec("init", self.init, n_layers)
+        bias_init = config.bias_init if self.bias_init is None else self.bias_init
+        initializers.parse_bias_spec(bias_init)
+        perturb = config.perturb if self.perturb is None else parse_float("perturb", self.perturb, 0, 100)
+        seed = config.seed if self.seed is None else _seed("seed", self.seed)
+        return init, bias_init.strip(), perturb, seed
+
+    @classmethod
+    def from_dict(cls, d):
+        if not isinstance(d, dict):
+            raise ConfigError("members", "each member must be an object", d)
+        allowed = [f.name for f in fields(cls)]
+        for key in d:
+            if key not in allowed:
+                raise ConfigError("members", "member keys must be among " + ", ".join(allowed), key)
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every option of a run. Defaults are the CLI defaults."""
+
+    dataset: str = "xor"
+    n_samples: int = 200
+    noise: float = 0.1
+    hidden: tuple = (4,)
+    activation: str = "tanh"
+    init: str = "xavier"
+    bias_init: str = "zeros"
+    perturb: float = 0.0
+    lr: float = 0.5
+    momentum: float = 0.0
+    batch_size: int = None
+    steps: int = 200
+    every: int = 1
+    seed: int = 0
+    max_records: int = 1000
+
+    def __post_init__(self):
+        s = object.__setattr__
+        s(self, "dataset", _choice("dataset", self.dataset, list(DATASETS)))
+        s(self, "n_samples", parse_int("n_samples", self.n_samples, 2, MAX_SAMPLES))
+        s(self, "noise", parse_float("noise", self.noise, 0, 5))
+        s(self, "hidden", parse_hidden(self.hidden))
+        s(self, "activation", _choice("activation", self.activation, list(ACTIVATIONS)))
+        s(self, "init", _init_spec("init", self.init, len(self.hidden) + 1))
+        initializers.parse_bias_spec(self.bias_init)
+        s(self, "bias_init", self.bias_init.strip())
+        s(self, "perturb", parse_float("perturb", self.perturb, 0, 100))
+        s(self, "lr", parse_float("lr", self.lr, 0, 100, low_open=True))
+        s(self, "momentum", parse_float("momentum", self.momentum, 0, 1, high_open=True))
+        if self.batch_size is None or (isinstance(self.batch_size, str)
+                                       and self.batch_size.strip() in ("", "full")):
+            s(self, "batch_size", self.n_samples)
+        else:
+            s(self, "batch_size", parse_int("batch_size", self.batch_size, 1, self.n_samples))
+        s(self, "steps", parse_int("steps", self.steps, 0, MAX_STEPS))
+        s(self, "every", parse_int("every", self.every, 1, MAX_STEPS))
+        s(self, "seed", _seed("seed", self.seed))
+        s(self, "max_records", parse_int("max_records", self.max_records, 2, 100_000))
+
+    @property
+    def sizes(self):
+        """Layer sizes: 2 inputs, the hidden widths, 1 output."""
+        return (2,) + self.hidden + (1,)
+
+    @property
+    def full_batch(self):
+        return self.batch_size >= self.n_samples
+
+    @classmethod
+    def from_dict(cls, d):
+        """A RunConfig from JSON-ish data (missing keys take defaults; unknown keys are errors)."""
+        if not isinstance(d, dict):
+            raise ConfigError("config", "must be an object (dict)", d)
+        allowed = [f.name for f in fields(cls)]
+        for key in d:
+            if key not in allowed:
+                raise ConfigError("config", "keys must be among " + ", ".join(allowed), key)
+        return cls(**d)
+
+    def to_dict(self):
+        """Every field, resolved and JSON-friendly (``hidden`` as a list)."""
+        d = asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    def replace(self, **changes):
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)

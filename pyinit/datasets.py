@@ -1,0 +1,93 @@
+"""Two-class toy datasets in the plane, deterministic given a ``np.random.Generator``.
+
+Every generator has the signature ``make_<name>(n_samples, *, noise=0.0, rng) -> (X, y)`` with
+``X`` of shape (n_samples, 2), float64, roughly inside [-1.2, 1.2]^2, and ``y`` of shape
+(n_samples,), int64 in {0, 1}, classes as balanced as n allows. ``noise`` is the standard
+deviation of Gaussian noise added to every coordinate *after* labelling, so a large noise makes
+classes overlap. The samples are returned in random order (mini-batches mix both classes).
+``DATASETS`` maps the names used by the CLI and the page to the generators. Left out: more than two
+classes, more than two features, and reading data from files.
+"""
+
+import math
+
+import numpy as np
+
+
+def _labels(n_samples, rng):
+    """Balanced labels 0, 1, 0, 1, ... in random order."""
+    return rng.permutation(np.arange(n_samples) % 2)
+
+
+def _finish(X, y, noise, rng):
+    X = X + noise * rng.standard_normal(X.shape) if noise else X
+    return np.ascontiguousarray(X, dtype=np.float64), y.astype(np.int64)
+
+
+def make_xor(n_samples, *, noise=0.0, rng):
+    """Four quadrants, label 1 where x0 * x1 > 0; points keep 0.1 away from the axes."""
+    y = _labels(n_samples, rng)
+    mag = rng.uniform(0.1, 1.0, size=(n_samples, 2))
+    s0 = rng.choice([-1.0, 1.0], size=n_samples)
+    s1 = np.where(y == 1, s0, -s0)
+    X = mag * np.stack([s0, s1], axis=1)
+    return _finish(X, y, noise, rng)
+
+
+def make_moons(n_samples, *, noise=0.0, rng):
+    """Two interleaving half circles (as in sklearn's make_moons), centred and scaled to [-1, 1]."""
+    y = _labels(n_samples, rng)
+    t = rng.uniform(0.0, math.pi, size=n_samples)
+    outer = np.stack([np.cos(t), np.sin(t)], axis=1)
+    inner = np.stack([1.0 - np.cos(t), 0.5 - np.sin(t)], axis=1)
+    X = np.where(y[:, None] == 0, outer, inner)
+    X = (X - [0.5, 0.25]) / 1.5
+    return _finish(X, y, noise, rng)
+
+
+def make_circles(n_samples, *, noise=0.0, rng):
+    """A disc of radius 0.4 (label 1) inside a ring 0.6..1.0 (label 0)."""
+    y = _labels(n_samples, rng)
+    r = np.where(y == 1, 0.4 * np.sqrt(rng.uniform(0, 1, n_samples)), rng.uniform(0.6, 1.0, n_samples))
+    phi = rng.uniform(0.0, 2 * math.pi, size=n_samples)
+    X = r[:, None] * np.stack([np.cos(phi), np.sin(phi)], axis=1)
+    return _finish(X, y, noise, rng)
+
+
+def make_spiral(n_samples, *, noise=0.0, rng):
+    """Two interleaved spirals of 1.5 turns; the arm of class 1 is the arm of class 0 rotated by pi."""
+    y = _labels(n_samples, rng)
+    t = rng.uniform(0.05, 1.0, size=n_samples)
+    phi = 3.0 * math.pi * t + math.pi * y
+    X = t[:, None] * np.stack([np.cos(phi), np.sin(phi)], axis=1)
+    return _finish(X, y, noise, rng)
+
+
+def make_gaussians(n_samples, *, noise=0.0, rng):
+    """Two Gaussian blobs of std 0.25 centred at (-0.5, -0.5) (label 0) and (0.5, 0.5) (label 1)."""
+    y = _labels(n_samples, rng)
+    centres = np.where(y[:, None] == 1, 0.5, -0.5)
+    X = centres + 0.25 * rng.standard_normal((n_samples, 2))
+    return _finish(X, y, noise, rng)
+
+
+def make_linear(n_samples, *, noise=0.0, rng):
+    """Uniform points in [-1, 1]^2 split by the line x0 + x1 = 0 (label 1 above), with a gap of
+    width 0.2 around the line, so that with noise = 0 the classes are linearly separable."""
+    y = _labels(n_samples, rng)
+    X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
+    normal = np.array([1.0, 1.0]) / math.sqrt(2.0)
+    side = X @ normal
+    shift = np.where(y == 1, 1.0, -1.0) * np.abs(side) - side      # reflect onto its class's side
+    X = X + (shift + np.where(y == 1, 0.1, -0.1))[:, None] * normal
+    return _finish(X, y, noise, rng)
+
+
+DATASETS = {
+    "xor": make_xor,
+    "moons": make_moons,
+    "circles": make_circles,
+    "spiral": make_spiral,
+    "gaussians": make_gaussians,
+    "linear": make_linear,
+}

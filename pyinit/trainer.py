@@ -1,0 +1,260 @@
+"""Step-wise gradient-descent training of K networks of one architecture, with recording.
+
+``Trainer(config, members)`` trains K = len(members) nets ("members") together: same data, same
+batches, same hyper-parameters, each with its own initialisation (``config.Member``). A single run is
+K = 1. All parameters live in one flat buffer ``theta`` (K, P) and all gradients in ``grad`` (K, P)
+(see ``network.Layout``), so the forward pass, the backward pass and the update are each a few
+array operations for all members at once, and a member's numbers do not depend on which other
+members it is trained with.
+
+One update (``step(1)``) has the three phases of every gradient method; they happen in this order
+because the gradient of step t is computed right after step t is reached (``_evaluate``):
+
+    # update    theta_{t+1} = theta_t - lr * grad_t        (optimizers)
+    # forward   z, a at theta_{t+1} on batch t+1            (network.forward)
+    # backward  grad_{t+1} = mean-loss gradient there       (network.backward)
+
+Recording (``recorder``): step t stores theta_t, grad_t (gradient at theta_t, on batch t), and the
+loss and accuracy at theta_t on the *whole* dataset. Step 0 is the initialisation. Derived
+statistics (symmetry, gradient norms, activation statistics) are computed on demand from records.
+
+Divergence is recorded, not raised: when a member's loss or parameters become non-finite at step t,
+that member stops -- its parameters go back to their last finite values (step t - 1), its updates
+are masked, ``diverged[k] = t`` and ``diverged_reason[k]`` says why. The others continue; when all
+have stopped, ``step`` returns early. Floating-point warnings are silenced inside the trainer.
+Left out: early stopping, validation splits, learning-rate schedules, checkpoints, any I/O.
+"""
+
+import numpy as np
+
+from .config import RunConfig, Member, parse_int, MAX_STEPS
+from .errors import ConfigError
+from .datasets import DATASETS
+from .initializers import initial_params
+from .network import Layout, Workspace, T, forward, backward, inspect_step
+from . import network, seeding, stats
+from .optimizers import GradientDescent
+from .recorder import Recorder
+
+MAX_MEMBERS = 64
+RECORD_BUDGET_BYTES = 64 * 2**20
+
+
+def make_data(config):
+    """The dataset of a config: (X (n, 2) float64, y (n,) int64), from the DATA stream of its seed."""
+    make = DATASETS[config.dataset]
+    return make(config.n_samples, noise=config.noise, rng=seeding.generator(config.seed, seeding.DATA))
+
+
+def member_params(config, member=None):
+    """Initial (W, b) per layer of one member (default: the run's own init)."""
+    init, bias_init, perturb, seed = (member or Member()).resolve(config)
+    return initial_params(config.sizes, init, bias_init, perturb, seed)
+
+
+def _as_input(X):
+    """X (n, d) as a feature-major (1, n, d) view, the layout network.matmul is fastest with."""
+    return T(np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)[None])
+
+
+class Trainer:
+    """Train K members of one architecture in lock-step; see the module docstring."""
+
+    def __init__(self, config, members=None, *, record=True):
+        if isinstance(config, dict):
+            config = RunConfig.from_dict(config)
+        if not isinstance(config, RunConfig):
+            raise ConfigError("config", "must be a RunConfig or a dict", type(config).__name__)
+        members = [Member()] if members is None else list(members)
+        if not 1 <= len(members) <= MAX_MEMBERS:
+            raise ConfigError("members", f"must be a list of 1..{MAX_MEMBERS} members", len(members))
+        members = [m if isinstance(m, Member) else Member.from_dict(m) for m in members]
+        self.config, self.members, self.K = config, members, len(members)
+        self.activation = config.activation
+        self.layout = layout = Layout(config.sizes)
+        K, P = self.K, layout.P
+
+        self.theta = np.empty((K, P))
+        for k, member in enumerate(members):
+            self.theta[k] = layout.pack(member_params(config, member))
+        self.grad = np.zeros((K, P))
+        self._previous = np.empty((K, P))
+        self.W, self.b = layout.views(self.theta)
+        self.dW, self.db = layout.views(self.grad)
+        self.optimizer = GradientDescent((K, P), config.lr, config.momentum)
+
+        self.X, self.y = make_data(config)
+        n = config.n_samples
+        self._x = _as_input(self.X)
+        self._y = self.y.astype(np.float64).reshape(1, n, 1)
+        self._workspaces = {}
+        self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
+        self._order, self._position = None, n
+
+        capacity = max(2, min(config.max_records, RECORD_BUDGET_BYTES // (16 * K * P + 24 * K + 8)))
+        self.recorder = Recorder(K, P, config.every, capacity) if record else None
+        self.t = 0
+        self.loss = np.zeros(K)
+        self.diverged = [None] * K
+        self.diverged_reason = [None] * K
+        self._any_stopped = False
+        self._full_batch = config.full_batch
+        self._stopped = np.zeros(K, dtype=bool)
+        with np.errstate(all="ignore"):
+            self._evaluate()
+
+    # ---------------------------------------------------------------- training
+    def step(self, n=1):
+        """Advance ``n`` updates (fewer if every member has diverged). Returns the step count t."""
+        n = parse_int("n", n, 0, MAX_STEPS)
+        theta, grad, previous, update = self.theta, self.grad, self._previous, self.optimizer.update
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                if self._any_stopped:
+                    if self._stopped.all():
+                        break
+                    grad[self._stopped] = 0.0
+                np.copyto(previous, theta)
+                update(theta, grad)
+                self.t += 1
+                self._evaluate()
+        return self.t
+
+    def _workspace(self, n):
+        ws = self._workspaces.get(n)
+        if ws is None:
+            ws = self._workspaces[n] = Workspace(self.layout.sizes, self.K, n)
+        return ws
+
+    def _batch(self):
+        """Input, labels and workspace of the batch for the current step t."""
+        cfg = self.config
+        if self._full_batch:
+            return self._x, self._y, self._workspace(cfg.n_samples)
+        if self._position >= cfg.n_samples:                 # new epoch: a fresh permutation
+            self._order = self._batch_rng.permutation(cfg.n_samples)
+            self._position = 0
+        idx = self._order[self._position:self._position + cfg.batch_size]
+        self._position += len(idx)
+        return _as_input(self.X[idx]), self._y[:, idx], self._workspace(len(idx))
+
+    def _evaluate(self):
+        """Forward and backward at theta_t on batch t; divergence check; record step t."""
+        x, y, ws = self._batch()
+        forward(self.W, self.b, self.activation, x, ws)
+        loss = network.loss(ws, y)
+        backward(self.W, self.activation, y, ws, self.dW, self.db)
+        np.divide(self.grad, ws.n, out=self.grad)
+        # a finite sum implies finite terms; a non-finite one is checked member by member
+        if not np.isfinite(np.add.reduce(loss) + np.add.reduce(self.theta, axis=None)):
+            self._stop_diverged(loss)
+        self.loss = loss
+        rec = self.recorder
+        if rec is not None and rec.wants(self.t) and not self._stopped.all():
+            if self._full_batch:
+                full_loss, acc = loss, network.accuracy(ws, y)
+            else:
+                full_loss, acc = self.evaluate(self.theta)
+            if self._any_stopped:
+                full_loss, acc = full_loss.copy(), acc.copy()
+                full_loss[self._stopped] = np.nan
+                acc[self._stopped] = np.nan
+            rec.append(self.t, self.theta, self.grad, full_loss, acc)
+
+    def _stop_diverged(self, loss):
+        finite_params = np.isfinite(self.theta).all(axis=1)
+        for k in range(self.K):
+            if self._stopped[k] or (np.isfinite(loss[k]) and finite_params[k]):
+                continue
+            self._stopped[k] = True
+            self._any_stopped = True
+            self.diverged[k] = self.t
+            if not np.isfinite(loss[k]):
+                self.diverged_reason[k] = f"loss became {'nan' if np.isnan(loss[k]) else 'inf'}"
+            else:
+                self.diverged_reason[k] = "parameters became non-finite"
+            if self.t > 0:
+                self.theta[k] = self._previous[k]
+            self.grad[k] = 0.0
+            self.optimizer.stop(k)
+
+    # ---------------------------------------------------------------- evaluation
+    def evaluate(self, theta):
+        """Loss and accuracy on the whole dataset for parameters ``theta`` (M, P): two (M,) arrays."""
+        theta = np.ascontiguousarray(theta, dtype=np.float64).reshape(-1, self.layout.P)
+        W, b = self.layout.views(theta)
+        ws = Workspace(self.layout.sizes, theta.shape[0], self.config.n_samples) \
+            if theta.shape[0] != self.K else self._workspace_eval()
+        with np.errstate(all="ignore"):
+            forward(W, b, self.activation, self._x, ws)
+            return network.loss(ws, self._y).copy(), network.accuracy(ws, self._y)
+
+    def _workspace_eval(self):
+        if not hasattr(self, "_ws_eval"):
+            self._ws_eval = Workspace(self.layout.sizes, self.K, self.config.n_samples)
+        return self._ws_eval
+
+    def params(self, k=0):
+        """Current (W (fan_in, fan_out), b (fan_out,)) per layer of member k, as copies."""
+        return self.layout.unpack(self.theta[k])
+
+    def inspect(self, k=0):
+        """Every intermediate (z, a, delta, dW, db per layer) of one full-batch forward and
+        backward pass at member k's current parameters; see ``network.inspect_step``."""
+        return inspect_step(self.params(k), self.X, self.y, self.activation)
+
+    # ---------------------------------------------------------------- records
+    def _rec(self):
+        if self.recorder is None:
+            raise ConfigError("record", "recording is off for this trainer; create it with record=True",
+                              False)
+        return self.recorder
+
+    @property
+    def steps(self):
+        """Recorded step numbers, (R,) int64, starting at 0."""
+        return self._rec().steps
+
+    @property
+    def theta_history(self):
+        """Recorded parameters, (R, K, P)."""
+        return self._rec().theta
+
+    @property
+    def grad_history(self):
+        """Recorded gradients (at the recorded parameters), (R, K, P)."""
+        return self._rec().grad
+
+    @property
+    def loss_history(self):
+        """Recorded full-data loss, (R, K); NaN for a member after it diverged."""
+        return self._rec().loss
+
+    @property
+    def accuracy_history(self):
+        """Recorded full-data accuracy, (R, K); NaN for a member after it diverged."""
+        return self._rec().accuracy
+
+    def weights(self, l):
+        """Recorded W[l] (l = 1..L): (R, K, fan_in, fan_out) view."""
+        return self.layout.W(self._rec().theta, l)
+
+    def biases(self, l):
+        """Recorded b[l] (l = 1..L): (R, K, fan_out) view."""
+        return self.layout.b(self._rec().theta, l)[..., 0, :]
+
+    def grad_norms(self):
+        """||dW[l]||_F per recorded step, member and layer: (R, K, L)."""
+        return stats.weight_grad_norms(self._rec().grad, self.layout)
+
+    def bias_grad_norms(self):
+        """||db[l]|| per recorded step, member and layer: (R, K, L)."""
+        return stats.bias_grad_norms(self._rec().grad, self.layout)
+
+    def symmetry(self):
+        """Symmetry measure S_l of every hidden layer (see ``stats``): (R, K, L - 1)."""
+        return stats.symmetry(self._rec().theta, self.layout)
+
+    def activation_stats(self):
+        """Activation ``mean``/``std`` (R, K, L) and ReLU ``dead`` units (R, K, L - 1) or None."""
+        return stats.activation_stats(self._rec().theta, self.layout, self.activation, self.X)
