@@ -78,6 +78,8 @@ export function boot({ root = document.getElementById("boot"),
       Object.assign(document.documentElement.dataset, {
         readyMs: readyMs.toFixed(0),
         bytesTransferred: String(own + (info.stats?.transferred || 0)),
+        workerTimings: JSON.stringify({ workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
+          ...info.stats?.timings }),
       });
       // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
       message.replaceChildren("Python ready: ");

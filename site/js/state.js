@@ -11,28 +11,27 @@
 export const INITS = ["zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps"];
 // Which inits take a number, and what it means (string key for the label).
 export const INIT_PARAM = { constant: "c", normal: "sigma", uniform: "a", zeros_eps: "eps" };
-export const BIAS_INITS = ["zeros", "same"];
 
 const side = (s, init, scale) => [
   { name: `${s}_init`, type: "choice", choices: INITS, default: init, group: "run" },
   { name: `${s}_scale`, type: "float", min: -10, max: 10, default: scale, group: "run" },
-  { name: `${s}_bias`, type: "choice", choices: BIAS_INITS, default: "zeros", group: "run" },
+  { name: `${s}_bias`, type: "float", min: -10, max: 10, default: 0, group: "run" }, // every bias starts at this value
 ];
 
 export const SCHEMA = [
-  { name: "dataset", type: "choice", choices: ["xor", "circles", "moons", "gauss", "spiral"], default: "xor", group: "run" },
+  { name: "dataset", type: "choice", choices: ["xor", "circles", "moons", "gaussians", "spiral", "linear"], default: "xor", group: "run" },
   { name: "n_samples", type: "int", min: 4, max: 1000, default: 200, group: "run" },
-  { name: "noise", type: "float", min: 0, max: 1, default: 0.1, group: "run" },
+  { name: "noise", type: "float", min: 0, max: 2, default: 0.1, group: "run" },
   { name: "layers", type: "int", min: 0, max: 4, default: 1, group: "run" },
   { name: "width", type: "int", min: 1, max: 16, default: 4, group: "run" },
-  { name: "activation", type: "choice", choices: ["tanh", "relu", "sigmoid", "linear"], default: "tanh", group: "run" },
+  { name: "activation", type: "choice", choices: ["tanh", "relu", "leaky_relu", "sigmoid", "linear"], default: "tanh", group: "run" },
   { name: "lr", type: "float", min: 1e-6, max: 100, default: 0.5, group: "run" },
   { name: "momentum", type: "float", min: 0, max: 0.999, default: 0, group: "run" },
   { name: "batch_size", type: "int", min: 0, max: 1000, default: 0, group: "run" }, // 0 = full batch
   { name: "seed", type: "int", min: 0, max: 2 ** 31 - 1, default: 0, group: "run" },
   ...side("left", "zeros", 0.5),
   ...side("right", "xavier", 0.5),
-  { name: "speed", type: "choice", choices: ["1", "2", "5", "10", "20", "50"], default: "5", group: "view" },
+  { name: "speed", type: "choice", choices: ["1", "2", "5", "10", "20", "50"], default: "2", group: "view" },
   { name: "net_show", type: "choice", choices: ["weight", "gradient"], default: "weight", group: "view" },
   { name: "traj_layer", type: "int", min: 1, max: 5, default: 1, group: "view" },
   { name: "unit_maps", type: "bool", default: false, group: "view" },

@@ -158,18 +158,7 @@ function transferStats() {
   };
 }
 
-async function init() {
-  const t0 = performance.now();
-  const manifest = await loadManifest();
-  for (const stage of STAGES) {
-    const bytes = (manifest.stages[stage] ?? []).reduce((s, a) => s + (a.bytes || 0), 0);
-    const files = (manifest.stages[stage] ?? []).map((a) => fileName(a.href));
-    progress(stage, "pending", { bytes, files });
-  }
-  await withTimeout(preflight(manifest), "runtime", "Checking the files on the server");
-  const observer = watchDownloads(manifest);
-  for (const stage of STAGES) progress(stage, "loading");
-
+async function loadRuntime(manifest, mark) {
   const indexURL = new URL(manifest.indexURL, MANIFEST_URL).href;
   const runtime = manifest.stages.runtime.find((a) => a.href.endsWith(".wasm"));
   let loadPyodide;
@@ -179,9 +168,11 @@ async function init() {
   } catch (e) {
     throw e instanceof LoadError ? e : new LoadError("runtime", `pyodide.mjs failed to load: ${e.message}`);
   }
+  mark("pyodide.mjs");
   const selfHosted = manifest.variant === "self-hosted";
+  let py;
   try {
-    pyodide = await withTimeout(loadPyodide({
+    py = await withTimeout(loadPyodide({
       indexURL,
       // Downloaded while the runtime boots; our pyodide-lock.json lists both with their sha256.
       packages: selfHosted ? ["numpy", "pyinit"] : ["numpy"],
@@ -190,14 +181,44 @@ async function init() {
   } catch (e) {
     throw e instanceof LoadError ? e : new LoadError("runtime", `The Python runtime failed to start: ${e.message}`);
   }
-  progress("runtime", "done");
-  progress("stdlib", "done");
+  mark("loadPyodide");
   if (!selfHosted) {
-    await withTimeout(pyodide.loadPackage(new URL(manifest.pyinitWheel, MANIFEST_URL).href, {
+    await withTimeout(py.loadPackage(new URL(manifest.pyinitWheel, MANIFEST_URL).href, {
       messageCallback: () => {},
       errorCallback: (line) => { stderrLines.push(line); console.warn(line); },
     }), "pyinit", "Loading the pyinit wheel");
   }
+  return py;
+}
+
+async function init() {
+  const t0 = performance.now();
+  const timings = {}; // milliseconds since the worker started, at the end of each step
+  const mark = (name) => { timings[name] = Math.round(performance.now()); };
+  const manifest = await loadManifest();
+  mark("manifest");
+  for (const stage of STAGES) {
+    const bytes = (manifest.stages[stage] ?? []).reduce((s, a) => s + (a.bytes || 0), 0);
+    const files = (manifest.stages[stage] ?? []).map((a) => fileName(a.href));
+    progress(stage, "pending", { bytes, files });
+  }
+  const observer = watchDownloads(manifest);
+  for (const stage of STAGES) progress(stage, "loading");
+  // The preflight runs next to the real loading (it costs nothing on the critical path); whichever
+  // finds a problem first reports it, and a precise preflight message beats a vague loading error.
+  const diagnosis = withTimeout(preflight(manifest), "runtime", "Checking the files on the server")
+    .then(() => { mark("preflight"); return null; }, (e) => e);
+  const loading = loadRuntime(manifest, mark);
+  loading.catch(() => {});
+  const problem = diagnosis.then((e) => (e ? Promise.reject(e) : loading));
+  try {
+    pyodide = await Promise.race([loading, problem]);
+  } catch (e) {
+    throw (await diagnosis) ?? e;
+  }
+  if (await diagnosis) throw await diagnosis;
+  progress("runtime", "done");
+  progress("stdlib", "done");
   // loadPackage does not reject when a wheel is missing or fails its sha256 check: look.
   for (const name of ["numpy", "pyinit"]) {
     if (!pyodide.loadedPackages[name]) {
@@ -220,9 +241,10 @@ async function init() {
   } catch (e) {
     throw new LoadError("pyinit", `Importing pyinit failed: ${e.message}`);
   }
+  mark("import");
   progress("pyinit", "done");
   observer.disconnect();
-  return { versions, stats: { ...transferStats(), workerMs: performance.now() - t0 } };
+  return { versions, stats: { ...transferStats(), timings, workerMs: performance.now() - t0 } };
 }
 
 // --- requests ------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ export function createLossChart(container) {
     const layout = baseLayout({
       xaxis: { title: { text: t("axis.step") }, zeroline: false },
       yaxis: { title: { text: t("axis.loss") }, rangemode: "tozero", zeroline: false },
-      yaxis2: { title: { text: t("axis.accuracy") }, overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, tickformat: ".0%" },
+      yaxis2: { title: { text: t("axis.accuracy") }, overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, tickformat: ".0%", tickvals: [0, 0.25, 0.5, 0.75, 1] },
       showlegend: true,
       legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11 } },
       margin: { l: 52, r: 48, t: 26, b: 40 },

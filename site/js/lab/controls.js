@@ -9,7 +9,7 @@ function labelKey(name) {
   return m ? `ctl.${m[2]}` : `ctl.${name}`;
 }
 function choiceKey(name, v) {
-  const m = name.match(/^(left|right)_(init|bias)$/);
+  const m = name.match(/^(left|right)_(init)$/);
   if (m) return `choice.${m[2]}.${v}`;
   return `choice.${name}.${v}`;
 }

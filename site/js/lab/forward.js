@@ -6,6 +6,7 @@
 export const ACT = {
   tanh: Math.tanh,
   relu: (x) => (x > 0 ? x : 0),
+  leaky_relu: (x) => (x > 0 ? x : 0.01 * x), // pyinit.activations.LEAKY_SLOPE
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   linear: (x) => x,
 };

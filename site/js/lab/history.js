@@ -56,12 +56,23 @@ export function createHistory(meta) {
   };
 }
 
+/** Index of W[l][i, j] in the flat vector. pyinit stores each W block transposed ("col" order:
+ * element (i, j) at offset + j * fan_in + i); meta.layout says which. */
+export function wIndex(e, i, j) {
+  return e.order === "col" ? e.offset + j * e.rows + i : e.offset + i * e.cols + j;
+}
+
 /** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer, using meta.layout. */
 export function splitLayers(meta, flat) {
   const W = [], b = [];
   for (const e of meta.layout) {
-    const view = flat.subarray(e.offset, e.offset + e.size);
-    (e.kind === "W" ? W : b)[e.layer - 1] = view;
+    if (e.kind === "W") {
+      const m = new Float64Array(e.rows * e.cols);
+      for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) m[i * e.cols + j] = flat[wIndex(e, i, j)];
+      W[e.layer - 1] = m;
+    } else {
+      b[e.layer - 1] = flat.subarray(e.offset, e.offset + e.size);
+    }
   }
   return { W, b };
 }

@@ -25,7 +25,12 @@ export function labConfig(v) {
     members: SIDES.map((s) => ({ init: v[`${s}_init`], scale: v[`${s}_scale`], bias: v[`${s}_bias`] })),
   };
 }
-const configKey = (v) => JSON.stringify(labConfig(v));
+/** Canonical JSON (sorted keys) so configs compare by value. */
+const canon = (x) => Array.isArray(x) ? `[${x.map(canon).join(",")}]`
+  : x && typeof x === "object" ? `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canon(x[k])}`).join(",")}}`
+  : JSON.stringify(x);
+const configKey = (v) => canon(labConfig(v));
+const isPrecomputed = (v) => pre && configKey(v) === canon(pre.config);
 
 // ---- static page -------------------------------------------------------------------------------
 /** plotly.js lives at a versioned path that build.py records in build-manifest.json. */
@@ -124,7 +129,7 @@ async function rebuild({ reason } = {}) {
   const seq = ++buildSeq;
   controller.pause();
   const v = state.all();
-  if (pre && configKey(v) === configKey(pre.state) && (!pyReady || reason === "reset-precomputed")) {
+  if (isPrecomputed(v) && !pyReady) {
     await useSource(precomputedSource(pre));
     return;
   }
@@ -151,7 +156,7 @@ let liveText = "";
 async function start() {
   py = booted.py;
   pre = await prePromise;
-  if (pre && configKey(state.all()) === configKey(pre.state)) {
+  if (isPrecomputed(state.all())) {
     await useSource(precomputedSource(pre));
     setLabStatus(t("status.precomputed"));
     if (!reducedMotion) controller.play();
@@ -162,7 +167,7 @@ async function start() {
     pyReady = true;
     liveText = t("status.live", versions);
     const src = controller.source;
-    if (src && src.kind === "precomputed" && configKey(state.all()) === configKey(pre.state)) {
+    if (src && src.kind === "precomputed" && isPrecomputed(state.all())) {
       // handover: a live session catches up to the last precomputed step; the cursor does not move
       await controller.whenIdle();
       const live = await liveSource(py, labConfig(state.all()), src.history);

@@ -2,6 +2,7 @@
 // up to record index `cur`. Pure functions: no DOM, no chart calls.
 import { t } from "../i18n.js";
 import { gridForward, identicalGroups } from "./forward.js";
+import { wIndex } from "./history.js";
 
 const MAX_POINTS = 400;
 
@@ -33,7 +34,7 @@ export function trajectoryData(h, k, cur, layer) {
   };
   const unitOf = (j) => (l === L ? -1 : j);
   for (let j = 0; j < fout; j++) {
-    for (let i = 0; i < fin; i++) lines.push({ unit: unitOf(j), name: t("traj.weight", { i: i + 1, j: j + 1 }), y: series(eW.offset + i * fout + j) });
+    for (let i = 0; i < fin; i++) lines.push({ unit: unitOf(j), name: t("traj.weight", { i: i + 1, j: j + 1 }), y: series(wIndex(eW, i, j)) });
     lines.push({ unit: unitOf(j), name: t("traj.bias", { j: j + 1 }), y: series(eb.offset + j) });
   }
   return { steps, lines, cursor: null };
