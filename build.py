@@ -483,7 +483,8 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
                 self.end_headers()
                 return
             data = None
-            gz = suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+            gz = (not head and suffix in COMPRESSIBLE
+                  and "gzip" in self.headers.get("Accept-Encoding", ""))
             if gz:
                 key = (str(file), stat.st_size, stat.st_mtime_ns)
                 with gz_lock:
@@ -491,11 +492,11 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
                     if data is None:
                         data = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
                         gz_cache[key] = data
-            else:
+            elif not head:
                 data = file.read_bytes()
             self.send_response(200)
             self.send_header("Content-Type", types.get(suffix, "application/octet-stream"))
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Length", str(stat.st_size if data is None else len(data)))
             if gz:
                 self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")

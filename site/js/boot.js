@@ -10,7 +10,7 @@ const LABELS = {
   numpy: "numpy",
   pyinit: "pyinit",
 };
-const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done", failed: "failed" };
+const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done", failed: "failed", stopped: "stopped" };
 
 const formatMB = (bytes) => (!bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB`
   : `${(bytes / 1e6).toFixed(1)} MB`);
@@ -61,6 +61,7 @@ export function boot({ root = document.getElementById("boot"),
   }
 
   function onProgress({ stage, state, bytes }) {
+    if (document.documentElement.dataset.status === "error" && !["failed", "stopped"].includes(state)) return;
     const li = row(stage);
     li.dataset.state = state;
     if (bytes !== undefined) li.querySelector(".stage-size").textContent = formatMB(bytes);
@@ -95,7 +96,10 @@ export function boot({ root = document.getElementById("boot"),
     },
     (error) => {
       const stage = LABELS[error.stage] ?? error.stage ?? "loading";
-      if (rows.has(error.stage)) onProgress({ stage: error.stage, state: "failed" });
+      for (const [stage, li] of rows) {
+        if (stage === error.stage) onProgress({ stage, state: "failed" });
+        else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
+      }
       showError(`Loading failed at step "${stage}": ${error.message}`, root);
       throw error;
     });

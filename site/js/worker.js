@@ -62,7 +62,9 @@ let failure = null; // {stage, message} once loading failed
 const stderrLines = [];
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
-const progress = (stage, state, extra = {}) => post({ event: "progress", stage, state, ...extra });
+const progress = (stage, state, extra = {}) => {
+  if (!failure) post({ event: "progress", stage, state, ...extra });
+};
 
 class LoadError extends Error {
   constructor(stage, message) {
@@ -140,7 +142,8 @@ function watchDownloads(manifest) {
   const left = (stage) => [...pending.values()].filter((s) => s === stage).length;
   const seen = (entry) => {
     const stage = pending.get(entry.name);
-    if (!stage || entry.initiatorType === "other" && entry.transferSize === 0 && entry.duration === 0) return;
+    // Skip the preflight's HEAD requests (no body) and error responses.
+    if (!stage || !(entry.decodedBodySize > 0) || entry.responseStatus >= 400) return;
     pending.delete(entry.name);
     if (left(stage) === 0 && stage !== "pyinit") progress(stage, "done");
   };
