@@ -17,10 +17,10 @@ class ConfigError(ValueError):
         self.param = param
         self.constraint = constraint
         self.value = value
-        super().__init__(f"{param}: {constraint}, got {_show(value)}")
+        super().__init__(f"{param}: {constraint}, got {show(value)}")
 
 
-def _show(value):
+def show(value):
     """A short, one-line rendering of the offending value."""
     text = repr(value)
     text = " ".join(text.split())
