@@ -33,7 +33,7 @@ export const SCHEMA = [
   ...side("right", "xavier", 0.5),
   { name: "speed", type: "choice", choices: ["1", "2", "5", "10", "20", "50"], default: "2", group: "view" },
   { name: "net_show", type: "choice", choices: ["weight", "gradient"], default: "weight", group: "view" },
-  { name: "traj_layer", type: "int", min: 1, max: 5, default: 1, group: "view" },
+  { name: "traj_layer", type: "int", min: 1, max: 5, default: 1, group: "view", widget: "select" }, // 1..layers+1 (last = output)
   { name: "unit_maps", type: "bool", default: false, group: "view" },
 ];
 

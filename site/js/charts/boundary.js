@@ -44,7 +44,12 @@ export function createBoundaryChart(container) {
         contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" }, line: { color: INK, width: 1.5 } },
       ...pointTraces,
     ];
+    let lo = Infinity, hi = -Infinity;
+    for (const v of data.p) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    const annotations = hi - lo < 1e-9 ? [{ xref: "paper", yref: "paper", x: 0.5, y: 1, yanchor: "top", showarrow: false,
+      text: t("boundary.constant", { p: lo.toFixed(3) }), bgcolor: "rgba(255,255,255,0.9)", font: { size: 11 } }] : [];
     const layout = baseLayout({
+      annotations,
       xaxis: { title: { text: t("axis.x1") }, range: [data.xs[0], data.xs[nx - 1]], zeroline: false, constrain: "domain" },
       yaxis: { title: { text: t("axis.x2") }, range: [data.ys[0], data.ys[ny - 1]], zeroline: false, scaleanchor: "x" },
       height: 280,

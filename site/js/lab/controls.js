@@ -45,7 +45,9 @@ export function createControls(container, names, state, { onCommit }) {
     label.htmlFor = name;
     label.textContent = t(labelKey(name));
     let input;
-    if (spec.type === "choice") {
+    if (spec.widget === "select") {
+      input = document.createElement("select"); // options filled by sync() (they depend on other state)
+    } else if (spec.type === "choice") {
       input = document.createElement("select");
       for (const c of spec.choices) {
         const o = document.createElement("option");
@@ -110,6 +112,17 @@ export function createControls(container, names, state, { onCommit }) {
   function sync() {
     for (const name of names) {
       const el = elements[name], v = state.get(name);
+      if (name === "traj_layer") {
+        const L = state.get("layers") + 1;
+        el.replaceChildren(...Array.from({ length: L }, (_, i) => {
+          const o = document.createElement("option");
+          o.value = String(i + 1);
+          o.textContent = i + 1 === L ? t("traj.outputName") : t("traj.layerName", { l: String(i + 1) });
+          return o;
+        }));
+        el.value = String(Math.min(v, L));
+        continue;
+      }
       if (el.type === "checkbox") el.checked = !!v;
       else if (document.activeElement !== el || el.tagName === "SELECT") el.value = String(v);
       const m = name.match(/^(left|right)_scale$/);

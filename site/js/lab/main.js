@@ -49,7 +49,7 @@ async function loadPlotly() {
 const booted = boot();
 window.pyinitBoot = { py: booted.py };
 const prePromise = loadPrecomputed().catch(() => null);
-const manifestPromise = loadPlotly();
+const manifestPromise = loadPlotly().then(() => { perf.plotly = performance.now(); });
 applyStatic();
 await manifestPromise;
 const panelsRoot = $("panels");
@@ -156,6 +156,7 @@ let liveText = "";
 async function start() {
   py = booted.py;
   pre = await prePromise;
+  perf.precomputed = performance.now();
   if (isPrecomputed(state.all())) {
     await useSource(precomputedSource(pre));
     setLabStatus(t("status.precomputed"));
@@ -242,13 +243,13 @@ function renderCheap() {
     const st = $(`stat-${side}`);
     const divEl = $(`div-${side}`);
     st.textContent = t("run.loss", { loss: fmt(rec.loss[k]), acc: pct(rec.acc[k]) });
-    if (d && rec.step >= d.step - 1) { divEl.textContent = t("run.diverged", { step: String(d.step), reason: d.reason }); divEl.hidden = false; }
+    if (d && rec.step >= d.step) { divEl.textContent = t("run.diverged", { step: String(d.step), reason: d.reason }); divEl.hidden = false; }
     else { divEl.textContent = ""; divEl.hidden = true; }
     $(`caption-${side}`).textContent = trajectoryCaption(H, k, cur);
   });
   for (const { el, side } of whoLabels) el.textContent = `${t(`side.${side}`)} · ${t(`choice.init.${v[`${side}_init`]}`)}`;
 }
-const fmt = (x) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
+const fmt = (x) => (Number.isFinite(x) ? x.toPrecision(4) : "–");
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–");
 
 function render() {
@@ -275,6 +276,15 @@ function render() {
     }
   }
   if (!controller.playing) scheduleOndemand();
+  else markOndemandStale();
+}
+function markOndemandStale() {
+  for (const panel of ["inspector", "landscape"]) for (const side of SIDES) {
+    if (ondemand[panel].get(side) !== "playing") {
+      ondemand[panel].set(side, "playing");
+      cells[panel][side].extra.textContent = t("ondemand.paused");
+    }
+  }
 }
 
 // inspector and landscape: computed by Python for the shown step, when paused
@@ -302,7 +312,8 @@ async function runOndemand() {
         const data = await src[fn](step, k);
         if (controller.source !== src || controller.playing) { ondemand[panel].delete(side); return; }
         charts[panel][side].update(data);
-        cells[panel][side].extra.textContent = panel === "landscape" ? t("land.note", { how: t(`land.${data.how}`) }) : "";
+        cells[panel][side].extra.textContent = panel === "landscape"
+          ? t("land.note", { step: String(step), how: t(`land.${data.how}`) }) : t("insp.at", { step: String(step) });
       } catch (e) {
         cells[panel][side].extra.textContent = t("error.python", { message: e.message });
       }
