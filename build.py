@@ -608,55 +608,122 @@ def test(args, extra: list[str]) -> int:
 BENCH_CONFIG = {"dataset": "moons", "n_samples": 200, "noise": 0.1, "hidden": [16, 16],
                 "activation": "tanh", "init": "xavier", "lr": 0.1, "batch_size": 200,
                 "steps": 2000, "every": 2000, "seed": 0}
+# A bare page for comparison: Pyodide + numpy in a module worker, nothing of ours.
+BARE_HTML = """<!doctype html><html data-status="loading"><head><meta charset="utf-8">
+<title>bare Pyodide + numpy</title><script type="module" src="bare.js"></script></head>
+<body>bare Pyodide + numpy</body></html>
+"""
+BARE_JS = """const w = new Worker(new URL("./bare-worker.js", import.meta.url), {type: "module"});
+w.onmessage = ({data}) => {
+  document.documentElement.dataset.readyMs = performance.now().toFixed(0);
+  document.documentElement.dataset.status = data.ok ? "ready" : "error";
+};
+"""
+BARE_WORKER_JS = f"""import {{ loadPyodide }} from "../{PYODIDE_DIR}/pyodide.mjs";
+const py = await loadPyodide({{indexURL: new URL("../{PYODIDE_DIR}/", import.meta.url).href,
+                              packages: ["numpy"]}});
+py.runPython("import numpy");
+postMessage({{ok: true}});
+"""
+
+LOAD_STATS_JS = """() => {
+  const d = document.documentElement.dataset;
+  const page = performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+    .reduce((s, e) => s + (e.transferSize || 0), 0);
+  return {status: d.status, readyMs: Number(d.readyMs), now: performance.now(),
+          bytes: page + Number(d.workerBytes || 0)};
+}"""
+
+
+def load_page(browser, url: str, cold: bool, warm_reloads: int = 0):
+    """Open url in a fresh context; return ({readyMs, now, bytes} of the first load, [warm readyMs])."""
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": cold})
+        page.goto(url)
+        page.wait_for_function("() => document.documentElement.dataset.status !== 'loading'",
+                               timeout=120_000)
+        first = page.evaluate(LOAD_STATS_JS)
+        if first["status"] != "ready":
+            raise BuildError(f"{url} did not load: {page.inner_text('body')[:500]}")
+        warm = []
+        if warm_reloads:
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+            page.reload()  # once to fill the HTTP cache (the cold load bypassed it)
+            page.wait_for_function("() => document.documentElement.dataset.status === 'ready'",
+                                   timeout=120_000)
+            for _ in range(warm_reloads):
+                page.reload()
+                page.wait_for_function("() => document.documentElement.dataset.status === 'ready'",
+                                       timeout=120_000)
+                warm.append(page.evaluate(LOAD_STATS_JS))
+        return first, warm, page, ctx
+    except BaseException:
+        ctx.close()
+        raise
 
 
 def bench(args) -> int:
     require_chromium()
     from playwright.sync_api import sync_playwright  # in .venv (test level)
-    out = ROOT / "dist"
-    manifest = build(out)
+    try:
+        from pyinit import api  # noqa: F401,PLC0415
+    except ImportError as e:
+        raise BuildError(f"bench needs pyinit.api.run ({e})") from None
+    manifest = build(ROOT / "dist")
+    runs = args.runs
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "site"
+        shutil.copytree(ROOT / "dist", root)
+        (root / "bare").mkdir()
+        (root / "bare/index.html").write_text(BARE_HTML)
+        (root / "bare/bare.js").write_text(BARE_JS)
+        (root / "bare/bare-worker.js").write_text(BARE_WORKER_JS)
+        results = {}
+        with background_server(root) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            pages = [("bare Pyodide + numpy", url + "bare/"), ("check.html (shell)", url + "check.html"),
+                     ("index.html (the lab)", url)]
+            for i in range(runs):  # interleaved, so machine noise hits every page alike
+                for name, page_url in pages:
+                    first, warm, page, ctx = load_page(browser, page_url, cold=True,
+                                                       warm_reloads=3 if i == 0 else 0)
+                    r = results.setdefault(name, {"cold": [], "ready": [], "bytes": [], "warm": []})
+                    r["cold"].append(first["readyMs"])
+                    r["ready"].append(first["now"])
+                    r["bytes"].append(first["bytes"])
+                    r["warm"] += [w["readyMs"] for w in warm]
+                    if i == runs - 1 and name.startswith("check"):
+                        browser_rate = page.evaluate(
+                            """async (config) => {
+                                const py = window.pyinitBoot.py;
+                                await py.call("api.run", {config: {...config, steps: 100, every: 100}});
+                                const times = [];
+                                for (let k = 0; k < 3; k++) {
+                                    const t0 = performance.now();
+                                    await py.call("api.run", {config});
+                                    times.push(performance.now() - t0);
+                                }
+                                times.sort((a, b) => a - b);
+                                return config.steps / (times[1] / 1000);
+                            }""", BENCH_CONFIG)
+                    ctx.close()
+            browser.close()
     native = native_steps_per_s(BENCH_CONFIG)
-    cold, warm, transferred = [], [], []
-    with background_server(out) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for i in range(args.runs):
-            ctx = browser.new_context()
-            page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-            page.goto(url)
-            page.wait_for_function("document.documentElement.dataset.status !== 'loading'", timeout=120_000)
-            info = page.evaluate("document.documentElement.dataset")
-            if info.get("status") != "ready":
-                raise BuildError(f"page did not load: {page.inner_text('#boot')}")
-            cold.append(float(info["readyMs"]))
-            transferred.append(int(info["bytesTransferred"]))
-            if i == 0:  # warm: same context, HTTP cache on
-                cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
-                for _ in range(3):
-                    page.reload()
-                    page.wait_for_function("document.documentElement.dataset.status === 'ready'",
-                                           timeout=120_000)
-                    warm.append(float(page.evaluate("document.documentElement.dataset.readyMs")))
-            if i == args.runs - 1:
-                browser_rate = page.evaluate(
-                    """async (config) => {
-                        const py = window.pyinitBoot.py;
-                        await py.call("api.run", {config: {...config, steps: 50, every: 50}});
-                        const t0 = performance.now();
-                        await py.call("api.run", {config});
-                        return config.steps / ((performance.now() - t0) / 1000);
-                    }""", BENCH_CONFIG)
-            ctx.close()
-        browser.close()
     med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    s = lambda ms: f"{ms / 1000:.2f} s"  # noqa: E731
     print(f"pyinit {manifest['versions']['pyinit']}, Pyodide {PYODIDE_VERSION}, numpy "
-          f"{manifest['versions']['numpy']}; {args.runs} cold loads, cache disabled")
-    print(f"  ready, cold:  median {med(cold) / 1000:.2f} s  (all: {', '.join(f'{c / 1000:.2f}' for c in cold)})")
-    print(f"  ready, warm:  median {med(warm) / 1000:.2f} s  (HTTP cache on, {len(warm)} reloads)")
-    print(f"  transferred:  {med(transferred) / 1e6:.1f} MB per cold load (gzip where it helps)")
-    print(f"  training 2-16-16-1 tanh, 200 points, full batch, {BENCH_CONFIG['steps']} steps:")
+          f"{manifest['versions']['numpy']}, Chromium, local server; {runs} cold loads each "
+          "(HTTP cache disabled), 3 warm reloads")
+    print(f"  {'page':24} {'Python ready, cold':>19} {'page ready, cold':>17} {'warm':>7} {'transferred':>12}")
+    for name, r in results.items():
+        print(f"  {name:24} {s(med(r['cold'])):>19} {s(med(r['ready'])):>17} "
+              f"{s(med(r['warm'])) if r['warm'] else '':>7} {med(r['bytes']) / 1e6:>9.1f} MB")
+    print(f"  training 2-16-16-1 tanh, 200 points, full batch, {BENCH_CONFIG['steps']} steps per run "
+          "(pyinit.api.run, median of 3):")
     print(f"    worker (Pyodide): {browser_rate:8.0f} steps/s")
     print(f"    native CPython:   {native:8.0f} steps/s")
     print(f"    ratio browser/native: {browser_rate / native:.2f}")
@@ -665,10 +732,13 @@ def bench(args) -> int:
 
 def native_steps_per_s(config: dict) -> float:
     from pyinit import api  # noqa: PLC0415
-    api.run({**config, "steps": 50, "every": 50})
-    t0 = time.perf_counter()
-    api.run(config)
-    return config["steps"] / (time.perf_counter() - t0)
+    api.run({**config, "steps": 100, "every": 100})
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        api.run(config)
+        times.append(time.perf_counter() - t0)
+    return config["steps"] / sorted(times)[1]
 
 
 # --- command line -------------------------------------------------------------------------------

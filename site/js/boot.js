@@ -79,6 +79,7 @@ export function boot({ root = document.getElementById("boot"),
       Object.assign(document.documentElement.dataset, {
         readyMs: readyMs.toFixed(0),
         bytesTransferred: String(own + (info.stats?.transferred || 0)),
+        workerBytes: String(info.stats?.transferred || 0),
         workerTimings: JSON.stringify({ workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
           ...info.stats?.timings }),
       });
