@@ -34,9 +34,9 @@ import numpy as np
 
 from .config import RunConfig, Member, parse_float, parse_int
 from .errors import ConfigError
-from .network import Layout, Workspace, forward, inspect_step
-from .trainer import Trainer, _as_input
-from . import network, seeding, stats
+from .network import inspect_step
+from .trainer import Trainer
+from . import analysis, seeding, stats
 
 #: the page's init names -> how they map to pyinit's init specs
 INITS = ("zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps")
@@ -261,63 +261,44 @@ def inspect(id, step, member=0, rows=INSPECT_ROWS):
             "accuracy": out["accuracy"], "full_batch": s.config.full_batch, "layers": layers}
 
 
-def _unit(v):
-    norm = np.linalg.norm(v)
-    return v / norm if norm > 0 else v
-
-
 def landscape(id, step, member=0, n=21):
     """The loss on a 2-D slice through parameter space around recorded ``step`` of ``member``.
 
-    theta(alpha, beta) = theta_step + alpha d1 + beta d2 with unit directions d1, d2:
-    - "pca": the two main directions of the path so far (when it spans two dimensions);
-    - "random": seeded random directions (stream DIRECTIONS of the run's seed), d1 on the first
-      layer's weights, d2 on all later weights -- the plane in which a net started at zeros sits on
-      a saddle (the loss is bilinear in the two, to second order).
-    Returns {alpha (n,), beta (n,), loss (n*n,) row-major (rows = beta), path {alpha, beta},
-    now [a, b], how}.
+    theta(alpha, beta) = theta_step + alpha d1 + beta d2 with orthonormal d1, d2 chosen by
+    ``analysis.plane_directions`` from the path up to ``step`` ("pca", or "pca+random" when the path
+    moved along one direction only). One change for the page: when the path did not move at all
+    (a zero-init tanh run), d1 is a seeded random direction in the first layer's weights and d2 one
+    in all later weights, instead of two random directions through every parameter. That is the
+    plane that shows why zeros are stuck: moving only one of the two leaves the output at sigmoid(b)
+    for every input, so the loss is exactly flat along both axes (a critical point).
+    Returns {alpha (n,), beta (n,), loss (n*n,) row-major (rows = beta), path {alpha, beta} up to
+    ``step``, now [0, 0], how}. The grid spans the path with a 25 % margin, at least +-1.
     """
     s = _session(id)
     i = s.record_index(step)
     k = parse_int("member", member, 0, s.trainer.K - 1)
     n = parse_int("n", n, 5, 61)
     path = s.trainer.recorder.theta[: i + 1, k]
-    center = path[-1]
-    P = s.layout.P
-    how = "random"
-    d1 = d2 = None
-    if len(path) >= 3 and np.isfinite(path).all():
-        centred = path - path.mean(axis=0)
-        _, sv, vt = np.linalg.svd(centred, full_matrices=False)
-        if len(sv) >= 2 and sv[0] > 1e-9 and sv[1] > 1e-6 * sv[0]:
-            d1, d2, how = vt[0], vt[1], "pca"
-    if d1 is None:
-        rng = seeding.generator(s.config.seed, seeding.DIRECTIONS)
-        first = np.zeros(P)
-        rest = np.zeros(P)
-        w1 = s.layout.W(first, 1)
-        w1[...] = rng.standard_normal(w1.shape)
+    path = path[np.isfinite(path).all(axis=1)]
+    rng = seeding.generator(s.config.seed, seeding.DIRECTIONS)
+    center, d1, d2, how = analysis.plane_directions(path, "pca", rng)
+    if how == "random" and s.layout.L > 1:
+        d1, d2 = np.zeros(s.layout.P), np.zeros(s.layout.P)
+        first = s.layout.W(d1, 1)
+        first[...] = rng.standard_normal(first.shape)
         for l in range(2, s.layout.L + 1):
-            wl = s.layout.W(rest, l)
-            wl[...] = rng.standard_normal(wl.shape)
-        if s.layout.L == 1:  # no hidden layer: split the single weight layer
-            rest = np.zeros(P)
-            rest[s.layout.b_offsets[1]:] = 1.0
-        d1, d2 = _unit(first), _unit(rest - (rest @ _unit(first)) * _unit(first))
-    rel = path - center
-    pa, pb = rel @ d1, rel @ d2
-    extent = max(np.abs(pa).max(), np.abs(pb).max(), 0.0)
-    half = max(1.3 * extent, 1.0)
-    alpha = np.linspace(-half, half, n)
-    beta = np.linspace(-half, half, n)
+            later = s.layout.W(d2, l)
+            later[...] = rng.standard_normal(later.shape)
+        d1, d2, how = d1 / np.linalg.norm(d1), d2 / np.linalg.norm(d2), "layers"
+    pa, pb = (path - center) @ d1, (path - center) @ d2
+    ha = max(1.25 * np.abs(pa).max(), 1.0)
+    hb = max(1.25 * np.abs(pb).max(), 1.0)
+    alpha, beta = np.linspace(-ha, ha, n), np.linspace(-hb, hb, n)
     A, B = np.meshgrid(alpha, beta)                     # rows = beta
-    thetas = center + A.reshape(-1, 1) * d1 + B.reshape(-1, 1) * d2
-    loss = np.empty(n * n)
-    chunk = max(1, 400_000 // (s.config.n_samples * max(s.layout.sizes)))
-    for start in range(0, n * n, chunk):
-        loss[start:start + chunk] = s.trainer.evaluate(thetas[start:start + chunk])[0]
+    grid = center + A.reshape(-1, 1) * d1 + B.reshape(-1, 1) * d2
+    loss = analysis.losses_at(grid, s.layout, s.config.activation, s.trainer.X, s.trainer.y)
     return {"alpha": alpha, "beta": beta, "loss": loss, "path": {"alpha": pa, "beta": pb},
-            "now": [0.0, 0.0], "how": how, "step": int(step), "member": k}
+            "now": [0.0, 0.0], "how": how.replace("+", "_"), "step": int(step), "member": k}
 
 
 def precompute(config, steps):

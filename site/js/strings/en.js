@@ -176,6 +176,7 @@ export default {
   "land.note": "Step {step}. Slice: {how}. The shown step is marked ◆.",
   "insp.at": "Numbers at step {step}.",
   "land.pca": "the two main directions of the path so far",
-  "land.random": "seeded random directions, d1 in the first layer's weights, d2 in the later weights (the path has not moved enough to define its own)",
-  "land.mixed": "the main direction of the path and a seeded random direction",
+  "land.layers": "seeded random directions, d1 in the first layer's weights, d2 in the later weights (the path has not moved, so it defines no direction)",
+  "land.random": "two seeded random directions (the path has not moved)",
+  "land.pca_random": "the main direction of the path and a seeded random direction",
 };
