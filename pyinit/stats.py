@@ -23,9 +23,10 @@ from .network import Layout, Workspace, forward
 
 def _norm(x, axis):
     """Euclidean norm along ``axis`` that is 0 only for exact zeros (scaled against underflow)."""
-    scale = np.abs(x).max(axis=axis, keepdims=True)
-    safe = np.where(scale > 0, scale, 1.0)
-    return np.squeeze(scale, axis) * np.sqrt(((x / safe) ** 2).sum(axis=axis))
+    with np.errstate(all="ignore"):
+        scale = np.abs(x).max(axis=axis, keepdims=True)
+        safe = np.where(scale > 0, scale, 1.0)
+        return np.squeeze(scale, axis) * np.sqrt(((x / safe) ** 2).sum(axis=axis))
 
 
 def symmetry(theta, layout):
@@ -33,7 +34,8 @@ def symmetry(theta, layout):
     out = np.zeros(theta.shape[:-1] + (layout.L - 1,))
     for l in range(1, layout.L):
         units = np.concatenate([layout.W(theta, l), layout.b(theta, l)], axis=-2)  # (..., fan_in+1, width)
-        diff = units - units[..., :, :1]
+        with np.errstate(all="ignore"):
+            diff = units - units[..., :, :1]
         out[..., l - 1] = _norm(diff, axis=-2).max(axis=-1)
     return out
 
