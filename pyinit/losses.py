@@ -13,17 +13,17 @@ Regression losses and softmax outputs are left out: every dataset here is a 2-cl
 import numpy as np
 
 
-def bce_from_logits(z, y, out=None):
+def bce_from_logits(z, y, out=None, tmp=None):
     """Mean binary cross-entropy over axes (-2, -1) of ``z``.
 
     z : array (..., n, 1), the output pre-activations; y : array broadcastable to z, 0 or 1.
-    out : optional scratch array shaped like z (avoids temporaries in the training step).
+    out, tmp : optional scratch arrays shaped like z (avoid temporaries in the training step).
     Returns an array of shape ``z.shape[:-2]`` (one loss per member).
     """
     if out is None:
         out = np.empty(np.broadcast_shapes(z.shape, np.shape(y)))
     np.logaddexp(0.0, z, out=out)
-    out -= y * z
+    out -= np.multiply(y, z, out=tmp)
     return np.add.reduce(out, axis=(-2, -1)) / (out.shape[-2] * out.shape[-1])
 
 

@@ -130,7 +130,10 @@ class Workspace:
         # row-major copies of W[l] for the backward product: einsum iterates much faster over them
         # than over the transposed blocks in theta when K > 1 (35 -> 9 us per member at K = 32)
         self.W_rows = [None] + [np.empty((K, i, o)) for i, o in zip(sizes[:-1], sizes[1:])]
+        self.W_rows_T = [None] + [T(w) for w in self.W_rows[1:]]
+        self.a_T = [None] + [T(a) for a in self.a[1:]]             # a[l].T views, made once
         self.scratch = feature_major(K, n, 1)
+        self.scratch2 = feature_major(K, n, 1)
 
 
 def forward(W, b, activation, x, ws):
@@ -139,37 +142,40 @@ def forward(W, b, activation, x, ws):
     ``activation`` is a name in ``ACTIVATIONS`` (hidden layers); the output is a sigmoid unit.
     Returns ``ws.a[L]``.
     """
-    act = ACTIVATIONS[activation]
+    f = ACTIVATIONS[activation].forward
     L = len(W) - 1
-    ws.a[0] = x
+    z, a = ws.z, ws.a
+    a[0] = x
+    ws.a_T[0] = T(x)
     for l in range(1, L + 1):
-        matmul(ws.a[l - 1], W[l], out=ws.z[l])
-        ws.z[l] += b[l]
+        matmul(a[l - 1], W[l], out=z[l])
+        np.add(z[l], b[l], out=z[l])
         if l < L:
-            act.forward(ws.z[l], out=ws.a[l])
+            f(z[l], out=a[l])
         else:
-            sigmoid(ws.z[l], out=ws.a[l])
-    return ws.a[L]
+            sigmoid(z[l], out=a[l])
+    return a[L]
 
 
 def backward(W, activation, y, ws, dW, db):
     """Fill ``ws.delta[l]`` and the *batch sums* ``dW[l]``, ``db[l]`` (arrays written in place)
     after ``forward``. ``y`` has shape (K or 1, n, 1)."""
-    act = ACTIVATIONS[activation]
+    f_backprop = ACTIVATIONS[activation].backprop
     L = len(W) - 1
-    np.subtract(ws.a[L], y, out=ws.delta[L])              # delta[L] = a[L] - y, exactly
+    z, a, a_T, delta, g = ws.z, ws.a, ws.a_T, ws.delta, ws.g
+    np.subtract(a[L], y, out=delta[L])                     # delta[L] = a[L] - y, exactly
     for l in range(L, 0, -1):
-        matmul(T(ws.a[l - 1]), ws.delta[l], out=dW[l])     # dW[l] = a[l-1].T @ delta[l]
-        np.add.reduce(ws.delta[l], axis=-2, keepdims=True, out=db[l])
+        matmul(a_T[l - 1], delta[l], out=dW[l])            # dW[l] = a[l-1].T @ delta[l]
+        np.add.reduce(delta[l], axis=-2, keepdims=True, out=db[l])
         if l > 1:                                          # delta[l-1] = (delta[l] @ W[l].T) f'(z[l-1])
             np.copyto(ws.W_rows[l], W[l])
-            matmul(ws.delta[l], T(ws.W_rows[l]), out=ws.g[l - 1])
-            act.backprop(ws.g[l - 1], ws.z[l - 1], ws.a[l - 1], out=ws.delta[l - 1])
+            matmul(delta[l], ws.W_rows_T[l], out=g[l - 1])
+            f_backprop(g[l - 1], z[l - 1], a[l - 1], out=delta[l - 1])
 
 
 def loss(ws, y):
     """Mean BCE of each member after ``forward``: shape (K,)."""
-    return losses.bce_from_logits(ws.z[-1], y, out=ws.scratch)
+    return losses.bce_from_logits(ws.z[-1], y, out=ws.scratch, tmp=ws.scratch2)
 
 
 def accuracy(ws, y):

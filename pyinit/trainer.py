@@ -88,6 +88,7 @@ class Trainer:
         self._x = _as_input(self.X)
         self._y = self.y.astype(np.float64).reshape(1, n, 1)
         self._workspaces = {}
+        self._ws_eval = None
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
         self._order, self._position = None, n
 
@@ -183,16 +184,16 @@ class Trainer:
         """Loss and accuracy on the whole dataset for parameters ``theta`` (M, P): two (M,) arrays."""
         theta = np.ascontiguousarray(theta, dtype=np.float64).reshape(-1, self.layout.P)
         W, b = self.layout.views(theta)
-        ws = Workspace(self.layout.sizes, theta.shape[0], self.config.n_samples) \
-            if theta.shape[0] != self.K else self._workspace_eval()
+        M, n = theta.shape[0], self.config.n_samples
+        if M == self.K:                                    # reuse one workspace for record-sized calls
+            if self._ws_eval is None:
+                self._ws_eval = Workspace(self.layout.sizes, M, n)
+            ws = self._ws_eval
+        else:
+            ws = Workspace(self.layout.sizes, M, n)
         with np.errstate(all="ignore"):
             forward(W, b, self.activation, self._x, ws)
             return network.loss(ws, self._y).copy(), network.accuracy(ws, self._y)
-
-    def _workspace_eval(self):
-        if not hasattr(self, "_ws_eval"):
-            self._ws_eval = Workspace(self.layout.sizes, self.K, self.config.n_samples)
-        return self._ws_eval
 
     def params(self, k=0):
         """Current (W (fan_in, fan_out), b (fan_out,)) per layer of member k, as copies."""
