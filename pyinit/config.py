@@ -202,5 +202,8 @@ class RunConfig:
         return d
 
     def replace(self, **changes):
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again). A full-batch config stays full batch
+        when ``n_samples`` changes, unless ``batch_size`` is given too."""
+        if self.full_batch and "batch_size" not in changes:
+            changes["batch_size"] = None
         return replace(self, **changes)

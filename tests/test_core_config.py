@@ -121,3 +121,10 @@ def test_fuzzed_members_raise_only_config_error(d):
         Trainer(RunConfig(hidden=(2,), steps=1), [d], record=False).step(1)
     except ConfigError:
         pass
+
+
+def test_replace_keeps_full_batch_full():
+    assert RunConfig().replace(n_samples=50).batch_size == 50
+    assert RunConfig(batch_size=10).replace(n_samples=50).batch_size == 10
+    with pytest.raises(ConfigError, match="batch_size"):
+        RunConfig(batch_size=100).replace(n_samples=50)
