@@ -125,8 +125,10 @@ async function useSource(src, opts) {
   schedule("source");
 }
 
+let builds = 0;
 async function rebuild({ reason } = {}) {
   const seq = ++buildSeq;
+  const wasPlaying = controller.playing && reason !== "reset";
   controller.pause();
   const v = state.all();
   if (isPrecomputed(v) && !pyReady) {
@@ -139,11 +141,22 @@ async function rebuild({ reason } = {}) {
     const src = await liveSource(py, labConfig(v));
     if (seq !== buildSeq) { src.dispose(); return; }
     await useSource(src);
+    builds++;
     setLabStatus(liveText);
+    if (wasPlaying) controller.play();
   } catch (e) {
     setLabStatus(t("error.python", { message: e.message }));
   }
 }
+
+// a changed hash (a pasted link, the back button, a test) is parsed like the initial URL
+window.addEventListener("hashchange", () => {
+  const { values: v, notices: ns } = deserialize(location.hash);
+  noticeEl.replaceChildren();
+  noticeEl.hidden = true;
+  for (const n of ns) notice(t(n.error.key, { ...n.error.params, name: n.name }));
+  state.set(v);
+});
 
 state.onChange((changed) => {
   syncControls();
@@ -341,6 +354,7 @@ window.pyinitLab = {
   state: () => state.all(),
   config: () => labConfig(state.all()),
   idle: () => controller.whenIdle(),
+  get builds() { return builds; },
   drawnAll: () => chartJobs().every(([id, key]) => drawn.get(id) === key),
 };
 
