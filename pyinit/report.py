@@ -16,7 +16,6 @@ is available without the optional extra.
 
 import html
 import json
-import math
 import os
 from dataclasses import dataclass, field
 
@@ -307,7 +306,7 @@ def _flags_line(config):
         if key == "hidden":
             value = ",".join(str(w) for w in value)
             value = value if value else "''"
-        parts.append(f"--{key.replace('_', '-')} {value:g}" if isinstance(value, float)
+        parts.append(f"--{key.replace('_', '-')} {value!r}" if isinstance(value, float)
                      else f"--{key.replace('_', '-')} {value}")
     return " ".join(parts)
 
