@@ -1,0 +1,77 @@
+// Small multiples of decision boundaries (chapter 6's restarts): one small canvas per network with
+// P(class 1) over the input plane, the p = 0.5 contour in black and the data points on top
+// (○ class 0, ✕ class 1: shape, not only color), and a caption in text under each map.
+import { check, checkSeries, divergingRGB } from "./common.js";
+
+const SIZE = 120; // canvas pixels per map
+
+/**
+ * data: {xs: number[G], ys: number[G], maps: [{p: number[G*G] (row-major, y outer), caption: string,
+ *        emphasis?: bool}], X: number[2n], y: number[n]}
+ */
+export function createSmallMaps(container) {
+  container.classList.add("smallmaps");
+  function update(data) {
+    check(data && Array.isArray(data.maps), "small maps need {xs, ys, maps, X, y}");
+    const G = data.xs.length;
+    checkSeries("ys", data.ys, G);
+    const n = data.y.length;
+    checkSeries("X", data.X, 2 * n);
+    const [x0, x1, y0, y1] = [data.xs[0], data.xs[G - 1], data.ys[0], data.ys[G - 1]];
+    const px = (x) => ((x - x0) / (x1 - x0)) * SIZE;
+    const py = (y) => SIZE - ((y - y0) / (y1 - y0)) * SIZE;
+    container.replaceChildren();
+    data.maps.forEach((m, k) => {
+      checkSeries(`map ${k}`, m.p, G * G);
+      const fig = document.createElement("figure");
+      const cv = document.createElement("canvas");
+      cv.width = SIZE; cv.height = SIZE;
+      cv.setAttribute("role", "img");
+      cv.setAttribute("aria-label", m.caption);
+      const ctx = cv.getContext("2d");
+      // heatmap: nearest grid value per pixel
+      const img = ctx.createImageData(SIZE, SIZE);
+      for (let r = 0; r < SIZE; r++) {
+        const gy = Math.min(G - 1, Math.round(((SIZE - 1 - r) / (SIZE - 1)) * (G - 1)));
+        for (let c = 0; c < SIZE; c++) {
+          const gx = Math.min(G - 1, Math.round((c / (SIZE - 1)) * (G - 1)));
+          const v = m.p[gy * G + gx];
+          const [R, Gr, B] = Number.isFinite(v) ? divergingRGB(v) : [128, 128, 128];
+          const o = (r * SIZE + c) * 4;
+          // lighten so the points stay readable
+          img.data[o] = 255 - (255 - R) * 0.6; img.data[o + 1] = 255 - (255 - Gr) * 0.6; img.data[o + 2] = 255 - (255 - B) * 0.6; img.data[o + 3] = 255;
+        }
+      }
+      ctx.putImageData(img, 0, 0);
+      // p = 0.5 boundary: mark grid cells where p crosses 0.5 against a neighbour
+      ctx.fillStyle = "#000";
+      const cell = SIZE / (G - 1);
+      for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) {
+        const v = m.p[i * G + j];
+        const right = j + 1 < G ? m.p[i * G + j + 1] : v, up = i + 1 < G ? m.p[(i + 1) * G + j] : v;
+        if ((v - 0.5) * (right - 0.5) < 0 || (v - 0.5) * (up - 0.5) < 0) {
+          ctx.fillRect(j * cell - 0.75 + cell / 2, SIZE - (i * cell + cell / 2) - 0.75, 1.5, 1.5);
+        }
+      }
+      // points
+      ctx.lineWidth = 1;
+      for (let s = 0; s < n; s++) {
+        const x = px(data.X[2 * s]), y = py(data.X[2 * s + 1]);
+        if (data.y[s] === 1) {
+          ctx.strokeStyle = "#003c5f";
+          ctx.beginPath(); ctx.moveTo(x - 2, y - 2); ctx.lineTo(x + 2, y + 2); ctx.moveTo(x + 2, y - 2); ctx.lineTo(x - 2, y + 2); ctx.stroke();
+        } else {
+          ctx.strokeStyle = "#7a3300";
+          ctx.beginPath(); ctx.arc(x, y, 2, 0, 2 * Math.PI); ctx.stroke();
+        }
+      }
+      const cap = document.createElement("figcaption");
+      cap.textContent = m.caption;
+      if (m.emphasis) fig.classList.add("emphasis");
+      fig.append(cv, cap);
+      container.append(fig);
+    });
+  }
+  function reset() { container.replaceChildren(); }
+  return { update, reset, element: container };
+}
