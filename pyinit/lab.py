@@ -253,6 +253,7 @@ def inspect(id, step, member=0, rows=INSPECT_ROWS):
             "a_in": _matrix(prev_a, rows), "z": _matrix(d["z"], rows), "a": _matrix(d["a"], rows),
             "delta": _matrix(d["delta"], rows), "dW": _matrix(d["dW"]), "db": _matrix(d["db"][None]),
             "identical": groups, "identical_in": prev_groups,
+            "a_in_zero": bool(np.all(prev_a == 0)), "delta_zero": bool(np.all(d["delta"] == 0)),
             "formula": {"i": 0, "j": 0, "terms": terms, "n": n, "value": float(d["dW"][0, 0]),
                         "check": float(prev_a[:, 0] @ d["delta"][:, 0] / n)},
         })

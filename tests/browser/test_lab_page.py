@@ -58,10 +58,12 @@ def pause(pg):
 
 
 def plot_data(pg, div_id):
-    """The traces plotly drew in a graph div: [{name, x, y}]."""
-    return pg.evaluate("""(id) => document.getElementById(id).data.map(
-        (t) => ({name: t.name, type: t.type, x: t.x ? Array.from(t.x) : null,
-                 y: t.y ? Array.from(t.y) : null}))""", div_id)
+    """What a chart last drew (the read-only `chartData` its factory keeps on its container)."""
+    return pg.evaluate("""(id) => { const d = document.getElementById(id).chartData;
+        const plain = (v) => ArrayBuffer.isView(v) ? Array.from(v) : Array.isArray(v) ? v.map(plain)
+            : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
+                .map(([k, x]) => [k, plain(x)])) : v;
+        return plain(d); }""", div_id)
 
 
 def step_to(pg, n):
@@ -156,20 +158,24 @@ def test_without_python_the_precomputed_runs_stay_usable(page, server_url):
 def test_zero_init_trajectories_are_flat_and_identical_xavier_distinct(lab):
     load_state(lab, "")
     step_to(lab, 40)
-    left = [t for t in plot_data(lab, "traj-left") if t["type"] == "scatter"]
-    right = [t for t in plot_data(lab, "traj-right") if t["type"] == "scatter"]
-    assert len(left) == len(right) == 4                      # one trace per hidden unit
-    for tr in left:
-        ys = [y for y in tr["y"] if y is not None]
-        assert len(ys) == 3 * 41 and all(y == 0.0 for y in ys)   # 2 weights + bias, 41 steps each
-    finals = {tuple(y for y in tr["y"] if y is not None)[-1] for tr in right}
-    assert len(finals) == 4
+    left, right = plot_data(lab, "traj-left"), plot_data(lab, "traj-right")
+    assert left["x"] == list(range(41)) == right["x"]
+    assert len(left["series"]) == len(right["series"]) == 12     # 4 units x (2 weights + bias)
+    assert [e["name"] for e in left["legend"]] == ["unit 1", "unit 2", "unit 3", "unit 4"]
+    for line in left["series"]:
+        assert all(y == 0.0 for y in line["y"])                   # flat, exactly at 0
+    by_unit = {}
+    for line in right["series"]:
+        by_unit.setdefault(line["unit"], []).append(tuple(line["y"]))
+    assert len({tuple(v) for v in by_unit.values()}) == 4         # four different units
     assert lab.inner_text("#caption-left") == "layer 1: 4 units, 1 distinct"
     assert lab.inner_text("#caption-right") == "layer 1: 4 units, 4 distinct"
-    # the gradient norms of the zero run are exactly 0, drawn on the "0 (exactly)" line
-    g = lab.evaluate("""() => { const d = document.getElementById('gradnorm-left');
-        return {text: d.data[0].text.slice(0, 3), ticks: d.layout.yaxis.ticktext}; }""")
-    assert g["text"] == ["0 (exactly)"] * 3 and g["ticks"][0] == "0 (exactly)"
+    # the gradient norms of the zero run are exactly 0, drawn on the log axis's "0 (exactly)" lane
+    g = plot_data(lab, "gradnorm-left")
+    assert g["yMode"] == "logzero" and [s["name"] for s in g["series"]] == ["layer 1", "output"]
+    assert all(v == 0.0 for s in g["series"] for v in s["y"])
+    sym = plot_data(lab, "symmetry-right")
+    assert all(v > 0 for v in sym["series"][0]["y"])
 
 
 def test_n_steps_in_the_page_equal_the_cli(lab):
@@ -191,7 +197,7 @@ def test_scrubber_restores_an_earlier_step(lab):
     early = {d: plot_data(lab, d) for d in ("traj-right", "loss-right", "boundary-right")}
     early_theta = snapshot(lab)["runs"][1]["theta"]
     step_to(lab, 30)
-    assert plot_data(lab, "loss-right") != early["loss-right"]
+    assert plot_data(lab, "loss-right")["x"] != early["loss-right"]["x"]
     lab.fill("#scrubber", "10")
     lab.dispatch_event("#scrubber", "input")
     wait_drawn(lab)
@@ -284,6 +290,10 @@ def test_inspector_landscape_and_network_show_the_numbers(lab):
     assert formula.startswith("dW[1,1] = (aᵀ·delta)[1,1] / n = (") and formula.endswith("/ 200 = 0")
     land = lab.evaluate("() => document.getElementById('landscape-left').data.map((t) => t.type)")
     assert land[0] == "contour"
+    why = lab.inner_text("#inspector-left")
+    assert "dW1 is exactly 0 because delta1 is 0 for every sample" in why
+    assert "dW2 is exactly 0 because a1 is 0 for every sample" in why
+    assert "Units 1, 2, 3, 4 of layer 1 are identical" in why
     # network diagram: value on keyboard focus
     lab.focus("#network-right svg")
     lab.keyboard.press("ArrowRight")

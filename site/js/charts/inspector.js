@@ -49,6 +49,22 @@ function matrixTable(name, m, colLabel, identical) {
   return wrap;
 }
 
+const allZero = (m) => Array.prototype.every.call(m.values, (v) => v === 0);
+
+/** Sentences that say why a gradient is zero / which units are clones, from the numbers shown.
+ * a_in_zero / delta_zero come from Python and hold over every sample, not only the rows shown. */
+function whyLines(L) {
+  const out = [];
+  if (allZero(L.dW)) {
+    const key = L.a_in_zero ? "insp.why.zeroA" : L.delta_zero ? "insp.why.zeroDelta" : "insp.why.cancel";
+    out.push(t(key, { l: String(L.l), p: String(L.l - 1) }));
+  }
+  for (const g of L.identical || []) {
+    if (g.length > 1) out.push(t("insp.why.clones", { l: String(L.l), units: g.map((j) => j + 1).join(", ") }));
+  }
+  return out;
+}
+
 /**
  * data: {step, m, n, layers: [{l, a_in, z, a, delta, dW, db, identical: [[j...]], formula: {i, j, terms: [[a, d]], n, value}}]}
  * Each matrix: {rows, cols, values: number[rows*cols]}. Or {message} to show a notice instead.
@@ -89,11 +105,18 @@ export function createInspector(container) {
       sec.append(grid);
       if (L.formula) {
         const f = L.formula;
-        const shown = f.terms.map(([a, d]) => `${formatNumber(a, 4)}·${formatNumber(d, 4)}`).join(" + ");
+        const par = (x) => (x < 0 ? `(${formatNumber(x, 4)})` : formatNumber(x, 4));
+        const shown = f.terms.map(([a, d]) => `${par(a)}·${par(d)}`).join(" + ");
         const more = f.n > f.terms.length ? " " + t("insp.more", { k: f.n - f.terms.length }) : "";
         const p = document.createElement("p");
         p.className = "formula";
         p.textContent = t("insp.formula", { i: f.i + 1, j: f.j + 1, terms: shown + more, n: String(f.n), value: formatNumber(f.value, 6) });
+        sec.append(p);
+      }
+      for (const text of whyLines(L)) {
+        const p = document.createElement("p");
+        p.className = "why";
+        p.textContent = text;
         sec.append(p);
       }
       container.append(sec);

@@ -1,83 +1,106 @@
-// Generic lines/markers chart for the tour's chapter views: several named series over a shared or
-// per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
-// different symbols per series and dash patterns, so nothing depends on color alone.
-import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, unitStyle, INK } from "./common.js";
+// lines.js: the canvas line chart that the trajectory, loss and log charts are built on.
+import { check, checkSeries, INK } from "./common.js";
+import { createSurface, drawFrame, drawLine, drawLegend, legendHeight, nearest, niceTicks, tickLabel } from "./canvas.js";
 import { t, formatNumber } from "../i18n.js";
 
-export const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"];
-
 /**
- * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend})
- * data: {series: [{name, x: number[], y: number[], style?: int, mode?: "lines"|"markers"|"lines+markers",
- *                  dash?: string, labels?: string[] (text shown at each marker)}],
- *        hlines?: [{y, label}]}
+ * createLineChart(container, {height}) -> {update(spec), reset()}
+ * spec: {x: number[R], series: [{name, y: number[R], color, dash, width, axis: "y"|"y2", label(v)?}],
+ *        legend: [{name, color, dash}], xTitle, yTitle, y2Title, yMode: "linear"|"logzero",
+ *        yZero: bool (include 0), y2: {range: [lo, hi], ticks: [{v, label}]}, marks: [{x, color}],
+ *        tipSeries: indices of series listed in the tooltip (default all, at most 8)}
  */
-export function createLinesChart(container, opts = {}) {
-  const P = plotly();
-  let drawn = false;
-  function update(data) {
-    check(data && Array.isArray(data.series), "lines chart needs {series}");
-    const all = [];
-    for (const s of data.series) {
-      checkSeries(`${s.name}.x`, s.x);
-      checkSeries(`${s.name}.y`, s.y, s.x.length);
-      for (const v of s.y) all.push(v);
+export function createLineChart(container, opts = {}) {
+  let spec = null;
+  const surf = createSurface(container, opts.height || 240, () => spec && draw());
+  let frame = null;
+
+  function yRange() {
+    let lo = Infinity, hi = -Infinity;
+    for (const s of spec.series) {
+      if (s.axis === "y2") continue;
+      for (const v of s.y) if (v !== null && Number.isFinite(v) && (spec.yMode !== "logzero" || v > 0)) { if (v < lo) lo = v; if (v > hi) hi = v; }
     }
-    for (const h of data.hlines || []) all.push(h.y);
-    const lz = opts.yLog ? logWithZero(all, t("axis.zeroExactly")) : null;
-    const mapY = (v) => (lz ? lz.map(v) : Number.isFinite(v) ? v : null);
-    const traces = data.series.map((s, k) => {
-      const st = s.style === -1 ? { color: INK, dash: "solid" } : unitStyle(s.style ?? k);
-      const mode = s.mode || "lines";
-      const ys = Array.from(s.y);
-      const fmt = (v) => (v === 0 && lz ? t("axis.zeroExactly") : opts.yPercent ? formatPercent(v) : formatNumber(v, 4));
-      return {
-        type: "scatter", mode: s.labels ? mode + "+text" : mode, name: s.name,
-        x: Array.from(s.x), y: ys.map(mapY),
-        text: s.labels || ys.map(fmt), textposition: "top center", textfont: { size: 10, color: INK },
-        customdata: ys.map(fmt),
-        line: { color: st.color, dash: s.dash || st.dash, width: 2 },
-        marker: { color: st.color, symbol: SYMBOLS[(s.style ?? k) % SYMBOLS.length], size: 8, line: { color: INK, width: 0.5 } },
-        hovertemplate: "%{fullData.name}: %{x}, %{customdata}<extra></extra>",
-      };
-    });
-    const shapes = lz ? [lz.zeroLine] : [];
-    const annotations = [];
-    for (const h of data.hlines || []) {
-      const y = mapY(h.y);
-      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, yref: "y", y0: y, y1: y, line: { color: INK, width: 1, dash: "dot" } });
-      if (h.label) annotations.push({ xref: "paper", x: 1, y: opts.yLog ? Math.log10(y) : y, yref: "y", text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 11 } });
-    }
-    const yaxis = { title: { text: opts.yTitle || "" }, zeroline: false, ...(lz ? lz.axis : {}) };
-    if (opts.yRange) yaxis.range = opts.yRange;
-    if (opts.yPercent) yaxis.tickformat = ".0%";
-    const xaxis = { title: { text: opts.xTitle || "" }, zeroline: false };
-    if (opts.xLog) { xaxis.type = "log"; xaxis.exponentformat = "power"; }
-    if (opts.xReversed) xaxis.autorange = "reversed";
-    const layout = baseLayout({
-      height: opts.height || 260,
-      xaxis, yaxis, shapes, annotations,
-      showlegend: opts.legend !== false,
-      legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11 } },
-      margin: { l: lz ? 80 : 56, r: 12, t: opts.legend === false ? 10 : 34, b: 44 },
-      separators: separators(),
-    });
-    P.react(container, traces, layout, CONFIG);
-    drawn = true;
+    return [lo, hi];
   }
-  function reset() { if (drawn) P.purge(container); drawn = false; }
-  return { update, reset, element: container };
-}
 
-/** plotly's decimal and thousands separators for the page language (Polish: "," and a space). */
-export function separators() {
-  const parts = new Intl.NumberFormat(document.documentElement.lang || "en").formatToParts(12345.6);
-  const dec = (parts.find((p) => p.type === "decimal") || { value: "." }).value;
-  const grp = (parts.find((p) => p.type === "group") || { value: "," }).value;
-  return dec + grp;
-}
+  function draw() {
+    surf.fit();
+    const c = surf.ctx();
+    const W = surf.width;
+    const legH = spec.legend && spec.legend.length ? legendHeight(c, spec.legend, W - 60) : 6;
+    const margin = { l: spec.yMode === "logzero" ? 70 : 50, r: spec.y2 ? 44 : 10, t: legH + 4, b: 34 };
+    let [lo, hi] = yRange();
+    let yTicks, map = (v) => v, zeroY = null;
+    if (spec.yMode === "logzero") {
+      // log axis; exact zeros on their own lane one decade under the smallest positive value
+      if (!Number.isFinite(lo)) { lo = 1e-3; hi = 1; }
+      const eLo = Math.floor(Math.log10(lo)), eHi = Math.max(Math.ceil(Math.log10(hi)), eLo + 1);
+      zeroY = eLo - 1;
+      map = (v) => (v === 0 ? zeroY : v > 0 && Number.isFinite(v) ? Math.log10(v) : null);
+      lo = zeroY - 0.4; hi = eHi + 0.15;
+      const step = Math.max(1, Math.ceil((eHi - eLo) / 4));
+      yTicks = [{ v: zeroY, label: t("axis.zeroExactly"), dashed: true }];
+      for (let e = eHi; e >= eLo; e -= step) yTicks.push({ v: e, label: `1e${e}` });
+    } else {
+      if (!Number.isFinite(lo)) { lo = -1; hi = 1; }
+      if (spec.yZero) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
+      if (hi - lo < 1e-12) { lo -= 1; hi += 1; }
+      const pad = (hi - lo) * 0.06;
+      lo -= spec.yZero && lo === 0 ? 0 : pad; hi += pad;
+      yTicks = niceTicks(lo, hi, 5).map((v) => ({ v, label: tickLabel(v) }));
+    }
+    const xs = spec.x;
+    const x0 = xs.length ? xs[0] : 0;
+    const x1 = xs.length > 1 ? xs[xs.length - 1] : x0 + 1;
+    frame = drawFrame(c, surf, { x: [x0, x1], y: [lo, hi], y2: spec.y2 && spec.y2.range, y2Ticks: spec.y2 && spec.y2.ticks,
+      xTitle: spec.xTitle, yTitle: spec.yTitle, y2Title: spec.y2Title, margin, yTicks });
+    const { px, sx, sy, sy2 } = frame;
+    c.save();
+    c.beginPath(); c.rect(px.l, px.t - 2, px.r - px.l, px.b - px.t + 4); c.clip();
+    for (const s of spec.series) {
+      const ys = s.axis === "y2" ? s.y : Array.from(s.y, map);
+      drawLine(c, xs, ys, sx, s.axis === "y2" ? sy2 : sy, s);
+    }
+    for (const m of spec.marks || []) {
+      c.strokeStyle = m.color || INK; c.lineWidth = m.width || 1; c.setLineDash(m.dash || []);
+      const X = Math.round(sx(m.x)) + 0.5;
+      c.beginPath(); c.moveTo(X, px.t); c.lineTo(X, px.b); c.stroke(); c.setLineDash([]);
+    }
+    c.restore();
+    if (spec.legend && spec.legend.length) drawLegend(c, spec.legend, px.l, 2, W - px.l - 6);
+    frame.map = map;
+  }
 
-export function formatPercent(v) {
-  if (!Number.isFinite(v)) return "–";
-  return new Intl.NumberFormat(document.documentElement.lang || "en", { style: "percent", maximumFractionDigits: 1 }).format(v);
+  surf.canvas.addEventListener("mousemove", (ev) => {
+    if (!spec || !frame || !spec.x.length) return;
+    const r = surf.canvas.getBoundingClientRect();
+    const mx = ev.clientX - r.left, my = ev.clientY - r.top;
+    const { px } = frame;
+    if (mx < px.l || mx > px.r || my < px.t || my > px.b) { surf.hideTip(); return; }
+    const x0 = spec.x[0], x1 = spec.x[spec.x.length - 1];
+    const i = nearest(spec.x, x0 + ((mx - px.l) / (px.r - px.l)) * (x1 - x0));
+    const idx = spec.tipSeries || spec.series.map((_, k) => k).slice(0, 8);
+    const lines = [`${t("axis.step")} ${spec.x[i]}`];
+    for (const k of idx) {
+      const s = spec.series[k], v = s.y[i];
+      lines.push(`${s.name}: ${v === 0 && spec.yMode === "logzero" ? t("axis.zeroExactly") : s.label ? s.label(v) : formatNumber(v, 5)}`);
+    }
+    if (spec.series.length > idx.length) lines.push("…");
+    surf.showTip(mx, my, lines);
+  });
+  surf.canvas.addEventListener("mouseleave", () => surf.hideTip());
+
+  return {
+    update(s) {
+      check(s && Array.isArray(s.series), "line chart needs {x, series}");
+      for (const se of s.series) checkSeries(se.name, se.y, s.x.length);
+      spec = s;
+      container.chartData = s;
+      if (s.ariaLabel) surf.canvas.setAttribute("aria-label", s.ariaLabel);
+      draw();
+    },
+    reset() { spec = null; container.chartData = null; const c = surf.ctx(); c.clearRect(0, 0, surf.width, surf.height); },
+    element: container,
+  };
 }

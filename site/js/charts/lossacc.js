@@ -1,45 +1,34 @@
-// Loss (left axis, solid) and accuracy (right axis, dashed) over steps.
-import { baseLayout, CONFIG, check, checkSeries, cursorShape, pick, plotly, strideIndices, INK, OKABE_ITO } from "./common.js";
+// Loss (left axis, solid) and accuracy (right axis, dashed) over steps. (Canvas: it animates.)
+import { check, checkSeries, INK, OKABE_ITO, NEG } from "./common.js";
+import { createLineChart } from "./lines.js";
 import { t } from "../i18n.js";
-
-const MAX_POINTS = 600;
 
 /** data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null} */
 export function createLossChart(container) {
-  const P = plotly();
-  let drawn = false;
-  function update(data) {
-    check(data && data.steps, "loss chart needs {steps, loss, acc}");
-    const R = data.steps.length;
-    checkSeries("loss", data.loss, R);
-    checkSeries("acc", data.acc, R);
-    const idx = strideIndices(R, MAX_POINTS);
-    const x = pick(data.steps, idx);
-    const fin = (v) => (Number.isFinite(v) ? v : null);
-    const traces = [
-      { type: "scatter", mode: "lines", name: t("legend.loss"), x, y: pick(data.loss, idx).map(fin),
-        line: { color: INK, width: 2 }, hovertemplate: t("axis.step") + " %{x}: " + t("axis.loss") + " %{y:.6g}<extra></extra>" },
-      { type: "scatter", mode: "lines", name: t("legend.accuracy"), x, y: pick(data.acc, idx).map(fin), yaxis: "y2",
-        line: { color: OKABE_ITO[2], width: 2, dash: "dash" }, hovertemplate: t("axis.step") + " %{x}: " + t("axis.accuracy") + " %{y:.3f}<extra></extra>" },
-    ];
-    const shapes = [];
-    if (data.cursor != null) shapes.push(cursorShape(data.cursor));
-    const annotations = [];
-    if (data.diverged != null) {
-      shapes.push({ type: "line", xref: "x", yref: "paper", x0: data.diverged, x1: data.diverged, y0: 0, y1: 1, line: { color: "#D55E00", width: 2 } });
-    }
-    const layout = baseLayout({
-      xaxis: { title: { text: t("axis.step") }, zeroline: false },
-      yaxis: { title: { text: t("axis.loss") }, rangemode: "tozero", zeroline: false },
-      yaxis2: { title: { text: t("axis.accuracy") }, overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, tickformat: ".0%", tickvals: [0, 0.25, 0.5, 0.75, 1] },
-      showlegend: true,
-      legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11 } },
-      margin: { l: 52, r: 48, t: 26, b: 40 },
-      shapes, annotations,
-    });
-    P.react(container, traces, layout, CONFIG);
-    drawn = true;
-  }
-  function reset() { if (drawn) P.purge(container); drawn = false; }
-  return { update, reset, element: container };
+  const chart = createLineChart(container, { height: 240 });
+  return {
+    update(data) {
+      check(data && data.steps, "loss chart needs {steps, loss, acc}");
+      checkSeries("loss", data.loss, data.steps.length);
+      checkSeries("acc", data.acc, data.steps.length);
+      const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : "–");
+      const marks = [];
+      if (data.cursor != null) marks.push({ x: data.cursor, dash: [2, 3] });
+      if (data.diverged != null) marks.push({ x: data.diverged, color: NEG, width: 2 });
+      chart.update({
+        x: data.steps,
+        series: [
+          { name: t("legend.loss"), y: data.loss, color: INK, dash: "solid", width: 2 },
+          { name: t("legend.accuracy"), y: data.acc, color: OKABE_ITO[2], dash: "dash", width: 2, axis: "y2", label: pct },
+        ],
+        legend: [{ name: t("legend.loss"), color: INK }, { name: t("legend.accuracy"), color: OKABE_ITO[2], dash: "dash" }],
+        xTitle: t("axis.step"), yTitle: t("axis.loss"), y2Title: t("axis.accuracy"), yZero: true,
+        y2: { range: [0, 1.04], ticks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ v, label: `${v * 100}%` })) },
+        marks,
+        ariaLabel: t("row.loss"),
+      });
+    },
+    reset: chart.reset,
+    element: container,
+  };
 }

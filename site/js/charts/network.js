@@ -77,6 +77,17 @@ export function createNetworkDiagram(container) {
         const title = el("title");
         c.append(title);
         g.append(c);
+        const name = nodeName(l, j, L);
+        if (l === 0 || l === L) {
+          const tx = el("text", { x: colX(l) + (l === 0 ? -r - 3 : r + 3), y: nodeY(l, j) + 4,
+            "text-anchor": l === 0 ? "end" : "start", class: "nodelabel" });
+          tx.textContent = name;
+          g.append(tx);
+        } else if (r >= 9) {
+          const tx = el("text", { x: colX(l), y: nodeY(l, j) + 3.5, "text-anchor": "middle", class: "nodelabel small" });
+          tx.textContent = String(j + 1);
+          g.append(tx);
+        }
         gN.append(g);
         if (l > 0) items.push({ node: c, title, l: l - 1, j, bias: true });
       }

@@ -51,6 +51,7 @@ window.pyinitBoot = { py: booted.py };
 const prePromise = loadPrecomputed().catch(() => null);
 const manifestPromise = loadPlotly().then(() => { perf.plotly = performance.now(); });
 applyStatic();
+if (window.matchMedia("(max-width: 860px)").matches) $("settings").open = false; // phones: runs first
 await manifestPromise;
 const panelsRoot = $("panels");
 const { charts, cells, toolSlots, whoLabels } = buildPanels(panelsRoot);
@@ -207,6 +208,7 @@ let handover = null;
 
 // ---- rendering: at most once per animation frame, charts within a time budget --------------------
 const drawn = new Map(); // "panel/side" -> key of what it shows
+const jobTimes = {};      // panel -> recent update durations (ms), for the benchmark
 let scheduled = 0;
 let rr = 0;
 const ondemand = { inspector: new Map(), landscape: new Map() };
@@ -277,7 +279,11 @@ function render() {
     for (let i = 0; i < jobs.length && (n === 0 || performance.now() - t0 < budget); i++) {
       const [id, key, fn] = jobs[(rr + i) % jobs.length];
       if (drawn.get(id) === key) continue;
+      const tj = performance.now();
       fn();
+      const dt = performance.now() - tj;
+      const st = jobTimes[id.split("/")[0]] || (jobTimes[id.split("/")[0]] = []);
+      st.push(dt); if (st.length > 200) st.shift();
       drawn.set(id, key);
       n++;
     }
@@ -355,6 +361,8 @@ window.pyinitLab = {
   config: () => labConfig(state.all()),
   idle: () => controller.whenIdle(),
   get builds() { return builds; },
+  jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),
+  resetTiming() { controller.timing.frames.length = 0; controller.timing.lastFrame = 0; },
   drawnAll: () => chartJobs().every(([id, key]) => drawn.get(id) === key),
 };
 

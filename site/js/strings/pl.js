@@ -237,7 +237,7 @@ export default {
   // chapter 5
   "tour.noise.title": "Odrobina szumu wystarczy",
   "tour.noise.body": "Symetria jest dokładna, więc łamie ją najmniejsza asymetria. Zacznij od zer z dodanym do każdej wagi szumem gaussowskim o odchyleniu standardowym ε i ucz osiem sieci naraz, dla ε = 10⁻¹ … 10⁻⁸ (te same dane, te same porcje, ten sam wzór szumu, tylko przeskalowany). Każda sieć się wyrywa — im mniejsze ε, tym później. W pobliżu siodła różnice między neuronami rosną mniej więcej o stały czynnik na krok, więc urośnięcie od ε do widocznej wielkości zajmuje liczbę kroków proporcjonalną do log(1/ε). Wykres pokazuje dla każdego ε krok złamania symetrii — pierwszy krok, w którym miara symetrii S osiąga τ — względem ε na osi logarytmicznej. Punkty układają się na prostej.",
-  "tour.noise.formula": "S(t) ≈ ε·e^{λt}  ⇒  t_złam ≈ ln(τ/ε) / λ",
+  "tour.noise.formula": "S(t) ≈ ε·exp(λt)  ⇒  t_złam ≈ ln(τ/ε) / λ",
   "tour.noise.takeaway": "Szum nie musi być duży — musi po prostu być. Mały szum kosztuje czas, nie sukces.",
 
   // chapter 6
@@ -249,12 +249,12 @@ export default {
   // chapter 7
   "tour.scale.title": "Skala też ma znaczenie",
   "tour.scale.body": "Losowość jest konieczna, ale nie wystarcza. Przepuść porcję danych przez świeżo zainicjalizowaną sieć o 30 warstwach szerokości 64: na każdej warstwie rozrzut sygnału mnoży się przez czynnik zależny od wariancji wag. Za małe wagi (σ = 0,01): aktywacje i gradienty maleją do zera warstwa po warstwie. Za duże (σ = 1): aktywacje ReLU eksplodują; neurony tanh nasycają się blisko ±1, a gradienty, mnożone na każdej warstwie przez duże wagi, eksplodują w stronę wejścia. Inicjalizacja Xaviera (Var W = 2/(fan_in + fan_out)) pasuje do tanh; przy ReLU połowi wariancję na każdej warstwie, bo ReLU zeruje połowę wejść. Inicjalizacja He (Var W = 2/fan_in) wyrównuje ten czynnik 2 — to wynik He i in. (2015). W laboratorium σ = 0,01 przez cztery warstwy ReLU nie opuszcza ln 2, a He się uczy.",
-  "tour.scale.formula": "Var(z_{l+1}) = fan_in · Var(W) · E[f(z_l)²],  ReLU: E[f(z)²] = Var(z) / 2",
+  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²],  ReLU: E[f(z)²] = Var(z) / 2",
   "tour.scale.takeaway": "Dobierz wariancję tak, by sygnał ani nie zanikał, ani nie eksplodował: Xavier dla tanh, He dla ReLU.",
 
   // chapter 8
   "tour.reproduce.title": "Znany wynik, odtworzony",
-  "tour.reproduce.body": "Klasyczne ćwiczenie z kursów: dwa współśrodkowe okręgi, sieć ReLU [2, 10, 5, 1], współczynnik uczenia 0,01, 15 000 kroków na wszystkich punktach. Od zer sieć daje każdemu punktowi tę samą odpowiedź i zostaje na poziomie zgadywania, a strata stoi na ln 2. Od inicjalizacji He ta sama sieć, na tych samych danych i z tym samym kodem, uczy się okręgów. Różni je tylko linijka, która ustawia początkowe wagi. Naciśnij przycisk poniżej, by powtórzyć to tutaj. (W laboratorium wszystkie warstwy ukryte mają tę samą szerokość, więc „Wypróbuj” uruchamia [2, 10, 10, 1].)",
+  "tour.reproduce.body": "Klasyczne ćwiczenie z kursów: koło punktów wewnątrz pierścienia (300 punktów), sieć ReLU [2, 10, 5, 1], współczynnik uczenia 0,01, 15 000 kroków na wszystkich punktach. Od zer sieć daje każdemu punktowi tę samą odpowiedź i zostaje na poziomie zgadywania, a strata stoi na ln 2. Od inicjalizacji He ta sama sieć, na tych samych danych i z tym samym kodem, uczy się okręgów. Różni je tylko linijka, która ustawia początkowe wagi. Naciśnij przycisk poniżej, by powtórzyć to tutaj. (W laboratorium wszystkie warstwy ukryte mają tę samą szerokość, więc „Wypróbuj” uruchamia [2, 10, 10, 1].)",
   "tour.reproduce.formula": "He: W ~ N(0, 2 / fan_in)   wobec   W = 0",
   "tour.reproduce.takeaway": "Inicjalizacja to nie szczegół: decyduje o tym, czy uczenie w ogóle się zacznie.",
 
@@ -269,7 +269,8 @@ export default {
   "view.stuck.yes": "tak",
   "view.stuck.no": "nie",
   "view.stuck.chart": "Sigmoida od zer: ‖dW‖ każdej warstwy w pierwszych krokach",
-  "view.stuck.result": "tanh i ReLU: każde dW jest dokładnie zerem w każdym kroku. Sigmoida: warstwa wyjściowa rusza w kroku {out}, warstwy ukryte w krokach {hidden}.",
+  "view.stuck.result": "tanh i ReLU: każde dW jest dokładnie zerem w każdym kroku. Sigmoida: warstwa wyjściowa dostaje gradient w kroku {out}, potem {hidden}.",
+  "view.stuck.layerAt": "warstwa {l} w kroku {step}",
 
   "view.noise.breakChart": "Krok złamania symetrii względem ε",
   "view.noise.curves": "Miara symetrii S warstwy ukrytej w kolejnych krokach, jedna linia na każde ε (skala logarytmiczna); linia kropkowana to τ",

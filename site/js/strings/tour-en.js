@@ -56,7 +56,7 @@ export default {
   // chapter 5
   "tour.noise.title": "A little noise is enough",
   "tour.noise.body": "Symmetry is exact, so the smallest asymmetry breaks it. Start from zeros plus Gaussian noise of standard deviation ε on every weight, and train eight networks together, ε = 10⁻¹ … 10⁻⁸ (same data, same batches, the same noise pattern, only scaled). Every run escapes, and the smaller ε, the later: near the saddle the differences between units grow by a roughly constant factor per step, so growing from ε to a visible size takes a number of steps proportional to log(1/ε). The plot marks each ε's break step — the first step at which the symmetry measure S reaches τ — against ε on a log axis. The points fall on a straight line.",
-  "tour.noise.formula": "S(t) ≈ ε·e^{λt}  ⇒  t_break ≈ ln(τ/ε) / λ",
+  "tour.noise.formula": "S(t) ≈ ε·exp(λt)  ⇒  t_break ≈ ln(τ/ε) / λ",
   "tour.noise.takeaway": "The noise does not have to be large — it only has to be there. Tiny noise costs time, not success.",
 
   // chapter 6
@@ -68,12 +68,12 @@ export default {
   // chapter 7
   "tour.scale.title": "Scale matters too",
   "tour.scale.body": "Random is necessary but not sufficient. Push a batch through a 30-layer network of width 64 at initialization: at every layer the spread of the signal is multiplied by a factor set by the weight variance. Too small (σ = 0.01): activations and gradients shrink towards 0 layer after layer. Too large (σ = 1): ReLU activations explode; tanh units saturate near ±1, and the gradients, multiplied by large weights at every layer, explode towards the input. Xavier (Var W = 2/(fan_in + fan_out)) suits tanh; with ReLU it halves the variance at every layer, because ReLU sets half of its inputs to 0. He (Var W = 2/fan_in) makes up for that factor of 2 — the result of He et al. (2015). In the lab, σ = 0.01 through four ReLU layers never leaves ln 2, while He trains.",
-  "tour.scale.formula": "Var(z_{l+1}) = fan_in · Var(W) · E[f(z_l)²],  ReLU: E[f(z)²] = Var(z) / 2",
+  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²],  ReLU: E[f(z)²] = Var(z) / 2",
   "tour.scale.takeaway": "Choose the variance so the signal neither vanishes nor explodes: Xavier for tanh, He for ReLU.",
 
   // chapter 8
   "tour.reproduce.title": "A known result, reproduced",
-  "tour.reproduce.body": "A classic course exercise: two concentric circles, a [2, 10, 5, 1] ReLU network, learning rate 0.01, 15,000 steps on all the points. From zeros the network gives every point the same answer and stays at chance accuracy, with the loss at ln 2. From He initialization the same network, on the same data with the same code, learns the circles. The only difference is the line that sets the first weights. Press the button below to repeat it here. (The lab gives every hidden layer the same width, so “Try it” runs [2, 10, 10, 1].)",
+  "tour.reproduce.body": "A classic course exercise: a disc of points inside a ring (300 points), a [2, 10, 5, 1] ReLU network, learning rate 0.01, 15,000 steps on all the points. From zeros the network gives every point the same answer and stays at chance accuracy, with the loss at ln 2. From He initialization the same network, on the same data with the same code, learns the circles. The only difference is the line that sets the first weights. Press the button below to repeat it here. (The lab gives every hidden layer the same width, so “Try it” runs [2, 10, 10, 1].)",
   "tour.reproduce.formula": "He: W ~ N(0, 2 / fan_in)   vs   W = 0",
   "tour.reproduce.takeaway": "Initialization is not a detail: it decides whether training starts at all.",
 
@@ -88,7 +88,8 @@ export default {
   "view.stuck.yes": "yes",
   "view.stuck.no": "no",
   "view.stuck.chart": "Sigmoid from zeros: ‖dW‖ per layer over the first steps",
-  "view.stuck.result": "tanh and ReLU: every dW is exactly 0 at every step. Sigmoid: the output layer moves at step {out}, the hidden layers at steps {hidden}.",
+  "view.stuck.result": "tanh and ReLU: every dW is exactly 0 at every step. Sigmoid: the output layer gets a gradient at step {out}, then {hidden}.",
+  "view.stuck.layerAt": "layer {l} at step {step}",
 
   "view.noise.breakChart": "Break step against ε",
   "view.noise.curves": "Symmetry measure S of the hidden layer over steps, one line per ε (log scale); the dotted line is τ",

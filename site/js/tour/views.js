@@ -40,8 +40,9 @@ const stuck = {
     const steps = Array.from(d.steps);
     chart.update({ series: Array.from({ length: L }, (_, l) => ({
       name: layerName(l), x: steps, y: steps.map((_, i) => sig.dW[i * L + l]), mode: "lines+markers", style: l })) });
-    result.textContent = t("view.stuck.result", { out: String(sig.first_moving[L - 1]),
-      hidden: list(sig.first_moving.slice(0, L - 1).map(String)) });
+    const hidden = [];
+    for (let l = L - 2; l >= 0; l--) hidden.push(t("view.stuck.layerAt", { l: l + 1, step: String(sig.first_moving[l]) }));
+    result.textContent = t("view.stuck.result", { out: String(sig.first_moving[L - 1]), hidden: list(hidden) });
     return () => {};
   },
 };
@@ -74,7 +75,7 @@ const noise = {
     const idx = [];
     for (let i = 0; i < R; i += stride) idx.push(i);
     if (idx[idx.length - 1] !== R - 1) idx.push(R - 1);
-    createLinesChart(plotB, { xTitle: t("axis.step"), yTitle: "S", yLog: true }).update({
+    createLinesChart(plotB, { xTitle: t("axis.step"), yTitle: "S", yLog: true, dashes: true }).update({
       series: d.eps.map((e, k) => ({ name: "ε = " + pow10(e), x: idx.map((i) => d.steps[i]), y: idx.map((i) => d.symmetry[i * K + k]), style: k })),
       hlines: [{ y: d.tau, label: t("view.noise.tau", { tau: num(d.tau) }) }],
     });
@@ -207,7 +208,7 @@ const reproduce = {
       result.textContent = done ? t("view.reproduce.result", { steps: int(d.step),
         zero_acc: pct(d.final_accuracy[0]), zero_loss: num(d.final_loss[0]), he_acc: pct(d.final_accuracy[1]), he_loss: num(d.final_loss[1]) }) : "";
       if (done) {
-        tableBox.replaceChildren(dataTable({ caption: t("view.reproduce.chart"), head: [t("tour.view"), t("axis.accuracy"), t("axis.loss")],
+        tableBox.replaceChildren(dataTable({ caption: t("view.reproduce.chart"), head: [t("view.signal.init"), t("axis.accuracy"), t("axis.loss")],
           rows: names.map((nm, k) => [nm, pct(d.final_accuracy[k]), num(d.final_loss[k])]), summary: t("tour.table"), id: "view-reproduce-table" }));
       }
     };
