@@ -151,7 +151,7 @@ class Trainer:
             self._stop_diverged(loss)
         self.loss = loss
         rec = self.recorder
-        if rec is not None and rec.wants(self.t) and not self._stopped.all():
+        if rec is not None and rec.wants(self.t) and not (self._any_stopped and self._stopped.all()):
             if self._full_batch:
                 full_loss, acc = loss, network.accuracy(ws, y)
             else:

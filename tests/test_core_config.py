@@ -71,7 +71,7 @@ VALUES = st.one_of(
 KEYS = st.sampled_from([f for f in RunConfig.__dataclass_fields__] + ["bogus"])
 
 
-@settings(max_examples=300, deadline=2000, suppress_health_check=list(HealthCheck))
+@settings(max_examples=300, deadline=5000, suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(KEYS, VALUES, max_size=6))
 def test_fuzzed_configs_raise_only_config_error(d):
     try:
@@ -101,7 +101,7 @@ SMALL = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=120, deadline=5000, suppress_health_check=list(HealthCheck))
+@settings(max_examples=120, deadline=10000, suppress_health_check=list(HealthCheck))
 @given(SMALL)
 def test_fuzzed_small_runs_finish_with_json_or_config_error(d):
     try:
@@ -114,7 +114,7 @@ def test_fuzzed_small_runs_finish_with_json_or_config_error(d):
     assert result["diverged"] is None or isinstance(result["diverged"], int)
 
 
-@settings(max_examples=60, deadline=2000, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=5000, suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(st.sampled_from(["init", "bias_init", "perturb", "seed", "label", "x"]), VALUES, max_size=3))
 def test_fuzzed_members_raise_only_config_error(d):
     try:
