@@ -666,6 +666,27 @@ def load_page(browser, url: str, cold: bool, warm_reloads: int = 0):
         raise
 
 
+def lab_animation(page, speed: str, seconds: float = 5.0) -> dict:
+    """Reset the lab's default runs and play them at `speed` steps per frame for `seconds`:
+    steps/s per run (both runs advance together) and animation-frame times while training."""
+    page.evaluate("(s) => { location.hash = 'speed=' + s; }", speed)
+    page.wait_for_function("(s) => window.pyinitLab.state().speed === s", arg=speed)
+    if page.evaluate("() => window.pyinitLab.snapshot().playing"):
+        page.click("#btn-play")
+    builds = page.evaluate("() => window.pyinitLab.builds")
+    page.click("#btn-reset")
+    page.wait_for_function("(b) => window.pyinitLab.builds > b", arg=builds)
+    page.evaluate("() => window.pyinitLab.resetTiming()")
+    step0, t0 = page.evaluate("() => [window.pyinitLab.snapshot().step, performance.now()]")
+    page.click("#btn-play")
+    time.sleep(seconds)
+    page.click("#btn-play")
+    step1, t1 = page.evaluate("() => [window.pyinitLab.snapshot().step, performance.now()]")
+    frames = sorted(page.evaluate("() => window.pyinitLab.snapshot().timing.frames"))
+    return {"seconds": seconds, "steps_per_s": (step1 - step0) / ((t1 - t0) / 1000),
+            "median_ms": frames[len(frames) // 2], "p95_ms": frames[int(0.95 * (len(frames) - 1))]}
+
+
 def bench(args) -> int:
     require_chromium()
     from playwright.sync_api import sync_playwright  # in .venv (test level)
@@ -683,6 +704,7 @@ def bench(args) -> int:
         (root / "bare/bare.js").write_text(BARE_JS)
         (root / "bare/bare-worker.js").write_text(BARE_WORKER_JS)
         results = {}
+        lab_load, lab_anim = {"paint": [], "live": []}, {}
         with background_server(root) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             pages = [("bare Pyodide + numpy", url + "bare/"), ("check.html (shell)", url + "check.html"),
@@ -696,6 +718,12 @@ def bench(args) -> int:
                     r["ready"].append(first["now"])
                     r["bytes"].append(first["bytes"])
                     r["warm"] += [w["readyMs"] for w in warm]
+                    if name.startswith("index"):  # the lab: first paint and live (data-* set by js/lab)
+                        d = page.evaluate("() => ({...document.documentElement.dataset})")
+                        lab_load["paint"].append(float(d.get("firstPaintMs", "nan")))
+                        lab_load["live"].append(float(d.get("liveMs", "nan")))
+                        if i == runs - 1:
+                            lab_anim = {speed: lab_animation(page, speed) for speed in ("2", "50")}
                     if i == runs - 1 and name.startswith("check"):
                         browser_rate = page.evaluate(
                             """async (config) => {
@@ -722,6 +750,12 @@ def bench(args) -> int:
     for name, r in results.items():
         print(f"  {name:24} {s(med(r['cold'])):>19} {s(med(r['ready'])):>17} "
               f"{s(med(r['warm'])) if r['warm'] else '':>7} {med(r['bytes']) / 1e6:>9.1f} MB")
+    print(f"  the lab (index.html), cold: first paint (precomputed runs) {s(med(lab_load['paint']))}, "
+          f"live (Python took over) {s(med(lab_load['live']))}")
+    for speed, a in lab_anim.items():
+        print(f"    animating both runs at {speed:>2} steps/frame for {a['seconds']:.0f} s: {a['steps_per_s']:6.0f} steps/s "
+              f"per run; frames median {a['median_ms']:.1f} ms ({1000 / a['median_ms']:.0f} fps), "
+              f"p95 {a['p95_ms']:.1f} ms")
     print(f"  training 2-16-16-1 tanh, 200 points, full batch, {BENCH_CONFIG['steps']} steps per run "
           "(pyinit.api.run, median of 3):")
     print(f"    worker (Pyodide): {browser_rate:8.0f} steps/s")

@@ -5,9 +5,9 @@ import { t } from "../i18n.js";
 
 /** data: {alpha: number[na], beta: number[nb], loss: number[nb*na], path: {alpha: [], beta: []}, now: [a, b]} */
 export function createLandscapeChart(container) {
-  const P = plotly();
   let drawn = false;
   function update(data) {
+    const P = plotly(); // loaded lazily: nothing else on the page needs plotly.js
     check(data && data.alpha && data.beta, "landscape needs {alpha, beta, loss, path, now}");
     const na = data.alpha.length, nb = data.beta.length;
     checkSeries("loss", data.loss, na * nb);
@@ -38,6 +38,6 @@ export function createLandscapeChart(container) {
     P.react(container, traces, layout, CONFIG);
     drawn = true;
   }
-  function reset() { if (drawn) P.purge(container); drawn = false; }
+  function reset() { if (drawn) plotly().purge(container); drawn = false; }
   return { update, reset, element: container };
 }

@@ -49,10 +49,11 @@ async function loadPlotly() {
 const booted = boot();
 window.pyinitBoot = { py: booted.py };
 const prePromise = loadPrecomputed().catch(() => null);
-const manifestPromise = loadPlotly().then(() => { perf.plotly = performance.now(); });
+// plotly.js (1.5 MB) draws only the loss landscape: load it in the background, never before first paint
+const plotlyReady = loadPlotly().then(() => { perf.plotly = performance.now(); });
+plotlyReady.catch(() => {});
 applyStatic();
 if (window.matchMedia("(max-width: 860px)").matches) $("settings").open = false; // phones: runs first
-await manifestPromise;
 const panelsRoot = $("panels");
 const { charts, cells, toolSlots, whoLabels } = buildPanels(panelsRoot);
 
@@ -329,6 +330,7 @@ async function runOndemand() {
       cells[panel][side].extra.textContent = t(panel === "inspector" ? "insp.loading" : "land.loading");
       try {
         const data = await src[fn](step, k);
+        if (panel === "landscape") await plotlyReady;
         if (controller.source !== src || controller.playing) { ondemand[panel].delete(side); return; }
         charts[panel][side].update(data);
         cells[panel][side].extra.textContent = panel === "landscape"
