@@ -25,6 +25,8 @@ have stopped, ``step`` returns early. Floating-point warnings are silenced insid
 Left out: early stopping, validation splits, learning-rate schedules, checkpoints, any I/O.
 """
 
+import math
+
 import numpy as np
 
 from .config import RunConfig, Member, parse_int, MAX_STEPS
@@ -147,7 +149,7 @@ class Trainer:
         backward(self.W, self.activation, y, ws, self.dW, self.db)
         np.divide(self.grad, ws.n, out=self.grad)
         # a finite sum implies finite terms; a non-finite one is checked member by member
-        if not np.isfinite(np.add.reduce(loss) + np.add.reduce(self.theta, axis=None)):
+        if not math.isfinite(float(np.add.reduce(loss)) + float(np.add.reduce(self.theta, axis=None))):
             self._stop_diverged(loss)
         self.loss = loss
         rec = self.recorder
