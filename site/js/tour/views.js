@@ -7,7 +7,7 @@
 // (tests/test_tour.py). Results are cached per chapter (they do not depend on the language), so a
 // language switch only redraws. Nothing animates by itself; chapter 8 runs only on request.
 import { t } from "../i18n.js";
-import { createLinesChart } from "../charts/lines.js";
+import { createLinesChart } from "../charts/tourlines.js";
 import { createSmallMaps } from "../charts/smallmaps.js";
 import { el, num, int, pct, pow10, list, dataTable } from "./dom.js";
 

@@ -1,0 +1,88 @@
+// tourlines.js: generic plotly lines/markers chart for the tour's chapter views: several named series over a shared or
+// per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
+// different symbols per series and dash patterns, so nothing depends on color alone.
+import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, OKABE_ITO, DASHES, INK } from "./common.js";
+import { t, formatNumber } from "../i18n.js";
+
+export const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"];
+// Okabe–Ito without its yellow (too faint as a thin line on white), which becomes a dark gold
+const COLORS = OKABE_ITO.map((c) => (c === "#F0E442" ? "#9A7D0A" : c));
+const styleOf = (k, dashes) => ({ color: COLORS[k % COLORS.length], dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length] });
+
+/**
+ * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend, dashes})
+ * (dashes: vary the dash pattern with the series too, for many lines without markers)
+ * data: {series: [{name, x: number[], y: number[], style?: int, mode?: "lines"|"markers"|"lines+markers",
+ *                  dash?: string, labels?: string[] (text shown at each marker)}],
+ *        hlines?: [{y, label}]}
+ */
+export function createLinesChart(container, opts = {}) {
+  const P = plotly();
+  let drawn = false;
+  function update(data) {
+    check(data && Array.isArray(data.series), "lines chart needs {series}");
+    const all = [];
+    for (const s of data.series) {
+      checkSeries(`${s.name}.x`, s.x);
+      checkSeries(`${s.name}.y`, s.y, s.x.length);
+      for (const v of s.y) all.push(v);
+    }
+    for (const h of data.hlines || []) all.push(h.y);
+    // a log axis keeps exact zeros visible on their own line only when there are any
+    const lz = opts.yLog && all.some((v) => v === 0) ? logWithZero(all, t("axis.zeroExactly")) : null;
+    const mapY = (v) => (lz ? lz.map(v) : Number.isFinite(v) ? v : null);
+    const traces = data.series.map((s, k) => {
+      const st = s.style === -1 ? { color: INK, dash: "solid" } : styleOf(s.style ?? k, opts.dashes);
+      const mode = s.mode || "lines";
+      const ys = Array.from(s.y);
+      const fmt = (v) => (v === 0 && lz ? t("axis.zeroExactly") : opts.yPercent ? formatPercent(v) : formatNumber(v, 4));
+      return {
+        type: "scatter", mode: s.labels ? mode + "+text" : mode, name: s.name,
+        x: Array.from(s.x), y: ys.map(mapY),
+        text: s.labels || ys.map(fmt), textposition: "top center", textfont: { size: 10, color: INK }, cliponaxis: false,
+        customdata: ys.map(fmt),
+        line: { color: st.color, dash: s.dash || st.dash, width: 2 },
+        marker: { color: st.color, symbol: SYMBOLS[(s.style ?? k) % SYMBOLS.length], size: 8, line: { color: INK, width: 0.5 } },
+        hovertemplate: "%{fullData.name}: %{x}, %{customdata}<extra></extra>",
+      };
+    });
+    const shapes = lz ? [lz.zeroLine] : [];
+    const annotations = [];
+    for (const h of data.hlines || []) {
+      const y = mapY(h.y);
+      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, yref: "y", y0: y, y1: y, line: { color: INK, width: 1, dash: "dot" } });
+      if (h.label) annotations.push({ xref: "paper", x: 1, y: opts.yLog ? Math.log10(y) : y, yref: "y", text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 11 } });
+    }
+    const yaxis = { title: { text: opts.yTitle || "" }, zeroline: false, ...(lz ? lz.axis : opts.yLog ? { type: "log", exponentformat: "power" } : {}) };
+    if (opts.yRange) yaxis.range = opts.yRange;
+    if (opts.yPercent) yaxis.tickformat = ".0%";
+    const xaxis = { title: { text: opts.xTitle || "" }, zeroline: false };
+    if (opts.xLog) { xaxis.type = "log"; xaxis.exponentformat = "power"; }
+    if (opts.xReversed) xaxis.autorange = "reversed";
+    const layout = baseLayout({
+      height: opts.height || 260,
+      xaxis, yaxis, shapes, annotations,
+      showlegend: opts.legend !== false,
+      legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11 } },
+      margin: { l: lz ? 80 : 56, r: 12, t: opts.legend === false ? 10 : 34, b: 44 },
+      separators: separators(),
+    });
+    P.react(container, traces, layout, CONFIG);
+    drawn = true;
+  }
+  function reset() { if (drawn) P.purge(container); drawn = false; }
+  return { update, reset, element: container };
+}
+
+/** plotly's decimal and thousands separators for the page language (Polish: "," and a space). */
+export function separators() {
+  const parts = new Intl.NumberFormat(document.documentElement.lang || "en").formatToParts(12345.6);
+  const dec = (parts.find((p) => p.type === "decimal") || { value: "." }).value;
+  const grp = (parts.find((p) => p.type === "group") || { value: "," }).value;
+  return dec + grp;
+}
+
+export function formatPercent(v) {
+  if (!Number.isFinite(v)) return "–";
+  return new Intl.NumberFormat(document.documentElement.lang || "en", { style: "percent", maximumFractionDigits: 1 }).format(v);
+}
