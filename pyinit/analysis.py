@@ -154,3 +154,19 @@ def signal_propagation(depth=30, width=64, activation="tanh", init="xavier", n_s
     return {"activation_std": [float(x.std()) for x in a[1:]],
             "activation_mean": [float(x.mean()) for x in a[1:]],
             "gradient_std": delta_std, "weight_gradient_std": dW_std}
+
+
+SIGNAL_INITS = ("zeros", "normal:0.01", "normal:1", "xavier", "he", "lecun")
+
+
+def signal_table(depth=30, width=64, activations=None, inits=SIGNAL_INITS, n_samples=256, seed=0):
+    """``signal_propagation`` for every (activation, init) pair: a dict activation -> init -> result.
+    Defaults: every activation, and the inits in ``SIGNAL_INITS``."""
+    activations = list(ACTIVATIONS) if activations is None else activations
+    if not isinstance(activations, (list, tuple)) or not activations:
+        raise ConfigError("activations", "must be a non-empty list of activation names", activations)
+    if not isinstance(inits, (list, tuple)) or not inits:
+        raise ConfigError("inits", "must be a non-empty list of init specs", inits)
+    return {act: {init: signal_propagation(depth, width, act, init, n_samples, seed) for init in inits}
+            for act in activations}
+

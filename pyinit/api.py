@@ -8,6 +8,7 @@ returned as None (JSON has no NaN/inf).
     version()                         -> {"pyinit", "numpy", "python"}
     run(config)                       -> the JSON printed by ``python -m pyinit run``
     signal(config)                    -> the JSON printed by ``python -m pyinit signal``
+    signal_table(config)              -> the same for every (activation, init) pair
     inspect(config, step=0, member=0) -> every intermediate of one forward/backward pass at a step
     landscape(config, resolution=41, directions="pca", member=0) -> loss on a 2-D slice + path
 
@@ -21,7 +22,7 @@ import platform
 import numpy as np
 
 from . import __version__
-from .analysis import landscape as _landscape, signal_propagation
+from .analysis import landscape as _landscape, signal_propagation, signal_table as _signal_table, SIGNAL_INITS
 from .config import RunConfig, Member, parse_int, MAX_STEPS
 from .errors import ConfigError
 from .trainer import Trainer
@@ -110,6 +111,27 @@ def signal(config=None):
     cfg["depth"], cfg["width"] = int(cfg["depth"]), int(cfg["width"])
     cfg["n_samples"], cfg["seed"] = int(cfg["n_samples"]), int(cfg["seed"])
     return {"config": cfg, **{k: tolist(v) for k, v in result.items()}}
+
+
+def signal_table(config=None):
+    """Signal propagation for every (activation, init) pair at once.
+
+    ``config`` keys (all optional): depth, width, n_samples, seed, ``activations`` (list, default
+    all), ``inits`` (list, default zeros, normal:0.01, normal:1, xavier, he, lecun).
+    Returns ``config`` (resolved) and ``table``: activation -> init -> the lists of ``signal``.
+    """
+    config = {} if config is None else config
+    if not isinstance(config, dict):
+        raise ConfigError("config", "must be an object (dict)", config)
+    allowed = ("depth", "width", "n_samples", "seed", "activations", "inits")
+    for key in config:
+        if key not in allowed:
+            raise ConfigError("config", "keys must be among " + ", ".join(allowed), key)
+    cfg = {"depth": 30, "width": 64, "n_samples": 256, "seed": 0, "activations": None,
+           "inits": list(SIGNAL_INITS), **config}
+    table = _signal_table(**cfg)
+    cfg["activations"] = list(table)
+    return {"config": cfg, "table": table}
 
 
 def _trainer_at(config, step):

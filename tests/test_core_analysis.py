@@ -74,3 +74,12 @@ def test_api_functions_return_plain_json():
     assert len(ins["layers"][0]["dW"]) == 2 and len(ins["layers"][1]["db"]) == 1
     with pytest.raises(ConfigError, match="config: keys must be among"):
         api.signal({"layers": 3})
+
+
+def test_signal_table_covers_every_pair():
+    r = api.signal_table({"depth": 6, "width": 8, "activations": ["tanh", "relu"], "inits": ["zeros", "he"]})
+    assert set(r["table"]) == {"tanh", "relu"} and set(r["table"]["relu"]) == {"zeros", "he"}
+    assert len(r["table"]["relu"]["he"]["activation_std"]) == 6
+    json.dumps(r, allow_nan=False)
+    with pytest.raises(ConfigError, match="init"):
+        api.signal_table({"inits": ["bogus"]})
