@@ -41,7 +41,8 @@ from . import analysis, seeding, stats
 #: the page's init names -> how they map to pyinit's init specs
 INITS = ("zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps")
 SHARED = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "momentum", "batch_size", "seed")
-MAX_RECORDS = 2000        # records kept per session (then the recorder halves its resolution)
+MAX_RECORDS = 2000        # records kept per session (then the recorder halves its resolution) ...
+RECORD_FLOATS = 1_000_000 # ... and at most this many theta floats: the page mirrors every record
 MAX_CHUNK = 10_000        # steps per step() call
 MAX_SESSIONS = 8          # the oldest session is dropped beyond this (a page holds one or two)
 INSPECT_ROWS = 4          # sample rows shown by the inspector
@@ -76,7 +77,7 @@ def member_spec(m):
     return Member(init=spec, bias_init=bias_init, perturb=perturb, label=m.get("label"))
 
 
-def run_config(config):
+def run_config(config, K=2):
     """The lab config's shared part -> ``RunConfig`` (batch_size 0 or None = full batch)."""
     if not isinstance(config, dict):
         raise ConfigError("config", "must be an object (dict)", config)
@@ -86,7 +87,9 @@ def run_config(config):
     shared = {k: config[k] for k in SHARED if k in config}
     if shared.get("batch_size") in (0, None):
         shared.pop("batch_size", None)
-    return RunConfig.from_dict({**shared, "steps": 0, "every": 1, "max_records": MAX_RECORDS})
+    cfg = RunConfig.from_dict({**shared, "steps": 0, "every": 1, "max_records": MAX_RECORDS})
+    P = sum((a + 1) * b for a, b in zip(cfg.sizes[:-1], cfg.sizes[1:]))
+    return cfg.replace(max_records=min(MAX_RECORDS, max(100, RECORD_FLOATS // (K * P))))
 
 
 def _layout_meta(layout):
@@ -105,10 +108,11 @@ class Session:
     """One lab: a Trainer plus what the page has already been sent."""
 
     def __init__(self, config):
-        self.config = run_config(config)
-        members = config.get("members") or [{"init": "zeros"}, {"init": "xavier"}]
+        members = config.get("members") if isinstance(config, dict) else None
+        members = members or [{"init": "zeros"}, {"init": "xavier"}]
         if not isinstance(members, list) or not 1 <= len(members) <= 16:
             raise ConfigError("members", "must be a list of 1..16 members", members)
+        self.config = run_config(config, len(members))
         self.members = [member_spec(m) for m in members]
         self.trainer = Trainer(self.config, self.members)
         self.layout = self.trainer.layout

@@ -14,6 +14,7 @@ export function createController({ getSpeed, onChange, onEnd }) {
   let inflight = null;
   let raf = 0;
   let waiting = false; // at the end of the history, and the source cannot give more yet
+  let debt = 0;         // steps owed to the clock: `speed` per frame, paid by the next request
   const timing = { frames: [], lastFrame: 0, stepsDone: 0, t0: 0 };
 
   const h = () => source && source.history;
@@ -70,8 +71,11 @@ export function createController({ getSpeed, onChange, onEnd }) {
     } else if (allDiverged()) {
       pause();
       return;
-    } else if (!inflight) {
-      fetchMore(speed);
+    } else {
+      // the worker answers in its own time: owe `speed` steps per frame and ask for all that is
+      // owed when no request is in flight, so the rate is speed x fps whatever the round-trip time
+      debt = Math.min(debt + speed, speed * 8);
+      if (!inflight) { const n = debt; debt = 0; fetchMore(n); }
     }
     raf = requestAnimationFrame(frame);
   }
@@ -86,6 +90,7 @@ export function createController({ getSpeed, onChange, onEnd }) {
   function pause() {
     if (!playing) return;
     playing = false;
+    debt = 0;
     if (raf) cancelAnimationFrame(raf);
     raf = 0;
     changed("pause");

@@ -6,7 +6,7 @@
 // (tour.presets); the same presets are run natively by tests/test_tour.py. Texts come from the
 // string catalogs (t("tour.<id>.title" | ".body" | ".formula" | ".takeaway")).
 //
-//   const tour = createTour({root, getChapter, setChapter, py, ready, onTryIt, announce});
+//   const tour = createTour({root, getChapter, setChapter, py, ready, onTryIt, announce, plotlyReady});
 //   tour.render()        redraw for the current chapter and language (call on state/language change)
 import { t } from "../i18n.js";
 import { VIEWS } from "./views.js";
@@ -15,7 +15,7 @@ import { el } from "./dom.js";
 export const CHAPTER_IDS = ["simple", "additive", "clones", "stuck", "noise", "restarts", "scale", "reproduce"];
 const N = CHAPTER_IDS.length;
 
-export function createTour({ root, getChapter, setChapter, py, ready, onTryIt, announce = () => {} }) {
+export function createTour({ root, getChapter, setChapter, py, ready, onTryIt, announce = () => {}, plotlyReady = Promise.resolve() }) {
   let presets = null;        // {chapters: [...]} from pyinit.tour.presets()
   let pyFailed = null;
   const cache = new Map();   // chapter id -> {status: idle|loading|done|error, data, error}
@@ -147,6 +147,7 @@ export function createTour({ root, getChapter, setChapter, py, ready, onTryIt, a
     const changed = () => { if (article.dataset.chapter === id && entry.paint) entry.paint(); };
     changed();
     try {
+      await plotlyReady;                 // the chapter views draw with plotly.js
       await kind.load(py, preset.view, entry, changed);
       entry.status = "done";
     } catch (e) {

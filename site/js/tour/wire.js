@@ -4,7 +4,7 @@
 // otherwise English. Switching language re-renders every text and chart from the data already
 // on the page — the lab's runs, step and settings are untouched.
 // Chapter: the state key `chapter` (1..8, in the URL), shown by the tour.
-import { setLanguage, applyStatic, registerLanguage, t, languages } from "../i18n.js";
+import { setLanguage, applyStatic, registerLanguage, t, languages, missingKeys } from "../i18n.js";
 import pl from "../strings/pl.js";
 import { createTour, createLanguageSwitch } from "./tour.js";
 
@@ -46,17 +46,17 @@ export function liveRegion(id = "sr-announce") {
 }
 
 /**
- * wireTour({state, py, ready, onLanguage, onTryIt}) -> the tour.
+ * wireTour({state, py, ready, onLanguage, onTryIt, plotlyReady}) -> the tour.
  * state: the page's state object (get/set/onChange); py/ready: the worker client and its ready
  * promise; onLanguage(): redraw the lab's own texts and charts; onTryIt(values): apply a preset.
  */
-export function wireTour({ state, py, ready, onLanguage, onTryIt }) {
+export function wireTour({ state, py, ready, onLanguage, onTryIt, plotlyReady }) {
   const announce = liveRegion();
   const tour = createTour({
     root: document.getElementById("tour"),
     getChapter: () => state.get("chapter"),
     setChapter: (n) => state.set({ chapter: n }),
-    py, ready, announce,
+    py, ready, announce, plotlyReady,
     onTryIt: (preset) => onTryIt(preset.state, preset),
   });
   const langSwitch = createLanguageSwitch(document.getElementById("lang-switch"), {
@@ -82,6 +82,7 @@ export function wireTour({ state, py, ready, onLanguage, onTryIt }) {
     viewData: tour.viewData,
     viewStatus: tour.viewStatus,
     presets: tour.presets,
+    missingKeys,
   };
   return tour;
 }
