@@ -49,8 +49,9 @@ __all__ = ["trajectories", "loss", "boundary", "symmetry", "gradient_norms", "si
 # ----------------------------------------------------------------- encodings (as site/js/charts/common.js)
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"]
 NEG, POS, INK, MUTED = "#D55E00", "#0072B2", "#222222", "#767676"
+SERIES_COLORS = [c if c != "#F0E442" else "#9A7D0A" for c in OKABE_ITO]   # the tour's: no faint yellow
 DIVERGING_SCALE = [[0, "rgb(213,94,0)"], [0.5, "rgb(255,255,255)"], [1, "rgb(0,114,178)"]]
 ZERO_LABEL = "0 (exactly)"
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12, "color": INK}
@@ -363,9 +364,10 @@ def gradient_norms(result, max_points=600):
 
 def signal(results, names=None):
     """Signal propagation at initialisation (``pyinit.api.signal``): per layer, the std of the
-    activations (left) and of the back-propagated gradient dL/dz (right), log axes keeping exact
-    zeros. ``results``: one ``api.signal`` result or a list of them (one line each, each with its
-    own color, dash and marker); ``names`` default to "<activation>, <init>"."""
+    activations (left) and of the back-propagated gradient dL/dz (right), on log axes that keep
+    exact zeros (the "0 (exactly)" row appears only when there is one, as in the tour's charts).
+    ``results``: one ``api.signal`` result or a list of them (one line each, each with its own
+    color, dash and marker symbol); ``names`` default to "<activation>, <init>"."""
     if isinstance(results, dict):
         results = [results]
     if not results or not all(isinstance(r, dict) and "activation_std" in r for r in results):
@@ -376,10 +378,14 @@ def signal(results, names=None):
                         subplot_titles=("activation std per layer", "gradient std (dL/dz) per layer"))
     for col, key, y_title in ((1, "activation_std", "std of a[l]"), (2, "gradient_std", "std of delta[l]")):
         raws = [_values(r[key]) for r in results]
-        floor, axis, separator = log_with_zero([v for raw in raws for v in raw])
+        values = [v for raw in raws for v in raw]
+        if 0.0 in values:                            # the "0 (exactly)" row only when there are zeros
+            floor, axis, separator = log_with_zero(values)
+        else:                                        # (as the tour's charts do)
+            floor, axis, separator = None, {"type": "log", "exponentformat": "power"}, None
         yref = "y" if col == 1 else "y2"
         for k, (r, raw) in enumerate(zip(results, raws)):
-            st = {"color": OKABE_ITO[k % 8], "dash": DASHES[k % len(DASHES)]}
+            st = {"color": SERIES_COLORS[k % 8], "dash": DASHES[k % len(DASHES)]}
             trace = _log_trace(names[k], range(1, len(raw) + 1), raw, floor, st,
                                SYMBOLS[k % len(SYMBOLS)], xlabel="layer")
             trace["legendgroup"] = names[k]
@@ -387,7 +393,8 @@ def signal(results, names=None):
             fig.add_trace(go.Scatter(**trace), row=1, col=col)
         fig.update_yaxes(title_text=y_title, **axis, row=1, col=col)
         fig.update_xaxes(title_text="layer", zeroline=False, row=1, col=col)
-        fig.add_shape(**{**separator, "xref": f"x{'' if col == 1 else 2} domain", "yref": yref})
+        if separator:
+            fig.add_shape(**{**separator, "xref": f"x{'' if col == 1 else 2} domain", "yref": yref})
     depth = max(len(r["activation_std"]) for r in results)
     width = results[0]["config"].get("width")
     fig.update_layout(**_layout(f"Signal propagation at initialisation: {depth} layers of {width} units",
