@@ -178,6 +178,17 @@ def test_zero_init_trajectories_are_flat_and_identical_xavier_distinct(lab):
     assert all(v > 0 for v in sym["series"][0]["y"])
 
 
+def test_hidden_unit_maps_clones_are_identical(lab):
+    load_state(lab, "unit_maps=1")
+    step_to(lab, 20)
+    left, right = plot_data(lab, "units-left"), plot_data(lab, "units-right")
+    assert len(left["maps"]) == len(right["maps"]) == 4
+    assert all(m == left["maps"][0] for m in left["maps"]) and left["clones"] == [-1, 0, 0, 0]
+    assert len({tuple(m) for m in right["maps"]}) == 4 and right["clones"] == [-1, -1, -1, -1]
+    assert lab.locator("#units-left figcaption").all_inner_texts() == [
+        "unit 1", "unit 2 = unit 1", "unit 3 = unit 1", "unit 4 = unit 1"]
+
+
 def test_n_steps_in_the_page_equal_the_cli(lab):
     load_state(lab, "")
     step_to(lab, 25)

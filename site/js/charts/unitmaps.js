@@ -12,6 +12,7 @@ export function createUnitMaps(container) {
   function update(data) {
     check(data && Array.isArray(data.maps), "unit maps need {maps}");
     container.replaceChildren();
+    container.chartData = data;
     if (data.message) {
       const p = document.createElement("p"); p.className = "muted"; p.textContent = data.message; container.append(p); return;
     }
