@@ -10,6 +10,7 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import py_call, untyped, wait_for_status
@@ -37,6 +38,17 @@ def check_page(page, server_url):
     return page
 
 
+@pytest.fixture(scope="module")
+def worker_page(browser, server_url):
+    """One check.html shared by the protocol tests below (loading Python takes seconds)."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(server_url + "check.html")
+    assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
+    yield pg
+    context.close()
+
+
 def assert_clean_offline_load(page, server_url):
     assert page.console_errors == []
     assert page.external_requests == []
@@ -61,8 +73,8 @@ def test_check_page_shows_versions_and_losses(check_page, server_url):
     page.screenshot(path=str(SCREENSHOTS / "shell-ready.png"), full_page=True)
 
 
-def test_losses_in_the_worker_equal_cpython(check_page):
-    ready_page = check_page
+def test_losses_in_the_worker_equal_cpython(worker_page):
+    ready_page = worker_page
     api = pytest.importorskip("pyinit.api", reason="pyinit.api (issue 2) not written yet")
     config = proof_config(ready_page)
     native = api.run(dict(config))
@@ -92,30 +104,34 @@ def test_losses_in_the_worker_equal_cpython(check_page):
     assert shown, "no losses shown"
 
 
-def test_float64_results_arrive_as_typed_arrays(check_page):
-    ready_page = check_page
-    pytest.importorskip("pyinit.api", reason="pyinit.api (issue 2) not written yet")
-    config = proof_config(ready_page)
-    got = py_call(ready_page, "api.run", {"config": config})["result"]
-    typed = []
+def test_float64_results_arrive_as_typed_arrays(worker_page):
+    check_page = worker_page
+    lab = pytest.importorskip("pyinit.lab", reason="pyinit.lab (issue 4) not written yet")
+    keys = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "batch_size", "seed")
+    config = {k: v for k, v in proof_config(check_page).items() if k in keys}
+    got = py_call(check_page, "lab.create", {"config": config})
+    assert "error" not in got, got
+    data = got["result"]["data"]
+    assert data["X"]["__typed__"] == "Float64Array" and data["y"]["__typed__"] == "Float64Array"
+    native = lab.create(dict(config))
+    try:
+        # Not bitwise: Pyodide's libm (sin/cos for moons) may differ from glibc's in the last bit.
+        np.testing.assert_allclose(data["X"]["values"], native["data"]["X"], rtol=1e-12, atol=1e-15)
+        assert data["y"]["values"] == native["data"]["y"].tolist()
+    finally:
+        lab.dispose(native["id"])
+    py_call(check_page, "lab.dispose", {"id": got["result"]["id"]})
+    # Each array has its own transferred buffer (not a view into the wasm heap).
+    sizes = check_page.evaluate("""async (config) => {
+        const r = await window.pyinitBoot.py.call("lab.create", {config});
+        await window.pyinitBoot.py.call("lab.dispose", {id: r.id});
+        return [r.data.X.buffer.byteLength, r.data.X.length * 8];
+    }""", config)
+    assert sizes[0] == sizes[1]
 
-    def walk(v, path):
-        if isinstance(v, dict) and "__typed__" in v:
-            typed.append((path, v["__typed__"]))
-        elif isinstance(v, dict):
-            for k, x in v.items():
-                walk(x, f"{path}.{k}")
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(x, f"{path}[{i}]")
 
-    walk(got, "run")
-    assert typed, "api.run returned no float64 array"
-    assert {t for _, t in typed} == {"Float64Array"}
-
-
-def test_errors_cross_the_boundary(check_page):
-    page = check_page
+def test_errors_cross_the_boundary(worker_page):
+    page = worker_page
     bad_module = py_call(page, "os.system", {"command": "true"})
     assert bad_module["error"]["type"] == "ProtocolError" and "allowed: api, lab" in bad_module["error"]["message"]
     private = py_call(page, "api._secret")
@@ -133,8 +149,8 @@ def test_errors_cross_the_boundary(check_page):
 
 
 def test_requests_sent_before_ready_are_answered(page, server_url):
-    page.goto(server_url + "check.html")
-    # A second client, created and called at once, while its worker is still loading Python.
+    page.goto(server_url + "build-manifest.json")  # same origin, no page scripts of its own
+    # A client created and called at once, while its worker is still loading Python.
     got = page.evaluate("""async () => {
         const { createWorkerClient } = await import("./js/worker-client.js");
         const py = createWorkerClient(new URL("./js/worker.js", location.href));
