@@ -36,11 +36,12 @@ export function createLineChart(container, opts = {}) {
       // log axis; exact zeros on their own lane one decade under the smallest positive value
       if (!Number.isFinite(lo)) { lo = 1e-3; hi = 1; }
       const eLo = Math.floor(Math.log10(lo)), eHi = Math.max(Math.ceil(Math.log10(hi)), eLo + 1);
+      const hasZero = spec.series.some((s) => s.axis !== "y2" && Array.prototype.includes.call(s.y, 0));
       zeroY = eLo - 1;
       map = (v) => (v === 0 ? zeroY : v > 0 && Number.isFinite(v) ? Math.log10(v) : null);
-      lo = zeroY - 0.4; hi = eHi + 0.15;
+      lo = hasZero ? zeroY - 0.4 : eLo - 0.1; hi = eHi + 0.15;
       const step = Math.max(1, Math.ceil((eHi - eLo) / 4));
-      yTicks = [{ v: zeroY, label: t("axis.zeroExactly"), dashed: true }];
+      yTicks = hasZero ? [{ v: zeroY, label: t("axis.zeroExactly"), dashed: true }] : [];
       for (let e = eHi; e >= eLo; e -= step) yTicks.push({ v: e, label: `1e${e}` });
     } else {
       if (!Number.isFinite(lo)) { lo = -1; hi = 1; }

@@ -130,7 +130,7 @@ export function createControls(container, names, state, { onCommit }) {
         const init = state.get(`${m[1]}_init`);
         const p = INIT_PARAM[init];
         el.disabled = !p;
-        el.previousElementSibling.textContent = p ? t(`param.${p}`) : t("ctl.scale") + " " + t("param.none");
+        el.previousElementSibling.textContent = p ? t(`param.${p}`) : t("param.none");
       }
     }
   }

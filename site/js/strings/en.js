@@ -34,7 +34,7 @@ export default {
   "ctl.seed": "Seed",
   "ctl.init": "Weight init",
   "ctl.scale": "Parameter",
-  "ctl.bias": "Bias start value",
+  "ctl.bias": "Bias init",
   "ctl.speed": "Steps per frame",
   "ctl.net_show": "Edges show",
   "ctl.traj_layer": "Layer",
@@ -68,7 +68,7 @@ export default {
   "param.sigma": "σ",
   "param.a": "a",
   "param.eps": "ε",
-  "param.none": "(not used)",
+  "param.none": "(unused)",
 
   // validation (shown next to the control)
   "error.unknown": "{name}: unknown setting",
@@ -126,6 +126,7 @@ export default {
   "axis.step": "step",
   "axis.value": "value",
   "axis.loss": "loss",
+  "axis.lossLog": "loss (log scale)",
   "axis.accuracy": "accuracy",
   "axis.symmetry": "S (symmetry)",
   "axis.gradnorm": "gradient norm",

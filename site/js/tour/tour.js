@@ -40,8 +40,9 @@ export function createTour({ root, getChapter, setChapter, py, ready, onTryIt, a
   function go(n, { focus = true } = {}) {
     if (n < 1 || n > N) return;
     focusNext = focus;
-    setChapter(n);                       // the page's state change calls render()
-    if (chapterNumber() === n) render(); // (or render now if the state did not change)
+    const before = chapterNumber();
+    setChapter(n);                       // a changed state makes the page call render()
+    if (before === n) render();          // the same chapter again: render it here
     announce(`${t("tour.chapterOf", { n: String(n), total: String(N) })}: ${titleOf(n)}`);
   }
 

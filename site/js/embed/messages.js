@@ -1,0 +1,89 @@
+// embed/messages.js: the embed <-> host page messages (window.postMessage). Documented in README
+// ("Embedding"); site/embed-host.js is the optional host-side helper.
+//
+// embed -> parent (targetOrigin "*": they carry no secrets, only layout and progress)
+//   {type: "pyinit:height", version: 1, height}            content height in CSS px, on every change
+//   {type: "pyinit:status", version: 1, phase, step}       phase: "precomputed" | "idle" | "loading" | "live" | "error"
+//   {type: "pyinit:reply",  version: 1, requestId, ok, step, playing, error?}   one per accepted command,
+//                                                          sent to the commanding origin only
+//
+// parent -> embed (accepted only if the embed URL has api=1, the message comes from the parent
+// window, and the parent's origin is in the build's allow-list, embed-config.json):
+//   {type: "pyinit:command", command: "step" | "play" | "pause" | "reset" | "setState",
+//    args?: {n?: int (step), state?: {key: value, ...} (setState)}, requestId?: any JSON value}
+// Anything else is ignored without a reply.
+
+export const PROTOCOL_VERSION = 1;
+export const COMMANDS = ["step", "play", "pause", "reset", "setState"];
+
+function post(msg, targetOrigin = "*") {
+  if (window.parent === window) return; // not in a frame: nobody to tell
+  window.parent.postMessage({ version: PROTOCOL_VERSION, ...msg }, targetOrigin);
+}
+
+/** Report the document height now and on every change (ResizeObserver, rounded up, deduplicated). */
+export function startHeightReports(el = document.documentElement) {
+  let last = -1;
+  const send = () => {
+    const h = Math.ceil(Math.max(el.scrollHeight, el.getBoundingClientRect().height));
+    if (h === last) return;
+    last = h;
+    post({ type: "pyinit:height", height: h });
+  };
+  new ResizeObserver(send).observe(document.body);
+  send();
+  return send;
+}
+
+export function reportStatus(phase, step) { post({ type: "pyinit:status", phase, step }); }
+
+/**
+ * The build's allow-list: embed-config.json {"commandOrigins": "*" | ["https://a.example", ...]}.
+ * A missing or unreadable file means "*" (any origin, still only with api=1).
+ */
+export async function loadAllowList(url = new URL("../../embed-config.json", import.meta.url)) {
+  try {
+    const r = await fetch(url, { cache: "no-cache" });
+    if (!r.ok) return "*";
+    const cfg = await r.json();
+    const o = cfg && cfg.commandOrigins;
+    return Array.isArray(o) ? o.filter((x) => typeof x === "string") : "*";
+  } catch {
+    return "*";
+  }
+}
+
+export function originAllowed(origin, allow) {
+  return allow === "*" || (Array.isArray(allow) && allow.includes(origin));
+}
+
+/**
+ * Listen for commands. handlers: {step(n), play(), pause(), reset(), setState(patch) -> {errors}}
+ * each may return a promise; after it settles the embed replies with the current step.
+ * Returns {accepted, ignored} counters (read by tests).
+ */
+export function listenForCommands({ enabled, allow, handlers, current }) {
+  const counts = { accepted: 0, ignored: 0 };
+  window.addEventListener("message", async (ev) => {
+    const d = ev.data;
+    if (!d || typeof d !== "object" || d.type !== "pyinit:command") return;
+    const fromParent = ev.source === window.parent && window.parent !== window;
+    if (!enabled || !fromParent || !originAllowed(ev.origin, allow) || !COMMANDS.includes(d.command)) {
+      counts.ignored++;
+      console.warn(`pyinit embed: ignored a command from ${ev.origin} (${!enabled ? "api=1 not set"
+        : !fromParent ? "not the parent window" : !COMMANDS.includes(d.command) ? "unknown command" : "origin not allowed"})`);
+      return;
+    }
+    counts.accepted++;
+    const args = d.args && typeof d.args === "object" ? d.args : {};
+    let error = null;
+    try {
+      const r = await handlers[d.command](args);
+      if (r && r.errors && Object.keys(r.errors).length) error = `refused: ${Object.keys(r.errors).join(", ")}`;
+    } catch (e) {
+      error = String(e && e.message || e);
+    }
+    post({ type: "pyinit:reply", requestId: d.requestId ?? null, ok: !error, ...(error ? { error } : {}), ...current() }, ev.origin);
+  });
+  return counts;
+}

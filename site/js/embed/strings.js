@@ -1,0 +1,33 @@
+// DRAFT (to be merged into strings/en.js and strings/pl.js once those are free to edit).
+export const en = {
+  "embed.run": "Run in your browser (≈ 16 MB)",
+  "embed.runNote": "Starts Python here. Other embeds on this page then load it from the browser cache.",
+  "embed.needsPython": "This setup is computed live in your browser. Press the button to start.",
+  "embed.precomputed": "Precomputed runs. Press the button to train live.",
+  "embed.end": "End of the precomputed runs. Press the button to train further.",
+  "embed.loading": "Starting Python…",
+  "embed.jumping": "Training up to step {step}…",
+  "embed.open": "Open in the full lab",
+  "embed.label": "Embedded pyinit lab",
+  "embed.frameTitle": "pyinit lab: {left} vs {right}",
+  "share.copyLink": "Copy link",
+  "share.copyEmbed": "Copy embed code",
+  "share.copied": "Copied to the clipboard.",
+  "share.manual": "Copy it from the box below.",
+};
+export const pl = {
+  "embed.run": "Uruchom w przeglądarce (≈ 16 MB)",
+  "embed.runNote": "Uruchamia tu Pythona. Pozostałe osadzenia na tej stronie wczytają go już z pamięci podręcznej przeglądarki.",
+  "embed.needsPython": "Ten wariant jest liczony na żywo w przeglądarce. Naciśnij przycisk, aby zacząć.",
+  "embed.precomputed": "Przebiegi policzone wcześniej. Naciśnij przycisk, aby trenować na żywo.",
+  "embed.end": "Koniec przebiegów policzonych wcześniej. Naciśnij przycisk, aby trenować dalej.",
+  "embed.loading": "Uruchamianie Pythona…",
+  "embed.jumping": "Trening do kroku {step}…",
+  "embed.open": "Otwórz w pełnym laboratorium",
+  "embed.label": "Osadzone laboratorium pyinit",
+  "embed.frameTitle": "Laboratorium pyinit: {left} kontra {right}",
+  "share.copyLink": "Kopiuj link",
+  "share.copyEmbed": "Kopiuj kod osadzenia",
+  "share.copied": "Skopiowano do schowka.",
+  "share.manual": "Skopiuj go z pola poniżej.",
+};
