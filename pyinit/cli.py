@@ -1,11 +1,14 @@
-"""The command line: ``python -m pyinit run | signal | bench``.
+"""The command line: ``python -m pyinit run | signal | report | bench``.
 
     python -m pyinit run --dataset xor --hidden 4 --activation tanh --init zeros --lr 0.5 --steps 200 --seed 0
     python -m pyinit signal --depth 30 --width 64 --activation relu --init he
+    python -m pyinit report --chapter clones --out report.html   (any run flag too; needs plotly)
     python -m pyinit bench [--memory-steps N]
 
 ``run`` and ``signal`` print one JSON object (``api.run`` / ``api.signal``) on stdout; the same
-arguments always print the same bytes. ``bench`` prints throughput and memory figures as text.
+arguments always print the same bytes. ``report`` writes one standalone HTML file with the
+figures of a run (``pyinit.report``; ``--chapter`` picks a preset of the run flags, which explicit
+flags override). ``bench`` prints throughput and memory figures as text.
 Every bad argument exits with status 2 after one line on stderr naming the flag, the allowed
 values or range, and what was given. All values are validated by ``RunConfig`` (argparse only
 splits the command line), so the CLI, the Python API and the browser reject the same inputs with
@@ -22,6 +25,7 @@ from .errors import ConfigError, show
 from .activations import ACTIVATIONS
 from .datasets import DATASETS
 from .initializers import SPEC_HELP, BIAS_SPEC_HELP
+from .report import CHAPTER_HELP, OUT_HELP          # (pyinit.report imports plotly only when writing)
 
 RUN_FLAGS = {
     "dataset": "one of " + ", ".join(DATASETS) + " (default xor)",
@@ -48,6 +52,7 @@ SIGNAL_FLAGS = {
     "n-samples": "batch of standard-normal inputs, 2..4096 (default 256)",
     "seed": "an integer in 0..4294967295 (default 0)",
 }
+REPORT_FLAGS = {"chapter": CHAPTER_HELP, "out": OUT_HELP, **RUN_FLAGS}
 BENCH_FLAGS = {
     "memory-steps": "steps of the memory run, 1000..10000000 (default 1000000)",
     "repeats": "timing repeats, best is reported, 1..20 (default 3)",
@@ -84,9 +89,11 @@ def build_parser():
                      "why zero initialization fails.")
     parser.flags = {}
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                metavar="{run,signal,bench}")
+                                metavar="{run,signal,report,bench}")
     _add(sub.add_parser("run", help="train one network, print everything recorded as JSON"), RUN_FLAGS)
     _add(sub.add_parser("signal", help="per-layer statistics of a deep net at init, as JSON"), SIGNAL_FLAGS)
+    _add(sub.add_parser("report", help="write one standalone HTML file with the figures of a run "
+                        "(needs plotly: pip install pyinit[plots])"), REPORT_FLAGS)
     _add(sub.add_parser("bench", help="print steps/s and memory figures"), BENCH_FLAGS)
     return parser
 
@@ -95,7 +102,8 @@ def main(argv=None):
     """Run the CLI; returns the exit status (0, or 2 for bad arguments)."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    flags = {"run": RUN_FLAGS, "signal": SIGNAL_FLAGS, "bench": BENCH_FLAGS}[args.command]
+    flags = {"run": RUN_FLAGS, "signal": SIGNAL_FLAGS, "report": REPORT_FLAGS,
+             "bench": BENCH_FLAGS}[args.command]
     if extra:
         _fail(f"pyinit {args.command}: error: unrecognized arguments: {' '.join(extra)}; "
               f"allowed flags: " + " ".join("--" + f for f in flags))
@@ -105,6 +113,9 @@ def main(argv=None):
             result = api.run(given)
         elif args.command == "signal":
             result = api.signal(given)
+        elif args.command == "report":
+            from .report import cli_report
+            return cli_report(given)
         else:
             from .bench import run_bench
             for line in run_bench(**given):
