@@ -1,0 +1,48 @@
+// sw-register.js: registers the service worker (sw.js) for offline and repeat visits, unless the URL
+// says sw=0 (in the query or the #hash), which also removes an existing registration.
+// Once the page reports Python ready (<html data-status="ready">), it asks the service worker to cache
+// the runtime files of this page's version ("warm"); <html data-sw> tells tests and curious readers
+// what happened: "off" | "unsupported" | "registered" | "cached" | "failed".
+
+const root = document.documentElement;
+const scope = new URL("../", import.meta.url).href;
+const off = (q) => new URLSearchParams(q).get("sw") === "0";
+const disabled = off(location.search) || off(location.hash.slice(1));
+
+function whenReady() {
+  return new Promise((resolve) => {
+    if (root.dataset.status === "ready") return resolve();
+    const obs = new MutationObserver(() => { if (root.dataset.status === "ready") { obs.disconnect(); resolve(); } });
+    obs.observe(root, { attributes: true, attributeFilter: ["data-status"] });
+  });
+}
+
+async function main() {
+  if (!("serviceWorker" in navigator) || location.protocol === "file:") { root.dataset.sw = "unsupported"; return; }
+  if (disabled) {
+    for (const reg of await navigator.serviceWorker.getRegistrations()) if (reg.scope === scope) await reg.unregister();
+    root.dataset.sw = "off";
+    return;
+  }
+  // after the page's own loading, so the service worker never competes with it
+  if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
+  const reg = await navigator.serviceWorker.register(new URL("../sw.js", import.meta.url), { scope });
+  root.dataset.sw = "registered";
+  await whenReady();
+  const sw = navigator.serviceWorker.controller || reg.active || await navigator.serviceWorker.ready.then((r) => r.active);
+  const answer = new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener("message", (ev) => {
+      if (ev.data && ev.data.type === "pyinit-sw:warmed") resolve(ev.data);
+    });
+  });
+  navigator.serviceWorker.startMessages();
+  sw.postMessage({ type: "pyinit-sw:warm" });
+  const res = await answer;
+  root.dataset.sw = res.failed.length ? "failed" : "cached";
+  root.dataset.swVersion = res.version || "";
+}
+
+main().catch((e) => {
+  root.dataset.sw = "failed";
+  console.warn(`pyinit: service worker not available (${e.message}); the page works without it.`);
+});

@@ -1,0 +1,225 @@
+// sw.js: offline and repeat visits (README "Offline and repeat visits"). Registered by js/sw-register.js
+// unless the URL has sw=0.
+//
+// Versions, not guesses. A *version* is one build: its build-manifest.json (every file with its sha256,
+// written by build.py), named by the first 16 hex digits of the manifest's own sha256. Each version has
+// its own cache "pyinit-v-<id>" holding that manifest and the files of that build that were fetched.
+//   - A navigation asks the network for build-manifest.json (3 s timeout). A new manifest becomes the
+//     current version atomically *before* the page is answered; offline, the current version is used.
+//   - Every page (client) is pinned to the version it was loaded with, and so is its Web Worker: all of
+//     a page's requests are answered from that one version, so a page never sees a mix of two builds.
+//   - A file is stored only if its bytes have the sha256 its manifest names (a server that already
+//     serves a newer build gets passed through, uncached). Bytes with the same hash are copied from
+//     older versions instead of downloaded again (the 16 MB runtime survives a site update).
+//   - Old caches are deleted once no open page is pinned to them.
+// Install precaches the small files (everything outside pyodide-*/ and vendor/); the runtime, numpy,
+// the pyinit wheel and plotly.js are cached when a page reports that Python is ready ("warm", sent by
+// js/sw-register.js), i.e. after the page itself has downloaded them -- a lazy embed that was never
+// started downloads nothing extra.
+/* eslint-env serviceworker */
+
+const PREFIX = "pyinit-v-";
+const META = "pyinit-sw-meta";
+const BIG = /^(pyodide-[^/]+|vendor)\//;
+const MANIFEST = "build-manifest.json";
+const NET_TIMEOUT_MS = 3000;
+const scope = () => self.registration.scope;
+const keyOf = (rel) => new URL(rel, scope()).href;
+const cacheName = (vid) => PREFIX + vid;
+
+// ---- persistent state: {current, pins: {clientId: vid}} -----------------------------------------
+let statePromise = null;
+const manifests = new Map(); // vid -> manifest (parsed)
+
+function loadState() {
+  if (!statePromise) {
+    statePromise = (async () => {
+      const r = await (await caches.open(META)).match("state");
+      return r ? r.json() : { current: null, pins: {} };
+    })().catch(() => ({ current: null, pins: {} }));
+  }
+  return statePromise;
+}
+async function saveState(st) {
+  await (await caches.open(META)).put("state", new Response(JSON.stringify(st), { headers: { "Content-Type": "application/json" } }));
+}
+
+async function manifestOf(vid) {
+  if (!vid) return null;
+  if (!manifests.has(vid)) {
+    const r = await (await caches.open(cacheName(vid))).match(keyOf(MANIFEST));
+    if (!r) return null;
+    manifests.set(vid, await r.json());
+  }
+  return manifests.get(vid);
+}
+
+const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+const sha256 = async (buf) => hex(await crypto.subtle.digest("SHA-256", buf));
+
+function withTimeout(promise, ms) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+/** The network's manifest as {vid, text, manifest}, or null (offline, error, not a manifest). */
+async function networkManifest() {
+  try {
+    const r = await withTimeout(fetch(keyOf(MANIFEST), { cache: "no-store" }), NET_TIMEOUT_MS);
+    if (!r.ok) return null;
+    const buf = await r.arrayBuffer();
+    const manifest = JSON.parse(new TextDecoder().decode(buf));
+    if (!manifest || typeof manifest.files !== "object") return null;
+    return { vid: (await sha256(buf)).slice(0, 16), buf, manifest };
+  } catch {
+    return null;
+  }
+}
+
+/** Make a network manifest the current version (storing it, precaching the small files). */
+async function adopt(net, st) {
+  const cache = await caches.open(cacheName(net.vid));
+  if (!(await cache.match(keyOf(MANIFEST)))) {
+    manifests.set(net.vid, net.manifest);
+    const small = Object.keys(net.manifest.files).filter((rel) => !BIG.test(rel));
+    await Promise.all(small.map((rel) => ensure(net.vid, rel).catch(() => null)));
+    // the manifest goes in last: a version whose manifest is cached has its small files
+    await cache.put(keyOf(MANIFEST), new Response(net.buf, { headers: { "Content-Type": "application/json" } }));
+  }
+  if (st.current !== net.vid) {
+    st.current = net.vid;
+    await saveState(st);
+  }
+  return net.vid;
+}
+
+/** The cached response of `rel` in version `vid`, fetching (and verifying) it if needed. */
+async function ensure(vid, rel) {
+  const manifest = await manifestOf(vid);
+  const entry = manifest && manifest.files[rel];
+  if (!entry) return null;
+  const cache = await caches.open(cacheName(vid));
+  const key = keyOf(rel);
+  const hit = await cache.match(key);
+  if (hit) return hit;
+  // the same bytes in another version's cache (content-addressed reuse)
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || name === cacheName(vid)) continue;
+    const other = await manifestOf(name.slice(PREFIX.length));
+    if (other && other.files[rel] && other.files[rel].sha256 === entry.sha256) {
+      const old = await (await caches.open(name)).match(key);
+      if (old) { await cache.put(key, old.clone()); return old; }
+    }
+  }
+  const r = await fetch(key, { cache: "no-cache" });
+  if (!r.ok) return r; // passed through (not cached)
+  const buf = await r.arrayBuffer();
+  const headers = { "Content-Type": r.headers.get("Content-Type") || "application/octet-stream" };
+  const fresh = new Response(buf, { status: 200, headers });
+  if ((await sha256(buf)) !== entry.sha256) {
+    fresh.headers.set("X-Pyinit-SW", "passthrough (not the bytes of this version)");
+    return fresh; // the server has other bytes than this version: pass them on, never store them
+  }
+  await cache.put(key, fresh.clone());
+  return fresh;
+}
+
+/** Delete the caches of versions no open page uses (and forget pins of closed pages). */
+async function cleanup() {
+  const st = await loadState();
+  const alive = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id));
+  for (const id of Object.keys(st.pins)) if (!alive.has(id)) delete st.pins[id];
+  const used = new Set([st.current, ...Object.values(st.pins)]);
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX) && !used.has(name.slice(PREFIX.length))) {
+      manifests.delete(name.slice(PREFIX.length));
+      await caches.delete(name);
+    }
+  }
+  await saveState(st);
+}
+
+self.addEventListener("install", (ev) => {
+  ev.waitUntil((async () => {
+    const net = await networkManifest();
+    if (net) await adopt(net, await loadState());
+    await self.skipWaiting();
+  })());
+});
+self.addEventListener("activate", (ev) => { ev.waitUntil(cleanup()); });
+
+// ---- requests ---------------------------------------------------------------------------------
+async function versionFor(ev, st) {
+  if (ev.request.mode === "navigate") {
+    const net = await networkManifest();
+    const vid = net ? await adopt(net, st) : st.current;
+    if (ev.resultingClientId && vid) { st.pins[ev.resultingClientId] = vid; await saveState(st); }
+    return vid;
+  }
+  const vid = st.pins[ev.clientId] || st.current;
+  // a worker started by a pinned page is pinned to the page's version
+  if (ev.resultingClientId && vid && ["worker", "sharedworker"].includes(ev.request.destination)) {
+    st.pins[ev.resultingClientId] = vid;
+    await saveState(st);
+  }
+  return vid;
+}
+
+async function respond(ev, rel) {
+  const st = await loadState();
+  const vid = await versionFor(ev, st);
+  const manifest = await manifestOf(vid);
+  if (!manifest) return fetch(ev.request);
+  if (rel === MANIFEST) return (await caches.open(cacheName(vid))).match(keyOf(MANIFEST));
+  if (!manifest.files[rel]) return fetch(ev.request); // not a file of this build
+  let r;
+  try {
+    r = await ensure(vid, rel);
+  } catch (e) {
+    return Response.error();
+  }
+  if (!r) return fetch(ev.request);
+  if (ev.request.method === "HEAD") return new Response(null, { status: r.status, headers: r.headers });
+  return r;
+}
+
+self.addEventListener("fetch", (ev) => {
+  const req = ev.request;
+  if (req.method !== "GET" && req.method !== "HEAD") return;
+  const url = new URL(req.url);
+  if (!url.href.startsWith(scope()) || url.searchParams.get("sw") === "0") return;
+  let rel = decodeURIComponent(url.pathname.slice(new URL(scope()).pathname.length));
+  if (rel === "" || rel.endsWith("/")) rel += "index.html";
+  if (rel === "sw.js") return;
+  ev.respondWith(respond(ev, rel));
+  if (req.mode === "navigate") ev.waitUntil(new Promise((r) => setTimeout(r, 1000)).then(cleanup));
+});
+
+// ---- messages from pages ------------------------------------------------------------------------
+// {type: "pyinit-sw:warm"}   cache every file of the sender's version (runtime included); replies
+//                             {type: "pyinit-sw:warmed", version, files, failed}
+// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches}
+self.addEventListener("message", (ev) => {
+  const d = ev.data || {};
+  const reply = (msg) => ev.source && ev.source.postMessage(msg);
+  ev.waitUntil((async () => {
+    const st = await loadState();
+    const vid = (ev.source && st.pins[ev.source.id]) || st.current;
+    if (d.type === "pyinit-sw:warm") {
+      const manifest = await manifestOf(vid);
+      if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [] });
+      const failed = [];
+      const rels = Object.keys(manifest.files);
+      for (const rel of rels) {
+        try {
+          const r = await ensure(vid, rel);
+          if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
+        } catch { failed.push(rel); }
+      }
+      reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed });
+    } else if (d.type === "pyinit-sw:info") {
+      reply({ type: "pyinit-sw:info", version: vid, current: st.current, caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)) });
+    }
+  })());
+});
