@@ -616,6 +616,7 @@ BARE_HTML = """<!doctype html><html data-status="loading"><head><meta charset="u
 BARE_JS = """const w = new Worker(new URL("./bare-worker.js", import.meta.url), {type: "module"});
 w.onmessage = ({data}) => {
   document.documentElement.dataset.readyMs = performance.now().toFixed(0);
+  document.documentElement.dataset.workerBytes = String(data.bytes);
   document.documentElement.dataset.status = data.ok ? "ready" : "error";
 };
 """
@@ -623,7 +624,8 @@ BARE_WORKER_JS = f"""import {{ loadPyodide }} from "../{PYODIDE_DIR}/pyodide.mjs
 const py = await loadPyodide({{indexURL: new URL("../{PYODIDE_DIR}/", import.meta.url).href,
                               packages: ["numpy"]}});
 py.runPython("import numpy");
-postMessage({{ok: true}});
+postMessage({{ok: true, bytes: performance.getEntriesByType("resource")
+  .reduce((s, e) => s + (e.transferSize || 0), 0)}});
 """
 
 LOAD_STATS_JS = """() => {
