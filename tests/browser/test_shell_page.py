@@ -219,3 +219,15 @@ def test_opened_from_file_url_says_to_serve_it(dist_dir, page):
     page.goto((dist_dir / "index.html").as_uri())
     assert wait_for_status(page, 10_000) == "error"
     assert "python3 build.py serve" in page.inner_text("#boot-message")
+
+
+def test_cdn_variant_asks_only_the_cdn(build_module, serve, page, tmp_path):
+    # No internet here: the page must try the official CDN (and nothing else external), then fail
+    # with a message naming what it could not load.
+    out = tmp_path / "cdn"
+    build_module.build(out, cdn=True)
+    page.goto(serve(out) + "check.html?timeout=20")
+    assert wait_for_status(page, 60_000) == "error"
+    assert page.external_requests, "the CDN variant made no request to the CDN"
+    assert all(u.startswith(build_module.PYODIDE_CDN) for u in page.external_requests), page.external_requests
+    assert "pyodide.mjs" in page.inner_text("#boot-message")
