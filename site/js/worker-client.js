@@ -53,8 +53,15 @@ export function createWorkerClient(url, { onProgress = () => {}, onFatal = () =>
       fail(data.stage, data.message);
     }
   };
-  // A worker script that cannot even be fetched or parsed (e.g. js/worker.js missing).
+  // Before ready: a worker script that cannot be fetched or parsed (e.g. js/worker.js missing).
+  // After ready, an uncaught error in the worker is logged; calls still get their own replies.
+  let isReady = false;
+  ready.then(() => { isReady = true; }, () => {});
   worker.onerror = (event) => {
+    if (isReady) {
+      console.error("pyinit worker:", event.message);
+      return;
+    }
     event.preventDefault?.();
     fail("worker", `The Web Worker (js/worker.js) failed to start: ${event.message || "script error"}.`);
   };

@@ -12,7 +12,7 @@
 
 const MANIFEST_URL = new URL("../build-manifest.json", import.meta.url);
 const params = new URL(self.location.href).searchParams;
-const STAGE_TIMEOUT_S = Number(params.get("timeout")) || 120; // per loading step
+const STAGE_TIMEOUT_S = Number(params.get("timeout")) || 180; // per loading step (17 MB on a slow link)
 const ALLOWED_MODULES = new Set(["api", "lab"]);
 const STAGES = ["runtime", "stdlib", "numpy", "pyinit"];
 
