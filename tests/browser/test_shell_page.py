@@ -231,3 +231,11 @@ def test_cdn_variant_asks_only_the_cdn(build_module, serve, page, tmp_path):
     assert page.external_requests, "the CDN variant made no request to the CDN"
     assert all(u.startswith(build_module.PYODIDE_CDN) for u in page.external_requests), page.external_requests
     assert "pyodide.mjs" in page.inner_text("#boot-message")
+
+
+def test_missing_worker_script_is_named(dist_dir, serve, page, tmp_path):
+    copy = broken_copy(dist_dir, tmp_path)
+    (copy / "js/worker.js").unlink()
+    page.goto(serve(copy) + "check.html")
+    assert wait_for_status(page, 30_000) == "error"
+    assert "js/worker.js" in page.inner_text("#boot-message")
