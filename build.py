@@ -599,7 +599,8 @@ def background_server(root: Path, base: str = "/", mime: dict | None = None):
 # --- tests and benchmark ------------------------------------------------------------------------
 def test(args, extra: list[str]) -> int:
     require_npm()
-    require_chromium()
+    if "not browser" not in " ".join(extra):
+        require_chromium()
     build(ROOT / "dist")
     env = dict(os.environ, PYINIT_DIST_BUILT="1")
     return subprocess.call([sys.executable, "-m", "pytest", *extra], cwd=ROOT, env=env)
