@@ -120,6 +120,7 @@ async function preflight(manifest) {
         } catch (e) {
           throw new LoadError(stage, `${fileName(asset.href)}: request failed (${e.message}).`);
         }
+        if (r.status === 405 || r.status === 501) return; // a server without HEAD: no verdict
         if (!r.ok) {
           throw new LoadError(stage, `${fileName(asset.href)} could not be loaded: HTTP ${r.status} ` +
             `for ${asset.url}. ${REBUILD}`);
