@@ -25,7 +25,7 @@ from .errors import ConfigError, show
 from .activations import ACTIVATIONS
 from .datasets import DATASETS
 from .initializers import SPEC_HELP, BIAS_SPEC_HELP
-from .report import CHAPTER_HELP, OUT_HELP          # (pyinit.report imports plotly only when writing)
+from .report import FLAGS as REPORT_OWN_FLAGS       # (pyinit.report imports plotly only when writing)
 
 RUN_FLAGS = {
     "dataset": "one of " + ", ".join(DATASETS) + " (default xor)",
@@ -52,7 +52,7 @@ SIGNAL_FLAGS = {
     "n-samples": "batch of standard-normal inputs, 2..4096 (default 256)",
     "seed": "an integer in 0..4294967295 (default 0)",
 }
-REPORT_FLAGS = {"chapter": CHAPTER_HELP, "out": OUT_HELP, **RUN_FLAGS}
+REPORT_FLAGS = {**REPORT_OWN_FLAGS, **RUN_FLAGS}
 BENCH_FLAGS = {
     "memory-steps": "steps of the memory run, 1000..10000000 (default 1000000)",
     "repeats": "timing repeats, best is reported, 1..20 (default 3)",

@@ -1,135 +1,147 @@
 """``python -m pyinit report``: one standalone HTML file with the figures of a run (``pyinit.plots``).
 
     python -m pyinit report --chapter clones --out report.html
-    python -m pyinit report --chapter stuck --activation sigmoid --steps 300 --out stuck.html
+    python -m pyinit report --chapter simple --side right --steps 300 --out simple-xavier.html
 
-``--chapter`` picks one of the tour's chapters (``CHAPTERS``: a preset of ``run`` flags); every
-``run`` flag is accepted and overrides the preset. The run is exactly ``pyinit.api.run`` of the
+``--chapter`` picks one of the tour's chapters. Its run flags are not written here: they are the
+chapter's lab preset from ``pyinit.tour.CHAPTERS`` (the one place the presets live), turned into
+``run`` flags the way the page turns its lab state into a run -- the shared settings plus the init of
+one of the lab's two runs, ``--side left`` (default: the init the chapter is about) or ``right``.
+Every ``run`` flag is accepted and overrides the preset. The run is exactly ``pyinit.api.run`` of the
 resolved config (printed in the file, so ``python -m pyinit run`` with those flags gives the same
-numbers). The file holds plotly.js itself and every figure's JSON (``<script type="application/json"
-class="pyinit-figure">``), so it opens offline and loads nothing from the network; each figure has a
-short text saying what it shows and what this run's numbers are.
+numbers). The file holds plotly.js itself and every figure's JSON (``<script
+type="application/json" class="pyinit-figure">``), so it opens offline and loads nothing from the
+network; each figure has a short text saying what it shows and what this run's numbers are.
 
-This module imports plotly only when a report is written, so ``CHAPTERS`` (used by the CLI's help)
-is available without the optional extra.
+This module imports plotly only when a report is written, so the CLI's help works without it.
 """
 
 import html
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from . import __version__, api
+from . import __version__, api, lab, tour
 from .config import RunConfig
 from .errors import ConfigError
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter of the tour as a report: a title, the ``run`` flags of its preset, what to look for,
-    and the inits whose signal propagation is compared (the run's own init is always shown)."""
+    """What the report says about a chapter of the tour; its run flags come from ``pyinit.tour``."""
 
     title: str
-    flags: dict
-    text: str
-    signal_inits: tuple = ()
+    text: str                     # about the left run of the chapter's lab
     try_next: tuple = ()          # (flags, what they show)
-    aliases: tuple = field(default=())
+    aliases: tuple = ()
 
 
 CHAPTERS = {
     "simple": Chapter(
         "1. The simple example: a 2-4-1 tanh net on XOR, started from zeros",
-        {"dataset": "xor", "hidden": "4", "activation": "tanh", "init": "zeros", "lr": 0.5, "steps": 600},
-        "Every weight starts at 0. Then every hidden activation is tanh(0) = 0 and the output weights "
-        "are 0, so every weight gradient (dW = aᵀ·delta) is exactly 0: nothing in the hidden layer ever "
-        "moves, the loss stays where it started and the decision boundary is a constant.",
-        try_next=("--init xavier", "random, scaled weights learn XOR")),
+        "Every weight and bias starts at 0. Then every hidden activation is tanh(0) = 0 and the output "
+        "weights are 0, so every weight gradient (dW = aᵀ·delta) is exactly 0: nothing in the hidden "
+        "layer ever moves. Both classes have as many points, so even the output bias gets a gradient of "
+        "exactly 0: the loss stays at ln 2 ≈ 0.693 and the output is 0.5 everywhere.",
+        try_next=("--side right", "the same net from Xavier weights learns XOR")),
     "additive": Chapter(
         "2. Updates add, they don't multiply: no hidden layer, started from zeros",
-        {"dataset": "linear", "hidden": "", "activation": "tanh", "init": "zeros", "lr": 0.5, "steps": 300},
         "Logistic regression from zero weights learns fine. A zero weight is not stuck: the update "
         "W ← W − lr·dW adds, and dW = xᵀ·(p − y) is not zero because the inputs x are not zero. Zero "
-        "init fails only where the *activations* or the *deltas* feeding a gradient are zero or identical.",
+        "init fails only where the activations or the deltas feeding a gradient are zero or identical.",
         try_next=("--hidden 4", "with a hidden layer, zeros stop working")),
     "clones": Chapter(
         "3. Clones: every weight starts at 0.5",
-        {"dataset": "xor", "hidden": "4", "activation": "tanh", "init": "constant:0.5", "lr": 0.5,
-         "steps": 600},
         "A constant init is not stuck, but it is symmetric: all hidden units compute the same function, "
         "receive the same gradient and make the same update, so they stay identical (bitwise) forever. "
-        "The weights move, the loss falls a little, yet the layer is worth a single unit: its trajectories "
-        "lie on top of each other and the symmetry measure stays exactly 0.",
+        "The weights move and the loss falls a little, yet the layer is worth a single unit: its "
+        "trajectories lie on top of each other and the symmetry measure stays exactly 0.",
         try_next=("--perturb 1e-3", "a little noise on the weights breaks the symmetry"),
         aliases=("symmetry",)),
     "stuck": Chapter(
-        "4. Stuck vs symmetric: two tanh hidden layers from zeros",
-        {"dataset": "xor", "hidden": "4,4", "activation": "tanh", "init": "zeros", "lr": 0.5, "steps": 600},
-        "With f(0) = 0 (tanh, ReLU) every activation is 0, so every weight gradient is exactly 0 in every "
-        "layer: the run sits on a saddle point and only the output bias can learn. With sigmoid, f(0) = "
-        "0.5, the activations are not zero; whatever moves then moves symmetrically.",
-        try_next=("--activation sigmoid", "f(0) = 0.5 instead of 0")),
+        "4. Stuck or symmetric: sigmoid units started from zeros",
+        "With sigmoid, f(0) = 0.5: the hidden activations are not zero, so the output weights get a "
+        "gradient and move, and then the hidden weights too, but every unit gets the same update and "
+        "the units stay identical (S = 0 exactly). With f(0) = 0 (tanh, ReLU) every weight gradient is "
+        "exactly 0 instead: a saddle point where only the output bias can learn. (Mini-batches of 10: "
+        "with all the balanced data in one batch, mean(a − y) = 0 and nothing would move at all.)",
+        try_next=("--activation tanh", "f(0) = 0: every weight gradient is exactly 0")),
     "noise": Chapter(
         "5. A little noise is enough: zeros plus ε = 1e-4",
-        {"dataset": "xor", "hidden": "4", "activation": "tanh", "init": "zeros", "perturb": 1e-4,
-         "lr": 0.5, "steps": 2000},
         "Adding tiny Gaussian noise (std ε) to the zero weights makes the units slightly different, and "
         "gradient descent amplifies the difference: the symmetry measure grows from about ε roughly "
         "exponentially until the units are clearly different and the net learns. The smaller ε, the "
         "later this happens (the delay grows like log(1/ε)).",
-        try_next=("--perturb 1e-8", "the symmetry breaks later; 1e-2 breaks it sooner")),
+        try_next=("--side right", "ε = 1e-8: the symmetry breaks later")),
     "restarts": Chapter(
-        "6. Different starts, different answers: one random restart",
-        {"dataset": "moons", "hidden": "8", "activation": "tanh", "init": "xavier", "lr": 0.5, "steps": 1000},
-        "With a random init every unit is different from the start, so nothing is symmetric. Another "
-        "seed gives another start and often a different final boundary and loss: training finds one of "
-        "many solutions, not the solution.",
-        try_next=("--seed 1", "another seed; note that --seed also draws a new data set (the page's "
-                              "restarts keep the data and change only the init)")),
+        "6. Different starts, different answers: two tanh units on XOR from Xavier",
+        "With a random init every unit is different from the start, so nothing is symmetric. But two "
+        "units are barely enough for XOR, and where training ends depends on where it starts: another "
+        "random start on the same data often finds another boundary and another final loss.",
+        try_next=("--side right", "another random start (uniform ±1) on the same data")),
     "scale": Chapter(
-        "7. Scale: a deep ReLU net and the variance of its signals",
-        {"dataset": "circles", "hidden": "16,16,16,16", "activation": "relu", "init": "xavier", "lr": 0.1,
-         "steps": 1000},
+        "7. Scale matters too: a deep ReLU net from weights of std 0.01",
         "Random is not enough: the scale matters. In a deep net each layer multiplies the spread of the "
-        "signal by a factor set by the init; too small and it vanishes, too large and it explodes. "
-        "Xavier keeps the variance for tanh-like units; with ReLU (which zeroes half the inputs) it "
-        "halves the variance per layer, and He (std √(2/fan_in)) keeps it (He et al. 2015).",
-        signal_inits=("normal:0.01", "normal:1", "xavier", "he"),
-        try_next=("--init he", "the init that keeps the ReLU signal's variance")),
+        "signal by a factor set by the init; too small (here std 0.01) and it vanishes, too large and it "
+        "explodes. Xavier keeps the variance for tanh-like units; with ReLU (which zeroes half the "
+        "inputs) it halves the variance per layer, and He (std √(2/fan_in)) keeps it (He et al. 2015).",
+        try_next=("--side right", "He init")),
     "reproduce": Chapter(
-        "8. A known result, reproduced: circles, [2, 10, 5, 1] ReLU, He init",
-        {"dataset": "circles", "hidden": "10,5", "activation": "relu", "init": "he", "lr": 0.01,
-         "steps": 15000},
+        "8. A known result, reproduced: circles, [2, 10, 5, 1] ReLU from zeros",
         "The classic course exercise: 15,000 full-batch steps at learning rate 0.01. From zeros the "
-        "net stays at 50 % accuracy (every gradient except the output bias's is 0); with He init it "
-        "separates the circles.",
-        try_next=("--init zeros", "the failing half of the exercise")),
+        "net stays at 50 % accuracy: every gradient except the output bias's is exactly 0.",
+        try_next=("--side right", "He init separates the circles")),
 }
+assert list(CHAPTERS) == tour.CHAPTER_IDS, "report chapters must follow the tour's"
 ALIASES = {alias: name for name, ch in CHAPTERS.items() for alias in ch.aliases}
-CHAPTER_HELP = ("one of " + ", ".join(CHAPTERS) + " (a preset of the run flags; explicit flags override; "
-                + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")")
-OUT_HELP = "the HTML file to write (default report.html)"
+SIDES = ("left", "right")
+FLAGS = {
+    "chapter": ("one of " + ", ".join(CHAPTERS) + " (the tour chapter's lab preset; explicit flags "
+                "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"),
+    "side": "left or right: which of the chapter's two lab runs (default left, the init the chapter "
+            "is about)",
+    "out": "the HTML file to write (default report.html)",
+}
 
 
-def resolve(chapter=None, **flags):
+def preset(chapter, side="left"):
+    """The ``run`` flags of a tour chapter's lab preset (``pyinit.tour``), with the init of one side."""
+    c = tour.chapter(chapter)
+    if side not in SIDES:
+        raise ConfigError("side", "must be left or right", side)
+    config = tour.lab_config(c["state"])
+    member = lab.member_spec(config.pop("members")[SIDES.index(side)])
+    flags = {k: v for k, v in config.items() if not (k == "batch_size" and v in (0, None))}
+    view = c["view"] or {}
+    if "hidden" in view:                   # chapter 8: the exercise's [10, 5] (the lab has one width)
+        flags["hidden"] = list(view["hidden"])
+    flags.update(init=member.init, bias_init=member.bias_init, perturb=member.perturb, steps=c["steps"])
+    return flags
+
+
+def resolve(chapter=None, side=None, **flags):
     """The chapter's name and the validated ``RunConfig`` of its preset with ``flags`` overriding."""
     name = None
-    preset = {}
+    preset_flags = {}
     if chapter is not None:
         key = str(chapter).strip()
         name = ALIASES.get(key, key)
         if name not in CHAPTERS:
             raise ConfigError("chapter", "must be one of " + ", ".join(list(CHAPTERS) + list(ALIASES)),
                               chapter)
-        preset = CHAPTERS[name].flags
-    return name, RunConfig.from_dict({**preset, **flags})
+        preset_flags = preset(name, "left" if side is None else str(side).strip())
+    elif side is not None:
+        raise ConfigError("side", "needs --chapter (it picks one of a chapter's two runs)", side)
+    return name, RunConfig.from_dict({**preset_flags, **flags})
 
 
 def _signal_inits(config, chapter):
-    """The inits compared in the signal figure: the run's own (first layer's spec) and the chapter's."""
+    """The inits compared in the signal figure: the run's own (first layer's spec) and, for a chapter
+    whose tour view is the signal experiment, that view's inits."""
     own = config.init.split(",")[0]
-    inits = [own] + [i for i in (CHAPTERS[chapter].signal_inits if chapter else ()) if i != own]
-    return inits
+    view = tour.chapter(chapter)["view"] if chapter else None
+    others = view["inits"] if view and view.get("kind") == "signal" else []
+    return [own] + [i for i in others if i != own]
 
 
 # ------------------------------------------------------------------------------ facts in words
@@ -311,7 +323,7 @@ def _flags_line(config):
     return " ".join(parts)
 
 
-def render(result, chapter, config, figs):
+def render(result, chapter, side, config, figs):
     """The report as one HTML string (plotly.js inlined)."""
     from plotly.offline import get_plotlyjs
     esc = html.escape
@@ -321,6 +333,10 @@ def render(result, chapter, config, figs):
     body = [f"<h1>{esc(title)}</h1>"]
     if ch:
         body.append(f"<p>{esc(ch.text)}</p>")
+        body.append(f"<p>This report shows the <strong>{esc(side)}</strong> run of the chapter's lab "
+                    f"preset (init <code>{esc(config.init)}</code>"
+                    + (f", noise ε = {config.perturb!r}" if config.perturb else "")
+                    + (" — the text above is about the left run" if side == "right" else "") + ").</p>")
     body.append("<p class=\"muted\">Every number below comes from one run of <code>pyinit</code> "
                 f"{esc(__version__)}; the same flags give the same numbers:</p>")
     body.append(f"<pre>python -m pyinit run {esc(flags)}</pre>")
@@ -344,7 +360,7 @@ def render(result, chapter, config, figs):
         body.append(f"<script type=\"application/json\" class=\"pyinit-figure\" data-key=\"{esc(f['key'])}\" "
                     f"data-target=\"{div}\">{_script_json({'data': spec['data'], 'layout': spec['layout']})}"
                     "</script>")
-    meta = {"pyinit": __version__, "chapter": chapter, "config": config.to_dict()}
+    meta = {"pyinit": __version__, "chapter": chapter, "side": side, "config": config.to_dict()}
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{esc(title)} — pyinit report</title><style>{CSS}</style></head><body>"
@@ -353,13 +369,14 @@ def render(result, chapter, config, figs):
             + f"\n<script>{get_plotlyjs()}</script>\n<script>{RENDER}</script>\n</body></html>\n")
 
 
-def write_report(out="report.html", chapter=None, **flags):
-    """Run the chapter's preset (``flags`` override it) and write the report to ``out``.
+def write_report(out="report.html", chapter=None, side=None, **flags):
+    """Run the chapter's preset (``side``: which of its two lab runs; ``flags`` override it) and
+    write the report to ``out``.
 
     Returns a dict: ``path``, ``chapter``, ``config`` (resolved), ``figures`` (their keys), ``bytes``.
     Raises ``ConfigError`` for a bad chapter, flag or output path, ``ImportError`` without plotly.
     """
-    name, config = resolve(chapter, **flags)
+    name, config = resolve(chapter, side, **flags)
     out = os.fspath(out)
     parent = os.path.dirname(os.path.abspath(out))
     if not out.strip() or os.path.isdir(out) or not os.path.isdir(parent) or not os.access(parent, os.W_OK):
@@ -372,10 +389,12 @@ def write_report(out="report.html", chapter=None, **flags):
         signal_results.append(api.signal({"activation": config.activation, "init": init}))
         names.append(f"{config.activation}, {init}")
     figs = figures(result, signal_results, names)
-    text = render(result, name, config, figs)
+    side = (side or "left").strip() if name else None
+    text = render(result, name, side, config, figs)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(text)
-    return {"path": out, "chapter": name, "config": config.to_dict(), "figures": [f["key"] for f in figs],
+    return {"path": out, "chapter": name, "side": side,
+            "config": config.to_dict(), "figures": [f["key"] for f in figs],
             "bytes": len(text.encode("utf-8"))}
 
 
@@ -389,12 +408,14 @@ def cli_report(given):
     given = dict(given)
     out = given.pop("out", None) or "report.html"
     chapter = given.pop("chapter", None)
+    side = given.pop("side", None)
     try:
-        info = write_report(out, chapter, **given)
+        info = write_report(out, chapter, side, **given)
     except ImportError as err:
         sys.stderr.write("pyinit report: error: " + " ".join(str(err).split()) + "\n")
         return 1
     size = info["bytes"] / 2**20
     print(f"wrote {info['path']}: {len(info['figures'])} figures, {size:.1f} MB, plotly.js embedded "
-          f"(chapter {info['chapter'] or '-'}, {info['config']['steps']} steps)")
+          f"(chapter {info['chapter'] or '-'}{', ' + info['side'] + ' run' if info['side'] else ''}, "
+          f"{info['config']['steps']} steps)")
     return 0

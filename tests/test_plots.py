@@ -20,7 +20,7 @@ import pytest
 
 pytest.importorskip("plotly")
 
-from pyinit import api, plots, report                      # noqa: E402
+from pyinit import api, lab, plots, report, tour          # noqa: E402
 from pyinit.cli import main                                   # noqa: E402
 from pyinit.config import RunConfig                           # noqa: E402
 
@@ -300,8 +300,9 @@ def test_report_embeds_the_runs_numbers_and_plotly_and_nothing_external(tmp_path
     assert not re.search(r"""<(script|link|img|iframe)[^>]*\s(src|href)\s*=\s*["']?(https?:)?//""", text, re.I)
     assert all("src" not in s for s in parsed.scripts)
     assert text.count("plotly.js v") == 1 and "Plotly.newPlot" in text
-    expected = api.run({**report.CHAPTERS["clones"].flags, "steps": 30})
-    assert parsed.meta["chapter"] == "clones" and parsed.meta["config"] == expected["config"]
+    expected = api.run({**report.preset("clones"), "steps": 30})
+    assert parsed.meta["chapter"] == "clones" and parsed.meta["side"] == "left"
+    assert parsed.meta["config"] == expected["config"]
     figs = parsed.figures
     assert list(figs) == ["loss", "trajectories-1", "trajectories-2", "boundary", "symmetry",
                           "gradient_norms", "signal"]
@@ -331,6 +332,16 @@ def test_report_embeds_the_runs_numbers_and_plotly_and_nothing_external(tmp_path
     assert "4 units: 1 distinct at step 0, 1 distinct at step 30." in text
 
 
+def test_report_side_right_is_the_other_lab_run(tmp_path):
+    out = tmp_path / "r.html"
+    assert main(["report", "--chapter", "simple", "--side", "right", "--steps", "6", "--out", str(out)]) == 0
+    text, parsed = parse_report(out)
+    assert parsed.meta["side"] == "right" and parsed.meta["config"]["init"] == "xavier"
+    expected = api.run({**report.preset("simple", "right"), "steps": 6})
+    assert _trace(parsed.figures["loss"], "loss")["y"] == expected["loss"]
+    assert "the <strong>right</strong> run" in text
+
+
 def test_report_flags_override_the_chapter_and_aliases_work(tmp_path):
     out = tmp_path / "r.html"
     assert main(["report", "--chapter", "symmetry", "--init", "xavier", "--hidden", "2",
@@ -339,7 +350,7 @@ def test_report_flags_override_the_chapter_and_aliases_work(tmp_path):
     cfg = parsed.meta["config"]
     assert parsed.meta["chapter"] == "clones"
     assert cfg["init"] == "xavier" and cfg["hidden"] == [2] and cfg["steps"] == 5 and cfg["n_samples"] == 40
-    assert cfg["dataset"] == report.CHAPTERS["clones"].flags["dataset"]
+    assert cfg["dataset"] == report.preset("clones")["dataset"]
     expected = api.run(cfg)
     assert _trace(parsed.figures["loss"], "loss")["y"] == expected["loss"]
 
@@ -359,6 +370,8 @@ def test_report_without_a_chapter_is_a_plain_run(tmp_path):
     (["--bogus", "1"], "--bogus"),
     (["--out", "/nonexistent-dir/r.html"], "--out"),
     (["--chapter", "clones", "--init", "zeros,zeros,zeros"], "--init"),
+    (["--chapter", "clones", "--side", "middle"], "--side"),
+    (["--side", "right"], "--side"),
 ])
 def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsys, tmp_path):
     argv = argv if "--out" in argv else argv + ["--out", str(tmp_path / "r.html")]
@@ -370,23 +383,44 @@ def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsy
     assert not (tmp_path / "r.html").exists()
 
 
-def test_every_chapter_is_a_valid_preset():
-    for name, ch in report.CHAPTERS.items():
-        chapter, cfg = report.resolve(name)
-        assert chapter == name and cfg.to_dict()["steps"] == int(ch.flags["steps"])
-        assert ch.title and ch.text and ch.try_next
-        words = shlex.split(report._flags_line(cfg))           # the command printed in the report
-        given = {k[2:].replace("-", "_"): v for k, v in zip(words[::2], words[1::2])}
-        assert RunConfig.from_dict(given) == cfg
+def test_every_chapter_is_the_tours_preset():
     assert list(report.CHAPTERS) == ["simple", "additive", "clones", "stuck", "noise", "restarts",
-                                     "scale", "reproduce"]
+                                     "scale", "reproduce"] == tour.CHAPTER_IDS
+    for name, ch in report.CHAPTERS.items():
+        assert ch.title and ch.text and ch.try_next
+        for k, side in enumerate(("left", "right")):
+            chapter, cfg = report.resolve(name, side)
+            c = tour.chapter(name)
+            lab_cfg = tour.lab_config(c["state"])
+            member = lab.member_spec(lab_cfg["members"][k])
+            assert chapter == name and cfg.steps == c["steps"]
+            assert (cfg.init, cfg.bias_init, cfg.perturb) == (member.init, member.bias_init, member.perturb)
+            for key in ("dataset", "n_samples", "noise", "activation", "lr", "seed"):
+                assert getattr(cfg, key) == lab_cfg[key]
+            assert list(cfg.hidden) == (c["view"] or {}).get("hidden", lab_cfg["hidden"])
+            words = shlex.split(report._flags_line(cfg))       # the command printed in the report
+            given = {w[2:].replace("-", "_"): v for w, v in zip(words[::2], words[1::2])}
+            assert RunConfig.from_dict(given) == cfg
     assert report.resolve("symmetry")[0] == "clones"
+
+
+def test_a_chapter_run_is_the_pages_lab_run():
+    """The report of a chapter side has exactly the parameters of that side in the page's lab."""
+    state = tour.chapter("noise")["state"]
+    session = lab.Session(tour.lab_config(state))
+    session.trainer.step(25)
+    for k, side in enumerate(("left", "right")):
+        r = api.run({**report.preset("noise", side), "steps": 25})
+        params = session.trainer.params(k)
+        for l, (W, b) in enumerate(params):
+            assert np.array_equal(np.array(r["weights"][l][-1]), W)
+            assert np.array_equal(np.array(r["biases"][l][-1]), b)
 
 
 @pytest.mark.browser
 def test_report_opens_offline_in_chromium(browser, tmp_path):
     out = tmp_path / "r.html"
-    report.write_report(out, "stuck", steps=20)
+    n = len(report.write_report(out, "stuck", steps=20)["figures"])
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     page = context.new_page()
     errors, requests = [], []
@@ -399,7 +433,7 @@ def test_report_opens_offline_in_chromium(browser, tmp_path):
 
     context.route("**/*", guard)
     page.goto(out.as_uri())
-    page.wait_for_function("() => document.querySelectorAll('.plot.js-plotly-plot').length === 8")
+    page.wait_for_function("(n) => document.querySelectorAll('.plot.js-plotly-plot').length === n", arg=n)
     assert page.evaluate("() => [...document.querySelectorAll('.plot')].every("
                          "(d) => d.querySelector('.main-svg .scatterlayer, .main-svg .heatmaplayer'))")
     assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
