@@ -282,6 +282,16 @@ def test_bad_values_are_refused_at_the_control(lab):
         assert lab.get_attribute(sel, "aria-invalid") == "true"
     assert lab.evaluate("() => window.__calls.filter((f) => f === 'lab.create').length") == 0
     assert lab.evaluate("() => window.pyinitLab.state().lr") == 0.5
+    # a rule across two controls: constant c = -1 is fine, but normal sigma = -1 is refused
+    lab.select_option("#left_init", "constant")
+    lab.fill("#left_scale", "-1")
+    lab.press("#left_scale", "Enter")
+    lab.wait_for_function("() => window.pyinitLab.state().left_scale === -1")
+    lab.evaluate("() => { window.__calls.length = 0; }")
+    lab.select_option("#left_init", "normal")
+    assert "σ: must be greater than 0 for this init" in lab.inner_text("#left_scale-msg")
+    assert lab.evaluate("() => window.pyinitLab.state().left_init") == "constant"
+    assert lab.evaluate("() => window.__calls.filter((f) => f === 'lab.create').length") == 0
     lab.fill("#lr", "0.25")
     lab.press("#lr", "Enter")
     assert lab.inner_text("#lr-msg") == ""
