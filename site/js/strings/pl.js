@@ -312,4 +312,12 @@ export default {
 
   // screen-reader announcements while stepping
   "sr.step": "Krok {step}. Strata po lewej {left}, po prawej {right}.",
+
+  // the lab's numbers at the shown step (text alternative of the charts)
+  "numbers.summary": "Liczby w pokazanym kroku (tabela)",
+  "numbers.caption": "Krok {step}: wartości z wykresów, dla każdego przebiegu.",
+  "numbers.quantity": "wielkość",
+  "numbers.symmetry": "symetria S, warstwa ukryta {l}",
+  "numbers.grad": "norma gradientu, warstwa {l}",
+  "numbers.gradOut": "norma gradientu, warstwa wyjściowa",
 };

@@ -131,4 +131,12 @@ export default {
 
   // screen-reader announcements while stepping
   "sr.step": "Step {step}. Left loss {left}, right loss {right}.",
+
+  // the lab's numbers at the shown step (text alternative of the charts)
+  "numbers.summary": "The numbers at the shown step (table)",
+  "numbers.caption": "Step {step}: the values the charts show, per run.",
+  "numbers.quantity": "quantity",
+  "numbers.symmetry": "symmetry S, hidden layer {l}",
+  "numbers.grad": "gradient norm, layer {l}",
+  "numbers.gradOut": "gradient norm, output layer",
 };

@@ -51,6 +51,9 @@ export function dataTable({ caption, head, rows, summary, id }) {
   const thead = el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h))));
   const tbody = el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c, i) =>
     el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {}, typeof c === "number" ? num(c) : c)))));
-  const table = el("table", { class: "data-table", id }, el("caption", {}, caption), thead, tbody);
-  return el("details", { class: "table-details" }, el("summary", {}, summary), el("div", { class: "table-scroll" }, table));
+  // the caption is a paragraph outside the scrolling box (it wraps on phones) that labels the table
+  const capId = `${id}-caption`;
+  const table = el("table", { class: "data-table", id, "aria-labelledby": capId }, thead, tbody);
+  return el("details", { class: "table-details" }, el("summary", {}, summary),
+    el("p", { class: "view-caption", id: capId }, caption), el("div", { class: "table-scroll" }, table));
 }

@@ -86,7 +86,8 @@ export function createTour({ root, getChapter, setChapter, py, ready, onTryIt, a
       title,
       el("p", { class: "chapter-body" }, t(`tour.${id}.body`)),
       el("div", { class: "formula" }, el("span", { class: "formula-label" }, t("tour.formula")), " ",
-        el("code", { class: "formula-text" }, t(`tour.${id}.formula`))),
+        el("code", { class: "formula-text" }, t(`tour.${id}.formula`).split(/;\s+/).map((part, i, all) =>
+          el("span", { class: "formula-part" }, part + (i < all.length - 1 ? ";" : ""))))),
       el("p", { class: "takeaway" }, el("strong", {}, t("tour.takeaway") + ": "), t(`tour.${id}.takeaway`)),
       el("div", { class: "chapter-actions" }, tryBtn, tryNote),
     ];

@@ -28,13 +28,14 @@ const stuck = {
     const rows = d.runs.map((r) => [t(`choice.activation.${r.activation}`),
       ...r.first_moving.map((s) => (s === null ? t("view.stuck.never") : t("view.stuck.step", { step: String(s) }))),
       Array.from(r.db_out).some((v) => v !== 0) ? t("view.stuck.yes") : t("view.stuck.no")]);
-    const table = el("table", { class: "data-table", id: "view-stuck-table" },
-      el("caption", {}, t("view.stuck.caption", { steps: String(d.steps.length - 1) })),
+    // the caption is a paragraph outside the scrolling box, so it wraps on phones
+    const caption = el("p", { class: "view-caption", id: "view-stuck-caption" }, t("view.stuck.caption", { steps: String(d.steps.length - 1) }));
+    const table = el("table", { class: "data-table", id: "view-stuck-table", "aria-labelledby": "view-stuck-caption" },
       el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c, i) => el(i ? "td" : "th", i ? {} : { scope: "row" }, c))))));
     const [fig, plot] = chartBox("view-stuck-chart", t("view.stuck.chart"));
     const result = resultLine();
-    container.append(el("div", { class: "table-scroll" }, table), fig, result);
+    container.append(caption, el("div", { class: "table-scroll" }, table), fig, result);
     const chart = createLinesChart(plot, { xTitle: t("axis.step"), yTitle: "‖dW‖", yLog: true });
     const sig = d.runs.find((r) => r.activation === "sigmoid");
     const steps = Array.from(d.steps);
