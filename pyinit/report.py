@@ -270,7 +270,8 @@ def figures(result, signal_results, signal_names):
             _trajectory_facts(result, l, plots))
     fig = plots.boundary(result)
     add("boundary", "Decision boundary at the last recorded step", fig, _boundary_facts(fig))
-    add("symmetry", "Symmetry per hidden layer", plots.symmetry(result), _symmetry_facts(result))
+    if L > 1:                                     # no hidden layer: nothing can be symmetric
+        add("symmetry", "Symmetry per hidden layer", plots.symmetry(result), _symmetry_facts(result))
     fig = plots.gradient_norms(result)
     add("gradient_norms", "Gradient norm per layer", fig, _grad_facts(fig))
     add("signal", "Signal propagation at initialisation", plots.signal(signal_results, signal_names),
