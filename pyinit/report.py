@@ -407,7 +407,8 @@ def cli_report(given):
     """
     import sys
     given = dict(given)
-    out = given.pop("out", None) or "report.html"
+    out = given.pop("out", None)
+    out = "report.html" if out is None else out
     chapter = given.pop("chapter", None)
     side = given.pop("side", None)
     try:

@@ -369,6 +369,7 @@ def test_report_without_a_chapter_is_a_plain_run(tmp_path):
     (["--n-samples", "1"], "--n-samples"),
     (["--bogus", "1"], "--bogus"),
     (["--out", "/nonexistent-dir/r.html"], "--out"),
+    (["--out", ""], "--out"),
     (["--chapter", "clones", "--init", "zeros,zeros,zeros"], "--init"),
     (["--chapter", "clones", "--side", "middle"], "--side"),
     (["--side", "right"], "--side"),
