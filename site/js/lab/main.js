@@ -182,6 +182,7 @@ async function start() {
     setStatus("ready");
   }, (err) => {
     pyFailed = err.message;
+    if (controller.waiting) controller.pause();
     setLabStatus(pre ? t("status.fallback", { reason: err.message }) : t("status.noPrecomputed") + " " + err.message);
     for (const set of controlSets) for (const [n, el] of Object.entries(set.elements)) {
       const spec = SCHEMA.find((s) => s.name === n);
@@ -198,8 +199,15 @@ const renderer = createRenderer({
     perf.firstPaint = performance.now();
     document.documentElement.dataset.firstPaintMs = perf.firstPaint.toFixed(0);
   },
+  needsPython: () => t(pyFailed ? "status.needsPythonFailed" : "status.needsPython"),
 });
-function schedule() { renderer.schedule(); }
+function schedule(why) {
+  // at the end of the precomputed runs: say so, and stop if Python will never come
+  if (why === "data" && controller.waiting && controller.source && controller.source.kind === "precomputed") {
+    if (pyFailed) controller.pause(); else setLabStatus(t("status.waiting"));
+  }
+  renderer.schedule();
+}
 
 // ---- read-only hook for tests and the benchmark -----------------------------------------------------
 window.pyinitLab = {

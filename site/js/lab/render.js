@@ -11,11 +11,12 @@ const fmt = (x) => (Number.isFinite(x) ? x.toPrecision(4) : "–");
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–");
 
 /**
- * createRenderer({controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint})
+ * createRenderer({controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint, needsPython})
  * -> {schedule(), invalidate(), drawnAll(), jobTimes()}
  * `$` looks up the page's elements by id (btn-play, scrubber, readout, title-/stat-/div-/caption-<side>).
  */
-export function createRenderer({ controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint }) {
+export function createRenderer({ controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint,
+  needsPython = () => t("status.needsPython") }) {
   const drawn = new Map(); // "panel/side" -> key of what it shows
   const jobTimes = {};      // panel -> recent update durations (ms), for the benchmark
   let scheduled = 0;
@@ -133,7 +134,7 @@ export function createRenderer({ controller, state, charts, cells, whoLabels, $,
         const extra = cells[panel][side].extra;
         if (src.kind !== "live") {
           charts[panel][side].reset();
-          extra.textContent = t("status.needsPython");
+          extra.textContent = needsPython();
           continue;
         }
         extra.textContent = t(panel === "inspector" ? "insp.loading" : "land.loading");

@@ -11,6 +11,7 @@ export default {
   "status.fallback": "Python could not start ({reason}). The precomputed runs of the default setup stay usable; changing a setting, the step inspector and the loss landscape need Python.",
   "status.waiting": "Waiting for Python to continue…",
   "status.needsPython": "Needs Python, which is not loaded yet.",
+  "status.needsPythonFailed": "Needs Python, which could not start here.",
   "status.noPrecomputed": "Precomputed runs not available.",
   "status.loadingPython": "Loading Python…",
 
