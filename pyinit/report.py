@@ -228,11 +228,11 @@ def _signal_facts(results, names):
 # ------------------------------------------------------------------------------ figures
 TEXTS = {
     "loss": "Mean binary cross-entropy on all the data (solid, left axis) and accuracy (dashed, right "
-            "axis) at every recorded step. A loss of log 2 ≈ 0.693 with 50 % accuracy is a net that "
+            "axis) at every recorded step. A loss of ln 2 ≈ 0.693 with 50 % accuracy is a net that "
             "answers p = 0.5 for everything.",
     "trajectories": "Every weight and bias into this layer, one line each, over the steps. Lines are "
-                    "colored and dashed by the unit they feed (legend), so the lines of identical units "
-                    "lie exactly on top of each other.",
+                    "colored by the unit they feed (and dashed from the 9th unit on; names in the legend "
+                    "and on hover), so the lines of identical units lie exactly on top of each other.",
     "boundary": "The net's output p = P(class 1) over the input plane: blue where it says class 1, "
                 "orange where it says class 0, white at p = 0.5 (the black line). Data on top: ○ class 0, "
                 "✕ class 1.",
@@ -241,7 +241,7 @@ TEXTS = {
                 "drawn on its own row, “0 (exactly)”, instead of being dropped.",
     "gradient_norms": "The size of the gradient of each layer, √(‖dW‖² + ‖db‖²), at every recorded step. "
                       "Log scale; an exact 0 (no update at all) is drawn on its own row, “0 (exactly)”.",
-    "signal": "A separate, deep plain net (30 layers of 64 units, same activation) at initialisation, fed "
+    "signal": "A separate, deep plain net ({depth} layers of {width} units, same activation) at initialisation, fed "
               "standard-normal inputs: the spread (std) of the activations going forward and of the "
               "gradient dL/dz going backward, per layer. Flat lines mean the signal survives the depth; "
               "falling lines mean it vanishes, rising ones that it explodes.",
@@ -257,8 +257,8 @@ def figures(result, signal_results, signal_names):
     out = []
 
     def add(key, title, fig, facts):
-        out.append({"key": key, "title": title, "text": TEXTS[key.split("-")[0]], "facts": facts,
-                    "figure": fig})
+        text = TEXTS[key.split("-")[0]].format(**signal_results[0]["config"])
+        out.append({"key": key, "title": title, "text": text, "facts": facts, "figure": fig})
 
     add("loss", "Loss and accuracy", plots.loss(result), _loss_facts(result))
     L = len(result["weights"])
