@@ -439,3 +439,18 @@ def test_report_opens_offline_in_chromium(browser, tmp_path):
                          "(d) => d.querySelector('.main-svg .scatterlayer, .main-svg .heatmaplayer'))")
     assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
     context.close()
+
+
+def test_the_readme_example_prints_what_the_readme_says():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Figures from Python"):]
+    r = api.run({"dataset": "xor", "hidden": [4], "activation": "tanh", "init": "constant:0.5", "steps": 600})
+    title = plots.trajectories(r, layer=1).layout.title.text
+    assert title == "Weight trajectories, layer 1: 4 units, 1 distinct at step 600" and repr(title) in section
+    s = plots.symmetry(r)
+    assert s.data[0].customdata[:3] == (0.0, 0.0, 0.0) and s.data[0].text[:3] == ("0 (exactly)",) * 3
+    assert r["symmetry"][-1] == [0.0]
+    sig = {i: api.signal({"activation": "relu", "init": i})["activation_std"] for i in ("xavier", "he")}
+    claim = (f"xavier {sig['xavier'][0]:.3g} -> {sig['xavier'][-1]:.3g} (the variance halves per layer), "
+             f"he {sig['he'][0]:.3g} -> {sig['he'][-1]:.3g}")
+    assert claim in section
