@@ -59,6 +59,7 @@ function whyLines(L) {
     const key = L.a_in_zero ? "insp.why.zeroA" : L.delta_zero ? "insp.why.zeroDelta" : "insp.why.cancel";
     out.push(t(key, { l: String(L.l), p: String(L.l - 1) }));
   }
+  if (allZero(L.db) && !L.delta_zero) out.push(t("insp.why.dbZero", { l: String(L.l) }));
   for (const g of L.identical || []) {
     if (g.length > 1) out.push(t("insp.why.clones", { l: String(L.l), units: g.map((j) => j + 1).join(", ") }));
   }
@@ -79,7 +80,8 @@ export function createInspector(container) {
     check(data && Array.isArray(data.layers), "inspector needs {layers}");
     const info = document.createElement("p");
     info.className = "muted";
-    info.textContent = t("insp.rows", { m: data.m, n: data.n });
+    info.textContent = t("insp.rows", { m: String(data.m), n: String(data.n) }) +
+      (data.full_batch === false ? " " + t("insp.minibatch", { n: String(data.n) }) : "");
     container.append(info);
     for (const L of data.layers) {
       const sec = document.createElement("section");
