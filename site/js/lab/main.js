@@ -89,7 +89,7 @@ document.addEventListener("keydown", (ev) => {
   if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
   const tag = (ev.target && ev.target.tagName) || "";
   const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(tag) && ev.target.type !== "range" && ev.target.type !== "checkbox";
-  const onButton = tag === "BUTTON" || (ev.target && ev.target.type === "checkbox");
+  const onButton = ["BUTTON", "SUMMARY", "A"].includes(tag) || (ev.target && ev.target.type === "checkbox"); // Space activates these
   if (typing) return;
   if (ev.key === " " && !onButton) { ev.preventDefault(); controller.toggle(); }
   else if (ev.key === "ArrowRight" && ev.target !== scrubber) { ev.preventDefault(); controller.step(); }
