@@ -40,11 +40,12 @@ export function createController({ getSpeed, onChange, onEnd }) {
   async function fetchMore(n) {
     if (inflight || !source) return inflight;
     const src = source;
+    const shownStep = h().record(cursor).step; // records may be thinned (kept): follow the step, not the index
     inflight = src.more(n).then((got) => {
       if (src !== source) return false;
       inflight = null;
       waiting = !got;
-      if (got && playing) cursor = h().length - 1;
+      if (got) cursor = playing ? h().length - 1 : h().indexOfStep(shownStep);
       changed("data");
       return got;
     }, (err) => {
