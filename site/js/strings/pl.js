@@ -249,7 +249,7 @@ export default {
   // chapter 7
   "tour.scale.title": "Skala też ma znaczenie",
   "tour.scale.body": "Losowość jest konieczna, ale nie wystarcza. Przepuść porcję danych przez świeżo zainicjalizowaną sieć o 30 warstwach szerokości 64: na każdej warstwie rozrzut sygnału mnoży się przez czynnik zależny od wariancji wag. Za małe wagi (σ = 0,01): aktywacje i gradienty maleją do zera warstwa po warstwie. Za duże (σ = 1): aktywacje ReLU eksplodują; neurony tanh nasycają się blisko ±1, a gradienty, mnożone na każdej warstwie przez duże wagi, eksplodują w stronę wejścia. Inicjalizacja Xaviera (Var W = 2/(fan_in + fan_out)) pasuje do tanh; przy ReLU połowi wariancję na każdej warstwie, bo ReLU zeruje połowę wejść. Inicjalizacja He (Var W = 2/fan_in) wyrównuje ten czynnik 2 — to wynik He i in. (2015). W laboratorium σ = 0,01 przez cztery warstwy ReLU nie opuszcza ln 2, a He się uczy.",
-  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²],  ReLU: E[f(z)²] = Var(z) / 2",
+  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²];  ReLU: E[f(z)²] = Var(z) / 2",
   "tour.scale.takeaway": "Dobierz wariancję tak, by sygnał ani nie zanikał, ani nie eksplodował: Xavier dla tanh, He dla ReLU.",
 
   // chapter 8

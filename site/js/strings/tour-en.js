@@ -68,7 +68,7 @@ export default {
   // chapter 7
   "tour.scale.title": "Scale matters too",
   "tour.scale.body": "Random is necessary but not sufficient. Push a batch through a 30-layer network of width 64 at initialization: at every layer the spread of the signal is multiplied by a factor set by the weight variance. Too small (σ = 0.01): activations and gradients shrink towards 0 layer after layer. Too large (σ = 1): ReLU activations explode; tanh units saturate near ±1, and the gradients, multiplied by large weights at every layer, explode towards the input. Xavier (Var W = 2/(fan_in + fan_out)) suits tanh; with ReLU it halves the variance at every layer, because ReLU sets half of its inputs to 0. He (Var W = 2/fan_in) makes up for that factor of 2 — the result of He et al. (2015). In the lab, σ = 0.01 through four ReLU layers never leaves ln 2, while He trains.",
-  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²],  ReLU: E[f(z)²] = Var(z) / 2",
+  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²];  ReLU: E[f(z)²] = Var(z) / 2",
   "tour.scale.takeaway": "Choose the variance so the signal neither vanishes nor explodes: Xavier for tanh, He for ReLU.",
 
   // chapter 8
