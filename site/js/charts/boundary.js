@@ -5,6 +5,12 @@ import { check, checkSeries, divergingRGB, INK, MUTED } from "./common.js";
 import { createSurface, niceTicks, tickLabel } from "./canvas.js";
 import { t, formatNumber } from "../i18n.js";
 
+function hiConst(p) {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of p) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  return hi - lo < 1e-9;
+}
+
 /** Segments of the level-0.5 line of grid p (ny rows by nx columns), by marching squares. */
 function contour(p, nx, ny, level = 0.5) {
   const segs = [];
@@ -33,7 +39,8 @@ function contour(p, nx, ny, level = 0.5) {
  */
 export function createBoundaryChart(container) {
   let data = null, geom = null;
-  const surf = createSurface(container, 280, () => data && draw());
+  // a square plot: 44 + 58 px of margins beside it, 22 + 36 above and below
+  const surf = createSurface(container, (w) => Math.min(280, w - 102 + 58), () => data && draw());
   const img = document.createElement("canvas");
 
   function draw() {
@@ -42,7 +49,7 @@ export function createBoundaryChart(container) {
     const W = surf.width, H = surf.height;
     const { xs, ys, p } = data;
     const nx = xs.length, ny = ys.length;
-    const m = { l: 44, r: 58, t: 22, b: 36 };
+    const m = { l: 44, r: 58, t: hiConst(p) ? (W < 420 ? 32 : 20) : 8, b: 36 };
     const side = Math.max(60, Math.min(W - m.l - m.r, H - m.t - m.b));
     const L = m.l + Math.max(0, (W - m.l - m.r - side) / 2), T = m.t;
     geom = { L, T, side };
@@ -109,9 +116,17 @@ export function createBoundaryChart(container) {
     if (hi - lo < 1e-9) {
       const text = t("boundary.constant", { p: lo.toFixed(3) });
       c.font = "11px system-ui, sans-serif"; c.textAlign = "center"; c.textBaseline = "top";
-      const w = c.measureText(text).width + 8;
-      c.fillStyle = "rgba(255,255,255,0.92)"; c.fillRect(L + side / 2 - w / 2, 3, w, 15);
-      c.fillStyle = INK; c.fillText(text, L + side / 2, 5);
+      // one line if it fits, else two (split at the colon or the middle space)
+      let lines = [text];
+      if (c.measureText(text).width > W - 8) {
+        const cut = text.indexOf(":") > 0 ? text.indexOf(":") + 1 : text.lastIndexOf(" ", text.length / 2);
+        lines = [text.slice(0, cut), text.slice(cut).trim()];
+      }
+      lines.forEach((line, k) => {
+        const w = c.measureText(line).width + 8;
+        c.fillStyle = "rgba(255,255,255,0.92)"; c.fillRect(W / 2 - w / 2, 2 + 14 * k, w, 14);
+        c.fillStyle = INK; c.fillText(line, W / 2, 3 + 14 * k);
+      });
     }
   }
 

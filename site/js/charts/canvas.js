@@ -13,7 +13,7 @@ import { INK, MUTED } from "./common.js";
 const FONT = "12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
 const SMALL = "11px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
 
-/** A canvas filling `container` (CSS width, fixed CSS height), redrawn on resize. */
+/** A canvas filling `container` (CSS width; CSS height fixed, or a function of the width), redrawn on resize. */
 export function createSurface(container, height, draw) {
   container.classList.add("cv-chart");
   const canvas = document.createElement("canvas");
@@ -22,12 +22,14 @@ export function createSurface(container, height, draw) {
   tip.className = "cv-tip";
   tip.hidden = true;
   container.replaceChildren(canvas, tip);
-  let w = 0, h = height, dpr = 1;
+  const heightFor = typeof height === "function" ? height : () => height;
+  let w = 0, h = heightFor(300), dpr = 1;
   function fit() {
     const cw = Math.max(120, Math.floor(container.clientWidth || 300));
     dpr = Math.min(2, window.devicePixelRatio || 1);
     if (cw !== w || canvas.width !== Math.round(cw * dpr)) {
       w = cw;
+      h = Math.round(heightFor(cw));
       canvas.width = Math.round(w * dpr);
       canvas.height = Math.round(h * dpr);
       canvas.style.width = `${w}px`;
