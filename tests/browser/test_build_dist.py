@@ -34,6 +34,8 @@ INERT_HOSTS = {
     "cdn.jsdelivr.net",
 }
 VENDOR_PREFIXES = ("vendor/", "pyodide-")
+RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+RESERVED_HOSTS = {"example.com", "example.org", "example.net", "www.example.com"}
 
 
 def hosts_in(root: Path) -> dict[str, set[str]]:
@@ -45,6 +47,8 @@ def hosts_in(root: Path) -> dict[str, set[str]]:
             hosts = {m.group(1).lower() for m in URL_RE.finditer(text)}
             # `//` comments and regexes produce false hits like "//x.y" -- keep only real host names
             hosts = {h for h in hosts if not h.endswith((".js", ".css", ".json", ".mjs", ".html"))}
+            # RFC 2606 names (examples in comments) can never be fetched
+            hosts = {h for h in hosts if not h.endswith(RESERVED_TLDS) and h not in RESERVED_HOSTS}
             if hosts:
                 found[path.relative_to(root).as_posix()] = hosts
     return found
