@@ -11,17 +11,18 @@ const fmt = (x) => (Number.isFinite(x) ? x.toPrecision(4) : "–");
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–");
 
 /**
- * createRenderer({controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint, needsPython})
+ * createRenderer({controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint, needsPython, throttleMs})
  * -> {schedule(), invalidate(), drawnAll(), jobTimes()}
  * `$` looks up the page's elements by id (btn-play, scrubber, readout, title-/stat-/div-/caption-<side>).
  */
 export function createRenderer({ controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint,
-  needsPython = () => t("status.needsPython") }) {
+  needsPython = () => t("status.needsPython"), throttleMs = () => 0 }) {
   const drawn = new Map(); // "panel/side" -> key of what it shows
   const jobTimes = {};      // panel -> recent update durations (ms), for the benchmark
   let scheduled = 0;
   let rr = 0;
   let painted = false;
+  let lastCharts = 0;
   const ondemand = { inspector: new Map(), landscape: new Map() };
   let ondemandTimer = 0;
   function schedule() { if (!scheduled) scheduled = requestAnimationFrame(render); }
@@ -80,9 +81,13 @@ export function createRenderer({ controller, state, charts, cells, whoLabels, $,
   function render() {
     scheduled = 0;
     const t0 = performance.now();
+    // while Python loads, the page leaves the CPU to it: charts at a lower rate (throttleMs)
+    const wait = throttleMs() - (t0 - lastCharts);
+    if (painted && controller.playing && wait > 0) { setTimeout(schedule, wait); return; }
     renderCheap();
     const jobs = chartJobs();
     if (jobs.some(([id, key]) => drawn.get(id) !== key)) {
+      lastCharts = t0;
       const budget = controller.playing ? BUDGET_MS : Infinity;
       let n = 0;
       for (let i = 0; i < jobs.length && (n === 0 || performance.now() - t0 < budget); i++) {
