@@ -76,7 +76,15 @@ export function createRenderer({ controller, state, charts, cells, whoLabels, $,
       $(`caption-${side}`).textContent = trajectoryCaption(H, k, cur);
     });
     for (const { el, side } of whoLabels) el.textContent = `${t(`side.${side}`)} · ${t(`choice.init.${v[`${side}_init`]}`)}`;
+    // stepping by hand (not while playing): say the step and both losses to screen readers
+    const live = $("lab-announce");
+    if (live && !controller.playing && rec.step !== announced) {
+      announced = rec.step;
+      live.textContent = t("announce.step", { step: String(rec.step),
+        left: fmt(rec.loss[0]), right: fmt(rec.loss[1]) });
+    }
   }
+  let announced = -1;
 
   function render() {
     scheduled = 0;

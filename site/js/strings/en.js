@@ -20,7 +20,6 @@ export default {
   "group.data": "Data",
   "group.network": "Network",
   "group.training": "Training",
-  "group.view": "View",
 
   // controls
   "ctl.dataset": "Dataset",
@@ -41,8 +40,6 @@ export default {
   "ctl.traj_layer": "Layer",
   "ctl.unit_maps": "Show each hidden unit's output",
   "ctl.scrubber": "Timeline: recorded step",
-  "ctl.left_init": "Left: weight init",
-  "ctl.right_init": "Right: weight init",
 
   "choice.dataset.xor": "XOR",
   "choice.dataset.circles": "Circles",
@@ -91,9 +88,8 @@ export default {
   "transport.play": "Play",
   "transport.pause": "Pause",
   "transport.keys": "Keys: Space play/pause, → step, ← back",
-  "transport.readout": "step {step}",
   "transport.readoutOf": "step {step} of {last}",
-  "transport.live": "(latest)",
+  "announce.step": "Step {step}. Loss left {left}, right {right}.",
 
   // run panels
   "side.left": "Left",
@@ -101,7 +97,6 @@ export default {
   "run.title": "{side}: {init}",
   "run.loss": "loss {loss}, accuracy {acc}",
   "run.diverged": "diverged at step {step} ({reason})",
-  "run.ok": "training",
 
   // chart rows
   "row.traj": "Weight trajectories",
@@ -141,12 +136,9 @@ export default {
   "legend.layer": "layer {l}",
   "legend.output": "output",
   "legend.unit": "unit {j}",
-  "legend.class0": "class 0",
-  "legend.class1": "class 1",
   "legend.path": "path",
   "legend.now": "shown step",
   "traj.caption.layer": "layer {l}: {units} units, {distinct} distinct",
-  "traj.caption.output": "output layer: 1 unit",
   "traj.caption.nohidden": "no hidden layer: logistic regression",
   "traj.weight": "w {i}→{j}",
   "traj.bias": "b {j}",
@@ -166,7 +158,6 @@ export default {
   "net.hint": "Focus and use ← → to walk through the edges.",
   "insp.layer": "Layer {l}",
   "insp.sample": "sample {i}",
-  "insp.unit": "unit {j}",
   "insp.identical": "identical columns: {cols}",
   "insp.formula": "dW[{i},{j}] = (aᵀ·delta)[{i},{j}] / n = ({terms}) / {n} = {value}",
   "insp.more": "+ … ({k} more terms)",
@@ -177,10 +168,8 @@ export default {
   "insp.why.clones": "Units {units} of layer {l} are identical (≡): same incoming weights, same outputs, same deltas, same gradients, so one update keeps them identical.",
   "insp.rows": "rows: the first {m} of the {n} samples",
   "insp.minibatch": "Training uses mini-batches; these numbers use all {n} samples.",
-  "insp.compute": "Show the numbers for this step",
   "ondemand.paused": "Pause (Space) to compute this for the shown step.",
   "insp.loading": "Computing…",
-  "land.compute": "Compute the landscape at this step",
   "land.loading": "Computing…",
   "land.note": "Step {step}. Slice: {how}. The shown step is marked ◆.",
   "insp.at": "Numbers at step {step}.",
