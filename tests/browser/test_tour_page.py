@@ -336,11 +336,11 @@ def test_keyboard_only_walk_through_the_tour(browser, server_url):
     context.close()
 
 
-def test_live_region_announces_step_and_loss(tour):
+def test_live_region_and_numbers_table_for_screen_readers(tour):
     step = try_it(tour, 1, 1)["step"]
-    tour.wait_for_function("(s) => document.getElementById('sr-step').textContent.startsWith(`Step ${s}.`)", arg=step)
-    assert tour.get_attribute("#sr-step", "aria-live") == "polite"
-    assert "loss" in tour.inner_text("#sr-step")
+    tour.wait_for_function("(s) => document.getElementById('lab-announce').textContent.startsWith(`Step ${s}.`)", arg=step)
+    assert tour.get_attribute("#lab-announce", "aria-live") == "polite"
+    assert "Loss" in tour.inner_text("#lab-announce")
     # the charts' text alternative: the shown step's numbers in a table
     tour.wait_for_function("(s) => document.getElementById('lab-numbers-caption').textContent.startsWith(`Step ${s}:`)", arg=step)
     rows = table(tour, "lab-numbers")

@@ -12,6 +12,7 @@ export default {
   "status.fallback": "Nie udało się uruchomić Pythona ({reason}). Przebiegi domyślnego ustawienia policzone wcześniej nadal działają; zmiana ustawień, inspektor kroku i krajobraz straty wymagają Pythona.",
   "status.waiting": "Czekam na Pythona…",
   "status.needsPython": "Wymaga Pythona, który jeszcze się nie wczytał.",
+  "status.needsPythonFailed": "Wymaga Pythona, którego nie udało się tu uruchomić.",
   "status.noPrecomputed": "Brak przebiegów policzonych wcześniej.",
   "status.loadingPython": "Wczytuję Pythona…",
 
@@ -19,7 +20,7 @@ export default {
   "group.data": "Dane",
   "group.network": "Sieć",
   "group.training": "Uczenie",
-  "group.view": "Widok",
+  "group.settings": "Ustawienia (wspólne dla obu przebiegów)",
 
   // controls
   "ctl.dataset": "Zbiór danych",
@@ -40,8 +41,6 @@ export default {
   "ctl.traj_layer": "Warstwa",
   "ctl.unit_maps": "Pokaż wyjście każdego neuronu ukrytego",
   "ctl.scrubber": "Oś czasu: zapisany krok",
-  "ctl.left_init": "Lewa: inicjalizacja wag",
-  "ctl.right_init": "Prawa: inicjalizacja wag",
 
   "choice.dataset.xor": "XOR",
   "choice.dataset.circles": "Okręgi",
@@ -90,9 +89,8 @@ export default {
   "transport.play": "Start",
   "transport.pause": "Pauza",
   "transport.keys": "Klawisze: spacja start/pauza, → krok, ← wstecz",
-  "transport.readout": "krok {step}",
   "transport.readoutOf": "krok {step} z {last}",
-  "transport.live": "(najnowszy)",
+  "announce.step": "Krok {step}. Strata po lewej {left}, po prawej {right}.",
 
   // run panels
   "side.left": "Lewa",
@@ -100,7 +98,6 @@ export default {
   "run.title": "{side}: {init}",
   "run.loss": "strata {loss}, trafność {acc}",
   "run.diverged": "rozbieżność w kroku {step} ({reason})",
-  "run.ok": "uczy się",
 
   // chart rows
   "row.traj": "Trajektorie wag",
@@ -126,6 +123,7 @@ export default {
   "axis.step": "krok",
   "axis.value": "wartość",
   "axis.loss": "strata",
+  "axis.lossLog": "strata (skala log.)",
   "axis.accuracy": "trafność",
   "axis.symmetry": "S (symetria)",
   "axis.gradnorm": "norma gradientu",
@@ -139,12 +137,9 @@ export default {
   "legend.layer": "warstwa {l}",
   "legend.output": "wyjście",
   "legend.unit": "neuron {j}",
-  "legend.class0": "klasa 0",
-  "legend.class1": "klasa 1",
   "legend.path": "droga",
   "legend.now": "pokazany krok",
   "traj.caption.layer": "warstwa {l}: neuronów {units}, różnych {distinct}",
-  "traj.caption.output": "warstwa wyjściowa: 1 neuron",
   "traj.caption.nohidden": "bez warstwy ukrytej: regresja logistyczna",
   "traj.weight": "w {i}→{j}",
   "traj.bias": "b {j}",
@@ -164,15 +159,18 @@ export default {
   "net.hint": "Ustaw fokus i przechodź po krawędziach strzałkami ← →.",
   "insp.layer": "Warstwa {l}",
   "insp.sample": "próbka {i}",
-  "insp.unit": "neuron {j}",
   "insp.identical": "identyczne kolumny: {cols}",
   "insp.formula": "dW[{i},{j}] = (aᵀ·delta)[{i},{j}] / n = ({terms}) / {n} = {value}",
   "insp.more": "+ … (jeszcze {k} składników)",
   "insp.rows": "pierwsze {m} z {n} wierszy porcji",
-  "insp.compute": "Pokaż liczby dla tego kroku",
+  "insp.why.zeroA": "dW{l} jest dokładnie 0, bo a{p} wynosi 0 dla każdej próbki: do tych wag nic nie dopływa.",
+  "insp.why.zeroDelta": "dW{l} jest dokładnie 0, bo delta{l} wynosi 0 dla każdej próbki: do tej warstwy nie dociera żaden błąd (wagi za nią są zerami).",
+  "insp.why.cancel": "dW{l} jest dokładnie 0: składniki znoszą się w sumie po porcji.",
+  "insp.why.dbZero": "db{l} jest dokładnie 0: delta{l} sumuje się do 0 po próbkach (zrównoważone klasy i to samo wyjście dla każdej próbki).",
+  "insp.why.clones": "Neurony {units} warstwy {l} są identyczne (≡): te same wagi wejściowe, te same wyjścia, te same delty, te same gradienty, więc jedna aktualizacja zostawia je identycznymi.",
+  "insp.minibatch": "Uczenie używa mini-porcji; te liczby liczone są na wszystkich {n} próbkach.",
   "ondemand.paused": "Zatrzymaj (spacja), by policzyć to dla pokazanego kroku.",
   "insp.loading": "Liczę…",
-  "land.compute": "Policz krajobraz w tym kroku",
   "land.loading": "Liczę…",
   "land.note": "Krok {step}. Przekrój: {how}. Pokazany krok oznacza ◆.",
   "insp.at": "Liczby w kroku {step}.",
@@ -310,8 +308,6 @@ export default {
   "view.init.zeros": "zera",
   "view.init.he": "He",
 
-  // screen-reader announcements while stepping
-  "sr.step": "Krok {step}. Strata po lewej {left}, po prawej {right}.",
 
   // the lab's numbers at the shown step (text alternative of the charts)
   "numbers.summary": "Liczby w pokazanym kroku (tabela)",

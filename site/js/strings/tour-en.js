@@ -129,8 +129,6 @@ export default {
   "view.init.zeros": "zeros",
   "view.init.he": "He",
 
-  // screen-reader announcements while stepping
-  "sr.step": "Step {step}. Left loss {left}, right loss {right}.",
 
   // the lab's numbers at the shown step (text alternative of the charts)
   "numbers.summary": "The numbers at the shown step (table)",
