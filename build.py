@@ -18,7 +18,7 @@ What `build` does:
      just those two with their hashes) + vendor/ (plotly.js) + build-manifest.json.
 Downloads are cached, so a second build makes no network request. Same inputs -> same dist/ bytes.
 
-It leaves out: minification, service workers, deploying. Set PYINIT_NO_APT=1 to forbid
+It leaves out: minification, deploying. (The offline service worker is site/sw.js, a plain file.) Set PYINIT_NO_APT=1 to forbid
 `apt-get install` of missing system tools (otherwise done only when running as root on Debian).
 """
 
@@ -60,6 +60,7 @@ CACHE = Path(os.environ.get("PYINIT_CACHE_DIR") or ROOT / ".cache").resolve()  #
 VENV = ROOT / ".venv"
 NODE_MODULES = ROOT / "node_modules"
 PYODIDE_DIR = f"pyodide-{PYODIDE_VERSION}"  # folder inside dist/
+EMBED_CONFIG = "embed-config.json"  # the embed command API's origin allow-list (--embed-origins)
 # Runtime files copied from the npm package, by loading stage.
 PYODIDE_FILES = {
     "runtime": ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm"],
@@ -311,7 +312,25 @@ def write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def assemble(out: Path, *, cdn: bool, offline: bool = False) -> dict:
+def parse_origins(text: str | None) -> list[str] | None:
+    """--embed-origins "https://a.example,https://b.example" -> the list (None: any origin)."""
+    if not text:
+        return None
+    origins = [o.strip() for o in text.split(",") if o.strip()]
+    for o in origins:
+        u = urllib.parse.urlsplit(o)
+        if u.scheme not in ("http", "https") or not u.netloc or u.path or u.query or u.fragment:
+            raise BuildError(f"--embed-origins: each entry must be an origin like https://a.example "
+                             f"(scheme://host[:port], no path), got {o!r}")
+    return origins
+
+
+def write_embed_config(out: Path, origins: list[str] | None) -> None:
+    """embed-config.json: which parent origins may send commands to embed.html?api=1 ("*" = any)."""
+    write_json(out / EMBED_CONFIG, {"commandOrigins": origins if origins else "*"})
+
+
+def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list[str] | None = None) -> dict:
     """Write a complete dist/ into `out` (which must not exist). Returns the manifest."""
     npm_pyodide = NODE_MODULES / "pyodide"
     lock = pyodide_lock()
@@ -319,6 +338,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False) -> dict:
         raise BuildError(f"node_modules/pyodide/pyodide-lock.json is for {lock['info']['version']}")
     out.mkdir(parents=True)
     copy_site(out)
+    write_embed_config(out, embed_origins)
     write_default_run(out / "data")
     pdir = out / PYODIDE_DIR
     pdir.mkdir()
@@ -392,7 +412,8 @@ def build_lock():
         yield
 
 
-def build(out: Path, *, cdn: bool = False, offline: bool = False) -> dict:
+def build(out: Path, *, cdn: bool = False, offline: bool = False,
+          embed_origins: list[str] | None = None) -> dict:
     t0 = time.perf_counter()
     with build_lock():
         ensure_node_modules()
@@ -401,7 +422,7 @@ def build(out: Path, *, cdn: bool = False, offline: bool = False) -> dict:
         tmp = out.with_name(out.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            manifest = assemble(tmp, cdn=cdn, offline=offline)
+            manifest = assemble(tmp, cdn=cdn, offline=offline, embed_origins=embed_origins)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -565,7 +586,7 @@ def server_url(httpd: Server) -> str:
 def serve(args) -> int:
     out = Path(args.out).resolve()
     if not args.no_build:
-        build(out, cdn=args.cdn, offline=args.offline)
+        build(out, cdn=args.cdn, offline=args.offline, embed_origins=parse_origins(args.embed_origins))
     elif not (out / "index.html").exists():
         raise BuildError(f"{out} has no index.html: run `python3 build.py` first (or drop --no-build)")
     try:
@@ -791,6 +812,9 @@ def parse(argv: list[str]):
     p.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1)")
     p.add_argument("--base", default="/", help="serve: URL prefix, e.g. /courses/ml/pyinit/ (default /)")
     p.add_argument("--no-build", action="store_true", help="serve: serve dist/ as it is")
+    p.add_argument("--embed-origins", default=None, metavar="ORIGINS",
+                   help="comma-separated origins whose pages may send commands to embed.html?api=1 "
+                        "(written to embed-config.json; default: any origin)")
     p.add_argument("--runs", type=int, default=5, help="bench: cold loads (default 5)")
     args, extra = p.parse_known_args(argv)
     if extra and args.command != "test":
@@ -807,7 +831,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         reexec_in_venv("test" if args.command in ("test", "bench") else "build")
         if args.command == "build":
-            build(Path(args.out).resolve(), cdn=args.cdn, offline=args.offline)
+            build(Path(args.out).resolve(), cdn=args.cdn, offline=args.offline,
+                  embed_origins=parse_origins(args.embed_origins))
             return 0
         if args.command == "serve":
             return serve(args)
