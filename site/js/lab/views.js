@@ -6,6 +6,13 @@ import { wIndex } from "./history.js";
 
 const MAX_POINTS = 400;
 
+/** After member k diverged its parameters are frozen at the last finite values and its gradient is
+ * set to 0: not a state worth drawing (a frozen line, a gradient of "0 exactly"), so series stop there. */
+function stopAt(H, k) {
+  const d = H.diverged(k);
+  return d ? d.step : Infinity;
+}
+
 function strided(cur) {
   const n = cur + 1;
   const stride = Math.max(1, Math.ceil(n / MAX_POINTS));
@@ -27,9 +34,10 @@ export function trajectoryData(h, k, cur, layer) {
   const eW = meta.layout.find((e) => e.kind === "W" && e.layer === l);
   const eb = meta.layout.find((e) => e.kind === "b" && e.layer === l);
   const lines = [];
+  const stop = stopAt(h, k);
   const series = (off) => {
     const y = new Float64Array(idx.length);
-    idx.forEach((i, n) => { y[n] = h.record(i).theta[k * P + off]; });
+    idx.forEach((i, n) => { const r = h.record(i); y[n] = r.step < stop ? r.theta[k * P + off] : NaN; });
     return y;
   };
   const unitOf = (j) => (l === L ? -1 : j);
@@ -70,18 +78,21 @@ export function symmetryData(h, k, cur) {
   const idx = strided(cur);
   const steps = idx.map((i) => h.record(i).step);
   const series = [];
-  for (let l = 0; l < H; l++) series.push({ name: t("legend.layer", { l: String(l + 1) }), style: l, y: idx.map((i) => h.record(i).sym[k * H + l]) });
+  const stop = stopAt(h, k);
+  const val = (i, l) => (h.record(i).step < stop ? h.record(i).sym[k * H + l] : NaN);
+  for (let l = 0; l < H; l++) series.push({ name: t("legend.layer", { l: String(l + 1) }), style: l, y: idx.map((i) => val(i, l)) });
   return { steps, series, cursor: null };
 }
 
 export function gradNormData(h, k, cur) {
   const L = h.meta.sizes.length - 1;
+  const stop = stopAt(h, k);
   const idx = strided(cur);
   const steps = idx.map((i) => h.record(i).step);
   const series = [];
   for (let l = 0; l < L; l++) {
     series.push({ name: l === L - 1 ? t("legend.output") : t("legend.layer", { l: String(l + 1) }), style: l === L - 1 ? -1 : l,
-      y: idx.map((i) => h.record(i).gnorm[k * L + l]) });
+      y: idx.map((i) => (h.record(i).step < stop ? h.record(i).gnorm[k * L + l] : NaN)) });
   }
   return { steps, series, cursor: null };
 }
