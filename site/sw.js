@@ -112,7 +112,9 @@ async function ensure(vid, rel) {
       if (old) { await cache.put(key, old.clone()); return old; }
     }
   }
-  const r = await fetch(key, { cache: "no-cache" });
+  // immutable files (versioned paths) may come from the HTTP cache; others are revalidated
+  const immutable = (manifest.immutable || []).includes(rel);
+  const r = await fetch(key, { cache: immutable ? "default" : "no-cache" });
   if (!r.ok) return r; // passed through (not cached)
   const buf = await r.arrayBuffer();
   const headers = { "Content-Type": r.headers.get("Content-Type") || "application/octet-stream" };

@@ -103,6 +103,7 @@ function setPhase(p, note) {
 const currentStep = () => { const s = controller.source; return s && s.history.length ? s.history.record(controller.cursor).step : null; };
 
 function useSource(src, opts) {
+  root.dataset.hasRuns = "1";
   grid = gridFor(src.data.X);
   controller.setSource(src, opts);
   for (const p of Object.values(charts)) for (const c of Object.values(p)) c.reset && c.reset();

@@ -22,15 +22,17 @@ function post(msg, targetOrigin = "*") {
 }
 
 /** Report the document height now and on every change (ResizeObserver, rounded up, deduplicated). */
-export function startHeightReports(el = document.documentElement) {
+export function startHeightReports(el = document.body) {
   let last = -1;
   const send = () => {
-    const h = Math.ceil(Math.max(el.scrollHeight, el.getBoundingClientRect().height));
+    // the body's own height (the document's is at least the iframe's, so it could never shrink)
+    const cs = getComputedStyle(el);
+    const h = Math.ceil(el.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom));
     if (h === last) return;
     last = h;
     post({ type: "pyinit:height", height: h });
   };
-  new ResizeObserver(send).observe(document.body);
+  new ResizeObserver(send).observe(el);
   send();
   return send;
 }
