@@ -48,6 +48,8 @@ export function createHistory(meta) {
       return ans;
     },
     diverged(k) { return diverged[k]; },
+    /** Keep records 0..i only (a live session that takes over continues from record i). */
+    truncate(i) { recs.length = Math.max(1, Math.min(recs.length, i + 1)); },
     /** Parameters of member k at record i, split per layer: {W: [Float64Array], b: [Float64Array]} */
     params(i, k, which = "theta") {
       const flat = recs[i][which].subarray(k * P, (k + 1) * P);

@@ -39,9 +39,11 @@ async function loadPlotly() {
 const booted = boot();
 window.pyinitBoot = { py: booted.py };
 const prePromise = loadPrecomputed().catch(() => null);
-// plotly.js (1.5 MB) draws only the loss landscape, which needs Python: load it once Python is up,
-// so it competes neither with the first paint nor with Pyodide's start
-const plotlyReady = booted.ready.then(() => loadPlotly()).then(() => { perf.plotly = performance.now(); });
+// plotly.js (1.5 MB) draws only the loss landscape, which needs Python: load it once the live runs
+// have taken over, so it competes neither with the first paint nor with Pyodide's start
+let startPlotly;
+const plotlyReady = new Promise((resolve) => { startPlotly = resolve; })
+  .then(() => loadPlotly()).then(() => { perf.plotly = performance.now(); });
 plotlyReady.catch(() => {});
 applyStatic();
 if (window.matchMedia("(max-width: 860px)").matches) $("settings").open = false; // phones: runs first
@@ -169,9 +171,13 @@ async function start() {
     liveText = t("status.live", versions);
     const src = controller.source;
     if (src && src.kind === "precomputed" && isPrecomputed(state.all())) {
-      // handover: a live session catches up to the last precomputed step; the cursor does not move
+      // handover: a live session catches up to a precomputed step a little ahead of the shown one
+      // (what playback reaches meanwhile, ~0.5 s) and continues from there; the cursor does not move
       await controller.whenIdle();
-      const live = await liveSource(py, labConfig(state.all()), src.history);
+      const H = src.history;
+      const ahead = controller.playing ? Number(state.get("speed")) * 30 : 0;
+      H.truncate(H.indexOfStep(Math.min(H.lastStep, H.record(controller.cursor).step + ahead)));
+      const live = await liveSource(py, labConfig(state.all()), H);
       handover = live.handover;
       controller.setSource(live, { keepCursor: true });
     } else {
@@ -181,6 +187,7 @@ async function start() {
     document.documentElement.dataset.liveMs = perf.live.toFixed(0);
     setLabStatus(liveText);
     setStatus("ready");
+    startPlotly();
   }, (err) => {
     pyFailed = err.message;
     if (controller.waiting) controller.pause();
