@@ -1,7 +1,7 @@
 // Hidden unit maps: each unit of the first hidden layer drawn as a small image over the input plane
 // (canvas, not plotly: many small maps, cheap to redraw). Clones are labelled "= unit j" in text.
 import { check, checkSeries, divergingRGB } from "./common.js";
-import { t } from "../i18n.js";
+import { t, formatNumber } from "../i18n.js";
 
 /**
  * data: {nx, ny, maps: [number[ny*nx] in [lo, hi]], lo, hi, clones: [int|-1] (index of the first
@@ -17,6 +17,9 @@ export function createUnitMaps(container) {
       const p = document.createElement("p"); p.className = "muted"; p.textContent = data.message; container.append(p); return;
     }
     const { nx, ny, lo, hi } = data;
+    const key = document.createElement("p");
+    key.className = "muted unitmaps-key";
+    key.textContent = t("units.scale", { lo: formatNumber(lo, 3), mid: formatNumber((lo + hi) / 2, 3), hi: formatNumber(hi, 3) });
     data.maps.forEach((m, j) => {
       checkSeries(`map ${j}`, m, nx * ny);
       const fig = document.createElement("figure");
@@ -39,6 +42,7 @@ export function createUnitMaps(container) {
       fig.append(cv, cap);
       container.append(fig);
     });
+    container.append(key);
   }
   function reset() { container.replaceChildren(); }
   return { update, reset, element: container };

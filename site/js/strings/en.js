@@ -146,6 +146,7 @@ export default {
   "traj.outputName": "output",
   "units.clone": "= unit {j}",
   "units.unit": "unit {j}",
+  "units.scale": "Unit output: orange {lo}, white {mid}, blue {hi}.",
   "units.off": "Turn on “Show each hidden unit's output” to see them.",
   "units.none": "No hidden layer.",
   "net.input": "x{i}",
