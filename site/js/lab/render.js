@@ -7,6 +7,8 @@ import { SIDES } from "./panels.js";
 import { trajectoryData, trajectoryCaption, lossData, symmetryData, gradNormData, boundaryData, networkData } from "./views.js";
 
 const BUDGET_MS = 8; // chart drawing per frame while playing (at least one chart per frame)
+/** Set text only when it changed: an unchanged DOM costs no style or layout work in the frame. */
+const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
 const fmt = (x) => (Number.isFinite(x) ? x.toPrecision(4) : "–");
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–");
 
@@ -26,6 +28,25 @@ export function createRenderer({ controller, state, charts, cells, whoLabels, $,
   const ondemand = { inspector: new Map(), landscape: new Map() };
   let ondemandTimer = 0;
   function schedule() { if (!scheduled) scheduled = requestAnimationFrame(render); }
+
+  // while playing, only charts on screen are redrawn (the others catch up when they scroll into
+  // view, or at the next pause): most of a frame's cost is drawing and painting canvases
+  const visible = new Set();
+  if (typeof IntersectionObserver !== "undefined") {
+    const io = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const id = e.target.dataset.job;
+        if (e.isIntersecting) visible.add(id); else visible.delete(id);
+      }
+      schedule();
+    }, { rootMargin: "150px 0px" });
+    for (const [panel, sides] of Object.entries(cells)) {
+      for (const [side, cell] of Object.entries(sides)) { cell.fig.dataset.job = `${panel}/${side}`; io.observe(cell.fig); }
+    }
+  } else {
+    for (const [panel, sides] of Object.entries(cells)) for (const side of Object.keys(sides)) visible.add(`${panel}/${side}`);
+  }
+  const onScreen = (id) => visible.has(id) || (id.startsWith("boundary/") && visible.has(id.replace("boundary/", "units/")));
 
   function chartJobs() {
     const src = controller.source;
@@ -55,27 +76,28 @@ export function createRenderer({ controller, state, charts, cells, whoLabels, $,
     const cur = controller.cursor;
     const v = state.all();
     const play = $("btn-play");
-    play.textContent = controller.playing ? t("transport.pause") : t("transport.play");
+    setText(play, controller.playing ? t("transport.pause") : t("transport.play"));
     play.setAttribute("aria-pressed", controller.playing ? "true" : "false");
     if (!H || !H.length) return;
     const rec = H.record(cur);
     const scrubber = $("scrubber");
-    scrubber.max = String(H.length - 1);
-    scrubber.value = String(cur);
+    if (scrubber.max !== String(H.length - 1)) scrubber.max = String(H.length - 1);
+    if (scrubber.value !== String(cur)) scrubber.value = String(cur);
     const readout = t("transport.readoutOf", { step: String(rec.step), last: String(H.lastStep) });
     scrubber.setAttribute("aria-valuetext", readout);
-    $("readout").textContent = readout;
+    setText($("readout"), readout);
     SIDES.forEach((side, k) => {
       const initName = t(`choice.init.${v[`${side}_init`]}`);
-      $(`title-${side}`).textContent = t("run.title", { side: t(`side.${side}`), init: initName });
+      setText($(`title-${side}`), t("run.title", { side: t(`side.${side}`), init: initName }));
       const d = H.diverged(k);
       const divEl = $(`div-${side}`);
-      $(`stat-${side}`).textContent = t("run.loss", { loss: fmt(rec.loss[k]), acc: pct(rec.acc[k]) });
-      if (d && rec.step >= d.step) { divEl.textContent = t("run.diverged", { step: String(d.step), reason: d.reason }); divEl.hidden = false; }
-      else { divEl.textContent = ""; divEl.hidden = true; }
-      $(`caption-${side}`).textContent = trajectoryCaption(H, k, cur);
+      setText($(`stat-${side}`), t("run.loss", { loss: fmt(rec.loss[k]), acc: pct(rec.acc[k]) }));
+      const shown = !!(d && rec.step >= d.step);
+      setText(divEl, shown ? t("run.diverged", { step: String(d.step), reason: d.reason }) : "");
+      if (divEl.hidden === shown) divEl.hidden = !shown;
+      setText($(`caption-${side}`), trajectoryCaption(H, k, cur));
     });
-    for (const { el, side } of whoLabels) el.textContent = `${t(`side.${side}`)} · ${t(`choice.init.${v[`${side}_init`]}`)}`;
+    for (const { el, side } of whoLabels) setText(el, `${t(`side.${side}`)} · ${t(`choice.init.${v[`${side}_init`]}`)}`);
     // stepping by hand (not while playing): say the step and both losses to screen readers
     const live = $("lab-announce");
     if (live && !controller.playing && rec.step !== announced) {
@@ -93,7 +115,8 @@ export function createRenderer({ controller, state, charts, cells, whoLabels, $,
     const wait = throttleMs() - (t0 - lastCharts);
     if (painted && controller.playing && wait > 0) { setTimeout(schedule, wait); return; }
     renderCheap();
-    const jobs = chartJobs();
+    const all = chartJobs();
+    const jobs = controller.playing && painted ? all.filter(([id]) => onScreen(id)) : all;
     if (jobs.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
       const budget = controller.playing ? BUDGET_MS : Infinity;
