@@ -7,7 +7,7 @@
 // `speed` more steps (one request in flight at most). Pause takes effect at the next frame: the
 // cursor stops; a chunk still in flight is stored but not shown.
 
-export function createController({ getSpeed, onChange, onEnd }) {
+export function createController({ getSpeed, onChange }) {
   let source = null;
   let cursor = 0;
   let playing = false;
