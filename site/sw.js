@@ -44,10 +44,16 @@ async function saveState(st) {
   await (await caches.open(META)).put("state", new Response(JSON.stringify(st), { headers: { "Content-Type": "application/json" } }));
 }
 
+// caches.open() would re-create a cache that cleanup() has just deleted: read through this instead
+async function openExisting(name) {
+  return (await caches.has(name)) ? caches.open(name) : null;
+}
+
 async function manifestOf(vid) {
   if (!vid) return null;
   if (!manifests.has(vid)) {
-    const r = await (await caches.open(cacheName(vid))).match(keyOf(MANIFEST));
+    const c = await openExisting(cacheName(vid));
+    const r = c && await c.match(keyOf(MANIFEST));
     if (!r) return null;
     manifests.set(vid, await r.json());
   }
@@ -108,7 +114,8 @@ async function ensure(vid, rel) {
     if (!name.startsWith(PREFIX) || name === cacheName(vid)) continue;
     const other = await manifestOf(name.slice(PREFIX.length));
     if (other && other.files[rel] && other.files[rel].sha256 === entry.sha256) {
-      const old = await (await caches.open(name)).match(key);
+      const oc = await openExisting(name);
+      const old = oc && await oc.match(key);
       if (old) { await cache.put(key, old.clone()); return old; }
     }
   }
@@ -173,7 +180,7 @@ async function respond(ev, rel) {
   const vid = await versionFor(ev, st);
   const manifest = await manifestOf(vid);
   if (!manifest) return fetch(ev.request);
-  if (rel === MANIFEST) return (await caches.open(cacheName(vid))).match(keyOf(MANIFEST));
+  if (rel === MANIFEST) return new Response(JSON.stringify(manifest), { headers: { "Content-Type": "application/json" } });
   if (!manifest.files[rel]) return fetch(ev.request); // not a file of this build
   let r;
   try {
@@ -186,11 +193,24 @@ async function respond(ev, rel) {
   return r;
 }
 
+const bypass = new Set(); // pages opened with sw=0 (and their workers): not served by us at all
+
 self.addEventListener("fetch", (ev) => {
   const req = ev.request;
   if (req.method !== "GET" && req.method !== "HEAD") return;
   const url = new URL(req.url);
-  if (!url.href.startsWith(scope()) || url.searchParams.get("sw") === "0") return;
+  if (!url.href.startsWith(scope())) return;
+  if (bypass.has(ev.clientId)) {
+    if (ev.resultingClientId) bypass.add(ev.resultingClientId);
+    return;
+  }
+  if (url.searchParams.get("sw") === "0") { // opt-out: this page and everything it loads go to the network
+    if (ev.resultingClientId) {
+      bypass.add(ev.resultingClientId);
+      ev.waitUntil(loadState().then((st) => { st.pins[ev.resultingClientId] = "off"; return saveState(st); }));
+    }
+    return;
+  }
   let rel = decodeURIComponent(url.pathname.slice(new URL(scope()).pathname.length));
   if (rel === "" || rel.endsWith("/")) rel += "index.html";
   if (rel === "sw.js") return;
@@ -204,7 +224,8 @@ self.addEventListener("fetch", (ev) => {
 // {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches}
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
-  const reply = (msg) => ev.source && ev.source.postMessage(msg);
+  // answer on the MessagePort the page sent, if any, else to the page itself
+  const reply = (msg) => (ev.ports && ev.ports[0] ? ev.ports[0].postMessage(msg) : ev.source && ev.source.postMessage(msg));
   ev.waitUntil((async () => {
     const st = await loadState();
     const vid = (ev.source && st.pins[ev.source.id]) || st.current;
