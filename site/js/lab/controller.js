@@ -3,9 +3,10 @@
 // calls render() through onChange once per animation frame at most.
 //
 // Playing: each animation frame the cursor moves `speed` steps through records we already have
-// (precomputed, or recorded before a scrub); at the end of the history it asks the source for
-// `speed` more steps (one request in flight at most). Pause takes effect at the next frame: the
-// cursor stops; a chunk still in flight is stored but not shown.
+// (precomputed, or recorded before a scrub); at the end of the history it owes the clock `speed`
+// steps per frame and asks the source for all it owes whenever no request is in flight (one at a
+// time), so the rate is speed x fps whatever the worker's round trip. Pause takes effect at the
+// next frame: the cursor stops; a chunk still in flight is stored but not shown.
 
 export function createController({ getSpeed, onChange }) {
   let source = null;
