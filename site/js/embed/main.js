@@ -8,7 +8,8 @@ import { boot, setStatus } from "../boot.js";
 import { t, applyStatic, setLanguage, registerLanguage } from "../i18n.js";
 import en from "../strings/en.js";
 import pl from "../strings/pl.js";
-import { createState, deserialize, serialize, hiddenSizes, SCHEMA } from "../state.js";
+import { createState, deserialize, serialize, SCHEMA } from "../state.js";
+import { labConfig, canon } from "../lab/config.js";
 import { buildPanels, SIDES } from "../lab/panels.js";
 import { createController } from "../lab/controller.js";
 import { loadPrecomputed, precomputedSource, liveSource } from "../lab/source.js";
@@ -44,18 +45,6 @@ function notice(text) {
   $("embed-notice").hidden = false;
 }
 for (const n of notices) notice(t(n.error.key, { ...n.error.params, name: n.name }));
-
-// the lab's config for pyinit.lab.create (same as lab/main.js labConfig)
-function labConfig(v) {
-  return {
-    dataset: v.dataset, n_samples: v.n_samples, noise: v.noise, hidden: hiddenSizes(v), activation: v.activation,
-    lr: v.lr, momentum: v.momentum, batch_size: v.batch_size, seed: v.seed,
-    members: SIDES.map((s) => ({ init: v[`${s}_init`], scale: v[`${s}_scale`], bias: v[`${s}_bias`] })),
-  };
-}
-const canon = (x) => Array.isArray(x) ? `[${x.map(canon).join(",")}]`
-  : x && typeof x === "object" ? `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canon(x[k])}`).join(",")}}`
-  : JSON.stringify(x);
 
 // ---- static parts: chapter text, panels, transport -------------------------------------------
 if (v0.text && CHAPTER_IDS[v0.chapter - 1]) {
