@@ -221,7 +221,7 @@ self.addEventListener("fetch", (ev) => {
 // ---- messages from pages ------------------------------------------------------------------------
 // {type: "pyinit-sw:warm"}   cache every file of the sender's version (runtime included); replies
 //                             {type: "pyinit-sw:warmed", version, files, failed}
-// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches}
+// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}}
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
   // answer on the MessagePort the page sent, if any, else to the page itself
@@ -242,7 +242,10 @@ self.addEventListener("message", (ev) => {
       }
       reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed });
     } else if (d.type === "pyinit-sw:info") {
-      reply({ type: "pyinit-sw:info", version: vid, current: st.current, caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)) });
+      const kinds = {};
+      for (const c of await self.clients.matchAll({ type: "all" })) if (st.pins[c.id]) kinds[c.type] = (kinds[c.type] || 0) + 1;
+      reply({ type: "pyinit-sw:info", version: vid, current: st.current, pinned: kinds,
+        caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)) });
     }
   })());
 });

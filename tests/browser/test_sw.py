@@ -125,6 +125,7 @@ def test_upgrade_is_atomic_and_old_pages_keep_their_version(context, build_modul
         new.goto(url + "embed.html?lazy=0")
         assert set(marks(new).values()) == {"B"}, marks(new)
         wait_live(new)  # Python (runtime, numpy, pyinit: same bytes, reused) starts in version B
+        assert sw_info(new)["pinned"].get("worker", 0) >= 1  # the page's Web Worker is pinned with it
         # the page opened before the update still gets A's files, never a mix
         assert set(marks(old).values()) == {"A"}, marks(old)
         # a reload of the old page moves it to B, whole
