@@ -311,3 +311,12 @@ def test_build_embed_origins_validates(build_module):
         ["https://a.example", "http://b.example:8080"]
     with pytest.raises(build_module.BuildError, match="embed-origins"):
         build_module.parse_origins("https://a.example/path")
+
+
+def test_embed_lang_pl(context, server_url):
+    pg = context.new_page()
+    pg.goto(server_url + "embed.html?lang=pl&sw=0")
+    wait_embed(pg)
+    assert pg.evaluate("() => document.documentElement.lang") == "pl"
+    assert pg.inner_text("#btn-run").startswith("Uruchom w przeglądarce")
+    assert "krok" in pg.inner_text("#readout")
