@@ -177,3 +177,22 @@ def test_precomputed_files_match_a_live_session(tmp_path):
     both = np.concatenate([live["frame"]["records"]["theta"], frame["records"]["theta"]])
     np.testing.assert_array_equal(arr("theta"), both)
     np.testing.assert_array_equal(arr("X"), live["data"]["X"])
+
+
+def test_default_config_is_the_pages_default_state():
+    """build.py ships lab.DEFAULT_CONFIG precomputed; the page uses it only if its own defaults
+    (site/js/state.js) give the same config. Keep the two in step."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "site" / "js" / "state.js").read_text()
+    found = dict(re.findall(r'name: "(\w+)", type: "\w+",[^}]*?default: ("[^"]*"|[-\d.e]+)', text))
+    page = {k: v.strip('"') if v.startswith('"') else float(v) for k, v in found.items()}
+    for key in ("dataset", "n_samples", "noise", "activation", "lr", "momentum", "batch_size", "seed"):
+        assert page[key] == DEFAULT[key], key
+    assert [page["width"]] * int(page["layers"]) == DEFAULT["hidden"]
+    bias = float(re.search(r'name: `\$\{s\}_bias`, [^}]*?default: ([-\d.]+)', text).group(1))
+    members = []
+    for side in ("left", "right"):
+        init, scale = re.search(rf'side\("{side}", "(\w+)", ([-\d.]+)\)', text).groups()
+        members.append({"init": init, "scale": float(scale), "bias": bias})
+    assert DEFAULT["members"] == members
