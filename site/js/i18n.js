@@ -37,6 +37,12 @@ export function formatNumber(x, digits = 4) {
   return x.toLocaleString(lang, { maximumSignificantDigits: digits });
 }
 
+/** A fraction as a percentage in the current language (0.973 -> "97.3%" / "97,3%"). */
+export function formatPercent(x) {
+  if (!Number.isFinite(x)) return "–";
+  return new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
+}
+
 export function t(key, params) {
   used.add(key);
   const cat = catalogs[lang] || catalogs.en;

@@ -35,6 +35,9 @@ export const SCHEMA = [
   { name: "net_show", type: "choice", choices: ["weight", "gradient"], default: "weight", group: "view" },
   { name: "traj_layer", type: "int", min: 1, max: 5, default: 1, group: "view", widget: "select" }, // 1..layers+1 (last = output)
   { name: "unit_maps", type: "bool", default: false, group: "view" },
+  // the guided tour (issue 5): the chapter shown and the page language
+  { name: "chapter", type: "int", min: 1, max: 8, default: 1, group: "view" },
+  { name: "lang", type: "choice", choices: ["en", "pl"], default: "en", group: "view" },
 ];
 
 export const SPEC = Object.fromEntries(SCHEMA.map((s) => [s.name, s]));

@@ -1,7 +1,7 @@
 // Web Worker that owns the Python runtime (Pyodide + numpy + pyinit).
 //
 // Protocol (see README, "Worker protocol"):
-//   page -> worker  {id, fn: "api.run" | "lab.<name>", args: {...}}
+//   page -> worker  {id, fn: "api.run" | "lab.<name>" | "tour.<name>", args: {...}}
 //   worker -> page  {id, result} or {id, error: {message, type}}   -- exactly one reply per request
 //   worker -> page  {event: "progress", stage, state, bytes, loaded}  (no id)
 //                   {event: "ready", versions, stats}
@@ -13,7 +13,7 @@
 const MANIFEST_URL = new URL("../build-manifest.json", import.meta.url);
 const params = new URL(self.location.href).searchParams;
 const STAGE_TIMEOUT_S = Number(params.get("timeout")) || 180; // per loading step (17 MB on a slow link)
-const ALLOWED_MODULES = new Set(["api", "lab"]);
+const ALLOWED_MODULES = new Set(["api", "lab", "tour"]);
 const STAGES = ["runtime", "stdlib", "numpy", "pyinit"];
 
 // Python side of the bridge: runs in its own namespace (not __main__).

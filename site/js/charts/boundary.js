@@ -114,7 +114,7 @@ export function createBoundaryChart(container) {
     c.fillText("p = 1", bx + 13, by); c.fillText("0.5", bx + 13, by + bh / 2); c.fillText("0", bx + 13, by + bh);
     // a constant output is worth saying in words
     if (hi - lo < 1e-9) {
-      const text = t("boundary.constant", { p: lo.toFixed(3) });
+      const text = t("boundary.constant", { p: formatNumber(lo, 3) });
       c.font = "11px system-ui, sans-serif"; c.textAlign = "center"; c.textBaseline = "top";
       // one line if it fits, else two (split at the colon or the middle space)
       let lines = [text];

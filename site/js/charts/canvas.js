@@ -8,6 +8,7 @@
 // Each chart keeps the data it last drew on its container element (`container.chartData`), a
 // read-only hook for tests; hover shows the values at the nearest step in a tooltip.
 
+import { formatNumber } from "../i18n.js";
 import { INK, MUTED } from "./common.js";
 
 const FONT = "12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
@@ -76,7 +77,7 @@ export function tickLabel(v) {
   if (v === 0) return "0";
   const a = Math.abs(v);
   if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace("e+", "e");
-  return String(Number(v.toPrecision(4)));
+  return formatNumber(Number(v.toPrecision(4)), 4);
 }
 
 export const DASH = { solid: [], dash: [6, 4], dot: [1.5, 3], dashdot: [6, 3, 1.5, 3], longdash: [10, 4], longdashdot: [10, 3, 2, 3] };

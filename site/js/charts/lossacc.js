@@ -1,7 +1,7 @@
 // Loss (left axis, solid) and accuracy (right axis, dashed) over steps. (Canvas: it animates.)
 import { check, checkSeries, INK, OKABE_ITO, NEG } from "./common.js";
 import { createLineChart } from "./lines.js";
-import { t } from "../i18n.js";
+import { t, formatPercent } from "../i18n.js";
 
 /** data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null} */
 export function createLossChart(container) {
@@ -11,7 +11,7 @@ export function createLossChart(container) {
       check(data && data.steps, "loss chart needs {steps, loss, acc}");
       checkSeries("loss", data.loss, data.steps.length);
       checkSeries("acc", data.acc, data.steps.length);
-      const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : "–");
+      const pct = (v) => formatPercent(v);
       const marks = [];
       if (data.cursor != null) marks.push({ x: data.cursor, dash: [2, 3] });
       if (data.diverged != null) marks.push({ x: data.diverged, color: NEG, width: 2 });

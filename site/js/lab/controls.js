@@ -44,6 +44,7 @@ export function createControls(container, names, state, { onCommit }) {
     const label = document.createElement("label");
     label.htmlFor = name;
     label.textContent = t(labelKey(name));
+    label.dataset.i18n = labelKey(name);
     let input;
     if (spec.widget === "select") {
       input = document.createElement("select"); // options filled by sync() (they depend on other state)
@@ -54,6 +55,7 @@ export function createControls(container, names, state, { onCommit }) {
         o.value = c;
         const k = choiceKey(name, c);
         o.textContent = name === "speed" ? c : t(k);
+        if (name !== "speed") o.dataset.i18n = k;
         input.append(o);
       }
     } else if (spec.type === "bool") {

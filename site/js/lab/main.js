@@ -10,13 +10,15 @@ import { trajectoryCaption } from "./views.js";
 import { createRenderer } from "./render.js";
 import { labConfig, canon } from "./config.js";
 import { gridFor } from "./forward.js";
+import { wireTour, startLanguage } from "../tour/wire.js";
+import { createNumbersTable } from "../tour/numbers.js";
 
 const $ = (id) => document.getElementById(id);
 const perf = { t0: performance.now(), firstPaint: null, live: null };
 
 // ---- state from the URL (parsed once, here) ------------------------------------------------------
 const { values, notices } = deserialize(location.hash);
-const state = createState(values);
+const state = createState({ ...values, ...startLanguage(location.hash) });
 const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 const configKey = (v) => canon(labConfig(v));
@@ -141,6 +143,7 @@ async function rebuild({ reason } = {}) {
 // a changed hash (a pasted link, the back button, a test) is parsed like the initial URL
 window.addEventListener("hashchange", () => {
   const { values: v, notices: ns } = deserialize(location.hash);
+  if (!new URLSearchParams(location.hash.slice(1)).has("lang")) delete v.lang; // keep the chosen language
   noticeEl.replaceChildren();
   noticeEl.hidden = true;
   for (const n of ns) notice(t(n.error.key, { ...n.error.params, name: n.name }));
@@ -217,6 +220,7 @@ function schedule(why) {
     if (pyFailed) controller.pause(); else setLabStatus(t("status.waiting"));
   }
   renderer.schedule();
+  tourFrame();
 }
 
 // ---- read-only hook for tests and the benchmark -----------------------------------------------------
@@ -244,5 +248,36 @@ window.pyinitLab = {
   resetTiming() { controller.timing.frames.length = 0; controller.timing.lastFrame = 0; },
   drawnAll: () => renderer.drawnAll(),
 };
+
+// ---- the guided tour, the language switch, and the lab's numbers as a table ------------------------
+const numbersTable = createNumbersTable($("lab-numbers-box"));
+/** The shown step's numbers as a table (the charts' text alternative); refreshed when not playing. */
+function updateNumbers() {
+  const src = controller.source;
+  if (!src || !src.history.length || controller.playing) return;
+  const H = src.history, rec = H.record(controller.cursor), m = H.meta;
+  const nH = m.sizes.length - 2, nL = m.sizes.length - 1;
+  const v = state.all();
+  numbersTable.update({ step: rec.step, sides: SIDES.map((side, k) => ({
+    title: `${t(`side.${side}`)} · ${t(`choice.init.${v[`${side}_init`]}`)}`,
+    loss: rec.loss[k], acc: rec.acc[k],
+    sym: Array.from(rec.sym.subarray(k * nH, (k + 1) * nH)), gnorm: Array.from(rec.gnorm.subarray(k * nL, (k + 1) * nL)) })) });
+}
+let tourScheduled = 0;
+function tourFrame() {
+  if (!tourScheduled) tourScheduled = requestAnimationFrame(() => { tourScheduled = 0; updateNumbers(); });
+}
+const tour = wireTour({
+  state, py: booted.py, ready: booted.ready, plotlyReady,
+  onLanguage: () => { syncControls(); renderer.invalidate(); tourFrame(); },
+  onTryIt: (preset) => {
+    // the chapter's setup at step 0: a new run even when the settings are already the preset's
+    const { changed } = state.set(preset);
+    if (!needsReset(changed)) rebuild({ reason: "reset" });
+    $("lab").focus({ preventScroll: true });
+    $("lab").scrollIntoView({ behavior: reducedMotion ? "auto" : "smooth", block: "start" });
+  },
+});
+window.pyinitTourUI = tour;
 
 start();

@@ -42,6 +42,7 @@ export function buildPanels(root, ids = PANELS.map((p) => p.id)) {
     const h = document.createElement("h2");
     h.id = `row-${p.id}-title`;
     h.textContent = t(p.title);
+    h.dataset.i18n = p.title;
     head.append(h);
     const tools = document.createElement("div");
     tools.className = "row-tools";
@@ -52,6 +53,7 @@ export function buildPanels(root, ids = PANELS.map((p) => p.id)) {
       const help = document.createElement("p");
       help.className = "help";
       help.textContent = t(p.help);
+      help.dataset.i18n = p.help;
       sec.append(help);
     }
     const pair = document.createElement("div");

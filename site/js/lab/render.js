@@ -2,15 +2,15 @@
 // charts at most once per animation frame, round-robin within a time budget while playing, each
 // only when what it shows changed; the inspector and the landscape (computed by Python) only when
 // paused. No training state here: everything comes from the controller's source and cursor.
-import { t } from "../i18n.js";
+import { t, formatNumber, formatPercent } from "../i18n.js";
 import { SIDES } from "./panels.js";
 import { trajectoryData, trajectoryCaption, lossData, symmetryData, gradNormData, boundaryData, networkData } from "./views.js";
 
 const BUDGET_MS = 8; // chart drawing per frame while playing (at least one chart per frame)
 /** Set text only when it changed: an unchanged DOM costs no style or layout work in the frame. */
 const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
-const fmt = (x) => (Number.isFinite(x) ? x.toPrecision(4) : "–");
-const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–");
+const fmt = (x) => (Number.isFinite(x) ? formatNumber(x, 4) : "–");
+const pct = (x) => formatPercent(x);
 
 /**
  * createRenderer({controller, state, charts, cells, whoLabels, $, getGrid, plotlyReady, onFirstPaint, needsPython, throttleMs})

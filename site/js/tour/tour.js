@@ -4,7 +4,7 @@
 //
 // The presets live in ONE place, pyinit.tour.CHAPTERS, fetched through the worker
 // (tour.presets); the same presets are run natively by tests/test_tour.py. Texts come from the
-// string catalogs (t("tour.<id>.title" | ".body" | ".formula" | ".takeaway")).
+// string catalogs: keys tour.ID.title, tour.ID.body, tour.ID.formula, tour.ID.takeaway.
 //
 //   const tour = createTour({root, getChapter, setChapter, py, ready, onTryIt, announce, plotlyReady});
 //   tour.render()        redraw for the current chapter and language (call on state/language change)
