@@ -269,7 +269,7 @@ function tourFrame() {
 }
 const tour = wireTour({
   state, py: booted.py, ready: booted.ready, plotlyReady,
-  onLanguage: () => { syncControls(); renderer.invalidate(); tourFrame(); },
+  onLanguage: () => { syncControls(); numbersTable.relabel(); renderer.invalidate(); tourFrame(); },
   onTryIt: (preset) => {
     // the chapter's setup at step 0: a new run even when the settings are already the preset's
     const { changed } = state.set(preset);

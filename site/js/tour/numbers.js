@@ -5,7 +5,7 @@ import { t, formatNumber } from "../i18n.js";
 import { el } from "./dom.js";
 
 /**
- * createNumbersTable(container) -> {update(data)}
+ * createNumbersTable(container) -> {update(data), relabel()}
  * data: {step, sides: [{title, loss, acc, sym: number[H], gnorm: number[L]}]}
  */
 export function createNumbersTable(container) {
@@ -14,8 +14,11 @@ export function createNumbersTable(container) {
   const box = el("div", { class: "table-scroll" });
   container.replaceChildren(el("details", { class: "table-details" }, summary, caption, box));
   let lastKey = "";
+  const relabel = () => { summary.textContent = t("numbers.summary"); };
+  relabel();
   const zero = (v) => (v === 0 ? t("axis.zeroExactly") : formatNumber(v, 4));
   return {
+    relabel,
     update(data) {
       const key = JSON.stringify(data) + document.documentElement.lang;
       if (key === lastKey) return;
