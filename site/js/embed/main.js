@@ -6,7 +6,6 @@
 // default runs show at once; Python (≈ 16 MB) loads only after a click on "Run in your browser".
 import { boot, setStatus } from "../boot.js";
 import { t, applyStatic, setLanguage, registerLanguage } from "../i18n.js";
-import en from "../strings/en.js";
 import pl from "../strings/pl.js";
 import { createState, deserialize, serialize, SCHEMA } from "../state.js";
 import { labConfig, canon } from "../lab/config.js";
@@ -18,10 +17,8 @@ import { gridFor } from "../lab/forward.js";
 import { CHAPTER_IDS } from "../tour/tour.js";
 import { panelIds, controlSet, embedKeys } from "./params.js";
 import { startHeightReports, reportStatus, loadAllowList, listenForCommands } from "./messages.js";
-import * as draft from "./strings.js";
 
-registerLanguage("en", { ...en, ...draft.en });
-registerLanguage("pl", { ...pl, ...draft.pl });
+registerLanguage("pl", pl);
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
