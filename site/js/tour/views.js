@@ -181,8 +181,9 @@ const reproduce = {
     const [figB, plotB] = chartBox("view-reproduce-loss", t("axis.loss"));
     const result = resultLine();
     const tableBox = el("div");
+    const grid = el("div", { class: "view-grid", hidden: true }, figA, figB); // shown once there is data
     container.append(el("p", { class: "view-hint" }, t("view.reproduce.hint")), el("div", { class: "view-actions" }, runBtn, stopBtn), status,
-      el("div", { class: "view-grid" }, figA, figB), result, tableBox);
+      grid, result, tableBox);
     runBtn.addEventListener("click", () => ctx.run());
     stopBtn.addEventListener("click", () => { entry.stop = true; });
     let accChart = null, lossChart = null;
@@ -195,6 +196,7 @@ const reproduce = {
       else if (entry.status === "error") status.textContent = t("tour.failed", { message: entry.error });
       else status.textContent = ctx.pyReady() ? "" : t("tour.waiting");
       if (!d) return;
+      grid.hidden = false;
       const K = d.inits.length;
       const steps = Array.from(d.steps);
       const names = d.inits.map((i) => t(`view.init.${i}`));
