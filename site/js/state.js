@@ -1,9 +1,11 @@
 // state.js: all lab state in one object with a declared schema (STYLE.md 18, 21).
 //
-// Each entry: name (= the control's id = the URL key), type ("int" | "float" | "choice" | "bool"),
-// default, allowed range (min/max) or choices, and group:
-//   "run"  — changing it builds new runs (both sides reset to step 0, deterministically);
-//   "view" — changes only what is shown.
+// Each entry: name (= the control's id = the URL key), type ("int" | "float" | "choice" | "bool" |
+// "list": comma-separated choices), default, allowed range (min/max) or choices, and group:
+//   "run"    — changing it builds new runs (both sides reset to step 0, deterministically);
+//   "view"   — changes only what is shown;
+//   "cursor" — the shown step (links reproduce it);
+//   "embed"  — read by embed.html only (panels, controls, theme, ...).
 // Values are parsed ONCE at the edge (parseValue): a control or a URL hands in a string, the state
 // only ever holds typed, valid values. serialize()/deserialize() are the single URL mapping.
 // Later issues add keys (step, chapter, lang, ...) by appending entries here; nothing else changes.
@@ -38,6 +40,16 @@ export const SCHEMA = [
   // the guided tour (issue 5): the chapter shown and the page language
   { name: "chapter", type: "int", min: 1, max: 8, default: 1, group: "view" },
   { name: "lang", type: "choice", choices: ["en", "pl"], default: "en", group: "view" },
+  // where the run is: the shown step ("cursor": it moves the timeline, never rebuilds the runs)
+  { name: "step", type: "int", min: 0, max: 1000000, default: 0, group: "cursor" },
+  // embed.html only (README "Embedding"): which rows and controls, chapter text, start behaviour
+  { name: "panels", type: "list", choices: ["trajectories", "traj", "loss", "boundary", "units", "symmetry", "gradnorm", "gradients", "network", "inspector", "landscape"], default: "trajectories,loss,boundary", group: "embed" },
+  { name: "controls", type: "list", choices: ["play", "step", "back", "reset", "timeline", "speed"], none: true, default: "play,step,back,reset,timeline", group: "embed" },
+  { name: "text", type: "bool", default: false, group: "embed" },
+  { name: "autoplay", type: "bool", default: false, group: "embed" },
+  { name: "theme", type: "choice", choices: ["light", "dark"], default: "light", group: "embed" },
+  { name: "api", type: "bool", default: false, group: "embed" },
+  { name: "lazy", type: "bool", default: true, group: "embed" },
 ];
 
 export const SPEC = Object.fromEntries(SCHEMA.map((s) => [s.name, s]));
@@ -51,13 +63,21 @@ export function defaults() {
  * Returns {ok: true, value} or {ok: false, error: {key, params}} — a message key for t().
  */
 export function parseValue(name, raw) {
-  const spec = SPEC[name];
+  const spec = Object.hasOwn(SPEC, name) ? SPEC[name] : null; // not SPEC["__proto__"] / SPEC["constructor"]
   if (!spec) return { ok: false, error: { key: "error.unknown", params: { name } } };
   const str = typeof raw === "string" ? raw.trim() : raw;
   if (spec.type === "bool") {
     if (str === true || str === "1" || str === "true" || str === "on") return { ok: true, value: true };
     if (str === false || str === "0" || str === "false" || str === "off" || str === "") return { ok: true, value: false };
     return { ok: false, error: { key: "error.bool", params: { name } } };
+  }
+  if (spec.type === "list") { // comma-separated choices, kept in the given order, no repeats; "none" = empty
+    const items = String(str).split(",").map((x) => x.trim()).filter(Boolean);
+    if (spec.none && items.length === 1 && items[0] === "none") return { ok: true, value: "" };
+    if (!items.length || !items.every((x) => spec.choices.includes(x))) {
+      return { ok: false, error: { key: "error.choice", params: { name, choices: spec.choices.join(", ") + (spec.none ? ", none" : "") } } };
+    }
+    return { ok: true, value: [...new Set(items)].join(",") };
   }
   if (spec.type === "choice") {
     const v = String(str);
@@ -114,7 +134,7 @@ export function serialize(values) {
   for (const s of SCHEMA) {
     const v = values[s.name];
     if (v === undefined || v === s.default) continue;
-    p.set(s.name, s.type === "bool" ? (v ? "1" : "0") : String(v));
+    p.set(s.name, s.type === "bool" ? (v ? "1" : "0") : s.type === "list" && v === "" ? "none" : String(v));
   }
   return p.toString();
 }
@@ -128,8 +148,8 @@ export function deserialize(query) {
   const notices = [];
   const p = new URLSearchParams(query.startsWith("#") || query.startsWith("?") ? query.slice(1) : query);
   for (const [name, raw] of p) {
-    if (!SPEC[name]) continue;
-    const r = parseValue(name, raw.slice(0, 64));
+    if (!Object.hasOwn(SPEC, name)) continue; // unknown keys (also "__proto__", "constructor") are ignored
+    const r = parseValue(name, raw.slice(0, 200));
     if (r.ok) values[name] = r.value; else notices.push({ name, error: r.error });
   }
   return { values, notices };

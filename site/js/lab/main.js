@@ -12,6 +12,7 @@ import { labConfig, canon } from "./config.js";
 import { gridFor } from "./forward.js";
 import { wireTour, startLanguage } from "../tour/wire.js";
 import { createNumbersTable } from "../tour/numbers.js";
+import { createShareButtons } from "../embed/share.js";
 
 const $ = (id) => document.getElementById(id);
 const perf = { t0: performance.now(), firstPaint: null, live: null };
@@ -19,6 +20,8 @@ const perf = { t0: performance.now(), firstPaint: null, live: null };
 // ---- state from the URL (parsed once, here) ------------------------------------------------------
 const { values, notices } = deserialize(location.hash);
 const state = createState({ ...values, ...startLanguage(location.hash) });
+let pendingStep = state.get("step") > 0 ? state.get("step") : null; // a link's step, until the runs reach it
+let stepFromCursor = false; // set while the page itself writes the cursor's step into the state
 const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 const configKey = (v) => canon(labConfig(v));
@@ -119,11 +122,13 @@ async function useSource(src, opts) {
 let builds = 0;
 async function rebuild({ reason } = {}) {
   const seq = ++buildSeq;
+  if (reason === "reset") pendingStep = null;
   const wasPlaying = controller.playing && reason !== "reset";
   controller.pause();
   const v = state.all();
   if (isPrecomputed(v) && !pyReady) {
     await useSource(precomputedSource(pre));
+    if (pendingStep !== null) await reachPendingStep();
     return;
   }
   if (pyFailed) { setLabStatus(t("status.fallback", { reason: pyFailed })); return; }
@@ -134,7 +139,8 @@ async function rebuild({ reason } = {}) {
     await useSource(src);
     builds++;
     setLabStatus(liveText);
-    if (wasPlaying) controller.play();
+    if (pendingStep !== null) await reachPendingStep();
+    else if (wasPlaying) controller.play();
   } catch (e) {
     setLabStatus(t("error.python", { message: e.message }));
   }
@@ -151,10 +157,15 @@ window.addEventListener("hashchange", () => {
 });
 
 state.onChange((changed) => {
-  syncControls();
   history.replaceState(null, "", "#" + serialize(state.all()));
+  if (changed.length === 1 && changed[0] === "step" && stepFromCursor) return; // the URL follows the cursor
+  if (changed.includes("step")) pendingStep = state.get("step"); // a pasted link's step
+  syncControls();
   if (needsReset(changed)) rebuild({ reason: "state" });
-  else renderer.invalidate();
+  else {
+    renderer.invalidate();
+    if (changed.includes("step")) reachPendingStep();
+  }
 });
 
 let liveText = "";
@@ -165,7 +176,8 @@ async function start() {
   if (isPrecomputed(state.all())) {
     await useSource(precomputedSource(pre));
     setLabStatus(t("status.precomputed"));
-    if (!reducedMotion) controller.play();
+    if (pendingStep !== null) await reachPendingStep(); // a link's step: shown, not played past
+    else if (!reducedMotion) controller.play();
   } else {
     setLabStatus(t("status.loadingPython"));
   }
@@ -186,6 +198,7 @@ async function start() {
     } else {
       await rebuild({ reason: "ready" });
     }
+    if (pendingStep !== null) await reachPendingStep();
     perf.live = performance.now();
     document.documentElement.dataset.liveMs = perf.live.toFixed(0);
     setLabStatus(liveText);
@@ -221,7 +234,45 @@ function schedule(why) {
   }
   renderer.schedule();
   tourFrame();
+  syncStep();
 }
+
+// ---- the shown step in the state (so in the URL and in copied links) -----------------------------
+// When the transport stops, the state's `step` follows the cursor; a link's (or a pasted hash's) step
+// is "pending" until the runs reach it (at once for precomputed steps, else once Python trains there).
+function syncStep() {
+  const src = controller.source;
+  if (!src || controller.playing || pendingStep !== null || !src.history.length) return;
+  const step = src.history.record(controller.cursor).step;
+  if (step === state.get("step")) return;
+  stepFromCursor = true;
+  try { state.set({ step }); } finally { stepFromCursor = false; }
+}
+/** Move to `step`, training live up to it if needed; false if the source cannot reach it (yet). */
+async function goToStep(step) {
+  const src = controller.source;
+  if (!src) return false;
+  if (src.kind === "live") {
+    while (src.history.lastStep < step && controller.source === src) {
+      if (!(await src.more(Math.min(10000, step - src.history.lastStep)))) break;
+    }
+  }
+  if (controller.source !== src || src.history.lastStep < step) return false;
+  controller.seek(src.history.indexOfStep(step));
+  return true;
+}
+async function reachPendingStep() {
+  if (pendingStep === null) return false;
+  controller.pause();
+  if (await goToStep(pendingStep)) { pendingStep = null; syncStep(); return true; }
+  const src = controller.source; // not reachable yet: show the last step we have
+  if (src && src.history.length) controller.seek(src.history.length - 1);
+  return false;
+}
+
+// "Copy link" / "Copy embed code" (js/embed/share.js): the state plus the shown step
+const currentStep = () => { const src = controller.source; return src && src.history.length ? src.history.record(controller.cursor).step : 0; };
+createShareButtons($("share"), { getValues: () => state.all(), getStep: currentStep });
 
 // ---- read-only hook for tests and the benchmark -----------------------------------------------------
 window.pyinitLab = {
