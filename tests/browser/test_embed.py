@@ -320,3 +320,19 @@ def test_embed_lang_pl(context, server_url):
     assert pg.evaluate("() => document.documentElement.lang") == "pl"
     assert pg.inner_text("#btn-run").startswith("Uruchom w przeglądarce")
     assert "krok" in pg.inner_text("#readout")
+
+
+def test_embed_autoplay_and_reduced_motion(browser, server_url):
+    for motion, playing in (("no-preference", True), ("reduce", False)):
+        ctx = browser.new_context(reduced_motion=motion)
+        try:
+            pg = ctx.new_page()
+            pg.goto(server_url + "embed.html?autoplay=1&panels=loss&sw=0")
+            wait_embed(pg)
+            if playing:
+                pg.wait_for_function("() => window.pyinitEmbed.snapshot().step > 5")
+            else:
+                pg.wait_for_timeout(300)  # give a wrongly started animation time to show itself
+                assert embed_snapshot(pg)["step"] == 0 and not embed_snapshot(pg)["playing"]
+        finally:
+            ctx.close()

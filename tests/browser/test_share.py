@@ -146,3 +146,24 @@ def test_link_round_trip_same_weights_at_the_same_step(context, server_url):
             assert r1["loss"] == r0["loss"]
     finally:
         other.close()
+
+
+def test_lab_url_follows_the_shown_step(context, server_url):
+    """When the transport stops, the URL holds the shown step (what "Copy link" and a bookmark keep)."""
+    pg = context.new_page()
+    pg.goto(server_url)
+    pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
+    if snapshot(pg)["playing"]:
+        pg.click("#btn-play")
+    pg.wait_for_function("() => !window.pyinitLab.snapshot().playing")
+    pg.evaluate("() => document.activeElement && document.activeElement.blur()")
+    pg.keyboard.press("ArrowRight")
+    pg.evaluate("() => window.pyinitLab.idle()")
+    step = snapshot(pg)["step"]
+    pg.wait_for_function("(s) => new URLSearchParams(location.hash.slice(1)).get('step') === String(s)", arg=step)
+    # and a hash pasted with another step moves the timeline there (no rebuild: same settings)
+    builds = pg.evaluate("() => window.pyinitLab.builds")
+    target = 5 if step != 5 else 6
+    pg.evaluate("(s) => { location.hash = 'step=' + s; }", target)
+    pg.wait_for_function("(s) => window.pyinitLab.snapshot().step === s", arg=target)
+    assert pg.evaluate("() => window.pyinitLab.builds") == builds
