@@ -29,6 +29,8 @@ async function main() {
   const reg = await navigator.serviceWorker.register(new URL("../sw.js", import.meta.url), { scope });
   root.dataset.sw = "registered";
   await whenReady();
+  // after the page's first busy seconds with Python (the files come from the HTTP cache anyway)
+  await new Promise((r) => (window.requestIdleCallback ? requestIdleCallback(r, { timeout: 3000 }) : setTimeout(r, 500)));
   const sw = navigator.serviceWorker.controller || reg.active || await navigator.serviceWorker.ready.then((r) => r.active);
   const answer = new Promise((resolve) => {
     navigator.serviceWorker.addEventListener("message", (ev) => {
