@@ -43,7 +43,7 @@ export const SCHEMA = [
   // where the run is: the shown step ("cursor": it moves the timeline, never rebuilds the runs)
   { name: "step", type: "int", min: 0, max: 1000000, default: 0, group: "cursor" },
   // embed.html only (README "Embedding"): which rows and controls, chapter text, start behaviour
-  { name: "panels", type: "list", choices: ["trajectories", "traj", "loss", "boundary", "units", "symmetry", "gradnorm", "gradients", "network", "inspector", "landscape"], default: "trajectories,loss,boundary", group: "embed" },
+  { name: "panels", type: "list", choices: ["trajectories", "traj", "loss", "boundary", "units", "symmetry", "gradnorm", "gradients", "network"], default: "trajectories,loss,boundary", group: "embed" }, // not the Python-computed inspector/landscape
   { name: "controls", type: "list", choices: ["play", "step", "back", "reset", "timeline", "speed"], none: true, default: "play,step,back,reset,timeline", group: "embed" },
   { name: "text", type: "bool", default: false, group: "embed" },
   { name: "autoplay", type: "bool", default: false, group: "embed" },

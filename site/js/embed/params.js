@@ -8,7 +8,6 @@ import { SPEC } from "../state.js";
 export const PANEL_ALIASES = {
   trajectories: "traj", traj: "traj", loss: "loss", boundary: "boundary", units: "units",
   symmetry: "symmetry", gradnorm: "gradnorm", gradients: "gradnorm", network: "network",
-  inspector: "inspector", landscape: "landscape",
 };
 
 /** Canonical list value ("a,b") -> array ([] for the empty list / "none"). */
