@@ -65,7 +65,7 @@ def embed_snapshot(frame):
 
 def wait_embed(frame, phases=("precomputed", "idle", "live")):
     frame.wait_for_function("(ph) => window.pyinitEmbed && ph.includes(document.documentElement.dataset.embedPhase)",
-                            arg=list(phases), timeout=20_000)
+                            arg=list(phases), timeout=60_000)
 
 
 def run_embed(frame):
@@ -113,7 +113,7 @@ def test_embed_link_step_beyond_precomputed_trains_live_to_it(context, server_ur
     wait_embed(pg)
     assert pg.evaluate("() => document.documentElement.dataset.embedPhase") == "idle"
     run_embed(pg)
-    pg.wait_for_function("() => window.pyinitEmbed.snapshot().step === 750", timeout=30_000)
+    pg.wait_for_function("() => window.pyinitEmbed.snapshot().step === 750", timeout=60_000)
     snap = embed_snapshot(pg)
     # constant init: the four hidden units stay clones (caption computed from the data)
     assert "1 distinct" in pg.inner_text("#row-traj")
