@@ -242,6 +242,21 @@ def test_language_and_chapter_from_the_url(browser, server_url):
     context.close()
 
 
+def test_query_string_works_like_the_hash_and_the_hash_wins(browser, server_url):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    pg = context.new_page()
+    pg.goto(server_url + "?lang=pl&chapter=3")      # as people type links
+    pg.wait_for_function("() => document.getElementById('chapter-title')")
+    assert pg.evaluate("() => document.documentElement.lang") == "pl"
+    assert pg.inner_text("#chapter-title") == "Klony"
+    fresh = context.new_page()                      # a fresh load, not a hash change
+    fresh.goto(server_url + "?lang=pl&chapter=3#lang=en&chapter=5")   # the page writes the hash
+    fresh.wait_for_function("() => document.getElementById('chapter-title')")
+    assert fresh.evaluate("() => document.documentElement.lang") == "en"
+    assert fresh.inner_text("#chapter-title") == "A little noise is enough"
+    context.close()
+
+
 def test_every_string_is_translated_in_every_chapter(browser, server_url):
     for lang in ("en", "pl"):
         context = browser.new_context(viewport={"width": 1000, "height": 800})

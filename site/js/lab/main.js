@@ -18,8 +18,11 @@ const $ = (id) => document.getElementById(id);
 const perf = { t0: performance.now(), firstPaint: null, live: null };
 
 // ---- state from the URL (parsed once, here) ------------------------------------------------------
-const { values, notices } = deserialize(location.hash);
-const state = createState({ ...values, ...startLanguage(location.hash) });
+// State may come in the query (?lang=pl, as people type links) and in the hash (what the page
+// itself writes); both are read, and a key in the hash wins because it comes last.
+const urlQuery = `${location.search.slice(1)}&${location.hash.slice(1)}`;
+const { values, notices } = deserialize(urlQuery);
+const state = createState({ ...values, ...startLanguage(urlQuery) });
 let pendingStep = state.get("step") > 0 ? state.get("step") : null; // a link's step, until the runs reach it
 let stepFromCursor = false; // set while the page itself writes the cursor's step into the state
 const reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;

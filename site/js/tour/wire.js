@@ -20,11 +20,11 @@ function remember(code) {
 
 /**
  * The language to start with, applied before anything is drawn: {lang} for state.set, or {}.
- * `query` is the URL part the state was parsed from (location.hash).
+ * `query` is the URL part the state was parsed from (query and hash).
  */
 export function startLanguage(query) {
   const p = new URLSearchParams(query.startsWith("#") || query.startsWith("?") ? query.slice(1) : query);
-  const fromUrl = p.get("lang");
+  const fromUrl = p.getAll("lang").pop(); // the last one: a hash key comes after a query key
   const stored = remembered();
   const code = fromUrl && languages().includes(fromUrl) ? fromUrl : stored && languages().includes(stored) ? stored : null;
   if (code) setLanguage(code);
