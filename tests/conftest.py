@@ -165,3 +165,36 @@ def ready_page(page, server_url):
     assert status == "ready", page.inner_text("#boot")
     page.py_call = lambda fn, args=None: py_call(page, fn, args)
     return page
+
+
+# ---- the lab page (index.html): helpers shared by the lab, tour and share tests ----------------
+def lab_snapshot(pg):
+    """What the lab shows now (window.pyinitLab, the page's read-only test hook)."""
+    return pg.evaluate("() => window.pyinitLab.snapshot()")
+
+
+def wait_lab_live(pg):
+    """Wait until the live Python runs have taken over from the precomputed ones."""
+    pg.wait_for_function("() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
+                         timeout=LOAD_TIMEOUT_MS)
+
+
+def pause_lab(pg):
+    if lab_snapshot(pg)["playing"]:
+        pg.click("#btn-play")
+    pg.wait_for_function("() => !window.pyinitLab.snapshot().playing")
+
+
+def open_live_lab(browser, url, viewport=(1280, 900)):
+    """A new context with the lab at ``url``, ready, live and paused; console errors and uncaught
+    exceptions collect in ``page.errors``. Returns (context, page); close the context when done."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(f"uncaught: {e}"))
+    pg.goto(url)
+    assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
+    wait_lab_live(pg)
+    pause_lab(pg)
+    return context, pg

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import LOAD_TIMEOUT_MS, wait_for_status
+from conftest import (LOAD_TIMEOUT_MS, lab_snapshot, open_live_lab, pause_lab, wait_for_status,
+                      wait_lab_live)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,17 +26,11 @@ DEFAULT_P = 17
 
 
 # ------------------------------------------------------------------------------------ helpers
-def snapshot(pg):
-    return pg.evaluate("() => window.pyinitLab.snapshot()")
+snapshot, wait_live, pause = lab_snapshot, wait_lab_live, pause_lab
 
 
 def wait_drawn(pg):
     pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.drawnAll()", timeout=20_000)
-
-
-def wait_live(pg):
-    pg.wait_for_function("() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
-                         timeout=LOAD_TIMEOUT_MS)
 
 
 def load_state(pg, query: str):
@@ -49,12 +44,6 @@ def load_state(pg, query: str):
     pg.wait_for_function("(b) => window.pyinitLab.builds > b", arg=builds, timeout=20_000)
     pause(pg)
     assert snapshot(pg)["step"] == 0
-
-
-def pause(pg):
-    if snapshot(pg)["playing"]:
-        pg.click("#btn-play")
-    pg.wait_for_function("() => !window.pyinitLab.snapshot().playing")
 
 
 def plot_data(pg, div_id):
@@ -94,15 +83,7 @@ def flat_theta(run, sizes):
 
 @pytest.fixture(scope="module")
 def lab(browser, server_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(f"uncaught: {e}"))
-    pg.goto(server_url)
-    assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
-    wait_live(pg)
-    pause(pg)
+    context, pg = open_live_lab(browser, server_url)
     yield pg
     context.close()
 

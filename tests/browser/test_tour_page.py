@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import LOAD_TIMEOUT_MS, wait_for_status
+from conftest import LOAD_TIMEOUT_MS, lab_snapshot, open_live_lab, pause_lab, wait_for_status, wait_lab_live
 from pyinit import tour as pytour
 
 pytestmark = pytest.mark.browser
@@ -27,20 +27,12 @@ CHAPTERS = [c["id"] for c in pytour.presets()["chapters"]]
 
 
 # ------------------------------------------------------------------------------------ helpers
-def snapshot(pg):
-    return pg.evaluate("() => window.pyinitLab.snapshot()")
+snapshot, pause = lab_snapshot, pause_lab
 
 
 def wait_live(pg):
-    pg.wait_for_function("() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
-                         timeout=LOAD_TIMEOUT_MS)
+    wait_lab_live(pg)
     pg.wait_for_function("() => window.pyinitTour && window.pyinitTour.presets()", timeout=LOAD_TIMEOUT_MS)
-
-
-def pause(pg):
-    if snapshot(pg)["playing"]:
-        pg.click("#btn-play")
-    pg.wait_for_function("() => !window.pyinitLab.snapshot().playing")
 
 
 def go(pg, n):
@@ -88,15 +80,8 @@ def try_it(pg, n, steps):
 
 @pytest.fixture(scope="module")
 def tour(browser, server_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(f"uncaught: {e}"))
-    pg.goto(server_url)
-    assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
+    context, pg = open_live_lab(browser, server_url)
     wait_live(pg)
-    pause(pg)
     yield pg
     context.close()
 
