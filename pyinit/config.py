@@ -123,13 +123,7 @@ class Member:
 
     @classmethod
     def from_dict(cls, d):
-        if not isinstance(d, dict):
-            raise ConfigError("members", "each member must be an object", d)
-        allowed = [f.name for f in fields(cls)]
-        for key in d:
-            if key not in allowed:
-                raise ConfigError("members", "member keys must be among " + ", ".join(allowed), key)
-        return cls(**d)
+        return _dataclass_from_dict(cls, d, "members", "each member must be an object", "member keys")
 
 
 @dataclass(frozen=True)
@@ -187,13 +181,7 @@ class RunConfig:
     @classmethod
     def from_dict(cls, d):
         """A RunConfig from JSON-ish data (missing keys take defaults; unknown keys are errors)."""
-        if not isinstance(d, dict):
-            raise ConfigError("config", "must be an object (dict)", d)
-        allowed = [f.name for f in fields(cls)]
-        for key in d:
-            if key not in allowed:
-                raise ConfigError("config", "keys must be among " + ", ".join(allowed), key)
-        return cls(**d)
+        return _dataclass_from_dict(cls, d, "config", "must be an object (dict)", "keys")
 
     def to_dict(self):
         """Every field, resolved and JSON-friendly (``hidden`` as a list)."""
@@ -207,3 +195,14 @@ class RunConfig:
         if self.full_batch and "batch_size" not in changes:
             changes["batch_size"] = None
         return replace(self, **changes)
+
+
+def _dataclass_from_dict(cls, d, param, not_a_dict, keys):
+    """``cls(**d)`` for a dict whose keys are all fields of ``cls``; a ConfigError otherwise."""
+    if not isinstance(d, dict):
+        raise ConfigError(param, not_a_dict, d)
+    allowed = [f.name for f in fields(cls)]
+    for key in d:
+        if key not in allowed:
+            raise ConfigError(param, f"{keys} must be among " + ", ".join(allowed), key)
+    return cls(**d)
