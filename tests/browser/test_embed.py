@@ -99,6 +99,23 @@ def test_embed_shows_chosen_panels_and_controls_without_loading_python(context, 
     assert not context.errors
 
 
+def test_embed_chapter_without_settings_loads_that_chapters_preset(context, server_url):
+    from pyinit import tour
+    clones = tour.presets()["chapters"][2]["state"]
+    pg = context.new_page()
+    pg.goto(server_url + "embed.html?chapter=3&text=1&sw=0")
+    wait_embed(pg)
+    state = pg.evaluate("() => window.pyinitEmbed.state()")
+    assert {k: state[k] for k in clones} == clones
+    assert state["left_init"] == "constant"
+    # explicit settings win over the chapter's preset
+    other = context.new_page()
+    other.goto(server_url + "embed.html?chapter=3&text=1&left_init=zeros&sw=0")
+    wait_embed(other)
+    assert other.evaluate("() => window.pyinitEmbed.state().left_init") == "zeros"
+    assert not context.errors
+
+
 def test_embed_controls_none_hides_the_transport(context, server_url):
     pg = context.new_page()
     pg.goto(server_url + "embed.html?controls=none&panels=trajectories&sw=0")

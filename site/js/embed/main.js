@@ -24,8 +24,22 @@ const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
 
 // ---- the URL, parsed once --------------------------------------------------------------------
-const { values, notices } = deserialize(location.search || location.hash);
+const query = location.search || location.hash;
+const { values, notices } = deserialize(query);
+await applyChapterPreset(values, new URLSearchParams(query.slice(1)));
 const state = createState(values);
+
+/** A link that names a chapter but no run setting gets that chapter's lab preset (the presets are
+ *  pyinit.tour's, shipped by build.py as data/tour-presets.json, so no Python is needed for this). */
+async function applyChapterPreset(v, params) {
+  const runKeys = SCHEMA.filter((s) => s.group === "run").map((s) => s.name);
+  if (!params.has("chapter") || runKeys.some((k) => params.has(k))) return;
+  try {
+    const r = await fetch("data/tour-presets.json");
+    const preset = r.ok ? (await r.json()).chapters[v.chapter - 1] : null;
+    if (preset) Object.assign(v, preset.state);
+  } catch { /* no presets file (an old build): the defaults stay */ }
+}
 const v0 = state.all();
 root.dataset.theme = v0.theme;
 setLanguage(v0.lang);
