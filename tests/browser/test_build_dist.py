@@ -78,8 +78,8 @@ def no_network_prefix() -> list[str]:
 def test_dist_has_every_file(dist_dir, build_module):
     manifest = json.loads((dist_dir / "build-manifest.json").read_text())
     pyodide = f"pyodide-{build_module.PYODIDE_VERSION}"
-    required = ["index.html", "favicon.svg", "css/base.css", "js/file-check.js",
-                "js/boot.js", "js/worker.js", "js/worker-client.js", "check.html", "js/check.js", "js/proof.js",
+    required = ["index.html", "favicon.svg", "css/base.css", "js/platform/file-check.js",
+                "js/platform/boot.js", "js/platform/worker.js", "js/platform/worker-client.js", "check.html", "js/pages/check.js", "js/pages/proof.js",
                 *(f"{pyodide}/{n}" for n in ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
                                              "python_stdlib.zip", "pyodide-lock.json",
                                              "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",

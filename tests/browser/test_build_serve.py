@@ -34,7 +34,7 @@ def sub_url(dist_dir, serve):
 
 @pytest.mark.parametrize("path, mime", [
     ("index.html", "text/html"),
-    ("js/worker.js", "text/javascript"),
+    ("js/platform/worker.js", "text/javascript"),
     ("pyodide-0.27.7/pyodide.mjs", "text/javascript"),
     ("pyodide-0.27.7/pyodide.asm.wasm", "application/wasm"),
     ("pyodide-0.27.7/pyodide-lock.json", "application/json"),
@@ -50,7 +50,7 @@ def test_content_types(server_url, path, mime):
 def test_cache_headers_and_revalidation(server_url, dist_dir):
     _, wasm, _ = fetch(server_url + "pyodide-0.27.7/pyodide.asm.wasm", method="HEAD")
     assert "immutable" in wasm["Cache-Control"]  # versioned folder: never changes
-    for mutable in ["index.html", "js/worker.js", "pyodide-0.27.7/pyodide-lock.json",
+    for mutable in ["index.html", "js/platform/worker.js", "pyodide-0.27.7/pyodide-lock.json",
                     "pyodide-0.27.7/pyinit-0.1.0-py3-none-any.whl", "build-manifest.json"]:
         status, headers, _ = fetch(server_url + mutable)
         assert status == 200 and headers["Cache-Control"] == "no-cache", mutable
@@ -64,8 +64,8 @@ def test_gzip_when_asked_and_bytes_unchanged(server_url, dist_dir):
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     original = (dist_dir / "pyodide-0.27.7/pyodide.asm.wasm").read_bytes()
     assert gzip.decompress(body) == original and len(body) < len(original) / 2
-    _, plain_headers, plain = fetch(server_url + "js/boot.js")
-    assert "Content-Encoding" not in plain_headers and plain == (dist_dir / "js/boot.js").read_bytes()
+    _, plain_headers, plain = fetch(server_url + "js/platform/boot.js")
+    assert "Content-Encoding" not in plain_headers and plain == (dist_dir / "js/platform/boot.js").read_bytes()
 
 
 def test_csp_header_on_pages_and_scripts(server_url):
@@ -75,11 +75,11 @@ def test_csp_header_on_pages_and_scripts(server_url):
 
 def test_sub_path(sub_url):
     assert fetch(sub_url)[0] == 200
-    assert fetch(sub_url + "js/worker.js")[0] == 200
+    assert fetch(sub_url + "js/platform/worker.js")[0] == 200
     root = sub_url.split("/courses/")[0] + "/"
     status, headers, _ = fetch(root)  # urllib follows the redirect to the base
     assert status == 200
-    assert fetch(root + "js/worker.js")[0] == 404  # nothing outside the base
+    assert fetch(root + "js/platform/worker.js")[0] == 404  # nothing outside the base
     assert fetch(sub_url + "../../../../etc/passwd")[0] == 404
 
 

@@ -3,7 +3,7 @@ WebAssembly; it needs no eval, no inline script, no other host). The policy is s
 server's header (build.py CSP, also what the worker gets) and as a <meta> tag in every page (for
 static hosts that send no header). The pages are loaded with Python running and must report no
 violation, neither in the page (securitypolicyviolation events, console) nor in the Web Worker
-(a listener added to a test copy of js/worker.js).
+(a listener added to a test copy of js/platform/worker.js).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def csp_dist(tmp_path_factory, dist_dir):
     """dist/ whose worker reports CSP violations to the console (the page part is an init script)."""
     out = tmp_path_factory.mktemp("csp") / "dist"
     shutil.copytree(dist_dir, out)
-    worker = out / "js" / "worker.js"
+    worker = out / "js" / "platform" / "worker.js"
     worker.write_text(LISTEN + worker.read_text())
     return out
 

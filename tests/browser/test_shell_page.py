@@ -21,7 +21,7 @@ NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 
 
 def proof_config(page) -> dict:
-    return page.evaluate("async () => (await import('./js/proof.js')).PROOF_CONFIG")
+    return page.evaluate("async () => (await import('./js/pages/proof.js')).PROOF_CONFIG")
 
 
 def broken_copy(dist_dir: Path, tmp_path: Path) -> Path:
@@ -152,8 +152,8 @@ def test_requests_sent_before_ready_are_answered(page, server_url):
     page.goto(server_url + "build-manifest.json")  # same origin, no page scripts of its own
     # A client created and called at once, while its worker is still loading Python.
     got = page.evaluate("""async () => {
-        const { createWorkerClient } = await import("./js/worker-client.js");
-        const py = createWorkerClient(new URL("./js/worker.js", location.href));
+        const { createWorkerClient } = await import("./js/platform/worker-client.js");
+        const py = createWorkerClient(new URL("./js/platform/worker.js", location.href));
         const early = [py.call("api.version"), py.call("nope.x"), py.call("api.version")];
         const settled = await Promise.allSettled(early);
         py.terminate();
@@ -235,7 +235,7 @@ def test_cdn_variant_asks_only_the_cdn(build_module, serve, page, tmp_path):
 
 def test_missing_worker_script_is_named(dist_dir, serve, page, tmp_path):
     copy = broken_copy(dist_dir, tmp_path)
-    (copy / "js/worker.js").unlink()
+    (copy / "js/platform/worker.js").unlink()
     page.goto(serve(copy) + "check.html")
     assert wait_for_status(page, 30_000) == "error"
-    assert "js/worker.js" in page.inner_text("#boot-message")
+    assert "js/platform/worker.js" in page.inner_text("#boot-message")

@@ -3,7 +3,7 @@
 // shape, not only color).
 import { check, checkSeries, divergingRGB, INK, MUTED } from "./common.js";
 import { createSurface, niceTicks, tickLabel } from "./canvas.js";
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 
 function hiConst(p) {
   let lo = Infinity, hi = -Infinity;

@@ -8,7 +8,7 @@
 // Each chart keeps the data it last drew on its container element (`container.chartData`), a
 // read-only hook for tests; hover shows the values at the nearest step in a tooltip.
 
-import { formatNumber } from "../i18n.js";
+import { formatNumber } from "../platform/i18n.js";
 import { INK, MUTED } from "./common.js";
 
 const FONT = "12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";

@@ -2,7 +2,7 @@
 // output a, delta, dW, db as small labelled matrices; identical columns (clone units) highlighted
 // and marked "≡"; and dW = aᵀ·delta / n with the numbers plugged in for one entry.
 import { check } from "./common.js";
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 
 function matrixTable(name, m, colLabel, identical) {
   check(m && Number.isInteger(m.rows) && Number.isInteger(m.cols), `matrix ${name} needs rows/cols`);

@@ -1,7 +1,7 @@
 // Loss landscape: contour of the loss on a 2-D slice through parameter space, with the run's path
 // projected onto the slice and the shown step marked.
 import { baseLayout, CONFIG, check, checkSeries, plotly, INK } from "./common.js";
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 
 /** data: {alpha: number[na], beta: number[nb], loss: number[nb*na], path: {alpha: [], beta: []}, now: [a, b]} */
 export function createLandscapeChart(container) {

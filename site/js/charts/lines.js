@@ -1,7 +1,7 @@
 // lines.js: the canvas line chart that the trajectory, loss and log charts are built on.
 import { check, checkSeries, INK } from "./common.js";
 import { createSurface, drawFrame, drawLine, drawLegend, legendHeight, nearest, niceTicks, tickLabel } from "./canvas.js";
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 
 /**
  * createLineChart(container, {height}) -> {update(spec), reset()}

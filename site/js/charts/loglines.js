@@ -2,7 +2,7 @@
 // not dropped by the log scale. Used for the symmetry measure and the gradient norms. (Canvas.)
 import { check, unitStyle, INK } from "./common.js";
 import { createLineChart } from "./lines.js";
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 
 /**
  * createLogLinesChart(container, {yTitle}) -> {update, reset}

@@ -1,7 +1,7 @@
 // Loss (left axis, solid) and accuracy (right axis, dashed) over steps. (Canvas: it animates.)
 import { check, checkSeries, INK, OKABE_ITO, NEG } from "./common.js";
 import { createLineChart } from "./lines.js";
-import { t, formatPercent } from "../i18n.js";
+import { t, formatPercent } from "../platform/i18n.js";
 
 /** data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null} */
 export function createLossChart(container) {

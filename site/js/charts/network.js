@@ -2,7 +2,7 @@
 // weight (or gradient), solid blue = positive, dashed vermillion = negative, dotted grey = exactly 0.
 // The value of an edge is shown on hover and on keyboard focus (focus the diagram, then ← → ↑ ↓).
 import { check, checkSeries, NEG, POS } from "./common.js";
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 const el = (name, attrs = {}) => {

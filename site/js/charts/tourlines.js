@@ -2,7 +2,7 @@
 // per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
 // different symbols per series and dash patterns, so nothing depends on color alone.
 import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, OKABE_ITO, DASHES, INK } from "./common.js";
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 
 export const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"];
 // Okabe–Ito without its yellow (too faint as a thin line on white), which becomes a dark gold

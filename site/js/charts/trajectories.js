@@ -2,7 +2,7 @@
 // by the unit it feeds, so clones overlap exactly. (Canvas: it animates; see canvas.js.)
 import { check, unitStyle, INK } from "./common.js";
 import { createLineChart } from "./lines.js";
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 
 /**
  * createTrajectoryChart(container) -> {update(data), reset()}

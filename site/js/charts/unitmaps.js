@@ -1,7 +1,7 @@
 // Hidden unit maps: each unit of the first hidden layer drawn as a small image over the input plane
 // (canvas, not plotly: many small maps, cheap to redraw). Clones are labelled "= unit j" in text.
 import { check, checkSeries, divergingRGB } from "./common.js";
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 
 /**
  * data: {nx, ny, maps: [number[ny*nx] in [lo, hi]], lo, hi, clones: [int|-1] (index of the first

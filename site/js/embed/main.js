@@ -4,8 +4,8 @@
 // URL (query string, same keys as the lab's link, state.js): every lab setting, step, chapter, lang,
 // plus panels, controls, text, autoplay, theme, api, lazy. Lazy start (default): the precomputed
 // default runs show at once; Python (≈ 16 MB) loads only after a click on "Run in your browser".
-import { boot, setStatus } from "../boot.js";
-import { t, applyStatic, setLanguage, registerLanguage } from "../i18n.js";
+import { boot, setStatus } from "../platform/boot.js";
+import { t, applyStatic, setLanguage, registerLanguage } from "../platform/i18n.js";
 import pl from "../strings/pl.js";
 import { createState, deserialize, serialize, SCHEMA } from "../state.js";
 import { labConfig, canon } from "../lab/config.js";

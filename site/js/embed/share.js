@@ -2,7 +2,7 @@
 // state object (state.js serialize()), plus the step shown right now.
 //
 //   createShareButtons(container, {getValues, getStep}) -> {linkURL(), embedCode()}
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 import { serialize, SCHEMA } from "../state.js";
 
 const EMBED_ONLY = new Set(SCHEMA.filter((s) => s.group === "embed").map((s) => s.name));

@@ -2,7 +2,7 @@
 // (STYLE.md 21). Every control validates at its edge: a refused value shows a message right next to
 // the control (and aria-invalid), the state is not touched, and nothing reaches Python.
 import { SPEC, parseValue, INIT_PARAM } from "../state.js";
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 
 function labelKey(name) {
   const m = name.match(/^(left|right)_(init|scale|bias)$/);

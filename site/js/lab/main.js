@@ -1,6 +1,6 @@
 // lab/main.js: wiring only. State <-> controls <-> controller <-> charts, plus boot and handover.
-import { boot, setStatus } from "../boot.js";
-import { t, applyStatic } from "../i18n.js";
+import { boot, setStatus } from "../platform/boot.js";
+import { t, applyStatic } from "../platform/i18n.js";
 import { createState, deserialize, serialize, needsReset, SCHEMA } from "../state.js";
 import { createControls, crossCheck } from "./controls.js";
 import { buildPanels, SIDES } from "./panels.js";

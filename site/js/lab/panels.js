@@ -1,6 +1,6 @@
 // panels.js: the lab's chart rows, declared once. Each row has one cell per run (left, right).
 // Embed mode (later) picks rows by id; the tour links to them by id.
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 import { createTrajectoryChart } from "../charts/trajectories.js";
 import { createLossChart } from "../charts/lossacc.js";
 import { createBoundaryChart } from "../charts/boundary.js";

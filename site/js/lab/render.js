@@ -2,7 +2,7 @@
 // charts at most once per animation frame, round-robin within a time budget while playing, each
 // only when what it shows changed; the inspector and the landscape (computed by Python) only when
 // paused. No training state here: everything comes from the controller's source and cursor.
-import { t, formatNumber, formatPercent } from "../i18n.js";
+import { t, formatNumber, formatPercent } from "../platform/i18n.js";
 import { SIDES } from "./panels.js";
 import { trajectoryData, trajectoryCaption, lossData, symmetryData, gradNormData, boundaryData, networkData } from "./views.js";
 

@@ -1,6 +1,6 @@
 // views.js: turn the history (records of both runs) into the data each chart draws, for member k
 // up to record index `cur`. Pure functions: no DOM, no chart calls.
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 import { gridForward, identicalGroups } from "./forward.js";
 import { wIndex } from "./history.js";
 

@@ -1,6 +1,6 @@
 // Tiny DOM helpers for the tour: elements from data (text only, never HTML), number formats of the
 // page language, and accessible tables for the numbers behind each chart.
-import { currentLanguage, formatNumber } from "../i18n.js";
+import { currentLanguage, formatNumber } from "../platform/i18n.js";
 
 /** el("p", {class: "x", "aria-live": "polite"}, "text", child, ...) — strings become text nodes. */
 export function el(tag, attrs = {}, ...children) {

@@ -1,7 +1,7 @@
 // The lab's charts in numbers: a table of the shown step for screen readers and anyone who prefers
 // numbers to pictures (the charts' text alternative). Rows: loss, accuracy, the symmetry measure
 // of each hidden layer, the gradient norm of each layer; one column per run.
-import { t, formatNumber } from "../i18n.js";
+import { t, formatNumber } from "../platform/i18n.js";
 import { el } from "./dom.js";
 
 /**

@@ -8,7 +8,7 @@
 //
 //   const tour = createTour({root, getChapter, setChapter, py, ready, onTryIt, announce, plotlyReady});
 //   tour.render()        redraw for the current chapter and language (call on state/language change)
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 import { VIEWS } from "./views.js";
 import { el } from "./dom.js";
 

@@ -6,7 +6,7 @@
 // The numbers are computed in the browser by the same pyinit.tour functions the tests run natively
 // (tests/test_tour.py). Results are cached per chapter (they do not depend on the language), so a
 // language switch only redraws. Nothing animates by itself; chapter 8 runs only on request.
-import { t } from "../i18n.js";
+import { t } from "../platform/i18n.js";
 import { createLinesChart } from "../charts/tourlines.js";
 import { createSmallMaps } from "../charts/smallmaps.js";
 import { el, num, int, pct, pow10, list, dataTable } from "./dom.js";

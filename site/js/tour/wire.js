@@ -4,7 +4,7 @@
 // otherwise English. Switching language re-renders every text and chart from the data already
 // on the page — the lab's runs, step and settings are untouched.
 // Chapter: the state key `chapter` (1..8, in the URL), shown by the tour.
-import { setLanguage, applyStatic, registerLanguage, t, languages, missingKeys } from "../i18n.js";
+import { setLanguage, applyStatic, registerLanguage, t, languages, missingKeys } from "../platform/i18n.js";
 import pl from "../strings/pl.js";
 import { createTour, createLanguageSwitch } from "./tour.js";
 

@@ -5,7 +5,7 @@
 // what happened: "off" | "unsupported" | "registered" | "cached" | "failed".
 
 const root = document.documentElement;
-const scope = new URL("../", import.meta.url).href;
+const scope = new URL("../../", import.meta.url).href;
 const off = (q) => new URLSearchParams(q).get("sw") === "0";
 const disabled = off(location.search) || off(location.hash.slice(1));
 
@@ -26,7 +26,7 @@ async function main() {
   }
   // after the page's own loading, so the service worker never competes with it
   if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
-  const reg = await navigator.serviceWorker.register(new URL("../sw.js", import.meta.url), { scope });
+  const reg = await navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url), { scope });
   root.dataset.sw = "registered";
   await whenReady();
   // after the page's first busy seconds with Python (the files come from the HTTP cache anyway)

@@ -1,4 +1,4 @@
-// Promise client for js/worker.js: one request, one reply.
+// Promise client for js/platform/worker.js: one request, one reply.
 //
 //   const py = createWorkerClient(new URL("./worker.js", import.meta.url), {onProgress});
 //   const {versions} = await py.ready;
@@ -53,7 +53,7 @@ export function createWorkerClient(url, { onProgress = () => {}, onFatal = () =>
       fail(data.stage, data.message);
     }
   };
-  // Before ready: a worker script that cannot be fetched or parsed (e.g. js/worker.js missing).
+  // Before ready: a worker script that cannot be fetched or parsed (e.g. js/platform/worker.js missing).
   // After ready, an uncaught error in the worker is logged; calls still get their own replies.
   let isReady = false;
   ready.then(() => { isReady = true; }, () => {});
@@ -63,7 +63,7 @@ export function createWorkerClient(url, { onProgress = () => {}, onFatal = () =>
       return;
     }
     event.preventDefault?.();
-    fail("worker", `The Web Worker (js/worker.js) failed to start: ${event.message || "script error"}.`);
+    fail("worker", `The Web Worker (js/platform/worker.js) failed to start: ${event.message || "script error"}.`);
   };
 
   function call(fn, args = {}, { transfer = [] } = {}) {

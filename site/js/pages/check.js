@@ -1,7 +1,7 @@
 // check.html wiring: boot Python, then run the minimal proof (versions and a few training
 // steps computed by pyinit in the worker). Useful to diagnose a deployment without the lab.
 
-import { boot, setStatus, showError } from "./boot.js";
+import { boot, setStatus, showError } from "../platform/boot.js";
 import { runProof } from "./proof.js";
 
 const { py, ready } = boot();

@@ -10,7 +10,7 @@
 // converted to plain JS data; float64 arrays arrive as Float64Array (transferred, not copied).
 // This file never touches the DOM: everything the page should show is a message.
 
-const MANIFEST_URL = new URL("../build-manifest.json", import.meta.url);
+const MANIFEST_URL = new URL("../../build-manifest.json", import.meta.url);
 const params = new URL(self.location.href).searchParams;
 const STAGE_TIMEOUT_S = Number(params.get("timeout")) || 180; // per loading step (17 MB on a slow link)
 const ALLOWED_MODULES = new Set(["api", "lab", "tour"]);

@@ -5,7 +5,7 @@
 // numbers passed as params are formatted for the current language. A missing key is returned as the key
 // itself in brackets (visible, never a crash) and remembered in missingKeys() so a test can fail on it.
 
-import en from "./strings/en.js";
+import en from "../strings/en.js";
 
 const catalogs = { en };
 let lang = "en";
