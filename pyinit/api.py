@@ -22,10 +22,11 @@ import platform
 import numpy as np
 
 from . import __version__
-from .analysis import landscape as _landscape, signal_propagation, signal_table as _signal_table, SIGNAL_INITS
-from .config import RunConfig, Member, parse_int, MAX_STEPS
+from .analysis.landscape import landscape as _landscape
+from .analysis.signal import signal_propagation, signal_table as _signal_table, SIGNAL_INITS
+from .training.config import RunConfig, Member, parse_int, MAX_STEPS
 from .errors import ConfigError
-from .trainer import Trainer
+from .training.trainer import Trainer
 
 SIGNAL_DEFAULTS = {"depth": 30, "width": 64, "activation": "tanh", "init": "xavier",
                    "n_samples": 256, "seed": 0}

@@ -18,8 +18,8 @@ import time
 import numpy as np
 
 from . import __version__
-from .config import RunConfig, Member, parse_int
-from .trainer import Trainer
+from .training.config import RunConfig, Member, parse_int
+from .training.trainer import Trainer
 
 REFERENCE = RunConfig(dataset="xor", n_samples=200, hidden=(16, 16), activation="tanh",
                       init="xavier", lr=0.5)

@@ -22,10 +22,10 @@ import sys
 
 from . import api
 from .errors import ConfigError, show
-from .activations import ACTIVATIONS
-from .datasets import DATASETS
-from .initializers import SPEC_HELP, BIAS_SPEC_HELP
-from .report import FLAGS as REPORT_OWN_FLAGS       # (pyinit.report imports plotly only when writing)
+from .core.activations import ACTIVATIONS
+from .core.datasets import DATASETS
+from .core.initializers import SPEC_HELP, BIAS_SPEC_HELP
+from .figures.report import FLAGS as REPORT_OWN_FLAGS  # (imports plotly only when writing)
 
 RUN_FLAGS = {
     "dataset": "one of " + ", ".join(DATASETS) + " (default xor)",
@@ -114,7 +114,7 @@ def main(argv=None):
         elif args.command == "signal":
             result = api.signal(given)
         elif args.command == "report":
-            from .report import cli_report
+            from .figures.report import cli_report
             return cli_report(given)
         else:
             from .bench import run_bench

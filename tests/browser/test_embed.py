@@ -100,7 +100,7 @@ def test_embed_shows_chosen_panels_and_controls_without_loading_python(context, 
 
 
 def test_embed_chapter_without_settings_loads_that_chapters_preset(context, server_url):
-    from pyinit import tour
+    from pyinit.web import chapters as tour
     clones = tour.presets()["chapters"][2]["state"]
     pg = context.new_page()
     pg.goto(server_url + "embed.html?chapter=3&text=1&sw=0")

@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 from conftest import py_call, untyped, wait_for_status
+from pyinit import api
+from pyinit.web import lab
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
@@ -75,7 +77,6 @@ def test_check_page_shows_versions_and_losses(check_page, server_url):
 
 def test_losses_in_the_worker_equal_cpython(worker_page):
     ready_page = worker_page
-    api = pytest.importorskip("pyinit.api", reason="pyinit.api (issue 2) not written yet")
     config = proof_config(ready_page)
     native = api.run(dict(config))
     got = py_call(ready_page, "api.run", {"config": config})
@@ -106,7 +107,6 @@ def test_losses_in_the_worker_equal_cpython(worker_page):
 
 def test_float64_results_arrive_as_typed_arrays(worker_page):
     check_page = worker_page
-    lab = pytest.importorskip("pyinit.lab", reason="pyinit.lab (issue 4) not written yet")
     keys = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "batch_size", "seed")
     config = {k: v for k, v in proof_config(check_page).items() if k in keys}
     got = py_call(check_page, "lab.create", {"config": config})
@@ -138,7 +138,6 @@ def test_errors_cross_the_boundary(worker_page):
     assert private["error"]["type"] == "ProtocolError"
     missing = py_call(page, "api.no_such_function")
     assert missing["error"]["type"] in ("LookupError", "ModuleNotFoundError")
-    pytest.importorskip("pyinit.api", reason="pyinit.api (issue 2) not written yet")
     config = {**proof_config(page), "hidden": [-3]}
     err = py_call(page, "api.run", {"config": config})["error"]
     assert err["type"] == "ConfigError"

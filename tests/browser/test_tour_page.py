@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from conftest import LOAD_TIMEOUT_MS, lab_snapshot, open_live_lab, pause_lab, wait_for_status, wait_lab_live
-from pyinit import tour as pytour
+from pyinit.web import chapters as pytour
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,10 +11,10 @@ keys; ``to_dict`` returns every field resolved, JSON-friendly. This module holds
 import math
 from dataclasses import dataclass, fields, asdict, replace
 
-from .errors import ConfigError
-from .datasets import DATASETS
-from .activations import ACTIVATIONS
-from . import initializers
+from ..errors import ConfigError
+from ..core.datasets import DATASETS
+from ..core.activations import ACTIVATIONS
+from ..core import initializers
 
 MAX_WIDTH = 256
 MAX_HIDDEN_LAYERS = 16

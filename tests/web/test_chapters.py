@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from pyinit import lab, tour
+from pyinit.web import lab, chapters as tour
 from pyinit.errors import ConfigError
 
 LN2 = math.log(2)

@@ -21,9 +21,10 @@ import json
 import os
 from dataclasses import dataclass
 
-from . import __version__, api, lab, tour
-from .config import RunConfig
-from .errors import ConfigError
+from .. import __version__, api
+from ..web import lab, chapters as tour
+from ..training.config import RunConfig
+from ..errors import ConfigError
 
 
 @dataclass(frozen=True)

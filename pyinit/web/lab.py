@@ -32,11 +32,13 @@ them to ``config.Member``. Left out: anything about drawing (the page does that)
 
 import numpy as np
 
-from .config import RunConfig, Member, parse_float, parse_int
-from .errors import ConfigError
-from .network import inspect_step
-from .trainer import Trainer
-from . import analysis, seeding, stats
+from ..training.config import RunConfig, Member, parse_float, parse_int
+from ..errors import ConfigError
+from ..core.network import inspect_step
+from ..training.trainer import Trainer
+from ..analysis import landscape as analysis
+from ..training import stats
+from .. import seeding
 
 #: the page's init names -> how they map to pyinit's init specs
 INITS = ("zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps")

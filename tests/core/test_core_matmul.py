@@ -4,7 +4,7 @@ the trainer uses it in: forward a @ W, backward delta @ W.T and the weight gradi
 import numpy as np
 import pytest
 
-from pyinit.network import matmul, feature_major, T
+from pyinit.core.network import matmul, feature_major, T
 
 WIDTHS = list(range(1, 18))
 BATCHES = [1, 2, 3, 7, 64, 200, 1000]

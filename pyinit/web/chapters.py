@@ -24,11 +24,11 @@ import copy
 
 import numpy as np
 
-from .analysis import signal_propagation
-from .config import Member, parse_float, parse_int
-from .errors import ConfigError
-from .network import Layout, Workspace, forward
-from .trainer import Trainer
+from ..analysis.signal import signal_propagation
+from ..training.config import Member, parse_float, parse_int
+from ..errors import ConfigError
+from ..core.network import Layout, Workspace, forward
+from ..training.trainer import Trainer
 from . import lab
 
 # ------------------------------------------------------------------------------------------ presets

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 STRINGS = SITE / "js" / "strings"
 LANGS = ["en", "pl"]
@@ -86,7 +86,7 @@ def test_placeholders_match_english(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_chapter_has_short_text_formula_and_takeaway(lang):
-    from pyinit.tour import CHAPTER_IDS
+    from pyinit.web.chapters import CHAPTER_IDS
     text = (STRINGS / f"{lang}.js").read_text(encoding="utf-8")
     strings = dict(re.findall(r'^\s*"([^"]+)":\s*"((?:[^"\\]|\\.)*)"', text, re.M))
     for cid in CHAPTER_IDS:

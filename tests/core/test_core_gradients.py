@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from pyinit.activations import ACTIVATIONS
-from pyinit.datasets import make_moons
-from pyinit.initializers import initial_params
-from pyinit.network import Layout, Workspace, forward, inspect_step, loss
-from pyinit.optimizers import GradientDescent
+from pyinit.core.activations import ACTIVATIONS
+from pyinit.core.datasets import make_moons
+from pyinit.core.initializers import initial_params
+from pyinit.core.network import Layout, Workspace, forward, inspect_step, loss
+from pyinit.core.optimizers import GradientDescent
 
 DEPTHS = [(), (3,), (3, 4), (4, 3, 2)]        # 0..3 hidden layers
 

@@ -30,12 +30,14 @@ import math
 import numpy as np
 
 from .config import RunConfig, Member, parse_int, MAX_STEPS
-from .errors import ConfigError
-from .datasets import DATASETS
-from .initializers import initial_params
-from .network import Layout, Workspace, T, forward, backward, inspect_step
-from . import network, seeding, stats
-from .optimizers import GradientDescent
+from ..errors import ConfigError
+from ..core.datasets import DATASETS
+from ..core.initializers import initial_params
+from ..core.network import Layout, Workspace, T, forward, backward, inspect_step
+from ..core import network
+from .. import seeding
+from . import stats
+from ..core.optimizers import GradientDescent
 from .recorder import Recorder
 
 MAX_MEMBERS = 64

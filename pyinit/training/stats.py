@@ -18,7 +18,7 @@ The trainer calls these lazily, when a caller asks; nothing here runs in the tra
 
 import numpy as np
 
-from .network import Layout, Workspace, forward
+from ..core.network import Layout, Workspace, forward
 
 
 def _norm(x, axis):

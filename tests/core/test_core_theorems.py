@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from pyinit import api
-from pyinit.activations import ACTIVATIONS
-from pyinit.config import RunConfig, Member
-from pyinit.trainer import Trainer
+from pyinit.core.activations import ACTIVATIONS
+from pyinit.training.config import RunConfig, Member
+from pyinit.training.trainer import Trainer
 
 HIDDEN = [(7,), (9,), (7, 9), (16, 16)]
 

@@ -20,11 +20,13 @@ import pytest
 
 pytest.importorskip("plotly")
 
-from pyinit import api, lab, plots, report, tour          # noqa: E402
+from pyinit import api                                        # noqa: E402
+from pyinit.figures import plots, report                      # noqa: E402
+from pyinit.web import lab, chapters as tour                  # noqa: E402
 from pyinit.cli import main                                   # noqa: E402
-from pyinit.config import RunConfig                           # noqa: E402
+from pyinit.training.config import RunConfig                           # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = {"dataset": "xor", "n_samples": 60, "hidden": "3,2", "activation": "tanh", "init": "xavier",
          "steps": 40, "seed": 3}
 
@@ -219,10 +221,10 @@ def test_plots_without_plotly_raise_a_clear_import_error(monkeypatch):
     for name in [m for m in sys.modules if m == "plotly" or m.startswith("plotly.")]:
         monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "plotly", None)
-    monkeypatch.delitem(sys.modules, "pyinit.plots")
+    monkeypatch.delitem(sys.modules, "pyinit.figures.plots")
     import importlib
     with pytest.raises(ImportError, match=re.escape("pip install pyinit[plots]")):
-        importlib.import_module("pyinit.plots")
+        importlib.import_module("pyinit.figures.plots")
 
 
 BLOCK_PLOTLY = "import sys; sys.modules['plotly'] = None; "
@@ -234,8 +236,8 @@ def _python(code):
 
 
 def test_pyinit_works_without_plotly():
-    p = _python("import pyinit, pyinit.api, pyinit.cli, pyinit.lab, pyinit.report; "
-                "print(pyinit.api.run({'steps': 3})['final']['step'], sorted(pyinit.report.CHAPTERS)[0])")
+    p = _python("import pyinit, pyinit.api, pyinit.cli, pyinit.web.lab, pyinit.figures.report; "
+                "print(pyinit.api.run({'steps': 3})['final']['step'], sorted(pyinit.figures.report.CHAPTERS)[0])")
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["3", "additive"]
 

@@ -41,7 +41,7 @@ except ImportError as err:          # the optional extra is missing
     raise ImportError("pyinit.plots needs plotly, an optional extra: pip install pyinit[plots]  "
                       f"(import failed: {err})") from err
 
-from .network import inspect_step
+from ..core.network import inspect_step
 
 __all__ = ["trajectories", "loss", "boundary", "symmetry", "gradient_norms", "signal",
            "OKABE_ITO", "ZERO_LABEL"]

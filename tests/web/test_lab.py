@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from pyinit import lab
-from pyinit.config import Member, RunConfig
+from pyinit.web import lab
+from pyinit.training.config import Member, RunConfig
 from pyinit.errors import ConfigError
-from pyinit.network import Layout
-from pyinit.trainer import Trainer
+from pyinit.core.network import Layout
+from pyinit.training.trainer import Trainer
 
 DEFAULT = lab.DEFAULT_CONFIG
 
@@ -184,7 +184,7 @@ def test_default_config_is_the_pages_default_state():
     (site/js/state.js) give the same config. Keep the two in step."""
     import re
     from pathlib import Path
-    text = (Path(__file__).resolve().parents[1] / "site" / "js" / "state.js").read_text()
+    text = (Path(__file__).resolve().parents[2] / "site" / "js" / "state.js").read_text()
     found = dict(re.findall(r'name: "(\w+)", type: "\w+",[^}]*?default: ("[^"]*"|[-\d.e]+)', text))
     page = {k: v.strip('"') if v.startswith('"') else float(v) for k, v in found.items()}
     for key in ("dataset", "n_samples", "noise", "activation", "lr", "momentum", "batch_size", "seed"):

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from pyinit import api
-from pyinit.analysis import landscape, plane_directions, signal_propagation, losses_at
-from pyinit.config import RunConfig
+from pyinit.analysis.landscape import landscape, plane_directions, losses_at
+from pyinit.analysis.signal import signal_propagation
+from pyinit.training.config import RunConfig
 from pyinit.errors import ConfigError
-from pyinit.trainer import Trainer
+from pyinit.training.trainer import Trainer
 
 
 def test_landscape_pca_plane_contains_the_run():

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from pyinit.config import RunConfig, Member
+from pyinit.training.config import RunConfig, Member
 from pyinit.errors import ConfigError
-from pyinit.trainer import Trainer, make_data
+from pyinit.training.trainer import Trainer, make_data
 
 BASE = RunConfig(dataset="moons", hidden=(5, 3), activation="tanh", init="xavier", lr=0.3, steps=40)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["test_core_gradients", "test_core_matmul", "test_core_theorems", "test_core_trainer",
            "test_core_analysis"]
 

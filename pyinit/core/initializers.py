@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from .errors import ConfigError
-from . import seeding
+from ..errors import ConfigError
+from .. import seeding
 
 MAX_SCALE = 1000.0
 SPEC_HELP = "zeros, constant:C, normal:STD, uniform:A, xavier, he or lecun"

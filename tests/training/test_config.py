@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pyinit import api
-from pyinit.config import RunConfig, Member
+from pyinit.training.config import RunConfig, Member
 from pyinit.errors import ConfigError
-from pyinit.trainer import Trainer
+from pyinit.training.trainer import Trainer
 
 BAD = [
     ("dataset", "xorr", "dataset: must be one of xor, moons, circles, spiral, gaussians, linear, got 'xorr'"),

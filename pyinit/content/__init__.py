@@ -1,0 +1,60 @@
+"""The page's and the report's content as data: settings schema, chapters, chart encodings, texts.
+
+These JSON files are read by ``pyinit.web`` and ``pyinit.figures`` and shipped as-is to the site
+(``dist/data/content/``), where the page reads the same files:
+
+    settings.json        the page's settings schema (name, type, default, range or choices, group)
+    chapters.json        the tour's chapters: lab preset, steps, panels, chapter view
+    encodings.json       chart encodings shared by the page and ``figures.plots``
+    text/<lang>.json     chapter prose and the report's wording, one file per language
+
+Every loader returns a fresh object (callers may change it; nothing is cached in a mutable form).
+Left out: any interpretation of the data (``web.page_state`` and ``web.chapters`` do that).
+"""
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+LANGS = ("en", "pl")
+
+
+@lru_cache(maxsize=None)
+def _text(name):
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def load(name):
+    """The parsed JSON file ``name`` of this package (e.g. "chapters.json", "text/pl.json")."""
+    return json.loads(_text(name))
+
+
+def names():
+    """Every content file, as paths relative to this package (what the site ships)."""
+    root = resources.files(__package__)
+    found = [p.name for p in root.iterdir() if p.name.endswith(".json")]
+    found += ["text/" + p.name for p in root.joinpath("text").iterdir() if p.name.endswith(".json")]
+    return sorted(found)
+
+
+def settings():
+    """The page's settings schema: a list of entries {name, type, default, ...}."""
+    return load("settings.json")["settings"]
+
+
+def chapters():
+    """The tour's chapters, in order: a list of {id, preset, steps, panels, view, ...}."""
+    return load("chapters.json")["chapters"]
+
+
+def encodings():
+    """Chart encodings shared by the page and ``figures.plots``."""
+    return load("encodings.json")
+
+
+def text(lang="en"):
+    """The texts of one language (``LANGS``)."""
+    if lang not in LANGS:
+        from ..errors import ConfigError
+        raise ConfigError("lang", "must be one of " + ", ".join(LANGS), lang)
+    return load(f"text/{lang}.json")
