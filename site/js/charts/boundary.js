@@ -37,10 +37,10 @@ function contour(p, nx, ny, level = 0.5) {
  * data: {xs: number[nx], ys: number[ny], p: number[ny*nx] (row-major, rows = ys) in [0,1],
  *        X: number[2n] (x1, x2 interleaved), y: number[n] (0/1)}
  */
-export function createBoundaryChart(container) {
+export function createBoundaryChart(container, { maxHeight = 280 } = {}) {
   let data = null, geom = null;
   // a square plot: 44 + 58 px of margins beside it, 22 + 36 above and below
-  const surf = createSurface(container, (w) => Math.min(280, w - 102 + 58), () => data && draw());
+  const surf = createSurface(container, (w) => Math.min(maxHeight, w - 102 + 58), () => data && draw());
   const img = document.createElement("canvas");
 
   function draw() {

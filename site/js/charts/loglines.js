@@ -9,7 +9,7 @@ import { t } from "../platform/i18n.js";
  * data: {steps: number[R], series: [{name, y: number[R], style?: int (-1 = ink)}], cursor: step|null}
  */
 export function createLogLinesChart(container, opts = {}) {
-  const chart = createLineChart(container, { height: 220 });
+  const chart = createLineChart(container, { height: opts.height || 220 });
   return {
     update(data) {
       check(data && Array.isArray(data.series), "log chart needs {steps, series}");

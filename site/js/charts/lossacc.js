@@ -4,8 +4,8 @@ import { createLineChart } from "./lines.js";
 import { t, formatPercent } from "../platform/i18n.js";
 
 /** data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null} */
-export function createLossChart(container) {
-  const chart = createLineChart(container, { height: 240 });
+export function createLossChart(container, { height = 240 } = {}) {
+  const chart = createLineChart(container, { height });
   return {
     update(data) {
       check(data && data.steps, "loss chart needs {steps, loss, acc}");

@@ -1,28 +1,48 @@
 // Network diagram (SVG): nodes in columns, one edge per weight. Edge width shows the size of the
-// weight (or gradient), solid blue = positive, dashed vermillion = negative, dotted grey = exactly 0.
-// The value of an edge is shown on hover and on keyboard focus (focus the diagram, then ← → ↑ ↓).
-import { check, checkSeries, NEG, POS } from "./common.js";
+// weight (or gradient) on a scale given by the caller, so that two diagrams side by side can share one
+// scale (a net of tiny weights then looks thin next to a net of large ones); solid blue = positive,
+// dashed vermillion = negative, dotted grey = exactly 0. Each hidden unit (and the output) is a square
+// showing that unit's output over the input plane, as TensorFlow Playground draws them: identical
+// units show identical pictures. A unit's border color tells its bias's sign.
+// The value of an edge or unit is shown on hover and on keyboard focus (focus the diagram, then ← → ↑ ↓).
+import { check, checkSeries, NEG, POS, divergingRGB } from "./common.js";
 import { t, formatNumber } from "../platform/i18n.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
-const el = (name, attrs = {}) => {
+const svgEl = (name, attrs = {}) => {
   const e = document.createElementNS(SVGNS, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
 };
 
-/** data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode: "weight"|"gradient"} */
-export function createNetworkDiagram(container) {
+/** The largest finite |value| of one net: the scale when no shared one is given. */
+export function ownScale(W, b) {
+  let m = 0;
+  for (const arr of [...W, ...b]) for (const v of arr) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/**
+ * createNetworkDiagram(container, {height}) -> {update(data), reset()}
+ * data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode: "weight"|"gradient",
+ *        scale: the |value| drawn as the widest edge (shared by the diagrams shown together; 0 = all zero),
+ *        maps?: [per layer 1..L: [per unit: number[n*n] row-major, row 0 = lowest x2]], mapN?: n,
+ *        mapRange?: [per layer 1..L: [lo, hi]]}
+ */
+export function createNetworkDiagram(container, { height = 220 } = {}) {
   container.classList.add("netdiagram");
-  const svg = el("svg", { viewBox: "0 0 400 220", tabindex: "0", role: "group", preserveAspectRatio: "xMidYMid meet" });
+  const width = 400;
+  const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, tabindex: "0", role: "group", preserveAspectRatio: "xMidYMid meet" });
   svg.setAttribute("aria-label", t("row.network") + ". " + t("net.hint"));
   const readout = document.createElement("p");
   readout.className = "readout";
   readout.setAttribute("aria-live", "polite");
   container.replaceChildren(svg, readout);
-  let items = []; // [{text, line}]
+  let items = []; // [{node, title, l, i, j, bias, text}]
+  let images = []; // per layer 1..L: [<image>] per unit
   let focusIdx = -1;
   let shapeKey = "";
+  const mapCanvas = document.createElement("canvas");
 
   function nodeName(l, j, L) {
     if (l === 0) return t("net.input", { i: j + 1 });
@@ -39,8 +59,78 @@ export function createNetworkDiagram(container) {
     if (["ArrowRight", "ArrowDown"].includes(ev.key)) { show(focusIdx + 1); ev.preventDefault(); ev.stopPropagation(); }
     else if (["ArrowLeft", "ArrowUp"].includes(ev.key)) { show(focusIdx - 1); ev.preventDefault(); ev.stopPropagation(); }
   });
-  svg.addEventListener("focus", () => { if (focusIdx < 0) show(0); else show(focusIdx); });
+  svg.addEventListener("focus", () => show(focusIdx < 0 ? 0 : focusIdx));
   svg.addEventListener("blur", () => items.forEach((it) => it.node.classList.remove("focused")));
+
+  /** A unit's map as a data: URL (a tiny image; the SVG scales it up smoothly). */
+  function mapURL(m, n, lo, hi) {
+    mapCanvas.width = n; mapCanvas.height = n;
+    const ctx = mapCanvas.getContext("2d");
+    const img = ctx.createImageData(n, n);
+    const span = hi - lo || 1;
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
+      const v = m[r * n + c];
+      const [R, G, B] = Number.isFinite(v) ? divergingRGB((v - lo) / span) : [128, 128, 128];
+      const o = ((n - 1 - r) * n + c) * 4;
+      img.data[o] = R; img.data[o + 1] = G; img.data[o + 2] = B; img.data[o + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    return mapCanvas.toDataURL();
+  }
+
+  function build(sizes) {
+    const L = sizes.length - 1;
+    const padX = 34, padY = 14;
+    const colX = (l) => padX + (l * (width - 2 * padX)) / L;
+    const maxN = Math.max(...sizes.slice(1));
+    const box = Math.max(12, Math.min(40, ((height - 2 * padY) / maxN) * 0.78)); // unit square side
+    const nodeY = (l, j) => { const n = sizes[l]; return n === 1 ? height / 2 : padY + box / 2 + (j * (height - 2 * padY - box)) / (n - 1); };
+    svg.replaceChildren();
+    items = [];
+    images = [null];
+    const gE = svgEl("g", { class: "edges" }), gN = svgEl("g", { class: "nodes" });
+    svg.append(gE, gN);
+    for (let l = 0; l < L; l++) {
+      for (let i = 0; i < sizes[l]; i++) for (let j = 0; j < sizes[l + 1]; j++) {
+        const x1 = colX(l) + (l === 0 ? 6 : box / 2), x2 = colX(l + 1) - box / 2;
+        const line = svgEl("line", { x1, y1: nodeY(l, i), x2, y2: nodeY(l + 1, j) });
+        const title = svgEl("title");
+        line.append(title);
+        gE.append(line);
+        items.push({ node: line, title, l, i, j, bias: false });
+      }
+    }
+    for (let l = 0; l <= L; l++) {
+      const row = [];
+      for (let j = 0; j < sizes[l]; j++) {
+        const g = svgEl("g");
+        const cx = colX(l), cy = nodeY(l, j);
+        const name = nodeName(l, j, L);
+        if (l === 0) {
+          g.append(svgEl("circle", { cx, cy, r: 6, class: "input" }));
+          const tx = svgEl("text", { x: cx - 10, y: cy + 4, "text-anchor": "end", class: "nodelabel" });
+          tx.textContent = name;
+          g.append(tx);
+        } else {
+          const img = svgEl("image", { x: cx - box / 2, y: cy - box / 2, width: box, height: box, preserveAspectRatio: "none" });
+          const frame = svgEl("rect", { x: cx - box / 2, y: cy - box / 2, width: box, height: box, rx: 2 });
+          const title = svgEl("title");
+          frame.append(title);
+          g.append(img, frame);
+          row.push(img);
+          items.push({ node: frame, title, l: l - 1, j, bias: true });
+          if (l === L) {
+            const tx = svgEl("text", { x: cx + box / 2 + 4, y: cy + 4, "text-anchor": "start", class: "nodelabel" });
+            tx.textContent = name;
+            g.append(tx);
+          }
+        }
+        gN.append(g);
+      }
+      if (l > 0) images.push(row);
+    }
+    for (const it of items) it.node.addEventListener("mouseenter", () => show(items.indexOf(it)));
+  }
 
   function update(data) {
     check(data && Array.isArray(data.sizes) && data.sizes.length >= 2, "network needs sizes");
@@ -48,52 +138,12 @@ export function createNetworkDiagram(container) {
     const L = sizes.length - 1;
     check(W.length === L && b.length === L, "W and b need one entry per layer");
     for (let l = 0; l < L; l++) { checkSeries(`W${l + 1}`, W[l], sizes[l] * sizes[l + 1]); checkSeries(`b${l + 1}`, b[l], sizes[l + 1]); }
-    const what = t(data.mode === "gradient" ? "net.what.gradient" : "net.what.weight");
-    const width = 400, height = 220, padX = 30, padY = 18;
-    const colX = (l) => padX + (l * (width - 2 * padX)) / L;
-    const nodeY = (l, j) => { const n = sizes[l]; return n === 1 ? height / 2 : padY + (j * (height - 2 * padY)) / (n - 1); };
-    let vmax = 0;
-    for (let l = 0; l < L; l++) { for (const v of W[l]) if (Number.isFinite(v)) vmax = Math.max(vmax, Math.abs(v)); for (const v of b[l]) if (Number.isFinite(v)) vmax = Math.max(vmax, Math.abs(v)); }
+    const vmax = data.scale ?? ownScale(W, b);
+    check(Number.isFinite(vmax) && vmax >= 0, "network needs a finite scale >= 0");
+    container.chartData = data;
     const key = sizes.join(",");
-    const rebuild = key !== shapeKey;
-    if (rebuild) {
-      svg.replaceChildren();
-      items = [];
-      const gE = el("g", { class: "edges" }), gN = el("g", { class: "nodes" });
-      svg.append(gE, gN);
-      for (let l = 0; l < L; l++) {
-        for (let i = 0; i < sizes[l]; i++) for (let j = 0; j < sizes[l + 1]; j++) {
-          const line = el("line", { x1: colX(l), y1: nodeY(l, i), x2: colX(l + 1), y2: nodeY(l + 1, j) });
-          const title = el("title");
-          line.append(title);
-          gE.append(line);
-          items.push({ node: line, title, l, i, j, bias: false });
-        }
-      }
-      for (let l = 0; l <= L; l++) for (let j = 0; j < sizes[l]; j++) {
-        const g = el("g");
-        const r = Math.max(5, Math.min(11, 90 / Math.max(...sizes)));
-        const c = el("circle", { cx: colX(l), cy: nodeY(l, j), r });
-        const title = el("title");
-        c.append(title);
-        g.append(c);
-        const name = nodeName(l, j, L);
-        if (l === 0 || l === L) {
-          const tx = el("text", { x: colX(l) + (l === 0 ? -r - 3 : r + 3), y: nodeY(l, j) + 4,
-            "text-anchor": l === 0 ? "end" : "start", class: "nodelabel" });
-          tx.textContent = name;
-          g.append(tx);
-        } else if (r >= 9) {
-          const tx = el("text", { x: colX(l), y: nodeY(l, j) + 3.5, "text-anchor": "middle", class: "nodelabel small" });
-          tx.textContent = String(j + 1);
-          g.append(tx);
-        }
-        gN.append(g);
-        if (l > 0) items.push({ node: c, title, l: l - 1, j, bias: true });
-      }
-      for (const it of items) it.node.addEventListener("mouseenter", () => show(items.indexOf(it)));
-      shapeKey = key;
-    }
+    if (key !== shapeKey) { build(sizes); shapeKey = key; }
+    const what = t(data.mode === "gradient" ? "net.what.gradient" : "net.what.weight");
     for (const it of items) {
       const v = it.bias ? b[it.l][it.j] : W[it.l][it.i * sizes[it.l + 1] + it.j];
       const to = nodeName(it.l + 1, it.j, L);
@@ -102,20 +152,28 @@ export function createNetworkDiagram(container) {
         : t("net.edge", { from: nodeName(it.l, it.i, L), to, what, value: formatNumber(v, 6) });
       it.text = text;
       it.title.textContent = text;
-      const rel = vmax > 0 && Number.isFinite(v) ? Math.abs(v) / vmax : 0;
+      const rel = vmax > 0 && Number.isFinite(v) ? Math.min(1, Math.abs(v) / vmax) : 0;
       const cls = !Number.isFinite(v) ? "nan" : v > 0 ? "pos" : v < 0 ? "neg" : "zero";
       if (it.bias) {
         it.node.setAttribute("class", `node ${cls}`);
-        it.node.style.strokeWidth = (1 + 3 * rel).toFixed(2);
+        it.node.style.strokeWidth = (1 + 2.5 * rel).toFixed(2);
       } else {
         it.node.setAttribute("class", `edge ${cls}`);
-        it.node.style.strokeWidth = v === 0 ? "0.8" : (0.6 + 5.4 * rel).toFixed(2);
+        it.node.style.strokeWidth = v === 0 ? "0.8" : (0.4 + 6.6 * rel).toFixed(2);
         it.node.style.stroke = v > 0 ? POS : v < 0 ? NEG : "";
       }
     }
-    if (focusIdx >= 0 && items[focusIdx]) readout.textContent = items[focusIdx].text;
-    else readout.textContent = t("net.hint");
+    for (let l = 1; l <= L; l++) {
+      const maps = data.maps && data.maps[l - 1];
+      images[l].forEach((img, j) => {
+        if (maps && maps[j]) {
+          const [lo, hi] = data.mapRange[l - 1];
+          img.setAttribute("href", mapURL(maps[j], data.mapN, lo, hi));
+        } else img.removeAttribute("href");
+      });
+    }
+    readout.textContent = focusIdx >= 0 && items[focusIdx] ? items[focusIdx].text : "";
   }
-  function reset() { svg.replaceChildren(); items = []; shapeKey = ""; focusIdx = -1; }
+  function reset() { svg.replaceChildren(); items = []; images = []; shapeKey = ""; focusIdx = -1; container.chartData = null; }
   return { update, reset, element: container };
 }

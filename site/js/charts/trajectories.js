@@ -9,8 +9,8 @@ import { t } from "../platform/i18n.js";
  * data: {steps: number[R], lines: [{y: number[R], unit: int (0-based; -1 = output unit), name: str}],
  *        cursor: step number or null}
  */
-export function createTrajectoryChart(container) {
-  const chart = createLineChart(container, { height: 240 });
+export function createTrajectoryChart(container, { height = 240 } = {}) {
+  const chart = createLineChart(container, { height });
   return {
     update(data) {
       check(data && Array.isArray(data.lines), "trajectories need {steps, lines}");

@@ -1,0 +1,138 @@
+// controls.js: form controls generated from the state schema. The control's id IS the state key
+// (STYLE.md 21). Every control validates at its edge: a refused value shows a message right next to
+// the control (and aria-invalid), the state is not touched, and nothing reaches Python.
+import { SPEC, parseValue, INIT_PARAM } from "../state.js";
+function labelKey(name) {
+  const m = name.match(/^(left|right)_(init|scale|bias)$/);
+  return m ? `ctl.${m[2]}` : `ctl.${name}`;
+}
+function choiceKey(name, v) {
+  const m = name.match(/^(left|right)_(init)$/);
+  if (m) return `choice.${m[2]}.${v}`;
+  return `choice.${name}.${v}`;
+}
+
+/** Cross-field rules that a single value cannot check. Returns {name: {key, params}}. */
+export function crossCheck(values) {
+  const errors = {};
+  if (values.batch_size > values.n_samples) {
+    errors.batch_size = { key: "error.batch", params: { name: t("ctl.batch_size"), max: values.n_samples } };
+  }
+  for (const s of ["left", "right"]) {
+    const init = values[`${s}_init`];
+    if (["normal", "uniform", "zeros_eps"].includes(init) && !(values[`${s}_scale`] > 0)) {
+      errors[`${s}_scale`] = { key: "error.scale", params: { name: t(`param.${INIT_PARAM[init]}`) } };
+    }
+  }
+  return errors;
+}
+
+/**
+ * createControls(container, names, state, {schema, onCommit}) -> {setError(name, err|null), sync(), elements}
+ * onCommit(patch) is called with a typed, valid patch; it decides (via crossCheck) whether to apply.
+ */
+export function createControls(container, names, state, { schema, onCommit }) {
+  const elements = {};
+  const msgs = {};
+  for (const name of names) {
+    const spec = schema.spec(name);
+    const wrap = document.createElement("div");
+    wrap.className = `ctl ctl-${spec.type}`;
+    wrap.dataset.key = name;
+    const label = document.createElement("label");
+    label.htmlFor = name;
+    label.textContent = t(labelKey(name));
+    label.dataset.i18n = labelKey(name);
+    let input;
+    if (spec.widget === "select") {
+      input = document.createElement("select"); // options filled by sync() (they depend on other state)
+    } else if (spec.type === "choice") {
+      input = document.createElement("select");
+      for (const c of spec.choices) {
+        const o = document.createElement("option");
+        o.value = c;
+        const k = choiceKey(name, c);
+        o.textContent = name === "speed" ? c : t(k);
+        if (name !== "speed") o.dataset.i18n = k;
+        input.append(o);
+      }
+    } else if (spec.type === "bool") {
+      input = document.createElement("input");
+      input.type = "checkbox";
+      wrap.classList.add("ctl-check");
+    } else {
+      input = document.createElement("input");
+      input.type = "text";
+      input.inputMode = spec.type === "int" ? "numeric" : "decimal";
+      input.autocomplete = "off";
+      input.spellcheck = false;
+      input.size = 7;
+    }
+    input.id = name;
+    input.name = name;
+    const msg = document.createElement("span");
+    msg.className = "ctl-msg";
+    msg.id = `${name}-msg`;
+    msg.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", msg.id);
+    if (spec.type === "bool") wrap.append(input, label, msg); else wrap.append(label, input, msg);
+    container.append(wrap);
+    elements[name] = input;
+    msgs[name] = msg;
+    const commit = () => {
+      const raw = spec.type === "bool" ? input.checked : input.value;
+      const r = schema.parse(name, raw);
+      if (!r.ok) { setError(name, r.error); return; }
+      setError(name, null);
+      onCommit({ [name]: r.value }, name);
+    };
+    input.addEventListener("change", commit);
+    if (spec.type !== "choice" && spec.type !== "bool") {
+      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); commit(); } });
+    }
+  }
+
+  function setError(name, err) {
+    const el = elements[name], msg = msgs[name];
+    if (!el) return;
+    if (err) {
+      const params = { ...err.params, name: t(labelKey(name)) };
+      if (err.params && err.params.name && err.key === "error.scale") params.name = err.params.name;
+      msg.textContent = t(err.key, params);
+      el.setAttribute("aria-invalid", "true");
+      msg.parentElement.classList.add("invalid");
+    } else {
+      msg.textContent = "";
+      el.removeAttribute("aria-invalid");
+      msg.parentElement.classList.remove("invalid");
+    }
+  }
+
+  /** Put the state's values into the controls (and clear messages of controls that now hold valid values). */
+  function sync() {
+    for (const name of names) {
+      const el = elements[name], v = state.get(name);
+      if (name === "traj_layer") {
+        const L = state.get("layers") + 1;
+        el.replaceChildren(...Array.from({ length: L }, (_, i) => {
+          const o = document.createElement("option");
+          o.value = String(i + 1);
+          o.textContent = i + 1 === L ? t("traj.outputName") : t("traj.layerName", { l: String(i + 1) });
+          return o;
+        }));
+        el.value = String(Math.min(v, L));
+        continue;
+      }
+      if (el.type === "checkbox") el.checked = !!v;
+      else if (document.activeElement !== el || el.tagName === "SELECT") el.value = String(v);
+      const m = name.match(/^(left|right)_scale$/);
+      if (m) {
+        const init = state.get(`${m[1]}_init`);
+        const p = INIT_PARAM[init];
+        el.disabled = !p;
+        el.previousElementSibling.textContent = p ? t(`param.${p}`) : t("param.none");
+      }
+    }
+  }
+  return { setError, sync, elements };
+}

@@ -1,0 +1,251 @@
+// figure.js: draws the shown step of both runs as a set of panels — the one renderer of the lab page's
+// main figure, its "More panels" rows, and embed.html. Two layouts of the same panels:
+//   "columns"  each run is a column (its head, then its panels): the main figure and embeds;
+//   "rows"     each panel is a row with one cell per run, a help text and its tools: "More panels".
+// Charts are drawn at most once per animation frame, each only when what it shows changed; while
+// playing, within a time budget and only the ones on screen. The inspector and the landscape are
+// computed by Python for the shown step, only when paused. No training state lives here: everything
+// comes from the controller's source and cursor, and the settings from getValues().
+import { t, formatNumber, formatPercent } from "../platform/i18n.js";
+import { PANELS, SIDES } from "./panels.js";
+import { trajectoryCaption, sharedScale } from "./views.js";
+import { gridFor } from "./forward.js";
+
+const BUDGET_MS = 8;
+const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
+const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
+
+/**
+ * createFigure(root, {controller, getValues, getPanels, layout, compact, idPrefix, onFirstPaint, onBuilt, throttleMs})
+ *   getPanels() -> panel ids to show (filtered by what applies to the runs' network)
+ *   onBuilt({toolSlots}) after the panels were (re)built, so the page can put its controls in the slots
+ * -> {schedule(), invalidate(), drawnAll(), charts, cells, jobTimes()}
+ */
+export function createFigure(root, { controller, getValues, getPanels, layout = "columns", compact = false, idPrefix = "",
+  onFirstPaint = () => {}, onBuilt = () => {}, throttleMs = () => 0 }) {
+  let charts = {}, cells = {}, heads = {}, shownIds = "";
+  const drawn = new Map();
+  const jobTimes = {};
+  const ondemand = { inspector: new Map(), landscape: new Map() };
+  let scheduled = 0, rr = 0, painted = false, lastCharts = 0, ondemandTimer = 0;
+  let grid = null, gridData = null;
+  const visible = new Set();
+  const io = typeof IntersectionObserver !== "undefined" ? new IntersectionObserver((entries) => {
+    for (const e of entries) { if (e.isIntersecting) visible.add(e.target.dataset.job); else visible.delete(e.target.dataset.job); }
+    schedule();
+  }, { rootMargin: "100px 0px" }) : null;
+
+  function schedule() { if (!scheduled) scheduled = requestAnimationFrame(render); }
+
+  function panelIds(meta) { return getPanels().filter((id) => PANELS[id] && PANELS[id].applies(meta)); }
+
+  function makeCell(id, side, parent, whoText) {
+    const fig = el("figure", "cell");
+    fig.dataset.side = side;
+    fig.dataset.panel = id;
+    const cap = el("figcaption", layout === "rows" ? "who" : "cell-title", whoText);
+    const extra = el("div", "cell-extra");
+    const plot = el("div", "plot");
+    plot.id = `${idPrefix}${id}-${side}`;
+    fig.append(cap, extra, plot);
+    parent.append(fig);
+    fig.dataset.job = `${id}/${side}`;
+    if (io) io.observe(fig); else visible.add(fig.dataset.job);
+    (charts[id] ||= {})[side] = PANELS[id].make(plot, { compact });
+    (cells[id] ||= {})[side] = { fig, cap, extra, plot };
+  }
+
+  /** (Re)build the DOM for the panels that apply to `meta`. */
+  function build(meta) {
+    const ids = panelIds(meta);
+    const key = ids.join(",") + "|" + layout;
+    if (key === shownIds) return;
+    shownIds = key;
+    if (io) io.disconnect();
+    visible.clear();
+    charts = {}; cells = {}; heads = {};
+    drawn.clear();
+    ondemand.inspector.clear(); ondemand.landscape.clear();
+    const toolSlots = {};
+    root.replaceChildren();
+    root.dataset.panels = ids.join(",");
+    if (layout === "columns") {
+      const runs = el("div", "fig-runs");
+      for (const side of SIDES) {
+        const sec = el("section", "run");
+        sec.dataset.side = side;
+        const title = el("h2", "run-title");
+        title.id = `${idPrefix}title-${side}`;
+        sec.setAttribute("aria-labelledby", title.id);
+        const stat = el("p", "run-stat"), caption = el("p", "caption"), diverged = el("p", "diverged");
+        diverged.setAttribute("role", "alert");
+        diverged.hidden = true;
+        sec.append(el("div", "run-head"));
+        sec.firstChild.append(title, stat, caption, diverged);
+        const body = el("div", "run-panels");
+        body.dataset.count = String(ids.length);
+        sec.append(body);
+        heads[side] = { title, stat, caption, diverged };
+        for (const id of ids) makeCell(id, side, body, t(PANELS[id].title));
+        runs.append(sec);
+      }
+      root.append(runs);
+    } else {
+      for (const id of ids) {
+        const p = PANELS[id];
+        const sec = el("section", `row row-${id}`);
+        sec.id = `${idPrefix}row-${id}`;
+        const h = el("h2", "", t(p.title));
+        h.id = `${sec.id}-title`;
+        sec.setAttribute("aria-labelledby", h.id);
+        const tools = el("div", "row-tools");
+        toolSlots[id] = tools;
+        const head = el("div", "row-head");
+        head.append(h, tools);
+        sec.append(head);
+        if (p.help) sec.append(el("p", "help", t(p.help)));
+        const pair = el("div", "pair");
+        for (const side of SIDES) makeCell(id, side, pair, "");
+        sec.append(pair);
+        root.append(sec);
+      }
+    }
+    onBuilt({ toolSlots, ids });
+  }
+
+  function context() {
+    const src = controller.source;
+    const H = src.history, cur = controller.cursor, values = getValues();
+    if (gridData !== src.data) { grid = gridFor(src.data.X); gridData = src.data; }
+    const gridRange = grid.xs[grid.xs.length - 1];
+    return { src, H, cur, values, grid, data: src.data, gridRange, scale: sharedScale(H, cur, values.net_show) };
+  }
+
+  function jobs(c) {
+    const base = `${c.src.kind}:${c.src.id ?? ""}:${c.H.length ? c.H.record(c.cur).step : -1}`;
+    const out = [];
+    for (const [id, sides] of Object.entries(charts)) {
+      const p = PANELS[id];
+      if (p.ondemand) continue;
+      SIDES.forEach((side, k) => out.push([`${id}/${side}`, `${base}:${p.key(c)}`, () => sides[side].update(p.data(c, k))]));
+    }
+    return out;
+  }
+
+  function renderHeads(c) {
+    const rec = c.H.record(c.cur), last = c.cur === c.H.length - 1;
+    SIDES.forEach((side, k) => {
+      const init = t(`choice.init.${c.values[`${side}_init`]}`);
+      for (const cell of Object.values(cells)) if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
+      const h = heads[side];
+      if (!h) return;
+      setText(h.title, t("run.title", { side: t(`side.${side}`), init }));
+      setText(h.stat, t("run.loss", { loss: Number.isFinite(rec.loss[k]) ? formatNumber(rec.loss[k], 4) : "–", acc: formatPercent(rec.acc[k]) }));
+      setText(h.caption, trajectoryCaption(c.H, k, c.cur));
+      // a run that diverged stops before the diverging step is recorded: say so from its last record on
+      const d = c.H.diverged(k);
+      const shown = !!(d && (rec.step >= d.step || last));
+      setText(h.diverged, shown ? t("run.diverged", { step: String(d.step), reason: d.reason }) : "");
+      if (h.diverged.hidden === shown) h.diverged.hidden = !shown;
+    });
+  }
+
+  function render() {
+    scheduled = 0;
+    const src = controller.source;
+    if (!src || !src.history.length) return;
+    const t0 = performance.now();
+    const wait = throttleMs() - (t0 - lastCharts);
+    if (painted && controller.playing && wait > 0) { setTimeout(schedule, wait); return; }
+    build(src.history.meta);
+    const c = context();
+    renderHeads(c);
+    const all = jobs(c);
+    const todo = controller.playing && painted ? all.filter(([id]) => visible.has(id)) : all;
+    if (todo.some(([id, key]) => drawn.get(id) !== key)) {
+      lastCharts = t0;
+      const budget = controller.playing ? BUDGET_MS : Infinity;
+      let n = 0;
+      for (let i = 0; i < todo.length && (n === 0 || performance.now() - t0 < budget); i++) {
+        const [id, key, fn] = todo[(rr + i) % todo.length];
+        if (drawn.get(id) === key) continue;
+        const tj = performance.now();
+        fn();
+        const times = jobTimes[id.split("/")[0]] ||= [];
+        times.push(performance.now() - tj);
+        if (times.length > 200) times.shift();
+        drawn.set(id, key);
+        n++;
+      }
+      rr = (rr + n) % Math.max(1, todo.length);
+      if (todo.some(([id, key]) => drawn.get(id) !== key)) schedule();
+      if (!painted) { painted = true; onFirstPaint(); }
+    }
+    if (charts.inspector || charts.landscape) {
+      if (controller.playing) markOndemandStale();
+      else { clearTimeout(ondemandTimer); ondemandTimer = setTimeout(runOndemand, 150); }
+    }
+  }
+
+  function markOndemandStale() {
+    for (const id of ["inspector", "landscape"]) {
+      if (!charts[id]) continue;
+      for (const side of SIDES) {
+        if (ondemand[id].get(side) !== "playing") { ondemand[id].set(side, "playing"); cells[id][side].extra.textContent = t("ondemand.paused"); }
+      }
+    }
+  }
+
+  async function runOndemand() {
+    const src = controller.source;
+    if (!src || controller.playing) return;
+    const step = src.history.record(controller.cursor).step;
+    for (const id of ["inspector", "landscape"]) {
+      if (!charts[id]) continue;
+      for (const [k, side] of SIDES.entries()) {
+        const key = `${src.kind}:${src.id}:${step}`;
+        if (ondemand[id].get(side) === key) continue;
+        ondemand[id].set(side, key);
+        const extra = cells[id][side].extra;
+        if (src.kind !== "live") { charts[id][side].reset(); extra.textContent = t("status.needsPythonPanel"); continue; }
+        extra.textContent = t(id === "inspector" ? "insp.loading" : "land.loading");
+        try {
+          const data = await src[PANELS[id].ondemand](step, k);
+          if (id === "landscape") await loadPlotly();
+          if (controller.source !== src || controller.playing || !charts[id]) { ondemand[id].delete(side); return; }
+          charts[id][side].update(data);
+          extra.textContent = id === "landscape" ? t("land.note", { step: String(step), how: t(`land.${data.how}`) }) : t("insp.at", { step: String(step) });
+        } catch (e) {
+          extra.textContent = t("error.python", { message: e.message });
+        }
+      }
+    }
+  }
+
+  return {
+    schedule,
+    /** Redraw everything (settings, language or source changed). */
+    invalidate() { drawn.clear(); ondemand.inspector.clear(); ondemand.landscape.clear(); schedule(); },
+    /** Rebuild the panels (the panel list changed). */
+    rebuild() { shownIds = ""; schedule(); },
+    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => drawn.get(id) === key),
+    get charts() { return charts; },
+    get cells() { return cells; },
+    jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),
+  };
+}
+
+/** plotly.js (only the loss landscape and the chapter experiments use it) lives at a versioned path
+ * that the build records in build-manifest.json; loaded once, on first use. */
+let plotlyPromise = null;
+export function loadPlotly() {
+  if (globalThis.Plotly) return Promise.resolve();
+  plotlyPromise ||= fetch("build-manifest.json", { cache: "no-cache" }).then((r) => r.json()).then((manifest) => new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = manifest.plotly;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error(`could not load ${manifest.plotly}`));
+    document.head.append(s);
+  }));
+  return plotlyPromise;
+}

@@ -1,0 +1,53 @@
+// python.js: Python for a page, started once (eagerly on the lab page, on request in a lazy embed).
+//
+//   const python = createPython({onReady, onFailed, onLost});
+//   python.start()      boot the worker (idempotent); resolves with {versions} when Python is ready
+//   python.restart()    a fresh worker after the old one was lost or stopped
+//   python.ready / started / failed / py / versions
+// onReady(versions) fires on every successful start (the first one and after a restart); onFailed(error)
+// when loading fails; onLost(error) when a running worker dies (terminated, crashed, unresponsive).
+import { boot } from "../platform/boot.js";
+
+export function createPython({ onReady = () => {}, onFailed = () => {}, onLost = () => {} } = {}) {
+  let booted = null;
+  let ready = false, failed = null, versions = null;
+
+  function start() {
+    if (booted) return booted.ready;
+    failed = null;
+    booted = boot();
+    const py = booted.py;
+    if (py && py.onLost) {
+      py.onLost((error) => {
+        if (booted && booted.py !== py) return; // an old worker, already replaced
+        ready = false;
+        onLost(error);
+      });
+    }
+    booted.ready.then((info) => {
+      ready = true;
+      versions = info.versions;
+      onReady(info.versions);
+    }, (error) => {
+      failed = error;
+      onFailed(error);
+    });
+    return booted.ready;
+  }
+
+  function restart() {
+    if (booted && booted.py) booted.py.terminate();
+    booted = null;
+    ready = false;
+    return start();
+  }
+
+  return {
+    start, restart,
+    get py() { return booted && booted.py; },
+    get started() { return !!booted; },
+    get ready() { return ready; },
+    get failed() { return failed; },
+    get versions() { return versions; },
+  };
+}

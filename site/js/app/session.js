@@ -1,0 +1,158 @@
+// session.js: the one lifecycle of a figure, shared by the lab page (pages/lab.js) and embed.html
+// (pages/embed.js). State flows one way:
+//
+//   settings (page state) --setup()--> session --frames--> history --> figure (figure.js draws it)
+//
+// Phases (session.phase; the page mirrors it in <html data-phase>):
+//   "loading"      nothing to show yet (the precomputed runs are on their way)
+//   "precomputed"  runs trained at build time by the same pyinit; Python is not (yet) in charge
+//   "waiting"      these settings have no precomputed runs: training starts when Python is ready
+//                  (or, in a lazy embed, after the reader asks for it)
+//   "live"         a pyinit.web.lab session in the worker trains on demand
+//   "error"        Python refused the settings, failed to start, or stopped: `message` says why
+//
+// One go-to-step (goTo) for links, pasted hashes, embeds and the scrubber: precomputed records are
+// shown at once; a step beyond them is trained live (and waits for Python when it is not there yet).
+import { precomputedSource, liveSource } from "./source.js";
+import { canon } from "./schema.js";
+
+const MAX_CHUNK = 10000;     // steps per worker call when training to a step
+const HANDOVER_AHEAD = 30;   // frames of playback the handover lets the precomputed runs run ahead
+
+/**
+ * createSession({controller, store, python, getSpeed, onChange})
+ *   controller: createController(...); store: createPrecomputedStore(); python: see app/python.js
+ *   onChange(): phase or message changed (the page re-renders its status line)
+ */
+export function createSession({ controller, store, python, getSpeed = () => 1, onChange = () => {} }) {
+  let phase = "loading";
+  let message = null;        // {key, params} for t(), or null
+  let settings = null;       // the run settings of the runs shown (or being built)
+  let pending = null;        // a step asked for that the shown runs cannot reach yet
+  let seq = 0;               // setups are numbered: a late answer to an older setup is dropped
+  let autoplay = false;
+
+  const set = (p, msg = null) => { phase = p; message = msg; onChange(); };
+  const refused = (e) => ({ key: e.type === "ConfigError" ? "error.python" : "error.pythonFailed", params: { message: e.message } });
+
+  /** New runs for `runSettings`, at step 0 (or at `step`). Precomputed runs when there are any. */
+  async function setup(runSettings, { step = 0, play = false } = {}) {
+    const my = ++seq;
+    settings = runSettings;
+    pending = step > 0 ? step : null;
+    autoplay = play;
+    controller.pause();
+    const pre = await store.find(runSettings);
+    if (my !== seq) return;
+    if (pre) {
+      controller.setSource(precomputedSource(pre));
+      set("precomputed");
+      await reachPending(my);
+      if (my !== seq) return;
+      if (python.ready) return takeOver(my);
+      if (pending === null && autoplay) controller.play();
+      return;
+    }
+    if (python.ready) return buildLive(my);
+    if (python.failed) return set("error", { key: "status.needsPythonFailed", params: { message: python.failed.message } });
+    set("waiting", { key: python.started ? "status.waitingPython" : "status.needsPython" });
+  }
+
+  async function buildLive(my) {
+    let src;
+    try {
+      src = await liveSource(python.py, settings);
+    } catch (e) {
+      if (my === seq) set("error", refused(e));
+      return;
+    }
+    if (my !== seq) { src.dispose(); return; }
+    controller.setSource(src);
+    set("live");
+    await reachPending(my);
+    if (my === seq && pending === null && autoplay) controller.play();
+  }
+
+  /** Python became ready: continue the precomputed runs live from where they are shown, or build the runs. */
+  async function takeOver(my = seq) {
+    const src = controller.source;
+    if (phase === "precomputed" && src && src.kind === "precomputed") {
+      await controller.whenIdle();
+      const H = src.history;
+      const ahead = controller.playing ? getSpeed() * HANDOVER_AHEAD : 0;
+      H.truncate(H.indexOfStep(Math.min(H.lastStep, H.record(controller.cursor).step + ahead)));
+      let live;
+      try {
+        live = await liveSource(python.py, settings, H);
+      } catch (e) {
+        if (my === seq) set("error", refused(e));
+        return;
+      }
+      if (my !== seq || controller.source !== src) { live.dispose(); return; }
+      controller.setSource(live, { keepCursor: true });
+      set("live");
+      await reachPending(my);
+      return;
+    }
+    if (phase === "waiting" || phase === "error") await buildLive(my);
+  }
+
+  /** Show `pending` if the source has it (training live up to it); keep it pending otherwise. */
+  async function reachPending(my) {
+    if (pending === null) return;
+    const want = pending;
+    const reached = await goTo(want);
+    if (my !== seq) return;
+    if (reached) pending = null;
+    else if (phase === "precomputed") message = { key: "status.stepNeedsPython", params: { step: want } };
+    onChange();
+  }
+
+  /**
+   * Show step `step`: at once if recorded, else train live up to it. Returns true when the shown step
+   * is exactly `step`; false when the runs cannot get there (now: precomputed runs end earlier; ever:
+   * every run diverged or the session hit a limit — the controller's stopReason says which).
+   */
+  async function goTo(step) {
+    const src = controller.source;
+    if (!src) return false;
+    controller.pause();
+    const H = src.history;
+    if (src.kind === "live") {
+      while (H.lastStep < step && controller.source === src && !H.allDiverged() && !H.limit) {
+        const before = H.lastStep;
+        let got;
+        try {
+          got = await src.more(Math.min(MAX_CHUNK, step - before));
+        } catch (e) {
+          set("error", refused(e));
+          return false;
+        }
+        if (!got || H.lastStep <= before) break;
+      }
+    }
+    if (controller.source !== src) return false;
+    controller.seek(H.indexOfStep(step));
+    return H.record(controller.cursor).step === step;
+  }
+
+  return {
+    setup, goTo, takeOver: () => takeOver(seq),
+    /** Go to `step` now, or as soon as the runs can (after Python takes over). */
+    async request(step) {
+      pending = step;
+      await reachPending(seq);
+    },
+    /** Python stopped or failed (app/python.js): say so; the shown records stay. */
+    lost(error) {
+      controller.pause();
+      set("error", { key: "status.pythonLost", params: { message: error.message } });
+    },
+    get phase() { return phase; },
+    get message() { return message; },
+    get settings() { return settings; },
+    get pending() { return pending; },
+    /** True when the shown runs are these settings' runs (compared by value). */
+    shows(runSettings) { return settings !== null && canon(settings) === canon(runSettings); },
+  };
+}

@@ -1,0 +1,129 @@
+// story.js: the explainer's text column. One section per chapter (from data/content: the chapter
+// list and each language's texts, the same files `python -m pyinit report` reads), scrolling beside
+// the sticky figure. The chapter whose section crosses the reading line is *active*: the page then
+// sets the figure up for it (its preset and panels). Nothing here trains or draws runs.
+//
+//   const story = createStory(root, {chapters, getText, onActivate, mountView});
+//   story.render()          (re)write every text in the current language (views keep their data)
+//   story.scrollTo(n)       bring chapter n (1-based) to the reading line
+//   story.active            the active chapter number
+import { t } from "../platform/i18n.js";
+import { el } from "../platform/dom.js";
+
+/**
+ * chapters: [{id, ...}] in order; getText(id) -> {title, body, watch?, formula, takeaway} in the
+ * current language; onActivate(n, {byUser}) when a chapter becomes active; mountView(chapter, box) ->
+ * {render()} builds the chapter's experiment (or null).
+ */
+export function createStory(root, { chapters, getText, onActivate, mountView = () => null, onReplay = () => {} }) {
+  const N = chapters.length;
+  let active = 0;
+  let suppress = 0; // while a programmatic scroll runs, activation waits for it to settle
+  const sections = [];
+  const views = new Map();
+
+  root.classList.add("story");
+  const intro = el("section", { class: "story-intro", id: "intro", "aria-labelledby": "intro-title" });
+  root.replaceChildren(intro);
+  for (const [i, c] of chapters.entries()) {
+    const sec = el("section", { class: "chapter-step", id: `chapter-${i + 1}`, "data-chapter": i + 1, "data-id": c.id,
+      "aria-labelledby": `chapter-${i + 1}-title`, tabindex: "-1" });
+    root.append(sec);
+    sections.push(sec);
+  }
+  const outro = el("section", { class: "story-outro", id: "outro" });
+  root.append(outro);
+
+  function renderIntro() {
+    intro.replaceChildren(
+      el("h2", { id: "intro-title" }, t("story.question")),
+      el("p", { class: "story-lead" }, t("story.lead")),
+      el("p", { class: "story-how" }, t("story.how")),
+      el("nav", { class: "story-toc", "aria-label": t("tour.toc") },
+        el("ol", {}, chapters.map((c, i) => el("li", {}, el("a", { href: `#chapter=${i + 1}`, "data-chapter": i + 1,
+          onclick: (ev) => { ev.preventDefault(); scrollTo(i + 1, { focus: true }); } }, getText(c.id).title))))));
+  }
+
+  function renderChapter(i) {
+    const c = chapters[i], n = i + 1, text = getText(c.id), sec = sections[i];
+    const parts = [
+      el("p", { class: "chapter-of" }, t("tour.chapterOf", { n: String(n), total: String(N) })),
+      el("h2", { id: `chapter-${n}-title` }, text.title),
+      el("p", { class: "chapter-body" }, text.body),
+    ];
+    if (text.watch) parts.push(el("p", { class: "watch" }, el("strong", {}, t("story.watch") + " "), text.watch));
+    parts.push(
+      el("div", { class: "formula" }, el("span", { class: "formula-label" }, t("tour.formula")), " ",
+        el("code", { class: "formula-text" }, text.formula.split(/;\s+/).map((part, k, all) =>
+          el("span", { class: "formula-part" }, part + (k < all.length - 1 ? ";" : ""))))),
+      el("p", { class: "takeaway" }, el("strong", {}, t("tour.takeaway") + ": "), text.takeaway),
+      el("div", { class: "chapter-actions" },
+        el("button", { type: "button", class: "replay", "data-chapter": n, onclick: () => { activate(n, true); onReplay(n); } },
+          t("story.replay"))));
+    let box = views.get(n);
+    if (c.view) {
+      if (!box) { box = { el: el("section", { class: "chapter-view", id: `chapter-${n}-view` }), view: null }; views.set(n, box); }
+      parts.push(box.el);
+    }
+    sec.replaceChildren(...parts);
+    if (box) {
+      if (!box.view) box.view = mountView(c, box.el, n);
+      else box.view.render();
+    }
+  }
+
+  function renderOutro() {
+    outro.replaceChildren(el("h2", {}, t("story.outroTitle")), el("p", {}, t("story.outro")),
+      el("p", {}, el("a", { href: "#more", class: "more-link" }, t("story.toLab"))));
+  }
+
+  function render() {
+    renderIntro();
+    chapters.forEach((_, i) => renderChapter(i));
+    renderOutro();
+    for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === active);
+  }
+
+  function activate(n, byUser = false) {
+    if (n === active && !byUser) return;
+    active = n;
+    for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === n);
+    onActivate(n, { byUser });
+  }
+
+  // the reading line: a band a little above the middle of what the figure leaves visible
+  let io = null;
+  function observe() {
+    if (io) io.disconnect();
+    if (typeof IntersectionObserver === "undefined") return;
+    const phone = window.matchMedia("(max-width: 860px)").matches;
+    const margin = phone ? "-62% 0px -30% 0px" : "-38% 0px -55% 0px";
+    io = new IntersectionObserver((entries) => {
+      if (suppress) return;
+      for (const e of entries) if (e.isIntersecting) activate(Number(e.target.dataset.chapter), true);
+    }, { rootMargin: margin });
+    for (const sec of sections) io.observe(sec);
+  }
+
+  function scrollTo(n, { focus = false, smooth = true } = {}) {
+    const sec = sections[n - 1];
+    if (!sec) return;
+    const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    suppress++;
+    activate(n, true);
+    sec.scrollIntoView({ behavior: smooth && !reduced ? "smooth" : "auto", block: "start" });
+    if (focus) sec.focus({ preventScroll: true });
+    setTimeout(() => { suppress--; }, smooth && !reduced ? 900 : 50);
+  }
+
+  render();
+  observe();
+  window.matchMedia("(max-width: 860px)").addEventListener?.("change", observe);
+  return {
+    render, scrollTo, observe,
+    get active() { return active; },
+    /** Set the active chapter without scrolling and without telling the page (it set the figure up itself). */
+    mark(n) { active = n; for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === n); },
+    sections,
+  };
+}

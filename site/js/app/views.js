@@ -1,0 +1,129 @@
+// views.js: the history (records of both runs) -> the data each chart draws, for member k up to
+// record index `cur`. Pure functions: no DOM, no chart calls. Numbers that make a claim (loss,
+// symmetry, gradient norms, the count of distinct units) are pyinit's, as recorded; only pictures
+// (boundary, unit maps) are computed here, by a display-only forward pass.
+import { t } from "../platform/i18n.js";
+import { gridForward, mapRange } from "./forward.js";
+import { wIndex } from "./history.js";
+import { ownScale } from "../charts/network.js";
+
+const MAX_POINTS = 400;
+const MAP_N = 17; // grid points per axis of a unit picture in the network diagram
+
+/** After member k diverged its parameters are frozen at the last finite values: series stop there. */
+const stopAt = (H, k) => (H.diverged(k) ? H.diverged(k).step : Infinity);
+
+function strided(cur) {
+  const n = cur + 1;
+  const stride = Math.max(1, Math.ceil(n / MAX_POINTS));
+  const idx = [];
+  for (let i = 0; i < n; i += stride) idx.push(i);
+  if (idx[idx.length - 1] !== cur) idx.push(cur);
+  return idx;
+}
+
+/** Weight trajectories of the parameters feeding layer `layer` (1-based; L = output layer). */
+export function trajectoryData(H, k, cur, layer) {
+  const { meta } = H;
+  const L = meta.sizes.length - 1;
+  const l = Math.min(Math.max(1, layer), L);
+  const P = meta.P;
+  const idx = strided(cur);
+  const steps = idx.map((i) => H.record(i).step);
+  const fin = meta.sizes[l - 1], fout = meta.sizes[l];
+  const eW = meta.layout.find((e) => e.kind === "W" && e.layer === l);
+  const eb = meta.layout.find((e) => e.kind === "b" && e.layer === l);
+  const stop = stopAt(H, k);
+  const series = (off) => Float64Array.from(idx, (i) => { const r = H.record(i); return r.step < stop ? r.theta[k * P + off] : NaN; });
+  const unitOf = (j) => (l === L ? -1 : j);
+  const lines = [];
+  for (let j = 0; j < fout; j++) {
+    for (let i = 0; i < fin; i++) lines.push({ unit: unitOf(j), name: t("traj.weight", { i: i + 1, j: j + 1 }), y: series(wIndex(eW, i, j)) });
+    lines.push({ unit: unitOf(j), name: t("traj.bias", { j: j + 1 }), y: series(eb.offset + j) });
+  }
+  return { steps, lines, cursor: null };
+}
+
+/** "layer 1: 4 units, 1 distinct; …" from the counts pyinit computed (bitwise, in float64). */
+export function trajectoryCaption(H, k, cur) {
+  const { meta } = H;
+  const nH = meta.sizes.length - 2;
+  if (nH === 0) return t("traj.caption.nohidden");
+  const rec = H.record(cur);
+  const parts = [];
+  for (let l = 1; l <= nH; l++) {
+    const distinct = rec.distinct ? rec.distinct[k * nH + l - 1] : NaN;
+    parts.push(t("traj.caption.layer", { l: String(l), units: String(meta.sizes[l]), distinct: Number.isFinite(distinct) ? String(distinct) : "?" }));
+  }
+  return parts.join("; ");
+}
+
+export function lossData(H, k, cur) {
+  const idx = strided(cur);
+  return {
+    steps: idx.map((i) => H.record(i).step),
+    loss: idx.map((i) => H.record(i).loss[k]),
+    acc: idx.map((i) => H.record(i).acc[k]),
+    cursor: null,
+    diverged: H.diverged(k) ? H.diverged(k).step : null,
+  };
+}
+
+export function symmetryData(H, k, cur) {
+  const nH = H.meta.sizes.length - 2;
+  const idx = strided(cur);
+  const stop = stopAt(H, k);
+  const val = (i, l) => (H.record(i).step < stop ? H.record(i).sym[k * nH + l] : NaN);
+  const series = Array.from({ length: nH }, (_, l) => ({ name: t("legend.layer", { l: String(l + 1) }), style: l, y: idx.map((i) => val(i, l)) }));
+  return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
+}
+
+export function gradNormData(H, k, cur) {
+  const L = H.meta.sizes.length - 1;
+  const stop = stopAt(H, k);
+  const idx = strided(cur);
+  const series = Array.from({ length: L }, (_, l) => ({
+    name: l === L - 1 ? t("legend.output") : t("legend.layer", { l: String(l + 1) }), style: l === L - 1 ? -1 : l,
+    y: idx.map((i) => (H.record(i).step < stop ? H.record(i).gnorm[k * L + l] : NaN)),
+  }));
+  return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
+}
+
+/** The decision boundary from the parameters at record cur (display-only forward pass on `grid`). */
+export function boundaryData(H, k, cur, grid, data) {
+  const params = H.params(cur, k);
+  const { p } = gridForward(H.meta.sizes, params, H.meta.activation, grid.xs, grid.ys);
+  return { xs: grid.xs, ys: grid.ys, p, X: data.X, y: data.y };
+}
+
+/** Each unit of the first hidden layer as a picture over the input plane (or a message). */
+export function unitMapsData(H, k, cur, grid) {
+  const { meta } = H;
+  if (meta.sizes.length - 1 < 2) return { maps: [], message: t("units.none") };
+  const { maps } = gridForward(meta.sizes, H.params(cur, k), meta.activation, grid.xs, grid.ys, { units: true });
+  const [lo, hi] = mapRange(meta.activation, maps[0]);
+  return { nx: grid.xs.length, ny: grid.ys.length, maps: maps[0], lo, hi, clones: maps[0].map(() => -1) };
+}
+
+/** The largest |weight| (or |gradient|) of any run at record cur: one edge scale for the diagrams shown together. */
+export function sharedScale(H, cur, mode) {
+  let m = 0;
+  for (let k = 0; k < H.meta.K; k++) {
+    const p = H.params(cur, k, mode === "gradient" ? "grad" : "theta");
+    m = Math.max(m, ownScale(p.W, p.b));
+  }
+  return m;
+}
+
+/** The network diagram: edges on the shared `scale`, each unit's picture inside its node. */
+export function networkData(H, k, cur, mode, scale, gridRange) {
+  const { meta } = H;
+  const p = H.params(cur, k, mode === "gradient" ? "grad" : "theta");
+  const lim = gridRange;
+  const xs = Array.from({ length: MAP_N }, (_, i) => -lim + (2 * lim * i) / (MAP_N - 1));
+  const theta = mode === "gradient" ? H.params(cur, k) : p;
+  const { maps } = gridForward(meta.sizes, theta, meta.activation, xs, xs, { units: true });
+  const L = meta.sizes.length - 1;
+  const mapRanges = maps.map((m, l) => (l === L - 1 ? [0, 1] : mapRange(meta.activation, m)));
+  return { sizes: meta.sizes, W: p.W, b: p.b, mode, scale, maps, mapN: MAP_N, mapRange: mapRanges };
+}
