@@ -5,6 +5,9 @@
 import { createWorkerClient } from "./worker-client.js";
 
 const LABELS = {
+  manifest: "build manifest (build-manifest.json)",
+  worker: "Web Worker",
+  python: "Python",
   runtime: "Python runtime (Pyodide)",
   stdlib: "Python standard library",
   numpy: "numpy",
@@ -14,6 +17,16 @@ const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done", fa
 
 const formatMB = (bytes) => (!bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB`
   : `${(bytes / 1e6).toFixed(1)} MB`);
+
+/** ?timeout=N, seconds per loading step: a number from 1 to 600, else ignored (with a warning). */
+export function stageTimeout(text) {
+  if (text === null || text === "") return null;
+  const n = Number(text);
+  if (Number.isFinite(n) && n >= 1 && n <= 600) return n;
+  console.warn(`pyinit: ignoring ?timeout=${String(text).slice(0, 40)}: it must be a number of seconds ` +
+    "from 1 to 600 (the time allowed for each loading step; default 180).");
+  return null;
+}
 
 function setStatus(status) {
   document.documentElement.dataset.status = status;
@@ -35,7 +48,6 @@ export function showError(message, root = document.getElementById("boot")) {
  */
 export function boot({ root = document.getElementById("boot"),
   workerURL = new URL("./worker.js", import.meta.url) } = {}) {
-  const started = performance.now();
   const list = root.querySelector("#boot-stages");
   const message = root.querySelector("#boot-message");
   const rows = new Map();
@@ -44,8 +56,14 @@ export function boot({ root = document.getElementById("boot"),
     return { py: null, ready: Promise.reject(new Error("file://")) };
   }
   // Forward ?timeout=N (seconds per loading step) to the worker, for slow networks and tests.
-  const timeout = new URLSearchParams(location.search).get("timeout");
-  if (timeout) workerURL = new URL(`${workerURL.href.split("?")[0]}?timeout=${encodeURIComponent(timeout)}`);
+  const timeout = stageTimeout(new URLSearchParams(location.search).get("timeout"));
+  if (timeout) workerURL = new URL(`${workerURL.href.split("?")[0]}?timeout=${timeout}`);
+  // A fresh start (also after a restart): no stages or message of an earlier worker.
+  list.replaceChildren();
+  root.classList.remove("boot-done");
+  message.className = "boot-message";
+  message.removeAttribute("role");
+  message.textContent = "Loading the Python runtime…";
 
   function row(stage) {
     if (!rows.has(stage)) {
@@ -60,8 +78,9 @@ export function boot({ root = document.getElementById("boot"),
     return rows.get(stage);
   }
 
+  let failed = false; // this start has shown its error: later progress messages do not undo it
   function onProgress({ stage, state, bytes }) {
-    if (document.documentElement.dataset.status === "error" && !["failed", "stopped"].includes(state)) return;
+    if (failed && !["failed", "stopped"].includes(state)) return;
     const li = row(stage);
     li.dataset.state = state;
     if (bytes !== undefined) li.querySelector(".stage-size").textContent = formatMB(bytes);
@@ -69,7 +88,8 @@ export function boot({ root = document.getElementById("boot"),
   }
 
   const py = createWorkerClient(workerURL, { onProgress });
-  const ready = py.ready.then(
+  let started = performance.now();
+  const track = (whenReady) => whenReady.then(
     (info) => {
       const ms = performance.now() - started;
       // Page-side resources (html, css, js) plus what the worker fetched.
@@ -101,11 +121,28 @@ export function boot({ root = document.getElementById("boot"),
         if (stage === error.stage) onProgress({ stage, state: "failed" });
         else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
       }
+      failed = true;
       showError(`Loading failed at step "${stage}": ${error.message}`, root);
       throw error;
     });
+  const ready = track(py.ready);
   ready.catch(() => {});
-  return { py, ready };
+
+  /** A fresh worker (the old one stopped, whatever it was doing), shown on the same loading screen. */
+  function restart() {
+    started = performance.now();
+    failed = false;
+    rows.clear();
+    list.replaceChildren();
+    root.classList.remove("boot-done");
+    message.className = "boot-message";
+    message.removeAttribute("role");
+    message.textContent = "Restarting Python…";
+    const again = track(py.restart());
+    again.catch(() => {});
+    return again;
+  }
+  return { py, ready, restart };
 }
 
 export { setStatus };

@@ -1,11 +1,24 @@
 // Promise client for js/platform/worker.js: one request, one reply.
 //
-//   const py = createWorkerClient(new URL("./worker.js", import.meta.url), {onProgress});
+//   const py = createWorkerClient(new URL("./worker.js", import.meta.url), {onProgress, onLost});
 //   const {versions} = await py.ready;
 //   const run = await py.call("api.run", {config: {hidden: [16, 16], steps: 100}});
+//   await py.call("lab.step", {id, n: 50}, {timeoutMs: 5000});   // this call's own time limit
 //
-// `call` resolves with the result or rejects with an Error whose `.type` is the Python exception
-// name (e.g. "ConfigError", whose message is the one-line explanation).
+// `call` resolves with the result or rejects with a WorkerCallError whose `.type` is the Python
+// exception name (e.g. "ConfigError", whose message is the one-line explanation), or one of:
+//   "Timeout"     the call did not finish within its time limit (default 60 s). Python runs one call
+//                 at a time, so a call that never returns (an endless loop) blocks the worker: the
+//                 worker is stopped and counts as lost.
+//   "WorkerLost"  the worker died (terminated, crashed, a reply that could not be read, no answer to
+//                 a heartbeat while idle) or was stopped by terminate()/restart().
+//   "RuntimeError" Python never started (loading failed; `ready` rejected with the reason).
+// Every pending call settles: none waits forever.
+//
+// A lost worker is reported once through onLost(cb) callbacks and the `lost` promise (resolved with
+// the WorkerCallError). A worker that dies while loading rejects `ready` instead. restart() starts a fresh worker and returns its new `ready` promise;
+// terminate() stops the worker on purpose (no onLost). `ready`, `lost` and `worker` always refer to
+// the current worker.
 
 export class WorkerCallError extends Error {
   constructor(fn, { type, message }) {
@@ -16,64 +29,210 @@ export class WorkerCallError extends Error {
   }
 }
 
-export function createWorkerClient(url, { onProgress = () => {}, onFatal = () => {} } = {}) {
-  const worker = new Worker(url, { type: "module" });
-  const pending = new Map(); // id -> {resolve, reject, fn}
-  let nextId = 1;
-  let fatal = null;
-  let resolveReady;
-  let rejectReady;
-  const ready = new Promise((resolve, reject) => {
-    resolveReady = resolve;
-    rejectReady = reject;
-  });
-  ready.catch(() => {}); // callers that never await `ready` still see errors via onFatal
+export const CALL_TIMEOUT_MS = 60_000;
+const HEARTBEAT_MS = 5_000; // ping the idle worker this often
+const HEARTBEAT_TIMEOUT_MS = 10_000; // ... and call it lost if an idle worker does not answer within this
+const LOADING_HEARTBEAT_TIMEOUT_MS = 30_000; // while loading, Python's startup blocks the worker for seconds
+const LATE_MS = 2_000; // a check that fires this late means the page itself was paused (background tab)
 
-  function fail(stage, message) {
-    if (fatal) return;
-    fatal = Object.assign(new Error(message), { stage });
-    onFatal(fatal);
-    rejectReady(fatal);
-    for (const [, p] of pending) p.reject(new WorkerCallError(p.fn, { type: "RuntimeError", message }));
-    pending.clear();
+const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
+
+export function createWorkerClient(url, {
+  onProgress = () => {}, onFatal = () => {}, onLost = null,
+  callTimeoutMs = CALL_TIMEOUT_MS, heartbeatMs = HEARTBEAT_MS, heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
+  loadingHeartbeatTimeoutMs = LOADING_HEARTBEAT_TIMEOUT_MS,
+} = {}) {
+  const lostCallbacks = new Set(onLost ? [onLost] : []);
+  let nextId = 1;
+  let gen = null; // the current worker and everything that belongs to it
+
+  function start() {
+    const g = {
+      worker: new Worker(url, { type: "module" }),
+      pending: new Map(), // id -> {resolve, reject, fn, timeoutMs, timer}; FIFO, as the worker answers
+      isReady: false,
+      dead: null, // the WorkerCallError once this worker is gone
+      fatal: null, // loading failed
+      ping: null, // {n, sentAt, busy} while a heartbeat is unanswered
+      heartbeat: null,
+    };
+    g.ready = new Promise((resolve, reject) => { g.resolveReady = resolve; g.rejectReady = reject; });
+    g.ready.catch(() => {}); // callers that never await `ready` still see errors via onFatal
+    g.lost = new Promise((resolve) => { g.resolveLost = resolve; });
+
+    // Loading failed (the worker said so, or it could not start): ready rejects, calls fail.
+    g.fail = (stage, message) => {
+      if (g.fatal || g.dead) return;
+      g.fatal = Object.assign(new Error(message), { stage });
+      stopTimers(g);
+      onFatal(g.fatal);
+      g.rejectReady(g.fatal);
+      rejectAll(g, (p) => new WorkerCallError(p.fn, { type: "RuntimeError", message }));
+    };
+
+    g.worker.onmessage = ({ data }) => {
+      if (g.dead) return;
+      if (data && "id" in data) {
+        const p = g.pending.get(data.id);
+        if (!p) return;
+        g.pending.delete(data.id);
+        clearTimeout(p.timer);
+        armHead(g);
+        if (data.error) p.reject(new WorkerCallError(p.fn, data.error));
+        else p.resolve(data.result);
+      } else if (data?.event === "pong") {
+        if (g.ping && g.ping.n === data.n) g.ping = null;
+      } else if (data?.event === "progress") {
+        onProgress(data);
+      } else if (data?.event === "ready") {
+        g.isReady = true;
+        g.resolveReady({ versions: data.versions, stats: data.stats });
+        armHead(g);
+      } else if (data?.event === "fatal") {
+        if (g.isReady) lose(g, "WorkerLost", `Python stopped: ${data.message}`);
+        else g.fail(data.stage, data.message);
+      }
+    };
+    g.worker.onerror = (event) => {
+      event.preventDefault?.();
+      if (g.isReady) {
+        console.error("pyinit worker:", event.message);
+        lose(g, "WorkerLost", `Python stopped after an error in its worker: ${event.message || "unknown error"}.`);
+      } else {
+        // e.g. js/platform/worker.js missing or broken
+        g.fail("worker", `The Web Worker (js/platform/worker.js) failed to start: ${event.message || "script error"}.`);
+      }
+    };
+    g.worker.onmessageerror = () => {
+      lose(g, "WorkerLost", "A reply from the Python worker could not be read (messageerror).");
+    };
+    // Someone stopping the worker object directly (not through this client) loses it at once.
+    const rawTerminate = g.worker.terminate.bind(g.worker);
+    g.terminate = rawTerminate;
+    g.worker.terminate = () => {
+      rawTerminate();
+      lose(g, "WorkerLost", "The Python worker was terminated.");
+    };
+    g.heartbeat = setInterval(() => beat(g), heartbeatMs);
+    return g;
   }
 
-  worker.onmessage = ({ data }) => {
-    if (data && "id" in data) {
-      const p = pending.get(data.id);
-      if (!p) return;
-      pending.delete(data.id);
-      if (data.error) p.reject(new WorkerCallError(p.fn, data.error));
-      else p.resolve(data.result);
-    } else if (data?.event === "progress") {
-      onProgress(data);
-    } else if (data?.event === "ready") {
-      resolveReady({ versions: data.versions, stats: data.stats });
-    } else if (data?.event === "fatal") {
-      fail(data.stage, data.message);
+  function rejectAll(g, makeError) {
+    for (const [, p] of g.pending) {
+      clearTimeout(p.timer);
+      p.reject(makeError(p));
     }
-  };
-  // Before ready: a worker script that cannot be fetched or parsed (e.g. js/platform/worker.js missing).
-  // After ready, an uncaught error in the worker is logged; calls still get their own replies.
-  let isReady = false;
-  ready.then(() => { isReady = true; }, () => {});
-  worker.onerror = (event) => {
-    if (isReady) {
-      console.error("pyinit worker:", event.message);
+    g.pending.clear();
+  }
+
+  function stopTimers(g) {
+    clearInterval(g.heartbeat);
+    for (const [, p] of g.pending) clearTimeout(p.timer);
+  }
+
+  /** This worker is gone: stop it, reject its calls, tell the page (once, and only if it had been ready). */
+  function lose(g, type, message, { quiet = false } = {}) {
+    if (g.dead) return;
+    stopTimers(g);
+    g.terminate();
+    if (!g.isReady && !g.fatal) {
+      g.fail("worker", message); // while loading: the loading screen reports it
+      g.dead = new WorkerCallError(null, { type, message });
       return;
     }
-    event.preventDefault?.();
-    fail("worker", `The Web Worker (js/platform/worker.js) failed to start: ${event.message || "script error"}.`);
-  };
+    const error = new WorkerCallError(null, { type, message });
+    g.dead = error;
+    rejectAll(g, (p) => new WorkerCallError(p.fn, { type: "WorkerLost", message }));
+    if (quiet || g.fatal) return;
+    g.resolveLost(error);
+    for (const cb of lostCallbacks) {
+      try { cb(error); } catch (e) { console.error(e); }
+    }
+  }
 
-  function call(fn, args = {}, { transfer = [] } = {}) {
-    if (fatal) return Promise.reject(new WorkerCallError(fn, { type: "RuntimeError", message: fatal.message }));
+  // The worker answers in arrival order, so only the oldest pending call is running: its time
+  // limit starts when it reaches the head of the queue (and Python is ready), not when it was sent.
+  function armHead(g) {
+    if (!g.isReady || g.dead) return;
+    const head = g.pending.entries().next().value;
+    if (!head) return;
+    const [id, p] = head;
+    if (p.timer || !(p.timeoutMs > 0) || !Number.isFinite(p.timeoutMs)) return;
+    p.timer = setTimeout(() => {
+      if (g.pending.get(id) !== p) return;
+      g.pending.delete(id);
+      const message = `Python did not finish ${p.fn} within ${seconds(p.timeoutMs)}; ` +
+        "it was stopped (a call that never returns blocks Python). Restart Python to go on.";
+      p.reject(new WorkerCallError(p.fn, { type: "Timeout", message }));
+      lose(g, "Timeout", message);
+    }, p.timeoutMs);
+  }
+
+  function beat(g) {
+    if (g.dead || g.fatal) return;
+    const now = performance.now();
+    const late = g.lastBeat !== undefined && now - g.lastBeat > heartbeatMs + LATE_MS;
+    g.lastBeat = now;
+    if (late) { g.ping = null; return; } // this page was paused (background tab, debugger): no verdict
+    if (g.ping) {
+      if (g.isReady && g.pending.size) g.ping.busy = true; // a running call delays the answer
+      const waited = now - g.ping.sentAt;
+      if (waited < (g.isReady ? heartbeatTimeoutMs : loadingHeartbeatTimeoutMs)) return;
+      if (!g.ping.busy) {
+        lose(g, "WorkerLost", `The Python worker stopped responding (no answer for ${seconds(waited)}).`);
+        return;
+      }
+      g.ping = null; // it was busy: ask again
+    }
+    if (g.isReady && g.pending.size) return; // busy: the running call's own time limit watches it
+    if (typeof document !== "undefined" && document.hidden) return;
+    g.ping = { n: nextId++, sentAt: now, busy: false };
+    g.worker.postMessage({ type: "pyinit:ping", n: g.ping.n });
+  }
+
+  function call(fn, args = {}, { transfer = [], timeoutMs = callTimeoutMs } = {}) {
+    const g = gen;
+    if (g.dead) return Promise.reject(new WorkerCallError(fn, { type: "WorkerLost", message: g.dead.message }));
+    if (g.fatal) return Promise.reject(new WorkerCallError(fn, { type: "RuntimeError", message: g.fatal.message }));
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, fn });
-      worker.postMessage({ id, fn, args }, transfer);
+      g.pending.set(id, { resolve, reject, fn, timeoutMs, timer: null });
+      if (g.ping && g.isReady) g.ping.busy = true;
+      try {
+        g.worker.postMessage({ id, fn, args }, transfer);
+      } catch (e) { // arguments that cannot be cloned
+        g.pending.delete(id);
+        reject(new WorkerCallError(fn, { type: e.name || "DataCloneError", message: e.message }));
+        return;
+      }
+      armHead(g);
     });
   }
 
-  return { ready, call, terminate: () => worker.terminate(), worker };
+  /** Stop the worker on purpose: pending calls reject ("WorkerLost"), onLost is not called. */
+  function terminate(message = "Python was stopped.") {
+    lose(gen, "WorkerLost", message, { quiet: true });
+  }
+
+  /** Stop the current worker (whatever it is doing) and start a fresh one; returns the new `ready`. */
+  function restart() {
+    terminate("Python was restarted.");
+    gen = start();
+    return gen.ready;
+  }
+
+  /** Call cb(error) whenever a ready worker is lost; returns a function that unsubscribes. */
+  function onLostCb(cb) {
+    lostCallbacks.add(cb);
+    return () => lostCallbacks.delete(cb);
+  }
+
+  gen = start();
+  return {
+    call, terminate, restart, onLost: onLostCb,
+    get ready() { return gen.ready; },
+    get lost() { return gen.lost; },
+    get worker() { return gen.worker; },
+    get isLost() { return !!gen.dead && !gen.fatal; },
+  };
 }

@@ -12,7 +12,16 @@
 
 const MANIFEST_URL = new URL("../../build-manifest.json", import.meta.url);
 const params = new URL(self.location.href).searchParams;
-const STAGE_TIMEOUT_S = Number(params.get("timeout")) || 180; // per loading step (17 MB on a slow link)
+const STAGE_TIMEOUT_S = stageTimeout(params.get("timeout")); // per loading step (17 MB on a slow link)
+/** ?timeout=N: seconds per loading step, a number from 1 to 600; anything else means the default, 180. */
+function stageTimeout(text) {
+  if (text === null) return 180;
+  const n = Number(text);
+  if (text.trim() !== "" && Number.isFinite(n) && n >= 1 && n <= 600) return n;
+  console.warn(`pyinit worker: ignoring timeout=${JSON.stringify(text).slice(0, 40)} ` +
+    "(seconds per loading step, a number from 1 to 600); using 180.");
+  return 180;
+}
 const ALLOWED_MODULES = new Set(["api", "lab", "tour"]);
 const STAGES = ["runtime", "stdlib", "numpy", "pyinit"];
 
@@ -322,6 +331,12 @@ async function handle(msg) {
     reply = failure
       ? { error: { type: "RuntimeError", message: `Python is not available: ${failure.message}` } }
       : { error: { type: e.type || e.name || "Error", message: e.message } };
+    if (e?.pyodide_fatal_error && !failure) { // Pyodide cannot run anything any more: say so once
+      failure = { stage: "python", message: `Python failed fatally and can no longer be used (${e.message}).` };
+      post({ id, ...reply });
+      post({ event: "fatal", ...failure });
+      return;
+    }
   }
   try {
     post({ id, ...reply }, reply.result !== undefined ? collectTransferables(reply.result) : []);
@@ -333,6 +348,10 @@ async function handle(msg) {
 // Installed before any await, so requests sent while loading are queued, not lost.
 self.onmessage = (event) => {
   const msg = event.data;
+  if (msg?.type === "pyinit:ping") { // heartbeat of js/platform/worker-client.js, answered at once
+    post({ event: "pong", n: msg.n });
+    return;
+  }
   if (msg === null || typeof msg !== "object" || !("id" in msg)) {
     console.error("worker: ignoring a message without an id", msg);
     return;
