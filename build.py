@@ -378,6 +378,16 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
     vendor.mkdir(parents=True)
     shutil.copyfile(NODE_MODULES / PLOTLY_PACKAGE / PLOTLY_FILE, vendor / PLOTLY_FILE)
     shutil.copyfile(NODE_MODULES / PLOTLY_PACKAGE / "LICENSE", vendor / "LICENSE")
+    # CodeMirror 6 (the code editor): one ES module bundled offline by the pinned esbuild, + licenses
+    import importlib.util  # noqa: PLC0415 (tools/editor_bundle.py is loaded by path, like a script)
+    spec = importlib.util.spec_from_file_location("pyinit_editor_bundle", ROOT / "tools" / "editor_bundle.py")
+    editor_bundle = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(editor_bundle)
+    try:
+        codemirror = editor_bundle.bundle_editor(
+            NODE_MODULES, out / "vendor" / f"codemirror-{editor_bundle.codemirror_version(NODE_MODULES)}")
+    except editor_bundle.EditorBundleError as e:
+        raise BuildError(str(e)) from None
     files = {p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
              for p in sorted(out.rglob("*")) if p.is_file()}
     # Files whose URL changes whenever their bytes do: a server may cache them forever.
@@ -390,6 +400,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
         "indexURL": base,
         "pyinitWheel": f"{PYODIDE_DIR}/{wheel.name}",
         "plotly": f"{vendor.relative_to(out).as_posix()}/{PLOTLY_FILE}",
+        "codemirror": codemirror.relative_to(out).as_posix(),
         "stages": stages,
         "immutable": immutable,
         "files": files,
