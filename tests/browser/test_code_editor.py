@@ -211,6 +211,8 @@ def test_show_error_marks_the_line_and_announces_the_message(editor):
     # a message without a line (e.g. a wrong shape) marks no line; a line past the end marks the last
     pg.evaluate("() => window.ce.ed.showError({message: 'expected shape (2, 8), got (8, 2)'})")
     assert msg.inner_text() == "expected shape (2, 8), got (8, 2)" and pg.locator(".cm-error-line").count() == 0
+    assert box.get_attribute("aria-invalid") == "true" and markers.count() == 0
+    assert pg.locator(".code-editor").get_attribute("data-error-line") is None
     pg.evaluate("() => window.ce.ed.showError({line: 99, message: 'SyntaxError: unexpected EOF'})")
     assert lines.nth(3).evaluate("(e) => e.classList.contains('cm-error-line')")
     assert msg.inner_text() == "Line 4: SyntaxError: unexpected EOF"

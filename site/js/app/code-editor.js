@@ -13,7 +13,8 @@
 // The editor's styles: css/code-editor.css (linked here if the page has not linked it).
 //
 // Keyboard: Tab / Shift+Tab indent and dedent while editing; Escape then Tab (within 2 s) moves the
-// focus out (CodeMirror's own escape hatch, also Ctrl+M / Shift+Alt+M on macOS toggles it);
+// focus out (CodeMirror's own escape hatch; Ctrl+M, Shift+Alt+M on macOS, toggles a mode in which
+// Tab always moves the focus);
 // Ctrl+Enter / Cmd+Enter calls onRun. A hint under the editor says so.
 
 const MANIFEST_URL = new URL("../../build-manifest.json", import.meta.url);
@@ -40,15 +41,22 @@ export function loadCodeMirror() {
   return cmPromise;
 }
 
+const stylesheets = new WeakMap(); // document -> promise of css/code-editor.css being applied
+
 function ensureStylesheet(doc) {
-  const href = CSS_URL.href;
-  if ([...doc.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) return Promise.resolve();
-  const link = doc.createElement("link");
-  link.rel = "stylesheet";
-  link.href = href;
-  const loaded = new Promise((resolve) => { link.onload = link.onerror = () => resolve(); });
-  doc.head.append(link);
-  return loaded;
+  if (!stylesheets.has(doc)) {
+    const href = CSS_URL.href;
+    let ready = Promise.resolve(); // linked by the page itself: applied before its scripts ran
+    if (![...doc.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) {
+      const link = doc.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      ready = new Promise((resolve) => { link.onload = link.onerror = () => resolve(); });
+      doc.head.append(link);
+    }
+    stylesheets.set(doc, ready);
+  }
+  return stylesheets.get(doc);
 }
 
 function el(doc, tag, attrs = {}, text = "") {
@@ -75,7 +83,8 @@ function highlightStyle(cm) {
   ]);
 }
 
-// The error: a StateField holding { decorations, markers } (or null), mapped through edits so
+// The error: a StateField holding { decorations, markers } (or null: no error; empty sets: an error
+// without a line), mapped through edits so
 // the marks stay on the line they point at until clearError/setCode/the next showError.
 function errorExtension(cm) {
   const setError = cm.StateEffect.define();
@@ -94,6 +103,7 @@ function errorExtension(cm) {
   const lineDeco = cm.Decoration.line({ class: "cm-error-line" });
   const atDeco = cm.Decoration.mark({ class: "cm-error-at" });
   function build(state, { line, column, message }) {
+    if (!line) return { decorations: cm.Decoration.none, markers: cm.RangeSet.empty }; // a message only
     const doc = state.doc;
     const n = Math.min(Math.max(1, line), doc.lines);
     const l = doc.line(n);
@@ -190,7 +200,7 @@ export async function createCodeEditor(container, {
       key: "Mod-Enter", preventDefault: true, run: (view) => { onRun(view.state.doc.toString()); return true; },
     }])));
   }
-  const view = new cm.EditorView({ parent: box, state: cm.EditorState.create({ doc, extensions }) });
+  const view = new cm.EditorView({ parent: box, state: cm.EditorState.create({ doc: String(doc ?? ""), extensions }) });
   container.append(root);
 
   function render(value) {
@@ -218,7 +228,7 @@ export async function createCodeEditor(container, {
       const msg = String(message ?? "").trim() || "Error";
       const n = Number.isFinite(line) && line >= 1 ? Math.min(Math.floor(line), view.state.doc.lines) : null;
       const col = Number.isFinite(column) && column >= 1 ? Math.floor(column) : null;
-      const effects = [err.setError.of(n ? { line: n, column: col, message: msg } : null)];
+      const effects = [err.setError.of({ line: n, column: col, message: msg })];
       if (n) effects.push(cm.EditorView.scrollIntoView(view.state.doc.line(n).from, { y: "nearest" }));
       view.dispatch({ effects });
       render({ line: n, text: n ? `${location(n, col)}: ${msg}` : msg });
