@@ -100,6 +100,7 @@ export function boot({ root = document.getElementById("boot"),
         readyMs: readyMs.toFixed(0),
         bytesTransferred: String(own + (info.stats?.transferred || 0)),
         workerBytes: String(info.stats?.transferred || 0),
+        hashMs: JSON.stringify(info.stats?.hashMs ?? {}), // time spent checking runtime files' sha256
         workerTimings: JSON.stringify({ workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
           ...info.stats?.timings }),
       });

@@ -1,0 +1,94 @@
+"""Issue 13, fault 4: a broken, missing or wrongly typed module of the page is named within seconds.
+
+The classic guard script (js/platform/file-check.js, loaded before the modules) sees the module
+graph fail (a window error, a <script> load error) and checks the page's JS files against
+build-manifest.json: HTTP status, Content-Type, sha256. Each case ends in <html data-status="error">
+with a message naming the file, on every page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PAGES = ["index.html", "embed.html", "check.html"]
+
+
+@contextlib.contextmanager
+def server(build_module, root: Path, plain: str | None = None):
+    """build.py's server for `root`, except that the file at URL path `plain` is sent as text/plain."""
+    httpd = build_module.make_server(root, "127.0.0.1", 0, "/", quiet=True)
+
+    class Handler(httpd.RequestHandlerClass):
+        def send_header(self, key, value):
+            if key == "Content-Type" and plain and self.path.split("?")[0] == plain:
+                value = "text/plain; charset=utf-8"
+            super().send_header(key, value)
+
+    httpd.RequestHandlerClass = Handler
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield build_module.server_url(httpd)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def broken(dist_dir: Path, dst: Path, rel: str, how: str) -> Path:
+    shutil.copytree(dist_dir, dst, copy_function=os.link)  # hard links: cheap
+    p = dst / rel
+    text = p.read_text()
+    p.unlink()  # never write through a hard link into dist_dir
+    if how == "syntax":
+        p.write_text(text.replace("export ", "export {{ ", 1))
+    elif how != "missing":
+        p.write_text(text)
+    return dst
+
+
+CASES = [
+    # (page, file, how, words the message must contain)
+    *[(page, "js/platform/boot.js", "syntax",
+       ["js/platform/boot.js does not match this build", "sha256", "SyntaxError", "line"]) for page in PAGES],
+    *[(page, "js/platform/worker-client.js", "missing", ["js/platform/worker-client.js: HTTP 404"]) for page in PAGES],
+    *[(page, "js/platform/boot.js", "text/plain", ["js/platform/boot.js is served as text/plain", "text/javascript"])
+      for page in PAGES],
+    # the lab's own modules (issue 13's examples)
+    ("index.html", "js/lab/render.js", "syntax", ["js/lab/render.js does not match this build", "SyntaxError"]),
+    ("index.html", "js/lab/views.js", "missing", ["js/lab/views.js: HTTP 404"]),
+    ("index.html", "js/lab/render.js", "text/plain", ["js/lab/render.js is served as text/plain"]),
+]
+
+
+@pytest.mark.parametrize("page_name,rel,how,words", CASES, ids=[f"{c[0]}-{c[1].split('/')[-1]}-{c[2]}" for c in CASES])
+def test_broken_page_module_is_named_within_seconds(page_name, rel, how, words, build_module, dist_dir, page, tmp_path):
+    if not (dist_dir / rel).exists():
+        pytest.skip(f"{rel} is not part of this build any more")
+    root = dist_dir if how == "text/plain" else broken(dist_dir, tmp_path / "dist", rel, how)
+    with server(build_module, root, plain="/" + rel if how == "text/plain" else None) as url:
+        t0 = time.monotonic()
+        page.goto(url + page_name)
+        page.wait_for_function("() => document.documentElement.dataset.status === 'error'", timeout=15_000)
+        elapsed = time.monotonic() - t0
+        message = page.inner_text("#boot-message")
+    assert message.startswith("This page could not start: "), message
+    for w in words:
+        assert w in message, (w, message)
+    assert page.is_visible("#boot-message") and page.locator("#boot-message[role=alert]").count() == 1
+    assert elapsed < 8, f"named after {elapsed:.1f} s"
+
+
+def test_guard_stays_quiet_on_a_page_that_started(page, server_url):
+    """A page whose modules loaded is never overruled by the guard (even with an error later on)."""
+    page.goto(server_url + "embed.html?sw=0")
+    page.wait_for_function("() => window.pyinitEmbed || window.pyinitStarted")
+    page.evaluate("() => { window.pyinitStarted = true; setTimeout(() => { throw new Error('a later bug'); }); }")
+    page.wait_for_timeout(2500)
+    assert page.evaluate("() => document.documentElement.dataset.status") != "error"
