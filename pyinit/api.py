@@ -14,7 +14,7 @@ returned as None (JSON has no NaN/inf).
 
 ``config`` for ``run``/``inspect``/``landscape`` is a ``RunConfig`` dict (missing keys take the
 defaults); ``inspect`` and ``landscape`` also accept ``members``: a list of ``Member`` dicts.
-Stateful, incremental sessions for the page live in ``pyinit.lab``, not here.
+Stateful, incremental sessions for the page live in ``pyinit.web.lab``, not here.
 """
 
 import platform

@@ -2,13 +2,13 @@
 
     python -m pyinit run --dataset xor --hidden 4 --activation tanh --init zeros --lr 0.5 --steps 200 --seed 0
     python -m pyinit signal --depth 30 --width 64 --activation relu --init he
-    python -m pyinit report --chapter clones --out report.html   (any run flag too; needs plotly)
+    python -m pyinit report --chapter clones --lang pl --out report.html   (any run flag; needs plotly)
     python -m pyinit bench [--memory-steps N]
 
 ``run`` and ``signal`` print one JSON object (``api.run`` / ``api.signal``) on stdout; the same
 arguments always print the same bytes. ``report`` writes one standalone HTML file with the
-figures of a run (``pyinit.report``; ``--chapter`` picks a preset of the run flags, which explicit
-flags override). ``bench`` prints throughput and memory figures as text.
+figures of a run (``pyinit.figures.report``; ``--chapter`` picks a preset of the run flags, which
+explicit flags override). ``bench`` prints throughput and memory figures as text.
 Every bad argument exits with status 2 after one line on stderr naming the flag, the allowed
 values or range, and what was given. All values are validated by ``RunConfig`` (argparse only
 splits the command line), so the CLI, the Python API and the browser reject the same inputs with

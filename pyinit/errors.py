@@ -9,7 +9,7 @@ constraint and the value received, in one line. Internal invariants use ``assert
 class ConfigError(ValueError):
     """Invalid configuration: ``"<param>: <constraint>, got <value>"``.
 
-    ``param`` is the parameter's name as in :class:`pyinit.config.RunConfig` (the CLI flag without
+    ``param`` is the parameter's name as in :class:`pyinit.training.config.RunConfig` (the CLI flag without
     its leading ``--`` and with ``_`` for ``-``); ``constraint`` says what was allowed.
     """
 

@@ -24,6 +24,11 @@ def _text(name):
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
+def raw(name):
+    """The bytes of content file ``name`` as shipped."""
+    return resources.files(__package__).joinpath(name).read_bytes()
+
+
 def load(name):
     """The parsed JSON file ``name`` of this package (e.g. "chapters.json", "text/pl.json")."""
     return json.loads(_text(name))

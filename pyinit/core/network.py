@@ -37,6 +37,8 @@ way; the tests check bitwise column symmetry over widths 1..17 and batch sizes 1
 product is ~4x slower than BLAS's, which makes the whole training step ~1.4x slower.
 (Rejected: forcing numpy's own matmul loop with strided operands -- exact with numpy 2.0, but
 numpy 2.4 copies such operands and calls BLAS anyway.)
+``evaluate_many`` runs the forward pass alone for many parameter vectors at once (records, grid
+points of a landscape), in chunks so that memory stays bounded.
 Left out: other losses and output layers, regularisation, dropout, batch norm.
 """
 
@@ -216,4 +218,63 @@ def inspect_step(params, X, y, activation):
             "z": ws.z[l][0].copy(), "a": ws.a[l][0].copy(), "delta": ws.delta[l][0].copy(),
             "dW": dW[l][0].copy(), "db": db[l][0, 0].copy(),
         })
+    return out
+
+
+CHUNK_ELEMENTS = 2_000_000      # evaluate_many: at most about this many floats per activation buffer
+
+
+def evaluate_many(theta, layout, activation, X, y=None, *, keep=(), chunk_elements=CHUNK_ELEMENTS,
+                  workspaces=None):
+    """The forward pass of every parameter vector in ``theta`` (M, P) on all of X (n, d).
+
+    Members are evaluated ``chunk`` at a time (a chunk's buffers hold about ``chunk_elements``
+    floats), so M may be large (a landscape grid). ``workspaces``: an optional dict the caller keeps
+    between calls; buffers are reused from it by shape (the trainer's record-sized calls).
+    Returns a dict of fresh arrays:
+
+    - with ``y`` (n,) in {0, 1}: ``loss`` (M,) mean BCE and ``accuracy`` (M,);
+    - ``keep`` containing "output": ``output`` (M, n), a[L] = P(y = 1) per sample;
+    - ``keep`` containing "activations": ``mean`` and ``std`` (M, L) of a[l] over all samples and
+      units of layer l, and ``dead`` (M, L - 1) int64 -- for relu, the hidden units whose z <= 0 on
+      every sample (their gradient is exactly 0) -- or None for other activations.
+    """
+    assert set(keep) <= {"output", "activations"}, keep
+    theta = np.asarray(theta, dtype=np.float64).reshape(-1, layout.P)
+    X = np.asarray(X, dtype=np.float64)
+    M, n, L = theta.shape[0], X.shape[0], layout.L
+    x = T(np.ascontiguousarray(X.T))[None]             # feature-major (1, n, d), as the trainer's
+    yk = None if y is None else np.asarray(y, dtype=np.float64).reshape(1, n, 1)
+    out = {}
+    if yk is not None:
+        out["loss"], out["accuracy"] = np.empty(M), np.empty(M)
+    if "output" in keep:
+        out["output"] = np.empty((M, n))
+    if "activations" in keep:
+        out["mean"], out["std"] = np.zeros((M, L)), np.zeros((M, L))
+        out["dead"] = np.zeros((M, L - 1), dtype=np.int64) if activation == "relu" else None
+    workspaces = {} if workspaces is None else workspaces
+    chunk = max(1, chunk_elements // (n * max(layout.sizes)))
+    with np.errstate(all="ignore"):
+        for start in range(0, M, chunk):
+            part = theta[start:start + chunk]
+            m, rows = part.shape[0], slice(start, start + chunk)
+            if not part.flags.c_contiguous:
+                part = np.ascontiguousarray(part)
+            ws = workspaces.get((m, n))
+            if ws is None:
+                ws = workspaces[(m, n)] = Workspace(layout.sizes, m, n)
+            W, b = layout.views(part)
+            forward(W, b, activation, x, ws)
+            if yk is not None:
+                out["loss"][rows] = loss(ws, yk)
+                out["accuracy"][rows] = accuracy(ws, yk)
+            if "output" in keep:
+                out["output"][rows] = ws.a[L][..., 0]
+            if "activations" in keep:
+                for l in range(1, L + 1):
+                    out["mean"][rows, l - 1] = ws.a[l].mean(axis=(-2, -1))
+                    out["std"][rows, l - 1] = ws.a[l].std(axis=(-2, -1))
+                    if out["dead"] is not None and l < L:
+                        out["dead"][rows, l - 1] = (ws.z[l] <= 0).all(axis=-2).sum(axis=-1)
     return out

@@ -1,118 +1,57 @@
-"""``python -m pyinit report``: one standalone HTML file with the figures of a run (``pyinit.plots``).
+"""``python -m pyinit report``: one standalone HTML file with the figures of a run (``plots``).
 
     python -m pyinit report --chapter clones --out report.html
-    python -m pyinit report --chapter simple --side right --steps 300 --out simple-xavier.html
+    python -m pyinit report --chapter simple --side right --steps 300 --lang pl --out simple-xavier.html
 
 ``--chapter`` picks one of the tour's chapters. Its run flags are not written here: they are the
-chapter's lab preset from ``pyinit.tour.CHAPTERS`` (the one place the presets live), turned into
-``run`` flags the way the page turns its lab state into a run -- the shared settings plus the init of
-one of the lab's two runs, ``--side left`` (default: the init the chapter is about) or ``right``.
-Every ``run`` flag is accepted and overrides the preset. The run is exactly ``pyinit.api.run`` of the
-resolved config (printed in the file, so ``python -m pyinit run`` with those flags gives the same
-numbers). The file holds plotly.js itself and every figure's JSON (``<script
-type="application/json" class="pyinit-figure">``), so it opens offline and loads nothing from the
-network; each figure has a short text saying what it shows and what this run's numbers are.
-
-This module imports plotly only when a report is written, so the CLI's help works without it.
+chapter's preset (``content/chapters.json``) turned into ``run`` flags by the page's own mapping
+(``web.page_state``) -- the shared settings plus the init of one of the lab's two runs, ``--side
+left`` (default: the init the chapter is about) or ``right``. Every ``run`` flag is accepted and
+overrides the preset. The run is exactly ``pyinit.api.run`` of the resolved config (printed in the
+file, so ``python -m pyinit run`` with those flags gives the same numbers). The file holds plotly.js
+itself and every figure's JSON (``<script type="application/json" class="pyinit-figure">``), so it
+opens offline and loads nothing from the network; each figure has a short text saying what it shows
+and what this run's numbers are. Every word comes from ``content/text/<lang>.json`` (``--lang``,
+default en: the chapter's "report_*" texts and the "report" section); the page skeleton is
+``templates/report.html``. This module imports plotly only when a report is written, so the CLI's
+help works without it. Left out: anything interactive beyond plotly's own hover and zoom.
 """
 
 import html
 import json
 import os
-from dataclasses import dataclass
+from importlib import resources
+from string import Template
 
-from .. import __version__, api
-from ..web import lab, chapters as tour
-from ..training.config import RunConfig
+from .. import __version__, api, content
 from ..errors import ConfigError
+from ..training.config import RunConfig
+from ..web import chapters, page_state
 
-
-@dataclass(frozen=True)
-class Chapter:
-    """What the report says about a chapter of the tour; its run flags come from ``pyinit.tour``."""
-
-    title: str
-    text: str                     # about the left run of the chapter's lab
-    try_next: tuple = ()          # (flags, what they show)
-    aliases: tuple = ()
-
-
-CHAPTERS = {
-    "simple": Chapter(
-        "1. The simple example: a 2-4-1 tanh net on XOR, started from zeros",
-        "Every weight and bias starts at 0. Then every hidden activation is tanh(0) = 0 and the output "
-        "weights are 0, so every weight gradient (dW = aᵀ·delta) is exactly 0: nothing in the hidden "
-        "layer ever moves. Both classes have as many points, so even the output bias gets a gradient of "
-        "exactly 0: the loss stays at ln 2 ≈ 0.693 and the output is 0.5 everywhere.",
-        try_next=("--side right", "the same net from Xavier weights learns XOR")),
-    "additive": Chapter(
-        "2. Updates add, they don't multiply: no hidden layer, started from zeros",
-        "Logistic regression from zero weights learns fine. A zero weight is not stuck: the update "
-        "W ← W − lr·dW adds, and dW = xᵀ·(p − y) is not zero because the inputs x are not zero. Zero "
-        "init fails only where the activations or the deltas feeding a gradient are zero or identical.",
-        try_next=("--hidden 4", "with a hidden layer, zeros stop working")),
-    "clones": Chapter(
-        "3. Clones: every weight starts at 0.5",
-        "A constant init is not stuck, but it is symmetric: all hidden units compute the same function, "
-        "receive the same gradient and make the same update, so they stay identical (bitwise) forever. "
-        "The weights move and the loss falls a little, yet the layer is worth a single unit: its "
-        "trajectories lie on top of each other and the symmetry measure stays exactly 0.",
-        try_next=("--perturb 1e-3", "a little noise on the weights breaks the symmetry"),
-        aliases=("symmetry",)),
-    "stuck": Chapter(
-        "4. Stuck or symmetric: sigmoid units started from zeros",
-        "With sigmoid, f(0) = 0.5: the hidden activations are not zero, so the output weights get a "
-        "gradient and move, and then the hidden weights too, but every unit gets the same update and "
-        "the units stay identical (S = 0 exactly). With f(0) = 0 (tanh, ReLU) every weight gradient is "
-        "exactly 0 instead: a saddle point where only the output bias can learn. (Mini-batches of 10: "
-        "with all the balanced data in one batch, mean(a − y) = 0 and nothing would move at all.)",
-        try_next=("--activation tanh", "f(0) = 0: every weight gradient is exactly 0")),
-    "noise": Chapter(
-        "5. A little noise is enough: zeros plus ε = 1e-4",
-        "Adding tiny Gaussian noise (std ε) to the zero weights makes the units slightly different, and "
-        "gradient descent amplifies the difference: the symmetry measure grows from about ε roughly "
-        "exponentially until the units are clearly different and the net learns. The smaller ε, the "
-        "later this happens (the delay grows like log(1/ε)).",
-        try_next=("--side right", "ε = 1e-8: the symmetry breaks later")),
-    "restarts": Chapter(
-        "6. Different starts, different answers: two tanh units on XOR from Xavier",
-        "With a random init every unit is different from the start, so nothing is symmetric. But two "
-        "units are barely enough for XOR, and where training ends depends on where it starts: another "
-        "random start on the same data often finds another boundary and another final loss.",
-        try_next=("--side right", "another random start (uniform ±1) on the same data")),
-    "scale": Chapter(
-        "7. Scale matters too: a deep ReLU net from weights of std 0.01",
-        "Random is not enough: the scale matters. In a deep net each layer multiplies the spread of the "
-        "signal by a factor set by the init; too small (here std 0.01) and it vanishes, too large and it "
-        "explodes. Xavier keeps the variance for tanh-like units; with ReLU (which zeroes half the "
-        "inputs) it halves the variance per layer, and He (std √(2/fan_in)) keeps it (He et al. 2015).",
-        try_next=("--side right", "He init")),
-    "reproduce": Chapter(
-        "8. A known result, reproduced: circles, [2, 10, 5, 1] ReLU from zeros",
-        "The classic course exercise: 15,000 full-batch steps at learning rate 0.01. From zeros the "
-        "net stays at 50 % accuracy: every gradient except the output bias's is exactly 0.",
-        try_next=("--side right", "He init separates the circles")),
-}
-assert list(CHAPTERS) == tour.CHAPTER_IDS, "report chapters must follow the tour's"
-ALIASES = {alias: name for name, ch in CHAPTERS.items() for alias in ch.aliases}
-SIDES = ("left", "right")
+ALIASES = {alias: c["id"] for c in content.chapters() for alias in c.get("aliases", ())}
+SIDES = page_state.SIDES
+SHARED = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "momentum", "seed")
 FLAGS = {
-    "chapter": ("one of " + ", ".join(CHAPTERS) + " (the tour chapter's lab preset; explicit flags "
+    "chapter": ("one of " + ", ".join(chapters.ids()) + " (the tour chapter's lab preset; explicit flags "
                 "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"),
     "side": "left or right: which of the chapter's two lab runs (default left, the init the chapter "
             "is about)",
+    "lang": "the language of the report's texts: " + " or ".join(content.LANGS) + " (default en)",
     "out": "the HTML file to write (default report.html)",
 }
+TRAJECTORY_VALUES = 24_000     # values drawn per trajectory figure in a report, at most
 
 
 def preset(chapter, side="left"):
-    """The ``run`` flags of a tour chapter's lab preset (``pyinit.tour``), with the init of one side."""
-    c = tour.chapter(chapter)
+    """The ``run`` flags of a tour chapter's preset, with the init of one side of its lab."""
+    c = chapters.chapter(chapter)
     if side not in SIDES:
         raise ConfigError("side", "must be left or right", side)
-    config = tour.lab_config(c["state"])
-    member = lab.member_spec(config.pop("members")[SIDES.index(side)])
-    flags = {k: v for k, v in config.items() if not (k == "batch_size" and v in (0, None))}
+    config, members = page_state.run_config(c["state"])
+    member = members[SIDES.index(side)]
+    flags = {k: v for k, v in config.to_dict().items() if k in SHARED}
+    if not config.full_batch:
+        flags["batch_size"] = config.batch_size
     view = c["view"] or {}
     if "hidden" in view:                   # chapter 8: the exercise's [10, 5] (the lab has one width)
         flags["hidden"] = list(view["hidden"])
@@ -127,9 +66,8 @@ def resolve(chapter=None, side=None, **flags):
     if chapter is not None:
         key = str(chapter).strip()
         name = ALIASES.get(key, key)
-        if name not in CHAPTERS:
-            raise ConfigError("chapter", "must be one of " + ", ".join(list(CHAPTERS) + list(ALIASES)),
-                              chapter)
+        if name not in chapters.ids():
+            raise ConfigError("chapter", "must be one of " + ", ".join(chapters.ids() + list(ALIASES)), chapter)
         preset_flags = preset(name, "left" if side is None else str(side).strip())
     elif side is not None:
         raise ConfigError("side", "needs --chapter (it picks one of a chapter's two runs)", side)
@@ -140,168 +78,126 @@ def _signal_inits(config, chapter):
     """The inits compared in the signal figure: the run's own (first layer's spec) and, for a chapter
     whose tour view is the signal experiment, that view's inits."""
     own = config.init.split(",")[0]
-    view = tour.chapter(chapter)["view"] if chapter else None
+    view = chapters.chapter(chapter)["view"] if chapter else None
     others = view["inits"] if view and view.get("kind") == "signal" else []
     return [own] + [i for i in others if i != own]
 
 
 # ------------------------------------------------------------------------------ facts in words
-def _num(v, digits=4):
-    if v is None:
-        return "–"
-    if v == 0:
-        return "0 (exactly)"
-    return f"{v:.{digits}g}"
+class Words:
+    """The report's texts in one language: ``chapters``, ``report`` (r), ``zero`` and number formats."""
+
+    def __init__(self, lang):
+        text = content.text(lang)
+        self.lang, self.chapters, self.r = lang, text["chapters"], text["report"]
+        self.facts, self.zero = self.r["facts"], text["labels"]["zero_exactly"]
+
+    def num(self, v, digits=4):
+        if v is None:
+            return "–"
+        return self.zero if v == 0 else f"{v:.{digits}g}".replace(".", self.r["decimal"])
+
+    def pct(self, v):
+        return "–" if v is None else f"{100 * v:.1f} %".replace(".", self.r["decimal"])
 
 
-def _pct(v):
-    return "–" if v is None else f"{100 * v:.1f} %"
-
-
-def _loss_facts(r):
+def _loss_facts(r, w):
     steps, loss, acc = r["steps"], r["loss"], r["accuracy"]
-    text = (f"Loss {_num(loss[0])} at step 0, {_num(loss[-1])} at step {steps[-1]}; accuracy "
-            f"{_pct(acc[0])} → {_pct(acc[-1])}.")
+    text = w.facts["loss"].format(loss0=w.num(loss[0]), loss1=w.num(loss[-1]), step=steps[-1],
+                                  acc0=w.pct(acc[0]), acc1=w.pct(acc[-1]))
     if r["diverged"] is not None:
-        text += f" The run diverged at step {r['diverged']} ({r['diverged_reason']})."
+        text += w.facts["diverged"].format(step=r["diverged"], reason=r["diverged_reason"])
     return text
 
 
-def _trajectory_facts(r, layer, plots):
+def _trajectory_facts(r, layer, plots, w):
     L = len(r["weights"])
     if layer == L:
-        return ("The output unit's weights and bias, in ink." if L > 1 else
-                "No hidden layer: these are the weights of a logistic regression.")
+        return w.facts["traj_output"] if L > 1 else w.facts["traj_logistic"]
     units = len(r["biases"][layer - 1][0])
     first, last = plots.distinct_units(r, layer, 0), plots.distinct_units(r, layer, -1)
-    text = f"{units} units: {first} distinct at step 0, {last} distinct at step {r['steps'][-1]}."
+    text = w.facts["traj_units"].format(units=units, first=first, last=last, step=r["steps"][-1])
     if last == 1 and units > 1:
-        text += " All units are identical, so their lines coincide and only one color is visible."
+        text += w.facts["traj_clones"]
     return text
 
 
-def _series_facts(name, steps, values):
+def _series_facts(name, steps, values, w):
     finite = [v for v in values if v is not None]
     if finite and all(v == 0 for v in finite):
-        return f"{name}: exactly 0 at every recorded step (0..{steps[-1]})."
+        return w.facts["series_all_zero"].format(name=name, step=steps[-1])
     zeros = sum(1 for v in finite if v == 0)
     first_pos = next((s for s, v in zip(steps, values) if v is not None and v > 0), None)
-    text = f"{name}: {_num(values[0])} at step 0, {_num(values[-1])} at step {steps[-1]}"
+    text = w.facts["series"].format(name=name, first=w.num(values[0]), last=w.num(values[-1]), step=steps[-1])
     if values[0] == 0 and first_pos is not None:
-        text += f"; first > 0 at step {first_pos}"
+        text += w.facts["series_first_positive"].format(step=first_pos)
     elif zeros:
-        text += f"; exactly 0 at {zeros} of {len(values)} recorded steps"
-    return text + "."
+        text += w.facts["series_zeros"].format(zeros=zeros, total=len(values))
+    return text + w.facts["sentence_end"]
 
 
-def _symmetry_facts(r):
+def _symmetry_facts(r, w):
     H = len(r["weights"]) - 1
     if H == 0:
-        return "No hidden layer, so there is nothing to be symmetric."
-    return " ".join(_series_facts(f"Layer {l + 1}", r["steps"], [row[l] for row in r["symmetry"]])
+        return w.facts["no_hidden"]
+    return " ".join(_series_facts(w.facts["layer"].format(l=l + 1), r["steps"], [row[l] for row in r["symmetry"]], w)
                     for l in range(H))
 
 
-def _grad_facts(fig):
-    return " ".join(_series_facts(tr.name[0].upper() + tr.name[1:], list(tr.x), list(tr.customdata))
+def _grad_facts(fig, w):
+    return " ".join(_series_facts(tr.name[0].upper() + tr.name[1:], list(tr.x), list(tr.customdata), w)
                     for tr in fig.data)
 
 
-def _boundary_facts(fig):
+def _boundary_facts(fig, w):
     z = [v for row in fig.data[0].z for v in row if v is not None]
     if not z:
-        return "The output is not finite anywhere on the grid."
+        return w.facts["not_finite"]
     lo, hi = min(z), max(z)
+    fmt = lambda v: f"{v:.3f}".replace(".", w.r["decimal"])          # noqa: E731
     if hi - lo < 1e-9:
-        return f"p = {lo:.3f} everywhere: the output does not depend on the input."
-    return f"p ranges from {lo:.3f} to {hi:.3f} over the plane."
+        return w.facts["constant"].format(p=fmt(lo))
+    return w.facts["range"].format(lo=fmt(lo), hi=fmt(hi))
 
 
-def _signal_facts(results, names):
-    parts = []
-    for name, s in zip(names, results):
-        a, g = s["activation_std"], s["gradient_std"]
-        parts.append(f"{name}: activation std {_num(a[0], 3)} in layer 1, {_num(a[-1], 3)} in layer "
-                     f"{len(a)}; gradient std {_num(g[0], 3)} in layer 1, {_num(g[-1], 3)} in layer {len(g)}.")
-    return " ".join(parts)
+def _signal_facts(results, names, w):
+    return " ".join(w.facts["signal"].format(
+        name=name, a0=w.num(s["activation_std"][0], 3), a1=w.num(s["activation_std"][-1], 3),
+        g0=w.num(s["gradient_std"][0], 3), g1=w.num(s["gradient_std"][-1], 3), depth=len(s["activation_std"]))
+        for name, s in zip(names, results))
 
 
 # ------------------------------------------------------------------------------ figures
-TEXTS = {
-    "loss": "Mean binary cross-entropy on all the data (solid, left axis) and accuracy (dashed, right "
-            "axis) at every recorded step. A loss of ln 2 ≈ 0.693 with 50 % accuracy is a net that "
-            "answers p = 0.5 for everything.",
-    "trajectories": "Every weight and bias into this layer, one line each, over the steps. Lines are "
-                    "colored by the unit they feed (and dashed from the 9th unit on; names in the legend "
-                    "and on hover), so the lines of identical units lie exactly on top of each other.",
-    "boundary": "The net's output p = P(class 1) over the input plane: blue where it says class 1, "
-                "orange where it says class 0, white at p = 0.5 (the black line). Data on top: ○ class 0, "
-                "✕ class 1.",
-    "symmetry": "S = max over units j of ‖θⱼ − θ₁‖, where θⱼ is the incoming weights and bias of unit j. "
-                "S = 0 exactly means all units of the layer are identical. Log scale; an exact 0 is "
-                "drawn on its own row, “0 (exactly)”, instead of being dropped.",
-    "gradient_norms": "The size of the gradient of each layer, √(‖dW‖² + ‖db‖²), at every recorded step. "
-                      "Log scale; an exact 0 (no update at all) is drawn on its own row, “0 (exactly)”.",
-    "signal": "A separate, deep plain net ({depth} layers of {width} units, same activation) at initialisation, fed "
-              "standard-normal inputs: the spread (std) of the activations going forward and of the "
-              "gradient dL/dz going backward, per layer. Flat lines mean the signal survives the depth; "
-              "falling lines mean it vanishes, rising ones that it explodes.",
-}
-
-
-TRAJECTORY_VALUES = 24_000     # values drawn per trajectory figure in a report, at most
-
-
-def figures(result, signal_results, signal_names):
+def figures(result, signal_results, signal_names, lang="en"):
     """The report's figures: a list of dicts with ``key``, ``title``, ``text``, ``facts``, ``figure``."""
     from . import plots
-    out = []
+    w = Words(lang)
+    titles, out = w.r["figures"], []
 
     def add(key, title, fig, facts):
-        text = TEXTS[key.split("-")[0]].format(**signal_results[0]["config"])
+        text = w.r["texts"][key.split("-")[0]].format(**signal_results[0]["config"], zero=w.zero)
         out.append({"key": key, "title": title, "text": text, "facts": facts, "figure": fig})
 
-    add("loss", "Loss and accuracy", plots.loss(result), _loss_facts(result))
+    add("loss", titles["loss"], plots.loss(result, lang=lang), _loss_facts(result, w))
     L = len(result["weights"])
     for l in range(1, L + 1):
-        name = "output layer" if l == L else f"layer {l}"
+        name = titles["output_layer"] if l == L else titles["layer"].format(l=l)
         lines = (len(result["weights"][l - 1][0]) + 1) * len(result["biases"][l - 1][0])
         points = max(50, min(400, TRAJECTORY_VALUES // lines))   # keeps the file small for wide layers
-        add(f"trajectories-{l}", f"Weight trajectories, {name}", plots.trajectories(result, l, points),
-            _trajectory_facts(result, l, plots))
-    fig = plots.boundary(result)
-    add("boundary", "Decision boundary at the last recorded step", fig, _boundary_facts(fig))
+        add(f"trajectories-{l}", titles["trajectories"].format(name=name),
+            plots.trajectories(result, l, points, lang=lang), _trajectory_facts(result, l, plots, w))
+    fig = plots.boundary(result, lang=lang)
+    add("boundary", titles["boundary"], fig, _boundary_facts(fig, w))
     if L > 1:                                     # no hidden layer: nothing can be symmetric
-        add("symmetry", "Symmetry per hidden layer", plots.symmetry(result), _symmetry_facts(result))
-    fig = plots.gradient_norms(result)
-    add("gradient_norms", "Gradient norm per layer", fig, _grad_facts(fig))
-    add("signal", "Signal propagation at initialisation", plots.signal(signal_results, signal_names),
-        _signal_facts(signal_results, signal_names))
+        add("symmetry", titles["symmetry"], plots.symmetry(result, lang=lang), _symmetry_facts(result, w))
+    fig = plots.gradient_norms(result, lang=lang)
+    add("gradient_norms", titles["gradient_norms"], fig, _grad_facts(fig, w))
+    add("signal", titles["signal"], plots.signal(signal_results, signal_names, lang=lang),
+        _signal_facts(signal_results, signal_names, w))
     return out
 
 
 # ------------------------------------------------------------------------------ HTML
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;background:#fff;
-  max-width:980px;margin:0 auto;padding:1rem 1.25rem 3rem;line-height:1.5}
-h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:2rem 0 .25rem}
-code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
-pre{background:#f4f4f4;padding:.6rem .8rem;overflow-x:auto;white-space:pre-wrap}
-figure{margin:0;border-top:1px solid #ddd}figcaption{margin:.25rem 0 0}
-.facts{background:#f7f7f7;border-left:4px solid #0072B2;padding:.4rem .7rem}
-.plot{width:100%;min-height:340px}.muted{color:#555}table{border-collapse:collapse}
-td,th{padding:.1rem .6rem .1rem 0;text-align:left;vertical-align:top}
-"""
-
-RENDER = """
-for (const el of document.querySelectorAll("script.pyinit-figure")) {
-  const spec = JSON.parse(el.textContent);
-  const div = document.getElementById(el.dataset.target);
-  Plotly.newPlot(div, spec.data, spec.layout, {displaylogo: false, responsive: true});
-}
-"""
-
-
 def _script_json(obj):
     """JSON that is safe inside a <script> element (no "</script>", no "<!--")."""
     from plotly.utils import PlotlyJSONEncoder
@@ -325,33 +221,36 @@ def _flags_line(config):
     return " ".join(parts)
 
 
-def render(result, chapter, side, config, figs):
+def _sentence(template, **parts):
+    """A sentence of the texts as HTML: its words escaped, ``parts`` (already HTML) filled in."""
+    return html.escape(template, quote=False).format(**parts)
+
+
+def render(result, chapter, side, config, figs, lang="en"):
     """The report as one HTML string (plotly.js inlined)."""
     from plotly.offline import get_plotlyjs
-    esc = html.escape
-    ch = CHAPTERS[chapter] if chapter else None
-    title = ch.title if ch else "A pyinit run"
-    flags = _flags_line(config)
+    esc, w = html.escape, Words(lang)
+    r, ch = w.r, (w.chapters[chapter] if chapter else None)
+    title = ch["report_title"] if ch else r["untitled"]
     body = [f"<h1>{esc(title)}</h1>"]
     if ch:
-        body.append(f"<p>{esc(ch.text)}</p>")
-        body.append(f"<p>This report shows the <strong>{esc(side)}</strong> run of the chapter's lab "
-                    f"preset (init <code>{esc(config.init)}</code>"
-                    + (f", noise ε = {config.perturb!r}" if config.perturb else "")
-                    + (" — the text above is about the left run" if side == "right" else "") + ").</p>")
-    body.append("<p class=\"muted\">Every number below comes from one run of <code>pyinit</code> "
-                f"{esc(__version__)}; the same flags give the same numbers:</p>")
-    body.append(f"<pre>python -m pyinit run {esc(flags)}</pre>")
-    if ch and ch.try_next:
-        body.append(f"<p>Try next: <code>python -m pyinit report --chapter {esc(chapter)} "
-                    f"{esc(ch.try_next[0])}</code> ({esc(ch.try_next[1])}).</p>")
+        body.append(f"<p>{esc(ch['report_text'])}</p>")
+        noise = _sentence(r["noise"], eps=repr(config.perturb)) if config.perturb else ""
+        body.append("<p>" + _sentence(r["shows_side"], side=f"<strong>{esc(r['sides'][side])}</strong>",
+                                      init=f"<code>{esc(config.init)}</code>", noise=noise,
+                                      about_left=_sentence(r["about_left"]) if side == "right" else "") + "</p>")
+    body.append("<p class=\"muted\">" + _sentence(r["reproduce"], pyinit="<code>pyinit</code>",
+                                                  version=esc(__version__)) + "</p>")
+    body.append(f"<pre>python -m pyinit run {esc(_flags_line(config))}</pre>")
+    for flags, what in (ch["try_next"] if ch else []):
+        command = f"python -m pyinit report --chapter {chapter} {flags}" + ("" if lang == "en" else f" --lang {lang}")
+        body.append("<p>" + _sentence(r["try_next"], command=f"<code>{esc(command)}</code>", what=esc(what)) + "</p>")
     final = result["final"]
-    body.append("<table><tr><th>final recorded step</th><td>" + str(final["step"]) + "</td></tr>"
-                f"<tr><th>loss</th><td>{esc(_num(final['loss']))}</td></tr>"
-                f"<tr><th>accuracy</th><td>{esc(_pct(final['accuracy']))}</td></tr>"
-                f"<tr><th>diverged</th><td>{esc('no' if result['diverged'] is None else str(result['diverged']))}"
-                "</td></tr></table>")
-    for i, f in enumerate(figs):
+    rows = [(r["final_step"], str(final["step"])), (r["loss"], esc(w.num(final["loss"]))),
+            (r["accuracy"], esc(w.pct(final["accuracy"]))),
+            (r["diverged"], esc(r["no"] if result["diverged"] is None else str(result["diverged"])))]
+    body.append("<table>" + "".join(f"<tr><th>{_sentence(k)}</th><td>{v}</td></tr>" for k, v in rows) + "</table>")
+    for f in figs:
         div = f"fig-{f['key']}"
         spec = f["figure"].to_plotly_json()
         body.append(f"<figure aria-labelledby=\"{div}-title\"><h2 id=\"{div}-title\">{esc(f['title'])}</h2>"
@@ -362,23 +261,24 @@ def render(result, chapter, side, config, figs):
         body.append(f"<script type=\"application/json\" class=\"pyinit-figure\" data-key=\"{esc(f['key'])}\" "
                     f"data-target=\"{div}\">{_script_json({'data': spec['data'], 'layout': spec['layout']})}"
                     "</script>")
-    meta = {"pyinit": __version__, "chapter": chapter, "side": side, "config": config.to_dict()}
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{esc(title)} — pyinit report</title><style>{CSS}</style></head><body>"
-            + "\n".join(body)
-            + f"\n<script type=\"application/json\" id=\"pyinit-run\">{_script_json(meta)}</script>"
-            + f"\n<script>{get_plotlyjs()}</script>\n<script>{RENDER}</script>\n</body></html>\n")
+    meta = {"pyinit": __version__, "chapter": chapter, "side": side, "lang": lang, "config": config.to_dict()}
+    page = Template(resources.files(__package__).joinpath("templates/report.html").read_text(encoding="utf-8"))
+    return page.substitute(lang=lang, title=esc(r["page_title"].format(title=title)), body="\n".join(body),
+                           meta=_script_json(meta), plotly=get_plotlyjs())
 
 
-def write_report(out="report.html", chapter=None, side=None, **flags):
+def write_report(out="report.html", chapter=None, side=None, lang="en", **flags):
     """Run the chapter's preset (``side``: which of its two lab runs; ``flags`` override it) and
-    write the report to ``out``.
+    write the report to ``out``, its texts in ``lang``.
 
-    Returns a dict: ``path``, ``chapter``, ``config`` (resolved), ``figures`` (their keys), ``bytes``.
-    Raises ``ConfigError`` for a bad chapter, flag or output path, ``ImportError`` without plotly.
+    Returns a dict: ``path``, ``chapter``, ``side``, ``lang``, ``config`` (resolved), ``figures``
+    (their keys), ``bytes``. Raises ``ConfigError`` for a bad chapter, flag, language or output
+    path, ``ImportError`` without plotly.
     """
     name, config = resolve(chapter, side, **flags)
+    lang = str(lang).strip()
+    if lang not in content.LANGS:
+        raise ConfigError("lang", "must be one of " + ", ".join(content.LANGS), lang)
     out = os.fspath(out)
     parent = os.path.dirname(os.path.abspath(out))
     if not out.strip() or os.path.isdir(out) or not os.path.isdir(parent) or not os.access(parent, os.W_OK):
@@ -390,12 +290,12 @@ def write_report(out="report.html", chapter=None, side=None, **flags):
     for init in _signal_inits(config, name):
         signal_results.append(api.signal({"activation": config.activation, "init": init}))
         names.append(f"{config.activation}, {init}")
-    figs = figures(result, signal_results, names)
+    figs = figures(result, signal_results, names, lang)
     side = (side or "left").strip() if name else None
-    text = render(result, name, side, config, figs)
+    text = render(result, name, side, config, figs, lang)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(text)
-    return {"path": out, "chapter": name, "side": side,
+    return {"path": out, "chapter": name, "side": side, "lang": lang,
             "config": config.to_dict(), "figures": [f["key"] for f in figs],
             "bytes": len(text.encode("utf-8"))}
 
@@ -412,8 +312,9 @@ def cli_report(given):
     out = "report.html" if out is None else out
     chapter = given.pop("chapter", None)
     side = given.pop("side", None)
+    lang = given.pop("lang", "en")
     try:
-        info = write_report(out, chapter, side, **given)
+        info = write_report(out, chapter, side, lang, **given)
     except ImportError as err:
         sys.stderr.write("pyinit report: error: " + " ".join(str(err).split()) + "\n")
         return 1

@@ -18,6 +18,9 @@ Recording (``recorder``): step t stores theta_t, grad_t (gradient at theta_t, on
 loss and accuracy at theta_t on the *whole* dataset. Step 0 is the initialisation. Derived
 statistics (symmetry, gradient norms, activation statistics) are computed on demand from records.
 
+A viewer that must show the step it trained to (the page's lab) calls ``record_tail`` after
+stepping: the current step becomes a provisional last record until the next record replaces it.
+
 Divergence is recorded, not raised: when a member's loss or parameters become non-finite at step t,
 that member stops -- its parameters go back to their last finite values (step t - 1), its updates
 are masked, ``diverged[k] = t`` and ``diverged_reason[k]`` says why. The others continue; when all
@@ -33,7 +36,7 @@ from .config import RunConfig, Member, parse_int, MAX_STEPS
 from ..errors import ConfigError
 from ..core.datasets import DATASETS
 from ..core.initializers import initial_params
-from ..core.network import Layout, Workspace, T, forward, backward, inspect_step
+from ..core.network import Layout, Workspace, T, forward, backward, evaluate_many, inspect_step
 from ..core import network
 from .. import seeding
 from . import stats
@@ -92,7 +95,7 @@ class Trainer:
         self._x = _as_input(self.X)
         self._y = self.y.astype(np.float64).reshape(1, n, 1)
         self._workspaces = {}
-        self._ws_eval = None
+        self._eval_workspaces = {}                      # evaluate(): buffers reused by shape
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
         self._order, self._position = None, n
 
@@ -157,14 +160,31 @@ class Trainer:
         rec = self.recorder
         if rec is not None and rec.wants(self.t) and not (self._any_stopped and self._stopped.all()):
             if self._full_batch:
-                full_loss, acc = loss, network.accuracy(ws, y)
+                rec.append(self.t, self.theta, self.grad, *self._masked(loss, network.accuracy(ws, y)))
             else:
-                full_loss, acc = self.evaluate(self.theta)
-            if self._any_stopped:
-                full_loss, acc = full_loss.copy(), acc.copy()
-                full_loss[self._stopped] = np.nan
-                acc[self._stopped] = np.nan
-            rec.append(self.t, self.theta, self.grad, full_loss, acc)
+                rec.append(self.t, self.theta, self.grad, *self._masked(*self.evaluate(self.theta)))
+
+    def _masked(self, loss, acc):
+        """Full-data loss and accuracy with NaN for the members that stopped."""
+        if self._any_stopped:
+            loss, acc = loss.copy(), acc.copy()
+            loss[self._stopped] = np.nan
+            acc[self._stopped] = np.nan
+        return loss, acc
+
+    def record_tail(self):
+        """Record the current step t as the recorder's provisional last record (``Recorder.set_tail``)
+        unless step t is a kept record already or every member has stopped. Returns whether the last
+        record is now at step t."""
+        rec = self._rec()
+        last = rec.steps[-1] if rec.size else -1
+        if last == self.t:
+            return True
+        if self._any_stopped and self._stopped.all():
+            return False
+        with np.errstate(all="ignore"):
+            rec.set_tail(self.t, self.theta, self.grad, *self._masked(*self.evaluate(self.theta)))
+        return True
 
     def _stop_diverged(self, loss):
         finite_params = np.isfinite(self.theta).all(axis=1)
@@ -186,18 +206,9 @@ class Trainer:
     # ---------------------------------------------------------------- evaluation
     def evaluate(self, theta):
         """Loss and accuracy on the whole dataset for parameters ``theta`` (M, P): two (M,) arrays."""
-        theta = np.ascontiguousarray(theta, dtype=np.float64).reshape(-1, self.layout.P)
-        W, b = self.layout.views(theta)
-        M, n = theta.shape[0], self.config.n_samples
-        if M == self.K:                                    # reuse one workspace for record-sized calls
-            if self._ws_eval is None:
-                self._ws_eval = Workspace(self.layout.sizes, M, n)
-            ws = self._ws_eval
-        else:
-            ws = Workspace(self.layout.sizes, M, n)
-        with np.errstate(all="ignore"):
-            forward(W, b, self.activation, self._x, ws)
-            return network.loss(ws, self._y).copy(), network.accuracy(ws, self._y)
+        out = evaluate_many(theta, self.layout, self.activation, self._x[0], self.y,
+                            workspaces=self._eval_workspaces)
+        return out["loss"], out["accuracy"]
 
     def params(self, k=0):
         """Current (W (fan_in, fan_out), b (fan_out,)) per layer of member k, as copies."""

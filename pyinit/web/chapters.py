@@ -1,12 +1,12 @@
-"""The guided tour's presets and the experiments behind its chapter views, built on the trainer.
+"""The guided tour's chapters: their presets (from ``content/chapters.json``) and the experiments
+behind the chapter views that need more than the lab's two runs.
 
-Each of the tour's eight chapters is a *preset* of the lab (the page's state values: dataset,
-layers, width, activation, both inits, ...) plus, for the chapters that need more than the lab's two
-runs, a chapter view computed here. ``CHAPTERS`` is the one place the presets live: the page asks for
-them through the worker (``presets()``) and ``tests/test_tour.py`` runs exactly these.
+Each chapter is a *preset* of the page's settings (only what it changes from the defaults of
+``content/settings.json``), how many steps its runs are played, the panels its claim rests on,
+and optionally a chapter view computed here:
 
-    presets()                    -> {"chapters": [...]}            every chapter's lab state and view
-    lab_config(state)            -> the pyinit.lab config of a lab state (as the page builds it)
+    presets()                    -> {"defaults", "chapters": [...]}   every chapter, defaults filled in
+    chapter(id_or_number)        -> one chapter of presets()
     stuck(view)                  -> chapter 4: which layers get a gradient, step by step, from zeros
     eps_sweep(view)              -> chapter 5: zeros + eps for several eps at once; break step per eps
     restarts(view)               -> chapter 6: K random restarts at once; final losses and boundaries
@@ -14,79 +14,47 @@ them through the worker (``presets()``) and ``tests/test_tour.py`` runs exactly 
     reproduce_start(view) / reproduce_step(id, n) / reproduce_dispose(id)
                                  -> chapter 8: a long two-run experiment in chunks, with its curves
 
-The *break step* of a run (chapter 5) is the first recorded step t at which the symmetry measure of
-the hidden layer reaches a threshold: S_1(t) >= tau (``stats.symmetry``). Every function takes and
-returns JSON-friendly data (bulk numbers as 1-D float64 arrays), as ``pyinit.lab`` does.
-Left out: drawing (the page does that) and any text (the page's string catalogs hold it).
+A view (as ``presets()`` gives it) carries ``lab``: its chapter's full run settings, which set the
+data and the shared hyper-parameters of its runs. The *break step* of a run (chapter 5) is the
+first recorded step t at which the symmetry measure of the hidden layer reaches a threshold:
+S_1(t) >= tau (``stats.symmetry``). Every function takes and returns JSON-friendly data (bulk
+numbers as 1-D float64 arrays), as ``web.lab`` does.
+Left out: drawing (the page does that) and any text (``content/text/<lang>.json`` holds it).
 """
-
-import copy
 
 import numpy as np
 
-from ..analysis.signal import signal_propagation
-from ..training.config import Member, parse_float, parse_int
+from .. import content
+from ..analysis.signal import signal_table
+from ..core.network import evaluate_many
 from ..errors import ConfigError
-from ..core.network import Layout, Workspace, forward
+from ..training.config import Member, parse_float, parse_int
 from ..training.trainer import Trainer
-from . import lab
+from . import lab, page_state, sessions
+
+REPRODUCE_CHUNK = 5000    # steps per reproduce_step() call
+
 
 # ------------------------------------------------------------------------------------------ presets
-#: the lab's defaults (site/js/state.js); a chapter's ``lab`` lists only what it changes
-LAB_DEFAULTS = {
-    "dataset": "xor", "n_samples": 200, "noise": 0.1, "layers": 1, "width": 4, "activation": "tanh",
-    "lr": 0.5, "momentum": 0, "batch_size": 0, "seed": 0,
-    "left_init": "zeros", "left_scale": 0.5, "left_bias": 0,
-    "right_init": "xavier", "right_scale": 0.5, "right_bias": 0,
-}
+def ids():
+    """The chapter ids, in order."""
+    return [c["id"] for c in content.chapters()]
 
-CHAPTERS = [
-    {"id": "simple", "lab": {}, "steps": 600},
-    {"id": "additive", "lab": {"dataset": "linear", "layers": 0}, "steps": 300},
-    {"id": "clones", "lab": {"left_init": "constant", "left_scale": 0.5}, "steps": 600},
-    {"id": "stuck",
-     # mini-batches of 10: a batch's mean(y) is rarely 0.5, so the sigmoid net from zeros gets a
-     # gradient (with all 200 points, mean(a - y) = 0.5 - 0.5 = 0 and nothing moves at all)
-     "lab": {"activation": "sigmoid", "batch_size": 10},
-     "steps": 600,
-     "view": {"kind": "stuck", "activations": ["tanh", "relu", "sigmoid"], "layers": 2, "steps": 6}},
-    {"id": "noise",
-     "lab": {"left_init": "zeros_eps", "left_scale": 1e-4, "right_init": "zeros_eps", "right_scale": 1e-8},
-     "steps": 2500,
-     "view": {"kind": "eps_sweep", "eps": [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8],
-              "tau": 0.5, "steps": 2500}},
-    {"id": "restarts",
-     # the lab's two sides share one seed: two different random inits stand in for two restarts
-     "lab": {"width": 2, "seed": 4, "left_init": "xavier", "right_init": "uniform", "right_scale": 1.0},
-     "steps": 1000,
-     "view": {"kind": "restarts", "seeds": list(range(16)), "init": "xavier", "steps": 1000, "grid": 41}},
-    {"id": "scale",
-     "lab": {"dataset": "circles", "activation": "relu", "layers": 4, "width": 16, "lr": 0.1,
-             "left_init": "normal", "left_scale": 0.01, "right_init": "he"},
-     "steps": 1000,
-     "view": {"kind": "signal", "depth": 30, "width": 64, "activations": ["tanh", "relu"],
-              "inits": ["normal:0.01", "normal:1", "xavier", "he"]}},
-    {"id": "reproduce",
-     # the lab has one width for all hidden layers: it gets [10, 10]; the view runs [10, 5] exactly
-     "lab": {"dataset": "circles", "n_samples": 300, "activation": "relu", "layers": 2, "width": 10,
-             "lr": 0.01, "right_init": "he"},
-     "steps": 15000,
-     "view": {"kind": "reproduce", "hidden": [10, 5], "inits": ["zeros", "he"], "steps": 15000, "every": 50}},
-]
-# the shared data settings of a view are its chapter's lab settings
-for _c in CHAPTERS:
-    if "view" in _c:
-        _c["view"]["lab"] = {**LAB_DEFAULTS, **_c["lab"]}
-del _c
 
-CHAPTER_IDS = [c["id"] for c in CHAPTERS]
+CHAPTER_IDS = ids()
 
 
 def presets():
-    """Every chapter's id, full lab state (defaults filled in), steps to play, and view (or None)."""
-    return {"defaults": dict(LAB_DEFAULTS), "chapters": [
-        {"id": c["id"], "number": i + 1, "state": {**LAB_DEFAULTS, **c["lab"]}, "steps": c["steps"],
-         "view": copy.deepcopy(c.get("view"))} for i, c in enumerate(CHAPTERS)]}
+    """Every chapter's id, number, full run settings (``state``: defaults filled in), steps to play,
+    panels, and view (or None; with ``lab``: the chapter's full run settings)."""
+    defaults = page_state.defaults()
+    out = []
+    for i, c in enumerate(content.chapters()):
+        state = {**defaults, **c["preset"]}
+        view = None if c["view"] is None else {**c["view"], "lab": dict(state)}
+        out.append({"id": c["id"], "number": i + 1, "state": state, "steps": c["steps"],
+                    "panels": list(c["panels"]), "view": view})
+    return {"defaults": defaults, "chapters": out}
 
 
 def chapter(id_or_number):
@@ -94,22 +62,14 @@ def chapter(id_or_number):
     for c in presets()["chapters"]:
         if id_or_number in (c["id"], c["number"]):
             return c
-    raise ConfigError("chapter", "must be one of " + ", ".join(CHAPTER_IDS) + " or 1..8", id_or_number)
+    raise ConfigError("chapter", "must be one of " + ", ".join(CHAPTER_IDS) + f" or 1..{len(CHAPTER_IDS)}",
+                      id_or_number)
 
 
-def lab_config(state):
-    """The ``pyinit.lab`` config of a lab state -- the same mapping as labConfig() in lab/main.js."""
-    v = {**LAB_DEFAULTS, **state}
-    return {"dataset": v["dataset"], "n_samples": v["n_samples"], "noise": v["noise"],
-            "hidden": [v["width"]] * int(v["layers"]), "activation": v["activation"], "lr": v["lr"],
-            "momentum": v["momentum"], "batch_size": v["batch_size"], "seed": v["seed"],
-            "members": [{"init": v[f"{s}_init"], "scale": v[f"{s}_scale"], "bias": v[f"{s}_bias"]}
-                        for s in ("left", "right")]}
-
-
-def _trainer(state, members, hidden=None, every=1, max_records=None):
-    """A Trainer on a lab state's shared settings (optionally other hidden widths), given members."""
-    config = lab.run_config({k: val for k, val in lab_config(state).items() if k != "members"})
+def _trainer(settings, members, hidden=None, every=1, max_records=None):
+    """A Trainer on a chapter's run settings, as the lab trains them (optionally with other hidden
+    widths), with the given members."""
+    config = lab.session_config(page_state.run_config(settings)[0], 2)
     changes = {"every": every}
     if hidden is not None:
         changes["hidden"] = tuple(hidden)
@@ -204,12 +164,9 @@ def grid_probabilities(trainer, G=41, extent=None):
         lo, hi = np.array([-extent, -extent]), np.array([extent, extent])
     xs, ys = np.linspace(lo[0], hi[0], G), np.linspace(lo[1], hi[1], G)
     gx, gy = np.meshgrid(xs, ys)
-    pts = np.stack([gx.ravel(), gy.ravel()], axis=1)
-    W, b = trainer.layout.views(np.ascontiguousarray(trainer.theta))
-    ws = Workspace(trainer.layout.sizes, trainer.K, pts.shape[0])
-    with np.errstate(all="ignore"):
-        forward(W, b, trainer.activation, pts[None], ws)
-    return xs, ys, np.asarray(ws.a[-1])[..., 0].reshape(trainer.K, -1)
+    points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    out = evaluate_many(trainer.theta, trainer.layout, trainer.activation, points, keep=("output",))
+    return xs, ys, out["output"]
 
 
 def restarts(view):
@@ -234,29 +191,25 @@ def restarts(view):
 # ------------------------------------------------------------------------------ chapter 7: signal
 def signal(view):
     """Per-layer spread at initialisation of a deep plain net, for every (activation, init) pair
-    (``analysis.signal_propagation``). Returns {depth, width, activations, inits,
+    (``analysis.signal.signal_table``). Returns {depth, width, activations, inits,
     runs: [{activation, init, activation_std [depth], gradient_std [depth]}]}."""
     view = _view(view, "signal")
     depth = parse_int("depth", view.get("depth", 30), 1, 200)
     width = parse_int("width", view.get("width", 64), 1, 512)
-    runs = []
-    for act in view["activations"]:
-        for init in view["inits"]:
-            r = signal_propagation(depth=depth, width=width, activation=act, init=init)
-            runs.append({"activation": act, "init": init,
-                         "activation_std": r["activation_std"], "gradient_std": r["gradient_std"]})
+    table = signal_table(depth, width, activations=view["activations"], inits=view["inits"])
+    runs = [{"activation": act, "init": init, "activation_std": r["activation_std"],
+             "gradient_std": r["gradient_std"]} for act, row in table.items() for init, r in row.items()]
     return {"depth": depth, "width": width, "activations": list(view["activations"]),
             "inits": list(view["inits"]), "runs": runs}
 
 
 # --------------------------------------------------------------------------- chapter 8: reproduce
-_RUNS = {}
-_next = [1]
-MAX_CHUNK = 5000
+def _run(id):
+    return sessions.get(id, Trainer, "a running chapter-8 experiment")
 
 
 def _reproduce_frame(rid):
-    tr = _RUNS[rid]
+    tr = _run(rid)
     return {"id": rid, "step": tr.t, "inits": [m.init for m in tr.members],
             "steps": _f64(tr.steps), "loss": _f64(tr.loss_history), "accuracy": _f64(tr.accuracy_history),
             "final_loss": [float(v) for v in tr.loss_history[-1]],
@@ -264,27 +217,22 @@ def _reproduce_frame(rid):
 
 
 def reproduce_start(view):
-    """Create the two runs of chapter 8 (one member per init, exact hidden widths) at step 0."""
+    """Create the two runs of chapter 8 (one member per init, exact hidden widths) at step 0; an
+    earlier chapter-8 experiment is dropped (one at a time)."""
     view = _view(view, "reproduce")
     every = parse_int("every", view.get("every", 50), 1, 10_000)
     tr = _trainer(view["lab"], [Member(init=i) for i in view["inits"]], hidden=view["hidden"], every=every)
-    rid = _next[0]
-    _next[0] += 1
-    _RUNS.clear()                                        # one at a time
-    _RUNS[rid] = tr
-    return _reproduce_frame(rid)
+    return _reproduce_frame(sessions.create(tr, per_kind=1))
 
 
 def reproduce_step(id, n):
-    """Advance run ``id`` by ``n`` steps (1..MAX_CHUNK); all its records so far."""
-    if id not in _RUNS:
-        raise ConfigError("id", "must be the id of a running chapter-8 experiment", id)
-    _RUNS[id].step(parse_int("n", n, 0, MAX_CHUNK))
+    """Advance run ``id`` by ``n`` steps (0..REPRODUCE_CHUNK); all its records so far."""
+    _run(id).step(parse_int("n", n, 0, REPRODUCE_CHUNK))
     return _reproduce_frame(id)
 
 
 def reproduce_dispose(id):
-    _RUNS.pop(id, None)
+    sessions.dispose(id)
 
 
 def reproduce(view):
@@ -292,8 +240,9 @@ def reproduce(view):
     first = reproduce_start(view)
     rid, total = first["id"], parse_int("steps", view.get("steps", 15000), 0, 1_000_000)
     try:
-        while _RUNS[rid].t < total:
-            frame = reproduce_step(rid, min(MAX_CHUNK, total - _RUNS[rid].t))
-        return frame if total else first
+        frame = first
+        while _run(rid).t < total:
+            frame = reproduce_step(rid, min(REPRODUCE_CHUNK, total - _run(rid).t))
+        return frame
     finally:
         reproduce_dispose(rid)

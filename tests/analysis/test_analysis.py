@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from pyinit import api
-from pyinit.analysis.landscape import landscape, plane_directions, losses_at
+from pyinit.analysis.landscape import landscape, plane_directions
 from pyinit.analysis.signal import signal_propagation
+from pyinit.core.network import evaluate_many
 from pyinit.training.config import RunConfig
 from pyinit.errors import ConfigError
 from pyinit.training.trainer import Trainer
@@ -46,11 +47,12 @@ def test_plane_directions_for_a_run_that_never_moved_and_chosen_coordinates():
         plane_directions(path, (2, 2))
 
 
-def test_losses_at_matches_trainer_records():
+def test_evaluate_many_matches_trainer_records():
     tr = Trainer(RunConfig(hidden=(3, 3), steps=10))
     tr.step(10)
-    got = losses_at(tr.theta_history[:, 0], tr.layout, tr.activation, tr.X, tr.y, chunk_elements=5000)
-    np.testing.assert_allclose(got, tr.loss_history[:, 0], rtol=1e-12)
+    got = evaluate_many(tr.theta_history[:, 0], tr.layout, tr.activation, tr.X, tr.y, chunk_elements=5000)
+    np.testing.assert_allclose(got["loss"], tr.loss_history[:, 0], rtol=1e-12)
+    np.testing.assert_array_equal(got["accuracy"], tr.accuracy_history[:, 0])
 
 
 def test_signal_propagation_shows_vanishing_and_preserved_signals():

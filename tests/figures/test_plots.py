@@ -1,16 +1,12 @@
-"""pyinit.plots and ``python -m pyinit report``: the figures carry the run's numbers.
+"""pyinit.figures.plots: the figures carry the run's numbers, and pyinit works without plotly.
 
 Every check compares what a figure holds with ``pyinit.api.run`` / ``api.signal`` of the same
-config (or with a hand-written forward pass), so a figure cannot silently show other data. The
-report is parsed back from its HTML (each figure's JSON sits in a ``<script type="application/json"
-class="pyinit-figure">``). Missing plotly is simulated with ``sys.modules`` (in a subprocess where a
-whole interpreter is needed). The one browser test opens a report from ``file://`` in Chromium.
+config (or with a hand-written forward pass), so a figure cannot silently show other data. Missing
+plotly is simulated with ``sys.modules`` (in a subprocess where a whole interpreter is needed).
+The report has its own tests (test_report.py; in a browser: tests/browser/test_report_offline.py).
 """
 
-import html.parser
-import json
 import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("plotly")
-
-from pyinit import api                                        # noqa: E402
-from pyinit.figures import plots, report                      # noqa: E402
-from pyinit.web import lab, chapters as tour                  # noqa: E402
-from pyinit.cli import main                                   # noqa: E402
-from pyinit.training.config import RunConfig                           # noqa: E402
+from by_hand import forward_by_hand, segments
+from pyinit import api, content
+from pyinit.figures import plots
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = {"dataset": "xor", "n_samples": 60, "hidden": "3,2", "activation": "tanh", "init": "xavier",
@@ -39,21 +31,6 @@ def run_xavier():
 @pytest.fixture(scope="module")
 def run_zeros():
     return api.run({**SMALL, "init": "zeros"})
-
-
-def segments(xs, ys):
-    """Split a trace joined with None gaps into its lines: list of (x list, y list)."""
-    out, cx, cy = [], [], []
-    for x, y in zip(xs, ys):
-        if x is None:
-            out.append((cx, cy))
-            cx, cy = [], []
-        else:
-            cx.append(x)
-            cy.append(y)
-    if cx:
-        out.append((cx, cy))
-    return out
 
 
 # ------------------------------------------------------------------------- builders
@@ -155,23 +132,13 @@ def test_gradient_norms_combine_weights_and_bias_per_layer(run_xavier, run_zeros
         assert set(trace.customdata) == {0.0} and set(trace.y) == {floor}
 
 
-def _forward(r, r_index, points):
-    """The 3-2-... net by hand: p = sigmoid(tanh(tanh(x W1 + b1) W2 + b2) W3 + b3)."""
-    a = points
-    L = len(r["weights"])
-    for l in range(L):
-        z = a @ np.array(r["weights"][l][r_index]) + np.array(r["biases"][l][r_index])
-        a = np.tanh(z) if l < L - 1 else 1 / (1 + np.exp(-z))
-    return a[:, 0]
-
-
 def test_boundary_is_the_nets_output_on_the_grid_with_the_data(run_xavier):
     fig = plots.boundary(run_xavier, step=20)
     heat, contour, class0, class1 = fig.data
     xs, ys, z = np.array(heat.x), np.array(heat.y), np.array(heat.z, dtype=float)
     assert len(xs) == len(ys) == 41 and z.shape == (41, 41)
     gx, gy = np.meshgrid(xs, ys)
-    expected = _forward(run_xavier, 20, np.column_stack([gx.ravel(), gy.ravel()])).reshape(41, 41)
+    expected = forward_by_hand(run_xavier, 20, np.column_stack([gx.ravel(), gy.ravel()])).reshape(41, 41)
     assert np.allclose(z, expected, rtol=0, atol=1e-12)
     assert "step 20" in fig.layout.title.text
     assert contour.contours.start == contour.contours.end == 0.5
@@ -207,6 +174,17 @@ def test_signal_lines_carry_api_signal():
     assert list(fig.data[0].y) == results[0]["activation_std"]
 
 
+def test_encodings_are_the_shared_ones_and_words_follow_the_language(run_zeros):
+    enc = content.encodings()
+    assert plots.OKABE_ITO == enc["palette"] and plots.DASHES == enc["dashes"] and plots.INK == enc["ink"]
+    assert plots.DIVERGING_SCALE == enc["diverging_scale"] and plots.ZERO_LABEL == "0 (exactly)"
+    fig = plots.symmetry(run_zeros, lang="pl")
+    assert fig.layout.yaxis.ticktext[0] == "0 (dokładnie)" and [t.name for t in fig.data] == ["warstwa 1", "warstwa 2"]
+    assert plots.boundary(run_zeros, lang="pl").layout.annotations[0].text.endswith("wyjście nie zależy od wejścia")
+    for lang in content.LANGS:
+        assert set(plots.words(lang)) == set(plots.words("en"))
+
+
 def test_builders_reject_other_input():
     with pytest.raises(TypeError, match="api.run"):
         plots.loss({"loss": [1.0]})
@@ -236,10 +214,10 @@ def _python(code):
 
 
 def test_pyinit_works_without_plotly():
-    p = _python("import pyinit, pyinit.api, pyinit.cli, pyinit.web.lab, pyinit.figures.report; "
-                "print(pyinit.api.run({'steps': 3})['final']['step'], sorted(pyinit.figures.report.CHAPTERS)[0])")
+    p = _python("import pyinit, pyinit.api, pyinit.cli, pyinit.web.rpc, pyinit.figures.report; "
+                "print(pyinit.api.run({'steps': 3})['final']['step'], sorted(pyinit.figures.report.preset('clones')))")
     assert p.returncode == 0, p.stderr
-    assert p.stdout.split() == ["3", "additive"]
+    assert p.stdout.split()[0] == "3" and "'init'," in p.stdout
 
 
 def test_report_without_plotly_says_which_extra_to_install(tmp_path):
@@ -250,197 +228,6 @@ def test_report_without_plotly_says_which_extra_to_install(tmp_path):
     # bad flags are still bad flags (exit 2) without plotly
     p = _python("from pyinit.cli import main; sys.exit(main(['report', '--chapter', 'nope']))")
     assert p.returncode == 2 and p.stderr.startswith("pyinit report: error: --chapter:")
-
-
-# ------------------------------------------------------------------------- the report
-class _Figures(html.parser.HTMLParser):
-    """Collects the JSON of every <script type="application/json"> and every script's src/size."""
-
-    def __init__(self):
-        super().__init__()
-        self.figures, self.meta, self.scripts, self._in = {}, None, [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script":
-            self.scripts.append(attrs)
-            if attrs.get("type") == "application/json":
-                self._in = attrs.get("data-key") or attrs.get("id")
-                self._text = []
-
-    def handle_data(self, data):
-        if self._in is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._in is not None:
-            obj = json.loads("".join(self._text))
-            if self._in == "pyinit-run":
-                self.meta = obj
-            else:
-                self.figures[self._in] = obj
-            self._in = None
-
-
-def parse_report(path):
-    text = Path(path).read_text(encoding="utf-8")
-    parser = _Figures()
-    parser.feed(text)
-    return text, parser
-
-
-def _trace(fig, name):
-    return next(t for t in fig["data"] if t.get("name") == name)
-
-
-def test_report_embeds_the_runs_numbers_and_plotly_and_nothing_external(tmp_path, capsys):
-    out = tmp_path / "report.html"
-    assert main(["report", "--chapter", "clones", "--steps", "30", "--out", str(out)]) == 0
-    assert "wrote" in capsys.readouterr().out
-    text, parsed = parse_report(out)
-    # self-contained: no script, stylesheet or image from anywhere; plotly.js inlined once
-    assert not re.search(r"""<(script|link|img|iframe)[^>]*\s(src|href)\s*=\s*["']?(https?:)?//""", text, re.I)
-    assert all("src" not in s for s in parsed.scripts)
-    assert text.count("plotly.js v") == 1 and "Plotly.newPlot" in text
-    expected = api.run({**report.preset("clones"), "steps": 30})
-    assert parsed.meta["chapter"] == "clones" and parsed.meta["side"] == "left"
-    assert parsed.meta["config"] == expected["config"]
-    figs = parsed.figures
-    assert list(figs) == ["loss", "trajectories-1", "trajectories-2", "boundary", "symmetry",
-                          "gradient_norms", "signal"]
-    assert _trace(figs["loss"], "loss")["y"] == expected["loss"]
-    assert _trace(figs["loss"], "accuracy")["y"] == expected["accuracy"]
-    for j in range(4):                                       # every weight into unit j of layer 1
-        trace = _trace(figs["trajectories-1"], f"unit {j + 1}")
-        for i, (x, y) in enumerate(segments(trace["x"], trace["y"])):
-            assert x == expected["steps"]
-            assert y == ([w[i][j] for w in expected["weights"][0]] if i < 2
-                         else [b[j] for b in expected["biases"][0]])
-    sym = _trace(figs["symmetry"], "layer 1")
-    assert sym["customdata"] == [row[0] for row in expected["symmetry"]] == [0.0] * 31
-    assert figs["symmetry"]["layout"]["yaxis"]["ticktext"][0] == "0 (exactly)"
-    g = np.hypot(expected["grad_norms"], expected["bias_grad_norms"])
-    assert np.array_equal(_trace(figs["gradient_norms"], "layer 1")["customdata"], g[:, 0])
-    heat = figs["boundary"]["data"][0]
-    xs = np.array(heat["x"])
-    gx, gy = np.meshgrid(xs, xs)
-    p = _forward(expected, -1, np.column_stack([gx.ravel(), gy.ravel()])).reshape(len(xs), -1)
-    assert np.allclose(np.array(heat["z"], dtype=float), p, rtol=0, atol=1e-12)
-    sig = api.signal({"activation": "tanh", "init": "constant:0.5"})
-    assert _trace(figs["signal"], "tanh, constant:0.5")["customdata"] == sig["activation_std"]
-    # a short text per figure, with this run's numbers
-    assert text.count("<figcaption") == len(figs)
-    assert "Layer 1: exactly 0 at every recorded step (0..30)." in text
-    assert "4 units: 1 distinct at step 0, 1 distinct at step 30." in text
-
-
-def test_report_side_right_is_the_other_lab_run(tmp_path):
-    out = tmp_path / "r.html"
-    assert main(["report", "--chapter", "simple", "--side", "right", "--steps", "6", "--out", str(out)]) == 0
-    text, parsed = parse_report(out)
-    assert parsed.meta["side"] == "right" and parsed.meta["config"]["init"] == "xavier"
-    expected = api.run({**report.preset("simple", "right"), "steps": 6})
-    assert _trace(parsed.figures["loss"], "loss")["y"] == expected["loss"]
-    assert "the <strong>right</strong> run" in text
-
-
-def test_report_flags_override_the_chapter_and_aliases_work(tmp_path):
-    out = tmp_path / "r.html"
-    assert main(["report", "--chapter", "symmetry", "--init", "xavier", "--hidden", "2",
-                 "--steps", "5", "--n-samples", "40", "--out", str(out)]) == 0
-    _, parsed = parse_report(out)
-    cfg = parsed.meta["config"]
-    assert parsed.meta["chapter"] == "clones"
-    assert cfg["init"] == "xavier" and cfg["hidden"] == [2] and cfg["steps"] == 5 and cfg["n_samples"] == 40
-    assert cfg["dataset"] == report.preset("clones")["dataset"]
-    expected = api.run(cfg)
-    assert _trace(parsed.figures["loss"], "loss")["y"] == expected["loss"]
-
-
-def test_report_without_a_chapter_is_a_plain_run(tmp_path):
-    out = tmp_path / "r.html"
-    assert main(["report", "--steps", "4", "--out", str(out)]) == 0
-    _, parsed = parse_report(out)
-    assert parsed.meta["chapter"] is None and parsed.meta["config"] == api.run({"steps": 4})["config"]
-
-
-@pytest.mark.parametrize("argv, flag", [
-    (["--chapter", "nope"], "--chapter"),
-    (["--hidden", "-3"], "--hidden"),
-    (["--lr", "abc"], "--lr"),
-    (["--n-samples", "1"], "--n-samples"),
-    (["--bogus", "1"], "--bogus"),
-    (["--out", "/nonexistent-dir/r.html"], "--out"),
-    (["--out", ""], "--out"),
-    (["--chapter", "clones", "--init", "zeros,zeros,zeros"], "--init"),
-    (["--chapter", "clones", "--side", "middle"], "--side"),
-    (["--side", "right"], "--side"),
-])
-def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsys, tmp_path):
-    argv = argv if "--out" in argv else argv + ["--out", str(tmp_path / "r.html")]
-    with pytest.raises(SystemExit) as exc:
-        main(["report", "--steps", "2"] + argv)
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("pyinit report: ") and flag in err
-    assert not (tmp_path / "r.html").exists()
-
-
-def test_every_chapter_is_the_tours_preset():
-    assert list(report.CHAPTERS) == ["simple", "additive", "clones", "stuck", "noise", "restarts",
-                                     "scale", "reproduce"] == tour.CHAPTER_IDS
-    for name, ch in report.CHAPTERS.items():
-        assert ch.title and ch.text and ch.try_next
-        for k, side in enumerate(("left", "right")):
-            chapter, cfg = report.resolve(name, side)
-            c = tour.chapter(name)
-            lab_cfg = tour.lab_config(c["state"])
-            member = lab.member_spec(lab_cfg["members"][k])
-            assert chapter == name and cfg.steps == c["steps"]
-            assert (cfg.init, cfg.bias_init, cfg.perturb) == (member.init, member.bias_init, member.perturb)
-            for key in ("dataset", "n_samples", "noise", "activation", "lr", "seed"):
-                assert getattr(cfg, key) == lab_cfg[key]
-            assert list(cfg.hidden) == (c["view"] or {}).get("hidden", lab_cfg["hidden"])
-            words = shlex.split(report._flags_line(cfg))       # the command printed in the report
-            given = {w[2:].replace("-", "_"): v for w, v in zip(words[::2], words[1::2])}
-            assert RunConfig.from_dict(given) == cfg
-    assert report.resolve("symmetry")[0] == "clones"
-
-
-def test_a_chapter_run_is_the_pages_lab_run():
-    """The report of a chapter side has exactly the parameters of that side in the page's lab."""
-    state = tour.chapter("noise")["state"]
-    session = lab.Session(tour.lab_config(state))
-    session.trainer.step(25)
-    for k, side in enumerate(("left", "right")):
-        r = api.run({**report.preset("noise", side), "steps": 25})
-        params = session.trainer.params(k)
-        for l, (W, b) in enumerate(params):
-            assert np.array_equal(np.array(r["weights"][l][-1]), W)
-            assert np.array_equal(np.array(r["biases"][l][-1]), b)
-
-
-@pytest.mark.browser
-def test_report_opens_offline_in_chromium(browser, tmp_path):
-    out = tmp_path / "r.html"
-    n = len(report.write_report(out, "stuck", steps=20)["figures"])
-    context = browser.new_context(viewport={"width": 1000, "height": 800})
-    page = context.new_page()
-    errors, requests = [], []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-
-    def guard(route):
-        requests.append(route.request.url)
-        route.continue_() if route.request.url.startswith("file:") else route.abort()
-
-    context.route("**/*", guard)
-    page.goto(out.as_uri())
-    page.wait_for_function("(n) => document.querySelectorAll('.plot.js-plotly-plot').length === n", arg=n)
-    assert page.evaluate("() => [...document.querySelectorAll('.plot')].every("
-                         "(d) => d.querySelector('.main-svg .scatterlayer, .main-svg .heatmaplayer'))")
-    assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
-    context.close()
 
 
 def test_the_readme_example_prints_what_the_readme_says():

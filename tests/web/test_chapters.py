@@ -1,8 +1,8 @@
 """Every claim the guided tour makes, checked natively on the exact presets the page loads.
 
-The presets come from ``pyinit.tour.CHAPTERS`` (the page fetches the same ones through the worker).
-"Lab" tests run a chapter's two-sided lab preset with ``pyinit.lab`` exactly as the page would;
-"view" tests run the chapter views (``pyinit.tour``). The numbers quoted in the tour's texts are
+The presets come from ``pyinit/content/chapters.json`` through ``pyinit.web.chapters`` (the page
+gets the same ones). "Lab" tests run a chapter's two-sided lab preset with ``pyinit.web.lab``
+exactly as the page would; "view" tests run the chapter views (``pyinit.web.chapters``). The numbers quoted in the tour's texts are
 either computed live on the page or asserted here.
 """
 
@@ -11,8 +11,11 @@ import math
 import numpy as np
 import pytest
 
-from pyinit.web import lab, chapters as tour
+from pyinit import content
 from pyinit.errors import ConfigError
+from pyinit.web import chapters as tour, lab, page_state
+
+PANELS = {"network", "boundary", "loss", "traj", "symmetry", "gradnorm", "units", "inspector", "landscape"}
 
 LN2 = math.log(2)
 
@@ -20,7 +23,7 @@ LN2 = math.log(2)
 def run_lab(chapter_id, steps=None, **changes):
     """The chapter's lab preset trained for its steps: a Trainer with members (left, right)."""
     c = tour.chapter(chapter_id)
-    session = lab.Session(tour.lab_config({**c["state"], **changes}))
+    session = lab.Session.from_settings({**c["state"], **changes})
     session.trainer.step(c["steps"] if steps is None else steps)
     return session.trainer
 
@@ -29,17 +32,36 @@ def test_presets_are_complete_and_json_friendly():
     import json
     p = tour.presets()
     assert [c["id"] for c in p["chapters"]] == ["simple", "additive", "clones", "stuck", "noise",
-                                                 "restarts", "scale", "reproduce"]
+                                                 "restarts", "scale", "reproduce"] == tour.CHAPTER_IDS
     assert [c["number"] for c in p["chapters"]] == list(range(1, 9))
+    assert p["defaults"] == page_state.defaults()
     for c in p["chapters"]:
-        assert set(c["state"]) == set(tour.LAB_DEFAULTS)
-        lab.run_config({k: v for k, v in tour.lab_config(c["state"]).items() if k != "members"})
-        for m in tour.lab_config(c["state"])["members"]:
-            lab.member_spec(m)
+        assert set(c["state"]) == set(page_state.RUN_KEYS)
+        page_state.run_config(c["state"])                       # valid page settings
+        assert 2 <= len(c["panels"]) <= 4 and set(c["panels"]) <= PANELS
+        if c["view"] is not None:
+            assert c["view"]["lab"] == c["state"]
     json.dumps(p)
     assert tour.chapter(5)["id"] == "noise"
     with pytest.raises(ConfigError, match="chapter"):
         tour.chapter("nope")
+
+
+def test_presets_list_only_what_they_change_and_nothing_is_changed_on_read():
+    defaults = page_state.defaults()
+    for c in content.chapters():
+        assert c["preset"] and all(defaults[k] != v for k, v in c["preset"].items()) or c["id"] == "simple"
+        assert c["view"] is None or "lab" not in c["view"]
+    first = tour.presets()
+    first["chapters"][4]["view"]["eps"].append(1.0)
+    first["chapters"][4]["state"]["lr"] = 9
+    assert tour.presets() != first and "lab" not in content.chapters()[4]["view"]
+
+
+def test_no_hidden_layer_chapter_does_not_show_symmetry():
+    for c in tour.presets()["chapters"]:
+        if c["state"]["layers"] == 0:
+            assert not {"symmetry", "traj", "units"} & set(c["panels"]), c["id"]
 
 
 def test_chapter1_zeros_frozen_exactly_xavier_learns():
@@ -216,3 +238,12 @@ def test_reproduce_chunks_equal_one_call():
     assert np.array_equal(whole["loss"], last["loss"])
     with pytest.raises(ConfigError, match="id"):
         tour.reproduce_step(first["id"], 1)
+    # one at a time: a new experiment drops the previous one; lab sessions are not touched
+    session = lab.create()
+    a = tour.reproduce_start(view)
+    b = tour.reproduce_start(view)
+    with pytest.raises(ConfigError, match="chapter-8"):
+        tour.reproduce_step(a["id"], 1)
+    with pytest.raises(ConfigError, match="chapter-8"):
+        tour.reproduce_step(session["id"], 1)                    # a lab session is not a chapter-8 run
+    assert tour.reproduce_step(b["id"], 1)["step"] == 1 and lab.step(session["id"], 1)["step"] == 1

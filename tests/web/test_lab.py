@@ -1,17 +1,16 @@
-"""pyinit.lab: the browser-facing lab sessions (pure Python; the page tests are in tests/browser)."""
-
-import json
+"""pyinit.web.lab: the page's lab sessions (pure Python; the page tests are in tests/browser)."""
 
 import numpy as np
 import pytest
 
-from pyinit.web import lab
-from pyinit.training.config import Member, RunConfig
-from pyinit.errors import ConfigError
 from pyinit.core.network import Layout
+from pyinit.errors import ConfigError
+from pyinit.training import stats
+from pyinit.training.config import Member, RunConfig
 from pyinit.training.trainer import Trainer
+from pyinit.web import lab, page_state, sessions
 
-DEFAULT = lab.DEFAULT_CONFIG
+LEGACY = page_state.legacy_config()          # the lab config the page sends today
 
 
 def records(frame, K, P):
@@ -20,9 +19,13 @@ def records(frame, K, P):
     return r["steps"], r["theta"].reshape(R, K, P), r["grad"].reshape(R, K, P), r["loss"].reshape(R, K)
 
 
+def session_of(sid):
+    return sessions.get(sid, lab.Session, "an open lab session")
+
+
 @pytest.fixture
 def session():
-    out = lab.create(DEFAULT)
+    out = lab.create()
     yield out
     lab.dispose(out["id"])
 
@@ -35,6 +38,7 @@ def test_create_gives_meta_data_and_step_zero(session):
     assert list(steps) == [0.0]
     assert np.all(theta[0, 0] == 0.0)                       # left: zeros
     assert np.all(theta[0, 1, :8] != 0.0)                   # right: Xavier first-layer weights
+    assert session["frame"]["provisional"] is False and session["frame"]["limit"] is None
     # the layout says where W[l][i, j] lives: check it against network.Layout
     layout = Layout(meta["sizes"])
     W1 = layout.W(theta[0, 1], 1)
@@ -42,6 +46,16 @@ def test_create_gives_meta_data_and_step_zero(session):
     for i in range(2):
         for j in range(4):
             assert theta[0, 1, e["offset"] + j * e["rows"] + i] == W1[i, j]
+
+
+def test_settings_and_the_legacy_config_make_the_same_session():
+    a, b = lab.create(settings={"left_init": "constant", "left_scale": 0.5}), \
+        lab.create(config={**LEGACY, "members": [{"init": "constant", "scale": 0.5, "bias": 0},
+                                                 {"init": "xavier", "scale": 0.5, "bias": 0}]})
+    assert a["meta"] == b["meta"]
+    np.testing.assert_array_equal(a["frame"]["records"]["theta"], b["frame"]["records"]["theta"])
+    with pytest.raises(ConfigError, match="^config: give settings or the legacy config"):
+        lab.create(settings={}, config=LEGACY)
 
 
 def test_zero_init_tanh_stays_exactly_at_zero(session):
@@ -53,13 +67,14 @@ def test_zero_init_tanh_stays_exactly_at_zero(session):
     assert np.all(loss[:, 0] == loss[0, 0]) and loss[0, 0] == pytest.approx(np.log(2), rel=1e-15)  # p = 0.5
     sym = frame["records"]["sym"].reshape(300, 2, 1)
     gnorm = frame["records"]["gnorm"].reshape(300, 2, 2)
-    assert np.all(sym[:, 0] == 0.0) and np.all(gnorm[:, 0] == 0.0)
-    assert np.all(sym[:, 1] > 0.0) and np.all(gnorm[:, 1] > 0.0)
+    distinct = frame["records"]["distinct"].reshape(300, 2, 1)
+    assert np.all(sym[:, 0] == 0.0) and np.all(gnorm[:, 0] == 0.0) and np.all(distinct[:, 0] == 1.0)
+    assert np.all(sym[:, 1] > 0.0) and np.all(gnorm[:, 1] > 0.0) and np.all(distinct[:, 1] == 4.0)
     assert loss[-1, 1] < 0.2                               # Xavier learns XOR
 
 
 def test_step_chunks_equal_single_steps():
-    a, b = lab.create(DEFAULT), lab.create(DEFAULT)
+    a, b = lab.create(), lab.create()
     fa = lab.step(a["id"], 25)
     for _ in range(25):
         fb = lab.step(b["id"], 1)
@@ -69,7 +84,7 @@ def test_step_chunks_equal_single_steps():
 
 def test_right_member_equals_a_single_xavier_run():
     """The page's right panel is exactly the run `--init xavier --seed 0` (K = 1)."""
-    out = lab.create(DEFAULT)
+    out = lab.create()
     frame = lab.step(out["id"], 200)
     _, theta, _, _ = records(frame, 2, out["meta"]["P"])
     cfg = RunConfig(dataset="xor", n_samples=200, noise=0.1, hidden=(4,), activation="tanh", lr=0.5,
@@ -80,9 +95,7 @@ def test_right_member_equals_a_single_xavier_run():
 
 
 def test_divergence_is_per_member_and_the_other_goes_on():
-    cfg = {**DEFAULT, "activation": "linear", "lr": 10,
-           "members": [{"init": "zeros"}, {"init": "he"}]}
-    out = lab.create(cfg)
+    out = lab.create(settings={"activation": "linear", "lr": 10, "right_init": "he"})
     frame = lab.step(out["id"], 400)
     assert frame["diverged"][0] is None
     d = frame["diverged"][1]
@@ -93,28 +106,116 @@ def test_divergence_is_per_member_and_the_other_goes_on():
     assert np.isnan(loss[-1, 1]) and np.isfinite(loss[-1, 0])
 
 
+class Page:
+    """What the page keeps of the frames: kept records filtered, the provisional one replaced."""
+
+    def __init__(self, first):
+        self.steps, self.theta, self.provisional = [], [], False
+        self.append(first)
+
+    def append(self, frame):
+        r = frame["records"]
+        if self.provisional:                                 # the old "current step" gives way
+            self.steps.pop(), self.theta.pop()
+        if frame["kept"] is not None:
+            keep = set(frame["kept"])
+            self.steps, self.theta = ([s for s in self.steps if s in keep],
+                                      [t for s, t in zip(self.steps, self.theta) if s in keep])
+        K_P = len(r["theta"]) // max(1, len(r["steps"]))
+        for i, s in enumerate(r["steps"]):
+            if not self.steps or s > self.steps[-1]:
+                self.steps.append(s)
+                self.theta.append(r["theta"][i * K_P:(i + 1) * K_P])
+        self.provisional = frame["provisional"]
+
+
+def check_page_shows_the_trained_step(out, calls, monkeypatch=None):
+    """Step through ``calls`` (n per call): every frame's last record is the trained step, and the
+    page's copy always equals the session's records."""
+    sid = out["id"]
+    page = Page(out["frame"])
+    rec = session_of(sid).trainer.recorder
+    for i, n in enumerate(calls):
+        frame = lab.step(sid, n)
+        page.append(frame)
+        assert page.steps[-1] == frame["step"] == session_of(sid).trainer.t, (i, n)
+        assert frame["provisional"] == (frame["step"] % rec.stride != 0)
+        assert page.steps == rec.steps.tolist(), i
+    np.testing.assert_array_equal(np.concatenate(page.theta), rec.theta.ravel())
+    assert rec.size <= rec.capacity + 1                         # memory stays bounded
+
+
+def test_playback_never_dies_after_the_recorder_thins():
+    """Issue 9: after the recorder halved its resolution, a frame with no new kept record crashed
+    (`lab.step(id, 2 if i % 7 else 1)` failed at call 1,078)."""
+    out = lab.create()
+    check_page_shows_the_trained_step(out, [2 if i % 7 else 1 for i in range(1200)])
+    assert session_of(out["id"]).trainer.recorder.stride == 2
+
+
+def test_speed_changes_and_frames_without_new_records(monkeypatch):
+    monkeypatch.setattr(lab, "MAX_RECORDS", 10)
+    out = lab.create()
+    assert session_of(out["id"]).trainer.recorder.capacity == 10
+    calls = [50] * 6 + [1] * 40 + [0, 0, 3, 0] + [50] * 3 + [1, 2, 1] * 10
+    check_page_shows_the_trained_step(out, calls)
+    frame = lab.step(out["id"], 0)                               # nothing new: the tail again
+    assert frame["provisional"] and list(frame["records"]["steps"]) == [frame["step"]]
+
+
 def test_record_halving_sends_the_kept_steps(monkeypatch):
     monkeypatch.setattr(lab, "MAX_RECORDS", 10)
-    out = lab.create(DEFAULT)
-    seen = set(out["frame"]["records"]["steps"])
+    out = lab.create()
+    page = Page(out["frame"])
+    halved = 0
     for _ in range(6):
         frame = lab.step(out["id"], 5)
-        if frame["kept"] is not None:
-            seen &= set(frame["kept"])
-        seen |= set(frame["records"]["steps"])
-    assert frame["step"] == 30
-    kept = set(lab._SESSIONS[out["id"]].trainer.recorder.steps.tolist())
-    assert seen == kept and len(kept) <= 10
+        halved += frame["kept"] is not None
+        page.append(frame)
+    assert frame["step"] == 30 and halved
+    rec = session_of(out["id"]).trainer.recorder
+    assert page.steps == rec.steps.tolist() and rec.count <= 10 and rec.steps[-1] == 30
+
+
+def test_the_session_stops_at_its_step_limit_and_says_so(monkeypatch):
+    monkeypatch.setattr(lab, "MAX_STEPS", 30)
+    out = lab.create()
+    assert lab.step(out["id"], 20)["limit"] is None
+    frame = lab.step(out["id"], 20)
+    assert frame["step"] == 30 and frame["limit"] == "max_steps" and frame["records"]["steps"][-1] == 30
+    assert lab.step(out["id"], 5)["step"] == 30
+
+
+def test_frames_count_distinct_units_exactly():
+    out = lab.create(settings={"left_init": "constant", "left_scale": 0.5, "width": 5, "layers": 2})
+    frame = lab.step(out["id"], 20)
+    R = len(frame["records"]["steps"])
+    distinct = frame["records"]["distinct"].reshape(R, 2, 2)
+    assert distinct.dtype == np.float64
+    assert np.all(distinct[:, 0] == 1.0) and np.all(distinct[:, 1] == 5.0)       # clones vs Xavier
+    layout = Layout(out["meta"]["sizes"])
+    theta = frame["records"]["theta"].reshape(R, 2, -1)
+    np.testing.assert_array_equal(distinct, stats.distinct_units(theta, layout))
 
 
 def test_advance_then_step_continues_the_same_run():
-    a, b = lab.create(DEFAULT), lab.create(DEFAULT)
+    a, b = lab.create(), lab.create()
     fa = lab.advance(a["id"], 120)
-    assert list(fa["records"]["steps"]) == [120.0]
+    assert list(fa["records"]["steps"]) == [120.0] and fa["step"] == 120
     fa = lab.step(a["id"], 30)
     fb = lab.step(b["id"], 150)
     assert fa["records"]["steps"][0] == 121.0
     np.testing.assert_array_equal(fa["records"]["theta"][-34:], fb["records"]["theta"][-34:])
+
+
+def test_advance_to_a_step_the_recorder_does_not_keep_shows_that_step(monkeypatch):
+    monkeypatch.setattr(lab, "MAX_RECORDS", 10)
+    a, b = lab.create(), lab.create()
+    fa = lab.advance(a["id"], 333)
+    assert list(fa["records"]["steps"]) == [333.0] and fa["provisional"]
+    fb = lab.advance(b["id"], 333)
+    np.testing.assert_array_equal(fa["records"]["theta"], fb["records"]["theta"])
+    assert lab.inspect(a["id"], 333, 1)["step"] == 333                    # the shown step is inspectable
 
 
 def test_inspect_shows_why_the_gradient_is_zero(session):
@@ -140,7 +241,7 @@ def test_landscape_contains_the_current_loss(session):
         loss = out["loss"].reshape(11, 11)
         centre = loss[5, 5]
         assert out["now"] == [0.0, 0.0]
-        rec = lab._SESSIONS[session["id"]].trainer.recorder
+        rec = session_of(session["id"]).trainer.recorder
         assert centre == pytest.approx(rec.loss[-1, member], rel=1e-9)
         assert len(out["path"]["alpha"]) == 51
     zero = lab.landscape(session["id"], 50, 0, n=11)
@@ -154,45 +255,29 @@ def test_landscape_contains_the_current_loss(session):
 
 def test_bad_input_is_a_config_error_naming_the_parameter():
     with pytest.raises(ConfigError, match="^lr: "):
-        lab.create({**DEFAULT, "lr": -1})
-    with pytest.raises(ConfigError, match="^init: "):
-        lab.create({**DEFAULT, "members": [{"init": "bogus"}]})
-    with pytest.raises(ConfigError, match="^scale: "):
-        lab.create({**DEFAULT, "members": [{"init": "normal", "scale": 0}]})
+        lab.create(settings={"lr": -1})
+    with pytest.raises(ConfigError, match="^lr: "):
+        lab.create(config={**LEGACY, "lr": -1})
+    with pytest.raises(ConfigError, match="^left_init: "):
+        lab.create(config={**LEGACY, "members": [{"init": "bogus"}, {"init": "xavier"}]})
+    with pytest.raises(ConfigError, match="^left_scale: "):
+        lab.create(config={**LEGACY, "members": [{"init": "normal", "scale": 0}, {"init": "xavier"}]})
+    with pytest.raises(ConfigError, match="^members: "):
+        lab.create(config={**LEGACY, "members": [{"init": "zeros"}]})
     with pytest.raises(ConfigError, match="^id: "):
         lab.step(987654, 1)
     with pytest.raises(ConfigError, match="^step: "):
-        s = lab.create(DEFAULT)
+        s = lab.create()
         lab.inspect(s["id"], 5, 0)
 
 
-def test_precomputed_files_match_a_live_session(tmp_path):
-    json_path, bin_path = lab.write_precomputed(tmp_path, steps=40)
-    head = json.loads(json_path.read_text())
-    blob = np.frombuffer(bin_path.read_bytes(), dtype="<f8")
-    arr = lambda k: blob[head["arrays"][k][0]:head["arrays"][k][0] + head["arrays"][k][1]]  # noqa: E731
-    assert head["config"] == DEFAULT and head["steps"] == 40
-    live = lab.create(DEFAULT)
-    frame = lab.step(live["id"], 40)
-    both = np.concatenate([live["frame"]["records"]["theta"], frame["records"]["theta"]])
-    np.testing.assert_array_equal(arr("theta"), both)
-    np.testing.assert_array_equal(arr("X"), live["data"]["X"])
-
-
-def test_default_config_is_the_pages_default_state():
-    """build.py ships lab.DEFAULT_CONFIG precomputed; the page uses it only if its own defaults
-    (site/js/state.js) give the same config. Keep the two in step."""
-    import re
-    from pathlib import Path
-    text = (Path(__file__).resolve().parents[2] / "site" / "js" / "state.js").read_text()
-    found = dict(re.findall(r'name: "(\w+)", type: "\w+",[^}]*?default: ("[^"]*"|[-\d.e]+)', text))
-    page = {k: v.strip('"') if v.startswith('"') else float(v) for k, v in found.items()}
-    for key in ("dataset", "n_samples", "noise", "activation", "lr", "momentum", "batch_size", "seed"):
-        assert page[key] == DEFAULT[key], key
-    assert [page["width"]] * int(page["layers"]) == DEFAULT["hidden"]
-    bias = float(re.search(r'name: `\$\{s\}_bias`, [^}]*?default: ([-\d.]+)', text).group(1))
-    members = []
-    for side in ("left", "right"):
-        init, scale = re.search(rf'side\("{side}", "(\w+)", ([-\d.]+)\)', text).groups()
-        members.append({"init": init, "scale": float(scale), "bias": bias})
-    assert DEFAULT["members"] == members
+def test_the_registry_is_bounded_and_ids_are_not_reused():
+    ids = [lab.create()["id"] for _ in range(sessions.MAX_SESSIONS + 3)]
+    assert len(set(ids)) == len(ids) and sessions.count() <= sessions.MAX_SESSIONS
+    with pytest.raises(ConfigError, match="^id: "):
+        lab.step(ids[0], 1)                                      # the oldest were dropped
+    assert lab.step(ids[-1], 1)["step"] == 1
+    lab.dispose(ids[-1])
+    lab.dispose(ids[-1])                                         # unknown ids are ignored
+    with pytest.raises(ConfigError, match="^id: "):
+        lab.step(ids[-1], 1)

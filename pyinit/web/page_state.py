@@ -1,0 +1,134 @@
+"""The page's settings, and the one mapping from them to a training run.
+
+The page keeps all its state in one object whose schema is ``pyinit/content/settings.json`` (the
+page reads the same file). The settings of group "run" define the lab's two runs:
+
+    dataset, n_samples, noise, layers, width, activation, lr, momentum, batch_size (0 = full batch),
+    seed, and per side (left, right): <side>_init, <side>_scale, <side>_bias
+
+``run_config(settings)`` fills in the defaults, validates every value against the schema (a
+``ConfigError`` names the page's key, the constraint and the value) and returns the ``RunConfig``
+and the two ``Member``s. The page's inits (``INITS``) map to init specs; ``<side>_scale`` is the
+number the init takes (``INIT_PARAM``: c of constant, sigma of normal, a of uniform, eps of
+zeros_eps = zeros plus N(0, eps^2) noise on every weight) and ``<side>_bias`` the value every
+bias starts at. ``legacy_config``/``from_legacy`` translate the lab config the page sent before it
+sent its settings (``{..., hidden, members: [{init, scale, bias}, ...]}``); they go when the page
+no longer uses it. Left out: the view, cursor and embed settings (the page alone uses them).
+"""
+
+from .. import content
+from ..errors import ConfigError
+from ..training.config import RunConfig, Member, parse_float, parse_int
+
+SIDES = ("left", "right")
+_SCHEMA = content.load("settings.json")
+INITS = tuple(_SCHEMA["inits"])
+INIT_PARAM = dict(_SCHEMA["init_param"])
+SPEC = {e["name"]: e for e in _SCHEMA["settings"]}
+RUN_KEYS = tuple(name for name, e in SPEC.items() if e["group"] == "run")
+POSITIVE = ("normal", "uniform", "zeros_eps")     # inits whose number must be > 0
+
+
+def defaults():
+    """Every run setting's default: {name: value}."""
+    return {name: SPEC[name]["default"] for name in RUN_KEYS}
+
+
+def _value(name, value):
+    spec = SPEC[name]
+    if spec["type"] == "int":
+        return parse_int(name, value, spec["min"], spec["max"])
+    if spec["type"] == "float":
+        return parse_float(name, value, spec["min"], spec["max"])
+    if not isinstance(value, str) or value not in spec["choices"]:
+        raise ConfigError(name, "must be one of " + ", ".join(spec["choices"]), value)
+    return value
+
+
+def run_settings(settings=None):
+    """The run settings with defaults filled in, each validated: {name: value} over ``RUN_KEYS``.
+
+    ``settings`` may hold any of the page's settings (the others are ignored); unknown keys are
+    refused. Each side's number must be > 0 for the inits in ``POSITIVE``.
+    """
+    settings = {} if settings is None else settings
+    if not isinstance(settings, dict):
+        raise ConfigError("settings", "must be an object (dict) of the page's settings", settings)
+    for key in settings:
+        if key not in SPEC:
+            raise ConfigError("settings", "keys must be the page's settings (run settings: "
+                              + ", ".join(RUN_KEYS) + ")", key)
+    out = {name: _value(name, settings.get(name, SPEC[name]["default"])) for name in RUN_KEYS}
+    if out["batch_size"] > out["n_samples"]:
+        raise ConfigError("batch_size", f"must be 0 (full batch) or at most n_samples = {out['n_samples']}",
+                          settings.get("batch_size"))
+    for side in SIDES:
+        init, key = out[f"{side}_init"], f"{side}_scale"
+        if init in POSITIVE and not out[key] > 0:
+            spec = SPEC[key]
+            raise ConfigError(key, f"must be a number in (0, {spec['max']:g}] for init {init} "
+                              f"(its {INIT_PARAM[init]})", settings.get(key, spec["default"]))
+    return out
+
+
+def member(init, scale, bias):
+    """One side's page init -> ``Member`` (values already valid, see ``run_settings``)."""
+    bias_init = "zeros" if bias == 0 else f"constant:{float(bias)!r}"
+    if init == "zeros_eps":
+        return Member(init="zeros", bias_init=bias_init, perturb=float(scale))
+    spec = f"{init}:{float(scale)!r}" if init in INIT_PARAM else init
+    return Member(init=spec, bias_init=bias_init, perturb=0.0)
+
+
+def run_config(settings=None):
+    """The page's settings -> (``RunConfig``, [left ``Member``, right ``Member``]).
+
+    The RunConfig's own defaults stand for what the page does not set (steps, every, max_records;
+    the lab replaces them). ConfigError names the page's key.
+    """
+    s = run_settings(settings)
+    config = RunConfig(dataset=s["dataset"], n_samples=s["n_samples"], noise=s["noise"],
+                       hidden=(s["width"],) * s["layers"], activation=s["activation"], lr=s["lr"],
+                       momentum=s["momentum"], batch_size=s["batch_size"] or None, seed=s["seed"])
+    return config, [member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"]) for side in SIDES]
+
+
+# ----------------------------------------------------------------------------------- legacy
+LEGACY_KEYS = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "momentum", "batch_size",
+               "seed", "members")
+
+
+def legacy_config(settings=None):
+    """LEGACY: the lab config the page built from its settings before it sent them as they are
+    (``labConfig`` in site/js/lab/config.js): shared settings, ``hidden`` widths and two members."""
+    s = {**defaults(), **(settings or {})}
+    return {"dataset": s["dataset"], "n_samples": s["n_samples"], "noise": s["noise"],
+            "hidden": [s["width"]] * int(s["layers"]), "activation": s["activation"], "lr": s["lr"],
+            "momentum": s["momentum"], "batch_size": s["batch_size"], "seed": s["seed"],
+            "members": [{"init": s[f"{side}_init"], "scale": s[f"{side}_scale"], "bias": s[f"{side}_bias"]}
+                        for side in SIDES]}
+
+
+def from_legacy(config):
+    """LEGACY: a lab config of ``legacy_config``'s shape -> the page's run settings (not yet
+    validated; ``run_config`` does that). All hidden layers must have one width; two members."""
+    if not isinstance(config, dict):
+        raise ConfigError("config", "must be an object (dict)", config)
+    for key in config:
+        if key not in LEGACY_KEYS:
+            raise ConfigError("config", "keys must be among " + ", ".join(LEGACY_KEYS), key)
+    settings = {k: v for k, v in config.items() if k not in ("hidden", "members")}
+    hidden = config.get("hidden", [SPEC["width"]["default"]] * SPEC["layers"]["default"])
+    if not isinstance(hidden, (list, tuple)) or len(set(map(repr, hidden))) > 1:
+        raise ConfigError("hidden", "must be a list of equal widths (the page has one width)", hidden)
+    settings["layers"] = len(hidden)
+    if hidden:
+        settings["width"] = hidden[0]
+    members = config.get("members") or [{"init": "zeros"}, {"init": "xavier"}]
+    if not isinstance(members, list) or len(members) != 2:
+        raise ConfigError("members", "must be a list of two members {init, scale, bias} (left, right)", members)
+    for side, m in zip(SIDES, members):
+        if not isinstance(m, dict) or set(m) - {"init", "scale", "bias", "label"}:
+            raise ConfigError("members", "each member must be an object {init, scale, bias}", m)
+        settings.update({f"{side}_{k}": v for k, v in m.items() if k != "label"})
+    return settings

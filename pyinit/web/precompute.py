@@ -1,0 +1,126 @@
+"""Build-time runs: each chapter's two lab runs, trained in CPython and packed small, so the page
+draws every chapter at once, before Python has loaded in the browser (then a live ``web.lab``
+session takes over and continues exactly these runs).
+
+    chapter_run(chapter_id, budget_bytes=150_000) -> (head, blob)    one chapter's runs
+    default_run(budget_bytes=150_000)             -> (head, blob)    chapter 1's
+    site_files(budget_bytes=150_000)              -> {path: bytes}   everything the site's data/ gets
+
+A chapter's preset is trained for its ``steps`` with K = 2 members, recording every ``stride``-th
+step (the smallest divisor of ``steps`` that keeps the blob within ``budget_bytes``, but never
+fewer than ``MIN_RECORDS`` records; ``head["bytes"]`` says honestly when a chapter does not fit).
+The blob holds little-endian arrays back to back: ``steps``, ``X``, ``y`` as float64 and the
+frame arrays of ``web.lab`` (theta, grad, loss, acc, sym, gnorm, distinct) as float32 (exact
+zeros stay exact zeros). ``head`` is JSON-friendly: {"format": 2, "chapter", "settings" (the full
+run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s), "diverged",
+"provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays": {name:
+[dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written, except
+``write_precomputed``, a LEGACY writer of the page's old default-run files (format 1) that goes
+when the build writes ``site_files()``.
+"""
+
+import json
+
+import numpy as np
+
+from .. import content
+from ..training.trainer import Trainer
+from . import chapters, lab, page_state
+
+FORMAT = 2
+MIN_RECORDS = 41
+FLOAT32 = ("theta", "grad", "loss", "acc", "sym", "gnorm", "distinct")
+
+
+def _stride(steps, per_record, fixed, budget):
+    """The smallest divisor d of ``steps`` whose steps // d + 1 records fit the budget, but at most
+    the one that still gives ``MIN_RECORDS`` records."""
+    divisors = [d for d in range(1, steps + 1) if steps % d == 0] or [1]
+    most = [d for d in divisors if steps // d + 1 >= MIN_RECORDS] or [1]
+    fits = [d for d in divisors if fixed + (steps // d + 1) * per_record <= budget]
+    return min(fits[0], most[-1]) if fits else most[-1]
+
+
+def chapter_run(chapter_id, budget_bytes=150_000):
+    """One chapter's runs, thinned to fit ``budget_bytes`` where possible: (head, blob)."""
+    c = chapters.chapter(chapter_id)
+    settings = page_state.run_settings(c["state"])
+    session = lab.Session.from_settings(settings)            # the live session's config and meta
+    layout, K, steps = session.layout, len(session.members), c["steps"]
+    H, L, n = layout.L - 1, layout.L, session.config.n_samples
+    per_record = 8 + 4 * K * (2 * layout.P + 2 + 2 * H + L)
+    stride = _stride(steps, per_record, 24 * n, budget_bytes)
+    trainer = Trainer(session.config.replace(every=stride, max_records=max(2, steps // stride + 1)),
+                      session.members)
+    trainer.step(steps)
+    assert trainer.recorder.stride == stride                 # never halved: a uniform stride
+    records = lab.record_arrays(trainer, np.arange(trainer.recorder.size))
+    arrays = {"steps": records.pop("steps"), **session.data(), **records}
+    index, parts, offset = {}, [], 0
+    for name, values in arrays.items():
+        dtype = "<f4" if name in FLOAT32 else "<f8"
+        part = np.ascontiguousarray(values, dtype=dtype).ravel()
+        index[name] = [dtype, offset, int(part.size)]
+        parts.append(part.tobytes())
+        offset += part.nbytes
+    blob = b"".join(parts)
+    head = {"format": FORMAT, "chapter": c["id"], "settings": settings, "steps": steps, "stride": stride,
+            "records": len(arrays["steps"]), "meta": session.meta(), "diverged": lab.diverged(trainer),
+            "provisional": False, "limit": None, "binary": f"{c['id']}.bin", "bytes": len(blob),
+            "budget": budget_bytes, "arrays": index}
+    return head, blob
+
+
+def default_run(budget_bytes=150_000):
+    """The page's default setup: chapter 1's runs."""
+    return chapter_run(chapters.ids()[0], budget_bytes)
+
+
+def _json(data):
+    return (json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n").encode()
+
+
+def site_files(budget_bytes=150_000):
+    """Every data file of the site, as {path relative to the site's data/: bytes}:
+    ``chapters/<id>.json`` and ``.bin`` per chapter, ``chapters/index.json`` ({"format",
+    "chapters": [{id, number, settings, steps, bytes}]}), and ``content/...``: the content files
+    (settings, chapters, encodings, texts) as they are."""
+    files, entries = {}, []
+    for number, cid in enumerate(chapters.ids(), start=1):
+        head, blob = chapter_run(cid, budget_bytes)
+        files[f"chapters/{cid}.json"], files[f"chapters/{cid}.bin"] = _json(head), blob
+        entries.append({"id": cid, "number": number, "settings": head["settings"], "steps": head["steps"],
+                        "bytes": head["bytes"]})
+    files["chapters/index.json"] = _json({"format": FORMAT, "chapters": entries})
+    for name in content.names():
+        files[f"content/{name}"] = content.raw(name)
+    return files
+
+
+# ------------------------------------------------------------------------------------------- legacy
+DEFAULT_STEPS = 600
+
+
+def write_precomputed(out_dir, steps=DEFAULT_STEPS, name="default-run"):
+    """LEGACY (until the page reads ``site_files()``): write the default setup's runs in the page's
+    old format 1 -- ``<name>.json`` (config, meta, where each array is) and ``<name>.bin`` (every
+    record, float64 little-endian, back to back) into ``out_dir``. Returns the two paths."""
+    from pathlib import Path
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    session = lab.Session.from_settings()
+    session.trainer.step(steps)
+    frame = session.frame()
+    arrays = {**frame["records"], **session.data()}
+    index, parts, offset = {}, [], 0
+    for key in sorted(arrays):
+        a = np.ascontiguousarray(arrays[key], dtype="<f8").ravel()
+        index[key] = [offset, int(a.size)]
+        parts.append(a.tobytes())
+        offset += a.size
+    head = {"format": 1, "config": page_state.legacy_config(), "steps": steps, "meta": session.meta(),
+            "diverged": frame["diverged"], "binary": f"{name}.bin", "arrays": index}
+    json_path, bin_path = out_dir / f"{name}.json", out_dir / f"{name}.bin"
+    bin_path.write_bytes(b"".join(parts))
+    json_path.write_text(json.dumps(head, sort_keys=True, separators=(",", ":")) + "\n")
+    return json_path, bin_path

@@ -1,0 +1,91 @@
+"""The worker's bridge: the one table of what the page may call, and how a call crosses over.
+
+The Web Worker (``site/js/platform/worker.js``) imports this module and, for every request
+``{fn, args}``, calls ``dispatch(fn, args)``; nothing else of pyinit is reachable from the page.
+
+    EXPORTS     {"lab.create": web.lab.create, ...}   the names the page (and check.html) calls
+    dispatch(name, kwargs) -> {"ok": True, "result": plain data}
+                            | {"ok": False, "type", "message", "traceback"}
+    plain(x)    a result as JSON-like data for ``to_js``; 1-D float64 and float32 arrays stay
+                contiguous numpy arrays (the worker sends them as Float64Array / Float32Array)
+    versions()  {"pyinit", "numpy", "python"}
+
+A refused call is an error reply like any other: a name that is not a string or is private
+("_..."), kwargs that are not a dict, a module the page may not call ("ProtocolError"), or a
+function not in ``EXPORTS`` ("LookupError"). A ``ConfigError``'s message is its one line. The
+``tour.*`` names are the chapter functions (``web.chapters``), kept from when they lived in
+``pyinit.tour``. Left out: anything about transport (the worker does that).
+"""
+
+import traceback
+
+import numpy as np
+
+from .. import api
+from . import chapters, lab
+
+EXPORTS = {
+    "api.run": api.run, "api.signal": api.signal, "api.signal_table": api.signal_table,
+    "api.version": api.version,
+    "lab.create": lab.create, "lab.step": lab.step, "lab.advance": lab.advance,
+    "lab.inspect": lab.inspect, "lab.landscape": lab.landscape, "lab.dispose": lab.dispose,
+    "tour.presets": chapters.presets, "tour.stuck": chapters.stuck, "tour.eps_sweep": chapters.eps_sweep,
+    "tour.restarts": chapters.restarts, "tour.signal": chapters.signal,
+    "tour.reproduce_start": chapters.reproduce_start, "tour.reproduce_step": chapters.reproduce_step,
+    "tour.reproduce_dispose": chapters.reproduce_dispose,
+}
+MODULES = sorted({name.split(".")[0] for name in EXPORTS})
+
+
+class ProtocolError(Exception):
+    """A request that is malformed or asks for something the page may not call."""
+
+
+def plain(x):
+    """``x`` as JSON-like data (dicts with str keys, lists, numbers, str, bool, None); 1-D float64
+    and float32 arrays stay (contiguous) arrays."""
+    if isinstance(x, np.ndarray):
+        if x.ndim == 1 and x.dtype in (np.float64, np.float32):
+            return np.ascontiguousarray(x)
+        return plain(x.tolist())
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, dict):
+        return {str(k): plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    return x
+
+
+def _lookup(name):
+    if not isinstance(name, str):
+        raise ProtocolError(f"fn must be a string like 'api.run', got {type(name).__name__}")
+    module, _, func = name.partition(".")
+    if module not in MODULES or not func:
+        raise ProtocolError(f"module {module!r} is not callable (allowed: {', '.join(MODULES)})")
+    if func.startswith("_"):
+        raise ProtocolError(f"{name!r} is private")
+    if name not in EXPORTS:
+        raise LookupError(f"{name!r} is not a function the page may call "
+                          f"({module}: {', '.join(n.split('.')[1] for n in EXPORTS if n.startswith(module + '.'))})")
+    return EXPORTS[name]
+
+
+def dispatch(name, kwargs=None):
+    """Call ``EXPORTS[name](**kwargs)``; the reply as plain data, never an exception."""
+    try:
+        func = _lookup(name)
+        if hasattr(kwargs, "to_py"):                    # a JsProxy, if the worker passes one
+            kwargs = kwargs.to_py()
+        kwargs = {} if kwargs is None else kwargs
+        if not isinstance(kwargs, dict):
+            raise ProtocolError(f"args must be an object of keyword arguments, got {type(kwargs).__name__}")
+        return {"ok": True, "result": plain(func(**kwargs))}
+    except Exception as e:                              # every failure is a reply
+        return {"ok": False, "type": type(e).__name__, "message": str(e) or type(e).__name__,
+                "traceback": traceback.format_exc()}
+
+
+def versions():
+    """Versions of pyinit, numpy and Python (``api.version``)."""
+    return api.version()

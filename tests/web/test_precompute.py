@@ -1,0 +1,89 @@
+"""pyinit.web.precompute: each chapter's runs, packed at build time, equal the live lab's."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pyinit import content
+from pyinit.web import chapters, lab, page_state, precompute, sessions
+
+SLOW = {"reproduce"}          # 15,000 steps: the slow suite checks it
+
+
+def unpack(head, blob):
+    out = {}
+    for name, (dtype, offset, length) in head["arrays"].items():
+        out[name] = np.frombuffer(blob, dtype=dtype, count=length, offset=offset)
+    return out
+
+
+@pytest.mark.parametrize("cid", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW else c
+                                 for c in chapters.ids()])
+def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
+    head, blob = precompute.chapter_run(cid)
+    json.dumps(head)
+    a = unpack(head, blob)
+    c = chapters.chapter(cid)
+    assert head["format"] == 2 and head["chapter"] == cid and head["steps"] == c["steps"]
+    assert head["settings"] == page_state.run_settings(c["state"]) and head["provisional"] is False
+    assert head["bytes"] == len(blob) and head["binary"] == f"{cid}.bin"
+    assert sum(length * np.dtype(dtype).itemsize for dtype, _, length in head["arrays"].values()) == len(blob)
+    steps = a["steps"]
+    assert steps[0] == 0 and steps[-1] == c["steps"] and len(set(np.diff(steps))) == 1      # a uniform stride
+    assert len(steps) >= precompute.MIN_RECORDS or head["stride"] == 1
+    assert head["bytes"] <= head["budget"] or len(steps) == precompute.MIN_RECORDS
+    for name in precompute.FLOAT32:
+        assert a[name].dtype == np.float32
+    # the live session, stepped as the page would, at the same steps
+    live = lab.create(settings=c["state"])
+    assert live["meta"] == head["meta"]
+    np.testing.assert_array_equal(a["X"], live["data"]["X"])
+    np.testing.assert_array_equal(a["y"], live["data"]["y"])
+    frames = [live["frame"]]
+    while frames[-1]["step"] < c["steps"]:
+        frames.append(lab.step(live["id"], min(lab.MAX_CHUNK, c["steps"] - frames[-1]["step"])))
+    rec = sessions.get(live["id"], lab.Session, "a lab session").trainer.recorder
+    common = np.intersect1d(steps, rec.steps)
+    assert len(common) >= 10 and common[-1] == c["steps"]
+    mine = np.searchsorted(steps, common)
+    arrays = lab.record_arrays(sessions.get(live["id"], lab.Session, "").trainer, np.searchsorted(rec.steps, common))
+    R = len(steps)
+    for name in precompute.FLOAT32:
+        want = arrays[name].reshape(len(common), -1).astype(np.float32)
+        got = a[name].reshape(R, -1)[mine]
+        np.testing.assert_array_equal(got, want, err_msg=name)          # float32 of the same float64
+        assert np.array_equal(got == 0, arrays[name].reshape(len(common), -1) == 0), name    # exact zeros
+    lab.dispose(live["id"])
+
+
+def test_sizes_and_the_default_run():
+    head, blob = precompute.default_run()
+    assert head["chapter"] == "simple" and head["bytes"] <= 150_000 and head["records"] >= 41
+    small, _ = precompute.chapter_run("simple", budget_bytes=10_000)
+    assert small["records"] == 41 and small["bytes"] > 10_000 and small["stride"] == 15  # honest: over budget
+
+
+@pytest.mark.slow
+def test_site_files_hold_every_chapter_and_the_content():
+    files = precompute.site_files()
+    index = json.loads(files["chapters/index.json"])
+    assert [c["id"] for c in index["chapters"]] == chapters.ids()
+    for c in index["chapters"]:
+        head = json.loads(files[f"chapters/{c['id']}.json"])
+        assert len(files[f"chapters/{c['id']}.bin"]) == head["bytes"] == c["bytes"]
+    for name in content.names():
+        assert json.loads(files[f"content/{name}"]) == content.load(name)
+
+
+def test_the_legacy_default_run_files_match_a_live_session(tmp_path):
+    json_path, bin_path = precompute.write_precomputed(tmp_path, steps=40)
+    head = json.loads(json_path.read_text())
+    blob = np.frombuffer(bin_path.read_bytes(), dtype="<f8")
+    arr = lambda k: blob[head["arrays"][k][0]:head["arrays"][k][0] + head["arrays"][k][1]]  # noqa: E731
+    assert head["config"] == page_state.legacy_config() and head["steps"] == 40 and head["format"] == 1
+    live = lab.create(config=head["config"])
+    frame = lab.step(live["id"], 40)
+    both = np.concatenate([live["frame"]["records"]["theta"], frame["records"]["theta"]])
+    np.testing.assert_array_equal(arr("theta"), both)
+    np.testing.assert_array_equal(arr("X"), live["data"]["X"])
