@@ -305,8 +305,8 @@ def write_default_run(data_dir: Path) -> None:
     """The lab's default runs, computed here with pyinit on CPython and shipped as data, so the page
     animates before Python has loaded in the browser (pyinit.lab.write_precomputed); and the tour's
     chapter presets."""
-    from pyinit.web import lab, chapters as tour  # noqa: PLC0415 (in .venv)
-    lab.write_precomputed(data_dir)
+    from pyinit.web import chapters as tour, precompute  # noqa: PLC0415 (in .venv)
+    precompute.write_precomputed(data_dir)
     # the tour's chapter presets (pyinit.tour, the one place they live), so that embed.html?chapter=N
     # can set up chapter N's lab before Python has loaded
     write_json(data_dir / "tour-presets.json", tour.presets())
