@@ -6,8 +6,9 @@
 //   worker -> page  {event: "progress", stage, state, bytes, loaded}  (no id)
 //                   {event: "ready", versions, stats}
 //                   {event: "fatal", stage, message}
-// `fn` calls pyinit.<module>.<function>(**args); modules are allow-listed. Python results are
-// converted to plain JS data; float64 arrays arrive as Float64Array (transferred, not copied).
+// `fn` is a name of pyinit.web.rpc.EXPORTS (the one list of what the page may call; rpc.dispatch
+// refuses anything else). Python results are converted to plain JS data; 1-D float64 / float32
+// arrays arrive as Float64Array / Float32Array (transferred, not copied).
 // This file never touches the DOM: everything the page should show is a message.
 
 const MANIFEST_URL = new URL("../../build-manifest.json", import.meta.url);
@@ -25,48 +26,8 @@ function stageTimeout(text) {
 const ALLOWED_MODULES = new Set(["api", "lab", "tour"]);
 const STAGES = ["runtime", "stdlib", "numpy", "pyinit"];
 
-// Python side of the bridge: runs in its own namespace (not __main__).
-const BRIDGE_PY = `
-import importlib, sys, traceback
-import numpy as np
-
-def _plain(x):
-    """Make x JSON-like for to_js; 1-D float64 arrays stay arrays (sent as Float64Array)."""
-    if isinstance(x, np.ndarray):
-        if x.ndim == 1 and x.dtype == np.float64:
-            return np.ascontiguousarray(x)
-        return _plain(x.tolist())
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    return x
-
-def dispatch(module, name, args):
-    try:
-        mod = importlib.import_module("pyinit." + module)
-        func = getattr(mod, name, None)
-        if name.startswith("_") or not callable(func):
-            raise LookupError(f"pyinit.{module} has no function {name!r}")
-        kwargs = args.to_py() if hasattr(args, "to_py") else dict(args or {})
-        return {"ok": True, "result": _plain(func(**kwargs))}
-    except Exception as e:
-        return {"ok": False, "type": type(e).__name__, "message": str(e) or type(e).__name__,
-                "traceback": traceback.format_exc()}
-
-def versions():
-    import pyinit
-    try:
-        from pyinit import api
-        return api.version()
-    except (ImportError, AttributeError):  # before pyinit.api exists
-        return {"pyinit": pyinit.__version__, "numpy": np.__version__, "python": sys.version.split()[0]}
-`;
-
 let pyodide = null;
-let pyDispatch = null;
+let rpc = null; // the pyinit.web.rpc module: dispatch(fn, kwargs), versions()
 let failure = null; // {stage, message} once loading failed
 const stderrLines = [];
 
@@ -380,13 +341,10 @@ async function init() {
   }
   let versions;
   try {
-    const ns = pyodide.globals.get("dict")();
-    pyodide.runPython(BRIDGE_PY, { globals: ns });
-    pyDispatch = ns.get("dispatch");
-    const v = ns.get("versions")();
+    rpc = pyodide.pyimport("pyinit.web.rpc");
+    const v = rpc.versions();
     versions = v.toJs({ dict_converter: Object.fromEntries });
     v.destroy();
-    ns.destroy();
   } catch (e) {
     throw new LoadError("pyinit", `Importing pyinit failed: ${e.message}`);
   }
@@ -427,7 +385,7 @@ function call(fn, args) {
   if (typeof fn !== "string" || !/^[a-z]+\.[A-Za-z][A-Za-z0-9_]*$/.test(fn)) {
     return { error: { type: "ProtocolError", message: `fn must look like "api.run", got ${JSON.stringify(fn)}` } };
   }
-  const [module, name] = fn.split(".");
+  const [module] = fn.split(".");
   if (!ALLOWED_MODULES.has(module)) {
     return { error: { type: "ProtocolError", message: `module "${module}" is not callable (allowed: ${[...ALLOWED_MODULES].join(", ")})` } };
   }
@@ -437,7 +395,7 @@ function call(fn, args) {
   const pyArgs = pyodide.toPy(args ?? {});
   let out;
   try {
-    out = pyDispatch(module, name, pyArgs);
+    out = rpc.dispatch(fn, pyArgs);
   } finally {
     pyArgs.destroy();
   }
