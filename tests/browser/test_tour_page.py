@@ -1,8 +1,8 @@
 """The guided tour in Chromium: every chapter's claim read back from the page (the lab's snapshot hook,
 the chapter views' plotly graph divs and tables), languages, keyboard, accessibility audit, layout.
 
-Chapter presets come from pyinit.tour (the page fetches the same ones through the worker); native
-numbers for comparison are computed here with the same functions (tests/test_tour.py proves the
+Chapter presets come from pyinit.web.chapters (the page fetches the same ones through the worker); native
+numbers for comparison are computed here with the same functions (tests/web/test_chapters.py proves the
 claims natively). Most tests share one loaded page (`tour`, module scope).
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from conftest import LOAD_TIMEOUT_MS, lab_snapshot, open_live_lab, pause_lab, wait_for_status, wait_lab_live
-from pyinit.web import chapters as pytour
+from pyinit.web import chapters as pytour, page_state
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def try_it(pg, n, steps):
     builds = pg.evaluate("() => window.pyinitLab.builds")
     pg.click("#try-it")
     preset = pytour.chapter(n)
-    want = pytour.lab_config(preset["state"])
+    want = page_state.legacy_config(preset["state"])
     pg.wait_for_function("(b) => window.pyinitLab.builds > b", arg=builds, timeout=30_000)
     pause(pg)
     got = pg.evaluate("() => window.pyinitLab.config()")
