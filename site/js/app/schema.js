@@ -16,16 +16,26 @@ export const canon = (x) => Array.isArray(x) ? `[${x.map(canon).join(",")}]`
   : x && typeof x === "object" ? `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canon(x[k])}`).join(",")}}`
   : JSON.stringify(x);
 
-export async function loadSchema(url = "data/content/settings.json", { chapterCount } = {}) {
+export async function loadSchema(url = "data/content/settings.json", { chapters } = {}) {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
   const json = await r.json();
-  return createSchema(json.settings || json, { chapterCount });
+  return createSchema(json.settings || json, { chapters });
 }
 
-/** createSchema(entries) -> {entries, spec(name), defaults(), parse(name, raw), runKeys, createState(), serialize(), deserialize()} */
-export function createSchema(entries, { chapterCount } = {}) {
-  const list = entries.map((e) => (e.name === "chapter" && chapterCount ? { ...e, max: chapterCount } : e));
+/**
+ * The `chapter` key names a chapter by its id (chapter=noise). Links made before chapters had ids
+ * used numbers (chapter=5): each chapter's `legacy` number (or else its position) still finds it.
+ */
+function chapterEntry(entry, chapters) {
+  const ids = chapters.map((c) => c.id);
+  const legacy = Object.fromEntries(chapters.map((c, i) => [String(c.legacy ?? i + 1), c.id]));
+  return { ...entry, type: "choice", choices: ids, default: ids[0], legacy };
+}
+
+/** createSchema(entries, {chapters}) -> {entries, spec(name), defaults(), parse(name, raw), runKeys, createState(), serialize(), deserialize()} */
+export function createSchema(entries, { chapters } = {}) {
+  const list = entries.map((e) => (e.name === "chapter" && chapters ? chapterEntry(e, chapters) : e));
   const SPEC = Object.fromEntries(list.map((s) => [s.name, s]));
   const spec = (name) => (Object.hasOwn(SPEC, name) ? SPEC[name] : null); // not SPEC["__proto__"]
   const defaults = () => Object.fromEntries(list.map((s) => [s.name, s.default]));
@@ -50,7 +60,7 @@ export function createSchema(entries, { chapterCount } = {}) {
       return { ok: true, value: [...new Set(items)].join(",") };
     }
     if (s.type === "choice") {
-      const v = String(str);
+      const v = s.legacy && Object.hasOwn(s.legacy, String(str)) ? s.legacy[String(str)] : String(str);
       if (s.choices.includes(v)) return { ok: true, value: v };
       return { ok: false, error: { key: "error.choice", params: { name, choices: s.choices.join(", ") } } };
     }

@@ -20,6 +20,8 @@ import { createNumbersTable } from "../app/numbers.js";
 import { mountChapterView } from "../app/chapter-views.js";
 import { startLanguage, createLanguageSwitch, remember, liveRegion } from "../app/language.js";
 import { trajectoryCaption } from "../app/views.js";
+import { wireTransport } from "../app/transport.js";
+import { statusOf, edgeLegend } from "../app/status.js";
 
 registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
@@ -27,6 +29,7 @@ const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
 const perf = { t0: performance.now(), firstPaint: null, live: null };
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+let figureSeen = false, rowsSeen = false; // motion only when seen (below)
 
 // ---- Python starts at once (it takes seconds); everything else is drawn from data meanwhile --------
 const python = createPython({ onReady: () => pythonReady(), onFailed: (e) => pythonFailed(e), onLost: (e) => pythonLost(e) });
@@ -38,15 +41,17 @@ const urlQuery = `${location.search.slice(1)}&${location.hash.slice(1)}`;
 const lang0 = startLanguage(urlQuery);
 const store = createPrecomputedStore();
 store.loadIndex();
-const [content, schemaBase] = await Promise.all([loadContent(), loadSchema()]);
+const content = await loadContent();
 const chapters = content.chapters;
-const schema = await loadSchema(undefined, { chapterCount: chapters.length }).catch(() => schemaBase);
+const schema = await loadSchema(undefined, { chapters });
+const chapterNo = (id) => Math.max(1, chapters.findIndex((c) => c.id === id) + 1); // 1-based position
+const chapterOf = (id) => chapters[chapterNo(id) - 1];
 await content.useLanguage(lang0);
 const parsed = schema.deserialize(urlQuery);
 const state = schema.createState({ ...parsed.values, lang: lang0 });
 const urlHasRun = parsed.given.some((k) => schema.runKeys.includes(k));
 /** A chapter's full run settings: the defaults with its preset. */
-const presetOf = (n) => ({ ...schema.runSettings(schema.defaults()), ...(chapters[n - 1].preset || {}) });
+const presetOf = (id) => ({ ...schema.runSettings(schema.defaults()), ...(chapterOf(id).preset || {}) });
 if (!urlHasRun) state.set(presetOf(state.get("chapter")));
 applyStatic();
 
@@ -55,7 +60,7 @@ const controller = createController({ getSpeed: () => Number(state.get("speed"))
 const session = createSession({ controller, store, python, getSpeed: () => Number(state.get("speed")), onChange: () => status() });
 
 // ---- the figure: the chapter's panels; "More panels": all of them ---------------------------------
-const chapterPanels = () => chapters[state.get("chapter") - 1].panels || ["network", "boundary", "loss"];
+const chapterPanels = () => chapterOf(state.get("chapter")).panels || ["network", "boundary", "loss"];
 const figure = createFigure($("fig-panels"), {
   controller, getValues: () => state.all(), getPanels: chapterPanels, layout: "columns", compact: true, idPrefix: "fig-",
   onFirstPaint() { perf.firstPaint = performance.now(); root.dataset.firstPaintMs = perf.firstPaint.toFixed(0); },
@@ -81,11 +86,12 @@ let firstActivation = true;
 const story = createStory($("story"), {
   chapters, getText: (id) => content.text(id),
   onActivate(n) {
+    const id = chapters[n - 1].id;
     // the URL's own settings win over the chapter's preset until the reader moves to another chapter
-    const keep = firstActivation && urlHasRun && n === state.get("chapter");
+    const keep = firstActivation && urlHasRun && id === state.get("chapter");
     firstActivation = false;
     if (keep) return;
-    const { changed: ch } = state.set({ chapter: n, ...presetOf(n) });
+    const { changed: ch } = state.set({ chapter: id, ...presetOf(id) });
     if (!ch.some((k) => schema.runKeys.includes(k)) && ch.includes("chapter")) setup(); // same runs, new chapter: from step 0
     announce(`${t("tour.chapterOf", { n: String(n), total: String(chapters.length) })}: ${content.text(chapters[n - 1].id).title}`);
     if (n < chapters.length) store.prefetch(chapters[n].id);
@@ -96,7 +102,7 @@ const story = createStory($("story"), {
     return mountChapterView(box, { view: { ...chapter.view, lab: { ...schema.defaults(), ...(chapter.preset || {}) } }, python });
   },
 });
-story.mark(state.get("chapter"));
+story.mark(chapterNo(state.get("chapter")));
 
 // ---- controls ---------------------------------------------------------------------------------------
 const controlSets = [];
@@ -147,7 +153,7 @@ function setup({ step = 0, play = !reducedMotion && figureSeen } = {}) {
 state.onChange((ch, v) => {
   syncControls();
   if (ch.includes("lang")) changeLanguage(v.lang);
-  if (ch.includes("chapter")) { figure.rebuild(); story.mark(v.chapter); }
+  if (ch.includes("chapter")) { figure.rebuild(); story.mark(chapterNo(v.chapter)); }
   if (ch.some((k) => schema.runKeys.includes(k))) setup();
   else redraw();
   writeURL();
@@ -181,86 +187,45 @@ window.addEventListener("hashchange", () => {
 });
 
 // ---- motion only when seen --------------------------------------------------------------------------
-let figureSeen = false;
 new IntersectionObserver((entries) => {
   const seen = entries.some((e) => e.isIntersecting);
   if (seen && !figureSeen && !reducedMotion && controller.record && controller.record.step === 0 && !session.pending) controller.play();
   if (!seen && controller.playing && !rowsSeen) controller.pause();
   figureSeen = seen;
 }, { threshold: 0.25 }).observe($("figure"));
-let rowsSeen = false;
 new IntersectionObserver((entries) => { rowsSeen = entries.some((e) => e.isIntersecting); }).observe($("panels"));
 
-// ---- transport ------------------------------------------------------------------------------------------
-const btn = { reset: $("btn-reset"), back: $("btn-back"), step: $("btn-step"), play: $("btn-play") };
-const scrubber = $("scrubber");
-btn.play.addEventListener("click", () => controller.toggle());
-btn.step.addEventListener("click", () => controller.step());
-btn.back.addEventListener("click", () => controller.back());
-btn.reset.addEventListener("click", () => setup({ play: false }));
-scrubber.addEventListener("input", () => controller.seek(Number(scrubber.value)));
-document.addEventListener("keydown", (ev) => {
-  if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
-  const el = ev.target, tag = (el && el.tagName) || "";
-  const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(tag) && el.type !== "range" && el.type !== "checkbox";
-  const onButton = ["BUTTON", "SUMMARY", "A"].includes(tag) || (el && el.type === "checkbox"); // Space activates these
-  if (typing || (el && el.closest && el.closest(".cm-editor"))) return;
-  if (ev.key === " " && !onButton) { ev.preventDefault(); controller.toggle(); }
-  else if (ev.key === "ArrowRight" && el !== scrubber) { ev.preventDefault(); controller.step(); }
-  else if (ev.key === "ArrowLeft" && el !== scrubber) { ev.preventDefault(); controller.back(); }
-});
-
+// ---- transport, status -------------------------------------------------------------------------------
+const transport = wireTransport({ controller, keys: true, onReset: () => setup({ play: false }) });
 const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
-/** The transport's own parts, the figure's title and the edge legend: cheap, on every change. */
+let announced = -1;
+/** The cheap parts, on every change: transport, the figure's title, the edge legend, the announcement. */
 function renderTransport() {
-  setText(btn.play, controller.playing ? t("transport.pause") : t("transport.play"));
-  btn.play.setAttribute("aria-pressed", controller.playing ? "true" : "false");
-  const src = controller.source;
-  if (!src || !src.history.length) return;
-  const H = src.history, rec = controller.record;
-  if (scrubber.max !== String(H.length - 1)) scrubber.max = String(H.length - 1);
-  if (scrubber.value !== String(controller.cursor)) scrubber.value = String(controller.cursor);
-  const readout = t("transport.readoutOf", { step: String(rec.step), last: String(H.lastStep) });
-  scrubber.setAttribute("aria-valuetext", readout);
-  setText($("readout"), readout);
-  const n = state.get("chapter");
-  setText($("figure-title"), t("figure.title", { n: String(n), total: String(chapters.length), title: content.text(chapters[n - 1].id).title }));
-  const mode = state.get("net_show");
-  const scale = figure.charts.network ? figure.charts.network.left.element.chartData?.scale : null;
-  setText($("edge-legend"), scale == null ? "" : scale > 0
-    ? t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatNumber(scale, 3) }) : t("net.legendZero"));
+  transport.render();
+  const rec = controller.record;
+  if (!rec) return;
+  const id = state.get("chapter");
+  setText($("figure-title"), t("figure.title", { n: String(chapterNo(id)), total: String(chapters.length), title: content.text(id).title }));
+  setText($("edge-legend"), edgeLegend(figure, state.get("net_show")));
   if (!controller.playing && rec.step !== announced) {
     announced = rec.step;
     $("lab-announce").textContent = t("announce.step", { step: String(rec.step), left: formatNumber(rec.loss[0], 4), right: formatNumber(rec.loss[1], 4) });
   }
 }
-let announced = -1;
-
 function changed(why) {
   draw();
   renderTransport();
-  if (why === "stopped" || why === "source" || why === "pause" || why === "seek" || why === "step" || why === "back") { status(); writeURL(); }
+  if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); writeURL(); }
   if (!controller.playing) numbersSoon();
 }
 const paintLegend = () => requestAnimationFrame(renderTransport);
 
-// ---- status: the phase, and anything that went wrong, in words --------------------------------------
+/** The phase, and anything that went wrong, in words (never overwritten by a later "ready"). */
 function status() {
   root.dataset.phase = session.phase;
-  const list = [...urlNotices];
-  let line = "";
-  const m = session.message;
-  if (session.phase === "precomputed") line = t(python.failed ? "status.precomputedNoPython" : "status.precomputed");
-  else if (session.phase === "live") line = t("status.live", python.versions || {});
-  else if (session.phase === "waiting") line = t("status.waitingPython");
-  if (m) list.push({ text: t(m.key, m.params), action: m.key === "status.pythonLost" ? { label: t("status.restart"), run: restartPython } : null });
-  const why = controller.stopReason;
-  if (why === "diverged") list.push({ text: t("status.allDiverged", { step: String(Math.max(...SIDES.map((_, k) => controller.source.history.diverged(k).step))) }) });
-  else if (why === "limit") list.push({ text: t("status.limit", { reason: controller.source.history.limit }) });
-  else if (why === "error") list.push({ text: t("error.pythonFailed", { message: controller.error.message }) });
-  else if (why === "end" && session.phase === "precomputed") line = t(python.failed ? "status.endNoPython" : "status.endWaiting");
+  const { line, problems } = statusOf({ session, controller, python });
   setText($("figure-status"), line);
-  notices(list);
+  notices([...urlNotices, ...problems.map((p) => ({ text: p.text, action: p.restart ? { label: t("status.restart"), run: restartPython } : null }))]);
 }
 
 // ---- Python: ready, failed, lost ------------------------------------------------------------------------
@@ -340,14 +305,14 @@ window.pyinitLab = {
   settings: () => schema.runSettings(state.all()),
   idle: () => controller.whenIdle(),
   goTo: (step) => session.goTo(step),
-  chapter: (n) => story.scrollTo(n, { smooth: false }),
+  chapter: (id) => story.scrollTo(chapterNo(id), { smooth: false }),
   resetTiming() { controller.timing.frames.length = 0; controller.timing.lastFrame = 0; },
   drawnAll: () => figure.drawnAll() && rows.drawnAll(),
   jobTimes: () => ({ ...rows.jobTimes(), ...figure.jobTimes() }),
 };
 
 // ---- start: the chapter in the URL, its runs at once -----------------------------------------------------
-if (state.get("chapter") > 1) story.scrollTo(state.get("chapter"), { smooth: false });
-await setup({ step: parsed.values.step, play: false });
+if (chapterNo(state.get("chapter")) > 1) story.scrollTo(chapterNo(state.get("chapter")), { smooth: false });
+await setup({ step: parsed.values.step });
 status();
 paintLegend();

@@ -1,0 +1,40 @@
+// status.js: what the figure says about itself, in words — its phase (precomputed, live, waiting) and
+// everything that stopped or went wrong (a refused setting, Python failing or stopping, every run
+// diverging, a limit). The same sentences on the lab page and in embeds.
+import { t } from "../platform/i18n.js";
+
+/**
+ * statusOf({session, controller, python}) -> {line, problems: [{text, restart?: bool}]}
+ * line: one short sentence about where the runs come from; problems: notices that stay until resolved.
+ */
+export function statusOf({ session, controller, python }) {
+  const problems = [];
+  let line = "";
+  const phase = session.phase;
+  if (phase === "precomputed") line = t(python.failed ? "status.precomputedNoPython" : python.started ? "status.precomputed" : "embed.precomputed");
+  else if (phase === "live") line = t("status.live", python.versions || {});
+  else if (phase === "waiting") line = t(python.started ? "status.waitingPython" : "embed.needsPython");
+  const m = session.message;
+  if (m) problems.push({ text: t(m.key, m.params), restart: m.key === "status.pythonLost" });
+  const H = controller.source && controller.source.history;
+  const why = controller.stopReason;
+  if (why === "diverged") {
+    const last = Math.max(...Array.from({ length: H.meta.K }, (_, k) => H.diverged(k).step));
+    problems.push({ text: t("status.allDiverged", { step: String(last) }) });
+  } else if (why === "limit") problems.push({ text: t("status.limit", { reason: H.limit }) });
+  else if (why === "error") problems.push({ text: t("error.pythonFailed", { message: controller.error.message }) });
+  else if (why === "end" && phase === "precomputed") {
+    line = t(python.failed ? "status.endNoPython" : python.started ? "status.endWaiting" : "embed.end");
+  }
+  return { line, problems };
+}
+
+/** The shared edge scale of the network diagrams, in words (or "" when no diagram is shown). */
+export function edgeLegend(figure, mode) {
+  const net = figure.charts.network;
+  const scale = net && net.left.element.chartData ? net.left.element.chartData.scale : null;
+  if (scale == null) return "";
+  if (!(scale > 0)) return t("net.legendZero");
+  return t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatScale(scale) });
+}
+const formatScale = (v) => (v >= 1e-3 && v < 1e4 ? Number(v.toPrecision(3)).toLocaleString(document.documentElement.lang) : v.toExponential(1));

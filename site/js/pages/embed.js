@@ -1,0 +1,174 @@
+// pages/embed.js: embed.html, the figure for course pages. The same modules as the lab page (schema,
+// content, session, figure, transport, status), framed differently: the panels and controls the URL
+// asks for, optionally the chapter's text, Python only on request (lazy, the default), a postMessage
+// API for the host page (api=1).
+//
+// URL (query string; the lab's keys, README "Embedding"): every lab setting, step, chapter, lang, plus
+// panels, controls, text, autoplay, theme, api, lazy. A chapter with no run setting in the URL gets
+// that chapter's preset (and, without panels=, its panels).
+import { t, applyStatic, setLanguage, registerLanguage, formatNumber } from "../platform/i18n.js";
+import pl from "../strings/pl.js";
+import { loadSchema } from "../app/schema.js";
+import { loadContent } from "../app/content.js";
+import { createController } from "../app/controller.js";
+import { createPrecomputedStore } from "../app/source.js";
+import { createSession } from "../app/session.js";
+import { createPython } from "../app/python.js";
+import { createFigure } from "../app/figure.js";
+import { panelId } from "../app/panels.js";
+import { wireTransport } from "../app/transport.js";
+import { statusOf, edgeLegend } from "../app/status.js";
+import { createControls } from "../app/controls.js";
+import { el } from "../platform/dom.js";
+import { startHeightReports, reportStatus, loadAllowList, listenForCommands } from "../embed/messages.js";
+
+registerLanguage("pl", pl);
+window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
+const $ = (id) => document.getElementById(id);
+const root = document.documentElement;
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+// ---- the URL, parsed once ------------------------------------------------------------------------
+const query = location.search || location.hash;
+const store = createPrecomputedStore();
+store.loadIndex();
+const content = await loadContent();
+const chapters = content.chapters;
+const schema = await loadSchema(undefined, { chapters });
+const parsed = schema.deserialize(query);
+const given = new Set(parsed.given);
+const v0 = parsed.values;
+const chapter = chapters.find((c) => c.id === v0.chapter) || chapters[0];
+if (given.has("chapter") && !schema.runKeys.some((k) => given.has(k))) Object.assign(v0, chapter.preset || {});
+const state = schema.createState(v0);
+root.dataset.theme = v0.theme;
+setLanguage(v0.lang);
+await content.useLanguage(v0.lang);
+applyStatic();
+const list = (v) => (v ? String(v).split(",").filter(Boolean) : []);
+const panels = [...new Set((given.has("panels") ? list(v0.panels) : given.has("chapter") ? chapter.panels : list(v0.panels)).map(panelId).filter(Boolean))];
+const controls = new Set(list(v0.controls));
+
+// ---- Python on request ------------------------------------------------------------------------------
+const python = createPython({
+  onReady: () => { session.takeOver().then(status); root.dataset.status = "ready"; status(); },
+  onFailed: () => { runBtn.disabled = false; status(); },
+  onLost: (e) => { session.lost(e); status(); },
+});
+function startPython() {
+  runBtn.disabled = true;
+  $("boot").hidden = false;
+  root.dataset.status = "loading";
+  status();
+  return python.start();
+}
+const runBtn = $("btn-run");
+runBtn.addEventListener("click", () => { startPython().catch(() => {}); });
+
+// ---- figure, transport, session -------------------------------------------------------------------
+const controller = createController({ getSpeed: () => Number(state.get("speed")), onChange: (why) => changed(why) });
+const session = createSession({ controller, store, python, getSpeed: () => Number(state.get("speed")), onChange: () => status() });
+const figure = createFigure($("fig-panels"), { controller, getValues: () => state.all(), getPanels: () => panels, layout: "columns" });
+const transport = wireTransport({ controller, onReset: () => setup({ play: false }) });
+for (const name of ["reset", "back", "step", "play"]) transport.buttons[name].hidden = !controls.has(name);
+$("timeline").hidden = !controls.has("timeline");
+$("transport").hidden = controls.size === 0;
+if (controls.has("speed")) createControls($("ctl-speed"), ["speed"], state, { schema, onCommit: (p) => state.set(p) });
+
+function setup({ step = 0, play = false } = {}) { return session.setup(schema.runSettings(state.all()), { step, play }); }
+const currentStep = () => (controller.record ? controller.record.step : null);
+
+function changed(why) {
+  figure.schedule();
+  transport.render();
+  const rec = controller.record;
+  if (rec) root.dataset.step = String(rec.step);
+  $("edge-legend").textContent = edgeLegend(figure, state.get("net_show"));
+  if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); updateOpenLink(); }
+}
+
+// ---- text, notices, status --------------------------------------------------------------------------
+if (v0.text) {
+  const text = content.text(chapter.id);
+  const box = $("embed-text");
+  box.replaceChildren(el("h2", {}, text.title), el("p", {}, text.body), ...(text.watch ? [el("p", { class: "watch" }, el("strong", {}, t("story.watch") + " "), text.watch)] : []),
+    el("p", { class: "formula" }, text.formula), el("p", { class: "takeaway" }, text.takeaway));
+  box.hidden = false;
+}
+const urlNotices = parsed.notices.map((n) => t(n.error.key, { ...n.error.params, name: n.name }));
+if (parsed.more) urlNotices.push(t("error.moreNotices", { n: String(parsed.more) }));
+function status() {
+  root.dataset.phase = session.phase;
+  const { line, problems } = statusOf({ session, controller, python });
+  $("embed-status").textContent = line;
+  const notice = $("notice");
+  notice.replaceChildren(...[...urlNotices, ...problems.map((p) => p.text)].map((text) => el("p", {}, text)));
+  notice.hidden = notice.childElementCount === 0;
+  const needs = !python.started && (session.phase === "waiting" || controller.stopReason === "end" || session.pending !== null);
+  $("embed-start").hidden = !needs && !(python.failed && !python.ready);
+  $("embed-start-note").textContent = needs ? t(session.phase === "waiting" ? "embed.needsPython" : "embed.end") : "";
+  reportStatus(session.phase, currentStep());
+}
+
+function updateOpenLink() {
+  const lab = {};
+  for (const s of schema.entries) if (s.group !== "embed") lab[s.name] = state.get(s.name);
+  lab.step = currentStep() ?? 0;
+  $("open-lab").href = `index.html#${schema.serialize(lab)}`;
+}
+
+// ---- host page: height reports and the command API --------------------------------------------------
+startHeightReports();
+state.onChange((ch, v) => {
+  if (ch.includes("theme")) root.dataset.theme = v.theme;
+  if (ch.includes("lang")) { setLanguage(v.lang); content.useLanguage(v.lang).then(() => { applyStatic(); figure.rebuild(); status(); }); }
+  if (ch.some((k) => schema.runKeys.includes(k))) setup();
+  else figure.invalidate();
+});
+const allow = v0.api ? await loadAllowList() : [];
+const commandCounts = listenForCommands({
+  enabled: v0.api, allow,
+  current: () => ({ step: currentStep(), playing: controller.playing }),
+  handlers: {
+    step: async ({ n = 1 }) => { for (let i = 0; i < n; i++) await controller.step(); },
+    play: () => controller.play(),
+    pause: () => controller.pause(),
+    reset: () => setup(),
+    setState: async ({ state: patch }) => {
+      if (!patch || typeof patch !== "object") throw new Error("setState needs args.state, an object");
+      const allowed = Object.fromEntries(Object.entries(patch).filter(([k]) => !["api", "lazy"].includes(k)).map(([k, x]) => [k, String(x).slice(0, 200)]));
+      const step = allowed.step;
+      delete allowed.step;
+      const r = state.set(allowed);
+      if (r.changed.some((k) => schema.runKeys.includes(k))) await setup();
+      if (step !== undefined) {
+        const p = schema.parse("step", step);
+        if (!p.ok) r.errors.step = p.error; else await session.request(p.value);
+      }
+      return r;
+    },
+  },
+});
+
+// read-only hook for tests
+window.pyinitEmbed = {
+  snapshot() {
+    const src = controller.source;
+    if (!src || !src.history.length) return { phase: session.phase, source: null };
+    const H = src.history, rec = controller.record, P = H.meta.P;
+    return {
+      phase: session.phase, source: src.kind, step: rec.step, cursor: controller.cursor, lastStep: H.lastStep, playing: controller.playing,
+      stopReason: controller.stopReason,
+      runs: ["left", "right"].map((side, k) => ({ side, theta: Array.from(rec.theta.subarray(k * P, (k + 1) * P)), loss: rec.loss[k] })),
+    };
+  },
+  state: () => state.all(),
+  commands: commandCounts,
+  workers: () => (python.started ? 1 : 0),
+};
+
+// ---- start ---------------------------------------------------------------------------------------------
+await setup({ step: v0.step, play: v0.autoplay && !reducedMotion && !v0.step });
+if (!v0.lazy) startPython().catch(() => {});
+updateOpenLink();
+status();
