@@ -1,4 +1,19 @@
 """pyinit: a small numpy neural network with hand-written backpropagation, built to show exactly
-why zero (or any constant) weight initialization fails, and what random initialization fixes."""
+why zero (or any constant) weight initialization fails, and what random initialization fixes.
+
+Layers, each importing only from the ones above it in this list (content is data any may read):
+
+    core/       activations, losses, initializers, datasets, network (+ evaluate_many), optimizers
+    training/   config (RunConfig, Member), trainer, recorder, stats
+    analysis/   landscape (the loss on a plane), signal (signal propagation at init)
+    web/        the page's Python: rpc (the worker's bridge), lab, sessions, page_state, chapters,
+                precompute
+    figures/    plots and the HTML report (need the ``plots`` extra)
+    content/    settings schema, chapters, chart encodings, texts (JSON, shipped to the site too)
+
+``pyinit.api`` is the JSON-friendly facade of the CLI (``python -m pyinit``). Only the CLI prints,
+only the report writes files (and, until the build is switched, the legacy
+``web.precompute.write_precomputed``); ``content`` reads its own JSON.
+"""
 
 __version__ = "0.1.0"

@@ -8,7 +8,6 @@ import pytest
 
 from pyinit import content
 from pyinit.cli import main
-from pyinit.figures import report
 from pyinit.web import chapters
 
 
