@@ -24,22 +24,9 @@ def _text(name):
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def raw(name):
-    """The bytes of content file ``name`` as shipped."""
-    return resources.files(__package__).joinpath(name).read_bytes()
-
-
 def load(name):
     """The parsed JSON file ``name`` of this package (e.g. "chapters.json", "text/pl.json")."""
     return json.loads(_text(name))
-
-
-def names():
-    """Every content file, as paths relative to this package (what the site ships)."""
-    root = resources.files(__package__)
-    found = [p.name for p in root.iterdir() if p.name.endswith(".json")]
-    found += ["text/" + p.name for p in root.joinpath("text").iterdir() if p.name.endswith(".json")]
-    return sorted(found)
 
 
 def settings():

@@ -4,7 +4,8 @@ session takes over and continues exactly these runs).
 
     chapter_run(chapter_id, budget_bytes=150_000) -> (head, blob)    one chapter's runs
     default_run(budget_bytes=150_000)             -> (head, blob)    chapter 1's
-    site_files(budget_bytes=150_000)              -> {path: bytes}   everything the site's data/ gets
+
+The build writes them as ``data/chapters/<id>.json`` (head) and ``<id>.bin`` (blob), with an index.
 
 A chapter's preset is trained for its ``steps`` with K = 2 members, recording every ``stride``-th
 step (the smallest divisor of ``steps`` that keeps the blob within ``budget_bytes``, but never
@@ -16,14 +17,13 @@ run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s), "diverge
 "provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays": {name:
 [dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written, except
 ``write_precomputed``, a LEGACY writer of the page's old default-run files (format 1) that goes
-when the build writes ``site_files()``.
+when the page reads the chapter files.
 """
 
 import json
 
 import numpy as np
 
-from .. import content
 from ..training.trainer import Trainer
 from . import chapters, lab, page_state
 
@@ -76,33 +76,12 @@ def default_run(budget_bytes=150_000):
     return chapter_run(chapters.ids()[0], budget_bytes)
 
 
-def _json(data):
-    return (json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n").encode()
-
-
-def site_files(budget_bytes=150_000):
-    """Every data file of the site, as {path relative to the site's data/: bytes}:
-    ``chapters/<id>.json`` and ``.bin`` per chapter, ``chapters/index.json`` ({"format",
-    "chapters": [{id, number, settings, steps, bytes}]}), and ``content/...``: the content files
-    (settings, chapters, encodings, texts) as they are."""
-    files, entries = {}, []
-    for number, cid in enumerate(chapters.ids(), start=1):
-        head, blob = chapter_run(cid, budget_bytes)
-        files[f"chapters/{cid}.json"], files[f"chapters/{cid}.bin"] = _json(head), blob
-        entries.append({"id": cid, "number": number, "settings": head["settings"], "steps": head["steps"],
-                        "bytes": head["bytes"]})
-    files["chapters/index.json"] = _json({"format": FORMAT, "chapters": entries})
-    for name in content.names():
-        files[f"content/{name}"] = content.raw(name)
-    return files
-
-
 # ------------------------------------------------------------------------------------------- legacy
 DEFAULT_STEPS = 600
 
 
 def write_precomputed(out_dir, steps=DEFAULT_STEPS, name="default-run"):
-    """LEGACY (until the page reads ``site_files()``): write the default setup's runs in the page's
+    """LEGACY (until the page reads the chapter files): write the default setup's runs in the page's
     old format 1 -- ``<name>.json`` (config, meta, where each array is) and ``<name>.bin`` (every
     record, float64 little-endian, back to back) into ``out_dir``. Returns the two paths."""
     from pathlib import Path

@@ -5,7 +5,6 @@ import json
 import numpy as np
 import pytest
 
-from pyinit import content
 from pyinit.web import chapters, lab, page_state, precompute, sessions
 
 SLOW = {"reproduce"}          # 15,000 steps: the slow suite checks it
@@ -62,18 +61,6 @@ def test_sizes_and_the_default_run():
     assert head["chapter"] == "simple" and head["bytes"] <= 150_000 and head["records"] >= 41
     small, _ = precompute.chapter_run("simple", budget_bytes=10_000)
     assert small["records"] == 41 and small["bytes"] > 10_000 and small["stride"] == 15  # honest: over budget
-
-
-@pytest.mark.slow
-def test_site_files_hold_every_chapter_and_the_content():
-    files = precompute.site_files()
-    index = json.loads(files["chapters/index.json"])
-    assert [c["id"] for c in index["chapters"]] == chapters.ids()
-    for c in index["chapters"]:
-        head = json.loads(files[f"chapters/{c['id']}.json"])
-        assert len(files[f"chapters/{c['id']}.bin"]) == head["bytes"] == c["bytes"]
-    for name in content.names():
-        assert json.loads(files[f"content/{name}"]) == content.load(name)
 
 
 def test_the_legacy_default_run_files_match_a_live_session(tmp_path):
