@@ -65,7 +65,9 @@ def run(config):
     (per layer [R][fan_out]), ``grad_norms`` and ``bias_grad_norms`` ([R][L]: ||dW[l]||_F, ||db[l]||),
     ``symmetry`` ([R][L-1], see ``stats``), ``activation_mean``, ``activation_std`` ([R][L]),
     ``dead_units`` ([R][L-1] for relu, else None), ``diverged`` (None or the step),
-    ``diverged_reason``, ``final`` ({step, loss, accuracy} at the last recorded step).
+    ``diverged_reason``, ``test_loss``, ``test_accuracy`` (R: on the held-out test set of
+    ``n_test`` samples, never trained on), ``final`` ({step, loss, accuracy, test_loss,
+    test_accuracy} at the last recorded step).
     """
     cfg, _ = _config(config)
     trainer = Trainer(cfg)
@@ -73,6 +75,9 @@ def run(config):
     L = trainer.layout.L
     act = trainer.activation_stats()
     loss, acc = trainer.loss_history[:, 0], trainer.accuracy_history[:, 0]
+    test_loss, test_acc = trainer.evaluate_test(trainer.theta_history[:, 0])
+    stopped = np.isnan(loss)                                  # after a divergence, as loss_history
+    test_loss[stopped], test_acc[stopped] = np.nan, np.nan
     return {
         "config": cfg.to_dict(),
         "X": tolist(trainer.X),
@@ -90,7 +95,10 @@ def run(config):
         "dead_units": None if act["dead"] is None else tolist(act["dead"][:, 0]),
         "diverged": trainer.diverged[0],
         "diverged_reason": trainer.diverged_reason[0],
-        "final": {"step": int(trainer.steps[-1]), "loss": tolist(loss[-1]), "accuracy": tolist(acc[-1])},
+        "test_loss": tolist(test_loss),
+        "test_accuracy": tolist(test_acc),
+        "final": {"step": int(trainer.steps[-1]), "loss": tolist(loss[-1]), "accuracy": tolist(acc[-1]),
+                  "test_loss": tolist(test_loss[-1]), "test_accuracy": tolist(test_acc[-1])},
     }
 
 

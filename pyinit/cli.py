@@ -1,6 +1,7 @@
 """The command line: ``python -m pyinit run | signal | report | bench``.
 
     python -m pyinit run --dataset xor --hidden 4 --activation tanh --init zeros --lr 0.5 --steps 200 --seed 0
+    python -m pyinit run --dataset rings --factor 0.8 --optimizer adam --lr 0.01 --init he
     python -m pyinit signal --depth 30 --width 64 --activation relu --init he
     python -m pyinit report --chapter clones --lang pl --out report.html   (any run flag; needs plotly)
     python -m pyinit bench [--memory-steps N]
@@ -31,13 +32,17 @@ RUN_FLAGS = {
     "dataset": "one of " + ", ".join(DATASETS) + " (default xor)",
     "n-samples": "an integer in 2..10000 (default 200)",
     "noise": "a number in [0, 5] (default 0.1)",
+    "factor": "rings only: the inner ring's radius, in [0, 1) (default 0.8)",
+    "n-test": "size of the held-out test set, 2..10000 (default: n-samples)",
     "hidden": "comma-separated widths in 1..256, '' for no hidden layer (default 4)",
     "activation": "one of " + ", ".join(ACTIVATIONS) + " (default tanh)",
     "init": SPEC_HELP + ", or one spec per layer, comma-separated (default xavier)",
     "bias-init": BIAS_SPEC_HELP + " (default zeros)",
     "perturb": "std of Gaussian noise added to the initial weights, in [0, 100] (default 0)",
     "lr": "learning rate in (0, 100] (default 0.5)",
-    "momentum": "in [0, 1) (default 0)",
+    "momentum": "in [0, 1) (default 0); with optimizer sgd, > 0 means heavy-ball momentum",
+    "optimizer": "one of sgd, momentum, adam (default sgd; momentum needs --momentum > 0, adam "
+                 "needs --momentum 0; adam is PyTorch's, betas 0.9, 0.999, eps 1e-8)",
     "batch-size": "an integer in 1..n-samples (default: full batch)",
     "steps": "number of updates, 0..10000000 (default 200)",
     "every": "record every K-th step, K >= 1 (default 1)",

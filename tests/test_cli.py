@@ -30,9 +30,10 @@ def test_run_prints_one_json_object_with_the_documented_shape(capsys):
     assert code == 0 and err == "" and out.count("\n") == 1
     r = json.loads(out)
     cfg = r["config"]
-    assert cfg == {"dataset": "xor", "n_samples": 200, "noise": 0.1, "hidden": [4], "activation": "tanh",
-                   "init": "zeros", "bias_init": "zeros", "perturb": 0.0, "lr": 0.5, "momentum": 0.0,
-                   "batch_size": 200, "steps": 200, "every": 1, "seed": 0, "max_records": 1000}
+    assert cfg == {"dataset": "xor", "n_samples": 200, "noise": 0.1, "factor": 0.8, "n_test": 200,
+                   "hidden": [4], "activation": "tanh", "init": "zeros", "bias_init": "zeros", "perturb": 0.0,
+                   "lr": 0.5, "momentum": 0.0, "optimizer": "sgd", "batch_size": 200, "steps": 200, "every": 1,
+                   "seed": 0, "max_records": 1000}
     n, R = 200, 201
     assert len(r["X"]) == n and all(len(p) == 2 for p in r["X"]) and set(r["y"]) == {0, 1}
     assert r["steps"] == list(range(R)) and len(r["loss"]) == R and len(r["accuracy"]) == R
@@ -45,6 +46,8 @@ def test_run_prints_one_json_object_with_the_documented_shape(capsys):
     assert r["diverged"] is None and r["diverged_reason"] is None
     assert r["loss"][0] == pytest.approx(0.6931471805599453)                    # log 2 at zero init
     assert r["final"]["step"] == 200
+    assert len(r["test_loss"]) == R and len(r["test_accuracy"]) == R
+    assert set(r["final"]) == {"step", "loss", "accuracy", "test_loss", "test_accuracy"}
 
 
 def test_same_arguments_same_bytes(capsys):

@@ -5,6 +5,7 @@ Every generator has the signature ``make_<name>(n_samples, *, noise=0.0, rng) ->
 (n_samples,), int64 in {0, 1}, classes as balanced as n allows. ``noise`` is the standard
 deviation of Gaussian noise added to every coordinate *after* labelling, so a large noise makes
 classes overlap. The samples are returned in random order (mini-batches mix both classes).
+``make_rings`` takes one more keyword, ``factor`` (the trainer passes ``RunConfig.factor``).
 ``DATASETS`` maps the names used by the CLI and the page to the generators. Left out: more than two
 classes, more than two features, and reading data from files.
 """
@@ -54,6 +55,21 @@ def make_circles(n_samples, *, noise=0.0, rng):
     return _finish(X, y, noise, rng)
 
 
+def make_rings(n_samples, *, noise=0.0, rng, factor=0.8):
+    """Two thin concentric rings, as sklearn's ``make_circles``: n // 2 points evenly spaced on the
+    unit circle (label 0) and the rest on the circle of radius ``factor`` (label 1), shuffled.
+    ``make_rings(300, noise=0.05)`` is the course exercise's data."""
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    t_out = np.linspace(0.0, 2 * math.pi, n_out, endpoint=False)
+    t_in = np.linspace(0.0, 2 * math.pi, n_in, endpoint=False)
+    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+                        factor * np.stack([np.cos(t_in), np.sin(t_in)], axis=1)])
+    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    order = rng.permutation(n_samples)
+    return _finish(X[order], y[order], noise, rng)
+
+
 def make_spiral(n_samples, *, noise=0.0, rng):
     """Two interleaved spirals of 1.5 turns; the arm of class 1 is the arm of class 0 rotated by pi."""
     y = _labels(n_samples, rng)
@@ -87,6 +103,7 @@ DATASETS = {
     "xor": make_xor,
     "moons": make_moons,
     "circles": make_circles,
+    "rings": make_rings,
     "spiral": make_spiral,
     "gaussians": make_gaussians,
     "linear": make_linear,

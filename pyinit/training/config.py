@@ -6,6 +6,11 @@ normalises every field, so a ``RunConfig`` that exists is valid; a bad value rai
 given typed (``hidden=(4, 4)``, ``lr=0.5``) or as the strings the CLI receives (``hidden="4,4"``,
 ``lr="0.5"``). ``RunConfig.from_dict`` accepts JSON-ish input (the browser's) and rejects unknown
 keys; ``to_dict`` returns every field resolved, JSON-friendly. This module holds no training logic.
+
+``optimizer`` and ``momentum``: "sgd" with momentum 0 is plain SGD and with momentum > 0 heavy-ball
+momentum (as before ``optimizer`` existed); "momentum" needs momentum > 0; "adam" needs momentum 0.
+``factor`` only shapes the ``rings`` dataset. ``n_test`` is the size of the held-out test set (drawn
+from its own random stream, see ``seeding``); it defaults to ``n_samples``.
 """
 
 import math
@@ -15,6 +20,7 @@ from ..errors import ConfigError
 from ..core.datasets import DATASETS
 from ..core.activations import ACTIVATIONS
 from ..core import initializers
+from ..core.optimizers import OPTIMIZERS
 
 MAX_WIDTH = 256
 MAX_HIDDEN_LAYERS = 16
@@ -133,6 +139,8 @@ class RunConfig:
     dataset: str = "xor"
     n_samples: int = 200
     noise: float = 0.1
+    factor: float = 0.8          # rings only: the inner ring's radius (the outer one's is 1)
+    n_test: int = None           # size of the held-out test set (None: n_samples)
     hidden: tuple = (4,)
     activation: str = "tanh"
     init: str = "xavier"
@@ -140,6 +148,7 @@ class RunConfig:
     perturb: float = 0.0
     lr: float = 0.5
     momentum: float = 0.0
+    optimizer: str = "sgd"       # sgd (with momentum > 0: heavy-ball momentum), momentum, adam
     batch_size: int = None
     steps: int = 200
     every: int = 1
@@ -151,6 +160,9 @@ class RunConfig:
         s(self, "dataset", _choice("dataset", self.dataset, list(DATASETS)))
         s(self, "n_samples", parse_int("n_samples", self.n_samples, 2, MAX_SAMPLES))
         s(self, "noise", parse_float("noise", self.noise, 0, 5))
+        s(self, "factor", parse_float("factor", self.factor, 0, 1, high_open=True))
+        s(self, "n_test", self.n_samples if self.n_test is None
+          else parse_int("n_test", self.n_test, 2, MAX_SAMPLES))
         s(self, "hidden", parse_hidden(self.hidden))
         s(self, "activation", _choice("activation", self.activation, list(ACTIVATIONS)))
         s(self, "init", _init_spec("init", self.init, len(self.hidden) + 1))
@@ -159,6 +171,12 @@ class RunConfig:
         s(self, "perturb", parse_float("perturb", self.perturb, 0, 100))
         s(self, "lr", parse_float("lr", self.lr, 0, 100, low_open=True))
         s(self, "momentum", parse_float("momentum", self.momentum, 0, 1, high_open=True))
+        s(self, "optimizer", _choice("optimizer", self.optimizer, list(OPTIMIZERS)))
+        if self.optimizer == "adam" and self.momentum > 0:
+            raise ConfigError("momentum", "must be 0 with optimizer adam (Adam keeps its own moments; "
+                              "use optimizer momentum for heavy-ball momentum)", self.momentum)
+        if self.optimizer == "momentum" and self.momentum == 0:
+            raise ConfigError("momentum", "must be in (0, 1) with optimizer momentum", self.momentum)
         if self.batch_size is None or (isinstance(self.batch_size, str)
                                        and self.batch_size.strip() in ("", "full")):
             s(self, "batch_size", self.n_samples)
@@ -190,10 +208,13 @@ class RunConfig:
         return d
 
     def replace(self, **changes):
-        """A copy with some fields changed (validated again). A full-batch config stays full batch
-        when ``n_samples`` changes, unless ``batch_size`` is given too."""
+        """A copy with some fields changed (validated again). A full-batch config stays full batch,
+        and a test set as large as the data stays so, when ``n_samples`` changes, unless
+        ``batch_size`` (``n_test``) is given too."""
         if self.full_batch and "batch_size" not in changes:
             changes["batch_size"] = None
+        if self.n_test == self.n_samples and "n_test" not in changes:
+            changes["n_test"] = None
         return replace(self, **changes)
 
 

@@ -10,7 +10,7 @@ members it is trained with.
 One update (``step(1)``) has the three phases of every gradient method; they happen in this order
 because the gradient of step t is computed right after step t is reached (``_evaluate``):
 
-    # update    theta_{t+1} = theta_t - lr * grad_t        (optimizers)
+    # update    theta_{t+1} = theta_t - lr * grad_t        (optimizers: SGD, momentum or Adam)
     # forward   z, a at theta_{t+1} on batch t+1            (network.forward)
     # backward  grad_{t+1} = mean-loss gradient there       (network.backward)
 
@@ -25,7 +25,8 @@ Divergence is recorded, not raised: when a member's loss or parameters become no
 that member stops -- its parameters go back to their last finite values (step t - 1), its updates
 are masked, ``diverged[k] = t`` and ``diverged_reason[k]`` says why. The others continue; when all
 have stopped, ``step`` returns early. Floating-point warnings are silenced inside the trainer.
-Left out: early stopping, validation splits, learning-rate schedules, checkpoints, any I/O.
+``evaluate_test`` scores parameters on a held-out test set (``make_data(config, test=True)``), which
+never takes part in training. Left out: early stopping, learning-rate schedules, checkpoints, any I/O.
 """
 
 import math
@@ -40,17 +41,20 @@ from ..core.network import Layout, Workspace, T, forward, backward, evaluate_man
 from ..core import network
 from .. import seeding
 from . import stats
-from ..core.optimizers import GradientDescent
+from ..core import optimizers
 from .recorder import Recorder
 
 MAX_MEMBERS = 64
 RECORD_BUDGET_BYTES = 64 * 2**20
 
 
-def make_data(config):
-    """The dataset of a config: (X (n, 2) float64, y (n,) int64), from the DATA stream of its seed."""
+def make_data(config, test=False):
+    """The dataset of a config: (X (n, 2) float64, y (n,) int64), from the DATA stream of its seed;
+    with ``test``, its held-out test set of ``n_test`` samples, from the TEST stream."""
     make = DATASETS[config.dataset]
-    return make(config.n_samples, noise=config.noise, rng=seeding.generator(config.seed, seeding.DATA))
+    extra = {"factor": config.factor} if config.dataset == "rings" else {}
+    n, stream = (config.n_test, seeding.TEST) if test else (config.n_samples, seeding.DATA)
+    return make(n, noise=config.noise, rng=seeding.generator(config.seed, stream), **extra)
 
 
 def member_params(config, member=None):
@@ -88,7 +92,7 @@ class Trainer:
         self._previous = np.empty((K, P))
         self.W, self.b = layout.views(self.theta)
         self.dW, self.db = layout.views(self.grad)
-        self.optimizer = GradientDescent((K, P), config.lr, config.momentum)
+        self.optimizer = optimizers.make(config.optimizer, (K, P), config.lr, config.momentum)
 
         self.X, self.y = make_data(config)
         n = config.n_samples
@@ -106,6 +110,7 @@ class Trainer:
         self.diverged = [None] * K
         self.diverged_reason = [None] * K
         self._any_stopped = False
+        self._test = None                               # (X, y) of the test set, made when asked
         self._full_batch = config.full_batch
         self._stopped = np.zeros(K, dtype=bool)
         with np.errstate(all="ignore"):
@@ -208,6 +213,19 @@ class Trainer:
         """Loss and accuracy on the whole dataset for parameters ``theta`` (M, P): two (M,) arrays."""
         out = evaluate_many(theta, self.layout, self.activation, self._x[0], self.y,
                             workspaces=self._eval_workspaces)
+        return out["loss"], out["accuracy"]
+
+    @property
+    def test_data(self):
+        """The held-out test set (X (n_test, 2), y (n_test,)), made on first use (``make_data``)."""
+        if self._test is None:
+            self._test = make_data(self.config, test=True)
+        return self._test
+
+    def evaluate_test(self, theta):
+        """Loss and accuracy on the test set for parameters ``theta`` (M, P): two (M,) arrays."""
+        X, y = self.test_data
+        out = evaluate_many(theta, self.layout, self.activation, X, y, workspaces=self._eval_workspaces)
         return out["loss"], out["accuracy"]
 
     def params(self, k=0):

@@ -13,7 +13,7 @@ from pyinit.errors import ConfigError
 from pyinit.training.trainer import Trainer
 
 BAD = [
-    ("dataset", "xorr", "dataset: must be one of xor, moons, circles, spiral, gaussians, linear, got 'xorr'"),
+    ("dataset", "xorr", "dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, got 'xorr'"),
     ("n_samples", 1, "n_samples: must be an integer in 2..10000, got 1"),
     ("n_samples", True, "n_samples: must be an integer in 2..10000, got True"),
     ("noise", -0.1, "noise: must be a number in [0, 5], got -0.1"),
