@@ -1,9 +1,17 @@
 """Shared fixtures: the built site and a real browser (Playwright driving Debian's Chromium).
 
-Fixtures for other test files (all lazily built; core tests that use none of them need neither
-npm nor Chromium):
+Markers follow folders and fixtures (``pytest_collection_modifyitems`` below): every test under
+``tests/browser/`` is ``browser``; every test that asks for a build (the fixtures ``dist_dir`` or
+``node_modules``) is ``build``, and outside ``tests/browser/`` also ``slow``. So
+``-m "not browser"`` needs no Chromium and builds dist/ only for ``tests/build/``, and
+``-m "not browser and not slow"`` (the fast subset) needs neither npm nor a build.
 
-- ``dist_dir``     session: Path of a fresh self-hosted build (``build.build``) in a temp folder.
+Fixtures for other test files (all lazily built; core tests that use none of them need neither
+npm nor Chromium). The build's code is ``tools.*`` (the repository root is on ``sys.path``, see
+pyproject.toml); import it directly.
+
+- ``node_modules`` session: Path of node_modules/, matching package-lock.json (``npm ci`` if not).
+- ``dist_dir``     session: Path of a fresh self-hosted build (``tools.assemble.build``) in a temp folder.
 - ``serve``        session: ``serve(root, base="/", mime=None) -> url`` starts a local server for any
                    folder (e.g. a broken copy of dist) on a free port; all stop at session end.
 - ``server_url``   session: URL ("http://127.0.0.1:PORT/") serving ``dist_dir``.
@@ -14,6 +22,10 @@ npm nor Chromium):
                    these are also aborted, so nothing leaves the machine).
 - ``ready_page``   function: ``page`` opened at ``server_url`` and waited for
                    ``<html data-status="ready">``; ``ready_page.py_call(fn, args)`` calls the worker.
+- ``build_module`` session: the public names of ``tools.pins``, ``common``, ``bootstrap``,
+                   ``assemble`` and ``server`` in one namespace (``build_module.CSP``,
+                   ``.build(out)``, ``.make_server(...)``), for tests written against the old
+                   one-file build.py.
 
 Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
 ``py_call(page, fn, args)`` returns the result or {"error": {...}} for a failed call.
@@ -22,48 +34,61 @@ Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
 
+from tools import assemble, bootstrap, common, pins, server
+
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
+BUILD_FIXTURES = {"dist_dir", "node_modules"}
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOAD_TIMEOUT_MS = 90_000
 
 
-def load_build_module():
-    """build.py as module `pyinit_build` (the name `build` belongs to pypa/build in .venv)."""
-    if "pyinit_build" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("pyinit_build", ROOT / "build.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["pyinit_build"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["pyinit_build"]
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these markers
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        in_browser = TESTS / "browser" in Path(item.path).parents
+        if in_browser:
+            item.add_marker(pytest.mark.browser)
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
+            if not in_browser:  # browser tests keep `slow` for the ones slow among them
+                item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def build_module():
-    return load_build_module()
+    return SimpleNamespace(**{name: value for module in (pins, common, bootstrap, assemble, server)
+                              for name, value in vars(module).items() if not name.startswith("_")})
 
 
 @pytest.fixture(scope="session")
-def dist_dir(tmp_path_factory, build_module) -> Path:
+def node_modules() -> Path:
+    with assemble.build_lock():
+        bootstrap.ensure_node_modules()
+    return common.NODE_MODULES
+
+
+@pytest.fixture(scope="session")
+def dist_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "dist"
-    build_module.build(out)
+    assemble.build(out)
     return out
 
 
 @pytest.fixture(scope="session")
-def serve(build_module):
+def serve():
     stack = contextlib.ExitStack()
 
     def start(root: Path, base: str = "/", mime: dict | None = None) -> str:
-        return stack.enter_context(build_module.background_server(Path(root), base, mime))
+        return stack.enter_context(server.background_server(Path(root), base, mime))
 
     with stack:
         yield start
@@ -75,13 +100,13 @@ def server_url(dist_dir, serve) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(build_module):
-    if not Path(build_module.CHROMIUM).exists():
-        pytest.fail(f"{build_module.CHROMIUM} is missing: run `python3 build.py test`, which installs it")
+def browser():
+    if not Path(pins.CHROMIUM).exists():
+        pytest.fail(f"{pins.CHROMIUM} is missing: run `python3 build.py test`, which installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=build_module.CHROMIUM, args=build_module.CHROMIUM_ARGS,
+        b = p.chromium.launch(executable_path=pins.CHROMIUM, args=pins.CHROMIUM_ARGS,
                               headless=os.environ.get("PYINIT_HEADED") != "1")
         yield b
         b.close()

@@ -1,4 +1,5 @@
-"""`build.py serve`: MIME types, cache headers, gzip, sub-paths, and a clean Ctrl-C. No browser."""
+"""`build.py serve` (tools/server.py): MIME types, cache headers, gzip, sub-paths, and a clean Ctrl-C.
+No browser; the served folder is the session's build (`dist_dir`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tools.common import ROOT
 
 
 def fetch(url, method="GET", headers=None):

@@ -1,7 +1,9 @@
-"""build.py: dist/ is complete, offline, verified and reproducible; errors say what is missing.
+"""`build.py build` (tools/assemble.py and the steps it calls): dist/ is complete, offline,
+verified and reproducible; errors say what is missing.
 
-No browser needed (these run under `pytest -m "not browser"` too), but npm packages and the numpy
-wheel must be in the cache -- the session fixture `dist_dir` builds once and fills it.
+No browser needed, but npm packages and the numpy wheel must be in the cache -- the session
+fixture `dist_dir` builds once and fills it (tests using it are marked `build` and `slow` by
+tests/conftest.py). The argument and missing-npm tests need neither.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tools import assemble, bootstrap
+from tools.common import ROOT, BuildError
+from tools.pins import PYODIDE_CDN, PYODIDE_VERSION
 TEXT_SUFFIXES = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".py"}
 URL_RE = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?""", re.I)
 # XML namespace names look like URLs but identify a vocabulary; nothing fetches them.
@@ -75,9 +79,9 @@ def no_network_prefix() -> list[str]:
     return []
 
 
-def test_dist_has_every_file(dist_dir, build_module):
+def test_dist_has_every_file(dist_dir):
     manifest = json.loads((dist_dir / "build-manifest.json").read_text())
-    pyodide = f"pyodide-{build_module.PYODIDE_VERSION}"
+    pyodide = f"pyodide-{PYODIDE_VERSION}"
     required = ["index.html", "favicon.svg", "css/base.css", "js/platform/file-check.js",
                 "js/platform/boot.js", "js/platform/worker.js", "js/platform/worker-client.js", "check.html", "js/pages/check.js", "js/pages/proof.js",
                 *(f"{pyodide}/{n}" for n in ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
@@ -102,12 +106,12 @@ def test_dist_has_every_file(dist_dir, build_module):
             assert (js.parent / ref).resolve().is_file(), f"{js.name} imports missing {ref}"
 
 
-def test_numpy_and_pyinit_are_pinned_by_sha256(dist_dir, build_module):
+def test_numpy_and_pyinit_are_pinned_by_sha256(dist_dir):
     npm_lock = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
     npm_numpy = npm_lock["packages"]["numpy"]
-    pdir = dist_dir / f"pyodide-{build_module.PYODIDE_VERSION}"
+    pdir = dist_dir / f"pyodide-{PYODIDE_VERSION}"
     lock = json.loads((pdir / "pyodide-lock.json").read_text())
-    assert lock["info"]["version"] == build_module.PYODIDE_VERSION
+    assert lock["info"]["version"] == PYODIDE_VERSION
     assert set(lock["packages"]) == {"numpy", "pyinit"}
     assert lock["packages"]["numpy"] == npm_numpy
     for entry in lock["packages"].values():
@@ -131,9 +135,9 @@ def test_self_hosted_dist_names_no_external_host(dist_dir):
     assert manifest["variant"] == "self-hosted" and "//" not in manifest["indexURL"]
 
 
-def test_build_is_reproducible(dist_dir, build_module, tmp_path):
+def test_build_is_reproducible(dist_dir, tmp_path):
     again = tmp_path / "dist"
-    build_module.build(again)
+    assemble.build(again)
     a = json.loads((dist_dir / "build-manifest.json").read_text())["files"]
     b = json.loads((again / "build-manifest.json").read_text())["files"]
     assert a == b
@@ -151,11 +155,11 @@ def test_second_build_makes_no_network_request(dist_dir, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["tampered", "truncated"])
-def test_bad_numpy_wheel_in_cache_is_rejected(dist_dir, build_module, tmp_path, damage):
+def test_bad_numpy_wheel_in_cache_is_rejected(dist_dir, tmp_path, damage):
     entry = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())["packages"]["numpy"]
-    good = dist_dir / f"pyodide-{build_module.PYODIDE_VERSION}" / entry["file_name"]
+    good = dist_dir / f"pyodide-{PYODIDE_VERSION}" / entry["file_name"]
     cache = tmp_path / "cache"
-    bad = cache / f"pyodide-{build_module.PYODIDE_VERSION}" / entry["file_name"]
+    bad = cache / f"pyodide-{PYODIDE_VERSION}" / entry["file_name"]
     bad.parent.mkdir(parents=True)
     data = bytearray(good.read_bytes())
     if damage == "tampered":
@@ -181,11 +185,11 @@ def test_numpy_unreachable_everywhere_says_what_to_do(dist_dir, tmp_path):
     assert "sha256" in err and "by hand" in err
 
 
-def test_missing_npm_says_how_to_get_it(build_module, monkeypatch):
-    monkeypatch.setattr(build_module.shutil, "which", lambda name: None)
+def test_missing_npm_says_how_to_get_it(monkeypatch):
+    monkeypatch.setattr(bootstrap.shutil, "which", lambda name: None)
     monkeypatch.setenv("PYINIT_NO_APT", "1")
-    with pytest.raises(build_module.BuildError, match=r"npm not found.*apt-get install -y nodejs npm"):
-        build_module.require_npm()
+    with pytest.raises(BuildError, match=r"npm not found.*apt-get install -y nodejs npm"):
+        bootstrap.require_npm()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -199,15 +203,15 @@ def test_bad_arguments_exit_2_with_one_message(args, message):
     assert message in proc.stderr
 
 
-def test_cdn_variant_loads_runtime_and_numpy_from_the_cdn_only(dist_dir, build_module, tmp_path):
+def test_cdn_variant_loads_runtime_and_numpy_from_the_cdn_only(dist_dir, tmp_path):
     out = tmp_path / "cdn"
-    manifest = build_module.build(out, cdn=True)
-    assert manifest["variant"] == "cdn" and manifest["indexURL"] == build_module.PYODIDE_CDN
-    pdir = out / f"pyodide-{build_module.PYODIDE_VERSION}"
+    manifest = assemble.build(out, cdn=True)
+    assert manifest["variant"] == "cdn" and manifest["indexURL"] == PYODIDE_CDN
+    pdir = out / f"pyodide-{PYODIDE_VERSION}"
     assert sorted(p.name for p in pdir.iterdir()) == ["pyinit-0.1.0-py3-none-any.whl"]
     urls = [a["url"] for stage in manifest["stages"].values() for a in stage]
     external = {u for u in urls if "//" in u}
-    assert external and all(u.startswith(build_module.PYODIDE_CDN) for u in external)
+    assert external and all(u.startswith(PYODIDE_CDN) for u in external)
     found = hosts_in(out)
     assert found.get("build-manifest.json") == {"cdn.jsdelivr.net"}
     others = {f: h - INERT_HOSTS for f, h in found.items() if h - INERT_HOSTS}

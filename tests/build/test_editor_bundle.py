@@ -1,14 +1,13 @@
 """tools/editor_bundle.py: CodeMirror 6 bundled by the pinned esbuild -- reproducible, offline, named
 by its hash, licenses beside it -- and shipped in dist/ under the manifest key "codemirror".
 
-No browser needed; node_modules must match package-lock.json (ensured here with build.py's own
-`ensure_node_modules`, which runs `npm ci` when it does not).
+No browser needed; node_modules must match package-lock.json (the `node_modules` fixture in
+tests/conftest.py runs `npm ci` when it does not; tests using it are marked `build` and `slow`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import shutil
@@ -18,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import editor_bundle
+from tools.common import ROOT
+
 ENTRY = ROOT / "tools" / "editor" / "entry.js"
 COMPONENT = ROOT / "site" / "js" / "app" / "code-editor.js"
 HOST_RE = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})""", re.I)
@@ -26,23 +27,8 @@ SVG_NS = "http://www.w3.org/2000/svg"  # an XML namespace name: nothing fetches 
 
 
 @pytest.fixture(scope="module")
-def eb():
-    spec = importlib.util.spec_from_file_location("pyinit_editor_bundle_test", ROOT / "tools" / "editor_bundle.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def node_modules(build_module):
-    with build_module.build_lock():
-        build_module.ensure_node_modules()
-    return ROOT / "node_modules"
-
-
-@pytest.fixture(scope="module")
-def bundle(eb, node_modules, tmp_path_factory) -> Path:
-    return eb.bundle_editor(node_modules, tmp_path_factory.mktemp("editor") / "out")
+def bundle(node_modules, tmp_path_factory) -> Path:
+    return editor_bundle.bundle_editor(node_modules, tmp_path_factory.mktemp("editor") / "out")
 
 
 def entry_exports() -> set[str]:
@@ -58,15 +44,15 @@ def bundle_exports(path: Path) -> set[str]:
     return {part.split(" as ")[-1].strip() for part in match.group(1).split(",")}
 
 
-def test_bundle_is_reproducible_and_named_by_its_hash(eb, node_modules, bundle, tmp_path):
+def test_bundle_is_reproducible_and_named_by_its_hash(node_modules, bundle, tmp_path):
     data = bundle.read_bytes()
     assert bundle.name == f"codemirror.{hashlib.sha256(data).hexdigest()[:12]}.js"
-    again = eb.bundle_editor(node_modules, tmp_path / "again")
+    again = editor_bundle.bundle_editor(node_modules, tmp_path / "again")
     assert again.name == bundle.name and again.read_bytes() == data
     assert (again.parent / "LICENSES.txt").read_bytes() == (bundle.parent / "LICENSES.txt").read_bytes()
     assert sorted(p.name for p in again.parent.iterdir()) == ["LICENSES.txt", bundle.name]
     # rebuilding into the same folder leaves one bundle there
-    eb.bundle_editor(node_modules, tmp_path / "again")
+    editor_bundle.bundle_editor(node_modules, tmp_path / "again")
     assert len(list((tmp_path / "again").glob("codemirror.*.js"))) == 1
 
 
@@ -121,15 +107,15 @@ def test_bundling_needs_no_network(node_modules, tmp_path):
     assert Path(proc.stdout.strip()).is_file()
 
 
-def test_missing_esbuild_says_what_to_do(eb, tmp_path):
+def test_missing_esbuild_says_what_to_do(tmp_path):
     fake = tmp_path / "node_modules"
     fake.mkdir()
-    with pytest.raises(eb.EditorBundleError, match=r"esbuild.*pinned in package.json; run `npm ci`"):
-        eb.bundle_editor(fake, tmp_path / "out")
+    with pytest.raises(editor_bundle.EditorBundleError, match=r"esbuild.*pinned in package.json; run `npm ci`"):
+        editor_bundle.bundle_editor(fake, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
-def test_a_package_under_another_license_stops_the_bundle(eb, node_modules, tmp_path):
+def test_a_package_under_another_license_stops_the_bundle(node_modules, tmp_path):
     fake = tmp_path / "node_modules"
     fake.mkdir()
     for entry in node_modules.iterdir():  # everything linked, @lezer/python copied with another license
@@ -143,8 +129,8 @@ def test_a_package_under_another_license_stops_the_bundle(eb, node_modules, tmp_
     shutil.copytree(node_modules / "@lezer" / "python", fake / "@lezer" / "python")
     pkg = fake / "@lezer" / "python" / "package.json"
     pkg.write_text(json.dumps({**json.loads(pkg.read_text()), "license": "GPL-3.0"}))
-    with pytest.raises(eb.EditorBundleError, match=r"@lezer/python .* licensed 'GPL-3.0'"):
-        eb.bundle_editor(fake, tmp_path / "out")
+    with pytest.raises(editor_bundle.EditorBundleError, match=r"@lezer/python .* licensed 'GPL-3.0'"):
+        editor_bundle.bundle_editor(fake, tmp_path / "out")
 
 
 def test_dist_ships_the_bundle_listed_in_the_manifest(dist_dir):
