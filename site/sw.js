@@ -5,7 +5,9 @@
 // written by build.py), named by the first 16 hex digits of the manifest's own sha256. Each version has
 // its own cache "pyinit-v-<id>" holding that manifest and the files of that build that were fetched.
 //   - A navigation asks the network for build-manifest.json (3 s timeout). A new manifest becomes the
-//     current version atomically *before* the page is answered; offline, the current version is used.
+//     current version atomically *before* the page is answered, and only if the build is complete:
+//     all its small files fetched with the right sha256. Otherwise (a deploy caught half-way) the last
+//     complete version stays current and is used, so is it offline.
 //   - Every page (client) is pinned to the version it was loaded with, and so is its Web Worker: all of
 //     a page's requests are answered from that one version, so a page never sees a mix of two builds.
 //   - A file is stored only if its bytes have the sha256 its manifest names (a server that already
@@ -83,18 +85,41 @@ async function networkManifest() {
   }
 }
 
-/** Make a network manifest the current version (storing it, precaching the small files). */
+/**
+ * Make a network manifest the current version -- only once it is complete: every small file of it
+ * fetched and verified (its sha256 as the manifest says). A deploy caught half-way (a new manifest
+ * next to old files) or a server with other bytes is not adopted: the last complete version stays
+ * current, and state.stale says which files did not match (pages show data-sw="stale-deploy"); the
+ * next navigation tries again, fetching only what is still missing. Returns the version to use.
+ */
 async function adopt(net, st) {
   const cache = await caches.open(cacheName(net.vid));
   if (!(await cache.match(keyOf(MANIFEST)))) {
     manifests.set(net.vid, net.manifest);
     const small = Object.keys(net.manifest.files).filter((rel) => !BIG.test(rel));
-    await Promise.all(small.map((rel) => ensure(net.vid, rel).catch(() => null)));
-    // the manifest goes in last: a version whose manifest is cached has its small files
+    const failed = [];
+    await Promise.all(small.map(async (rel) => {
+      try {
+        const r = await ensure(net.vid, rel);
+        if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
+      } catch {
+        failed.push(rel);
+      }
+    }));
+    if (failed.length) {
+      manifests.delete(net.vid); // not a version (yet): its verified files wait in its cache
+      st.stale = { version: net.vid, failed: failed.sort(), since: st.stale?.version === net.vid ? st.stale.since : Date.now() };
+      await saveState(st);
+      console.warn(`pyinit sw: the server's build ${net.vid} is incomplete (${failed.length} file(s) do not match ` +
+        `its manifest: ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ", …" : ""}); staying on ${st.current || "the network"}.`);
+      return st.current;
+    }
+    // the manifest goes in last: a version whose manifest is cached has all its small files
     await cache.put(keyOf(MANIFEST), new Response(net.buf, { headers: { "Content-Type": "application/json" } }));
   }
-  if (st.current !== net.vid) {
+  if (st.current !== net.vid || st.stale) {
     st.current = net.vid;
+    delete st.stale;
     await saveState(st);
   }
   return net.vid;
@@ -139,7 +164,7 @@ async function cleanup() {
   const st = await loadState();
   const alive = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id));
   for (const id of Object.keys(st.pins)) if (!alive.has(id)) delete st.pins[id];
-  const used = new Set([st.current, ...Object.values(st.pins)]);
+  const used = new Set([st.current, st.stale && st.stale.version, ...Object.values(st.pins)]);
   for (const name of await caches.keys()) {
     if (name.startsWith(PREFIX) && !used.has(name.slice(PREFIX.length))) {
       manifests.delete(name.slice(PREFIX.length));
@@ -220,8 +245,10 @@ self.addEventListener("fetch", (ev) => {
 
 // ---- messages from pages ------------------------------------------------------------------------
 // {type: "pyinit-sw:warm"}   cache every file of the sender's version (runtime included); replies
-//                             {type: "pyinit-sw:warmed", version, files, failed}
-// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}}
+//                             {type: "pyinit-sw:warmed", version, files, failed, stale}
+// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}, stale}
+// stale: null, or {version, failed: [files]} when the server's newest build was not adopted because
+// those files did not match its manifest (a deploy in progress, or a broken one).
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
   // answer on the MessagePort the page sent, if any, else to the page itself
@@ -229,9 +256,10 @@ self.addEventListener("message", (ev) => {
   ev.waitUntil((async () => {
     const st = await loadState();
     const vid = (ev.source && st.pins[ev.source.id]) || st.current;
+    const stale = st.stale ? { version: st.stale.version, failed: st.stale.failed } : null;
     if (d.type === "pyinit-sw:warm") {
       const manifest = await manifestOf(vid);
-      if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [] });
+      if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale });
       const failed = [];
       const rels = Object.keys(manifest.files);
       for (const rel of rels) {
@@ -240,11 +268,11 @@ self.addEventListener("message", (ev) => {
           if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
         } catch { failed.push(rel); }
       }
-      reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed });
+      reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale });
     } else if (d.type === "pyinit-sw:info") {
       const kinds = {};
       for (const c of await self.clients.matchAll({ type: "all" })) if (st.pins[c.id]) kinds[c.type] = (kinds[c.type] || 0) + 1;
-      reply({ type: "pyinit-sw:info", version: vid, current: st.current, pinned: kinds,
+      reply({ type: "pyinit-sw:info", version: vid, current: st.current, pinned: kinds, stale,
         caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)) });
     }
   })());

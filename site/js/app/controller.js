@@ -19,6 +19,7 @@ export function createController({ getSpeed, onChange }) {
   let inflight = null;
   let raf = 0;
   let debt = 0;              // steps owed to the clock: `speed` per frame, paid by the next request
+  let clock = null;          // while playing through records we have: the step the clock has reached
   let stopReason = null;
   let error = null;
   const timing = { frames: [], lastFrame: 0 };
@@ -84,8 +85,10 @@ export function createController({ getSpeed, onChange }) {
     const speed = getSpeed();
     const H = h();
     if (!atEnd()) {
-      cursor = Math.min(H.length - 1, Math.max(cursor + 1, H.indexOfStep(H.record(cursor).step + speed)));
-      changed("tick");
+      // a clock in steps, so `speed` steps per frame also holds where records are sparser (thinned)
+      clock = Math.max(clock ?? H.record(cursor).step, H.record(cursor).step) + speed;
+      const next = Math.min(H.length - 1, H.indexOfStep(clock));
+      if (next !== cursor) { cursor = next; changed("tick"); }
     } else if (blocked()) {
       stop(blocked());
       return;
@@ -98,6 +101,7 @@ export function createController({ getSpeed, onChange }) {
 
   function play() {
     if (playing || !source) return;
+    clock = null;
     if (atEnd() && blocked()) { stop(blocked()); return; }
     playing = true;
     stopReason = null;

@@ -1,7 +1,8 @@
-// controls.js: form controls generated from the state schema. The control's id IS the state key
-// (STYLE.md 21). Every control validates at its edge: a refused value shows a message right next to
-// the control (and aria-invalid), the state is not touched, and nothing reaches Python.
-import { SPEC, parseValue, INIT_PARAM } from "../state.js";
+// controls.js: form controls generated from the settings schema (schema.js). The control's id IS the
+// state key. Every control validates at its edge: a refused value shows a message right next to the
+// control (and aria-invalid), the state is not touched, and nothing reaches Python.
+import { t } from "../platform/i18n.js";
+
 function labelKey(name) {
   const m = name.match(/^(left|right)_(init|scale|bias)$/);
   return m ? `ctl.${m[2]}` : `ctl.${name}`;
@@ -13,7 +14,7 @@ function choiceKey(name, v) {
 }
 
 /** Cross-field rules that a single value cannot check. Returns {name: {key, params}}. */
-export function crossCheck(values) {
+export function crossCheck(values, schema) {
   const errors = {};
   if (values.batch_size > values.n_samples) {
     errors.batch_size = { key: "error.batch", params: { name: t("ctl.batch_size"), max: values.n_samples } };
@@ -21,7 +22,7 @@ export function crossCheck(values) {
   for (const s of ["left", "right"]) {
     const init = values[`${s}_init`];
     if (["normal", "uniform", "zeros_eps"].includes(init) && !(values[`${s}_scale`] > 0)) {
-      errors[`${s}_scale`] = { key: "error.scale", params: { name: t(`param.${INIT_PARAM[init]}`) } };
+      errors[`${s}_scale`] = { key: "error.scale", params: { name: t(`param.${schema.initParam[init]}`) } };
     }
   }
   return errors;
@@ -128,7 +129,7 @@ export function createControls(container, names, state, { schema, onCommit }) {
       const m = name.match(/^(left|right)_scale$/);
       if (m) {
         const init = state.get(`${m[1]}_init`);
-        const p = INIT_PARAM[init];
+        const p = schema.initParam[init];
         el.disabled = !p;
         el.previousElementSibling.textContent = p ? t(`param.${p}`) : t("param.none");
       }

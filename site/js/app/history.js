@@ -19,16 +19,21 @@ export function createHistory(meta) {
   let limit = null;
 
   function append(frame) {
+    const r = frame.records;
+    const R = r ? r.steps.length : 0;
+    if (R && provisional && recs.length && r.steps[R - 1] > recs[recs.length - 1].step) {
+      recs.pop(); // the old "current step" gives way to newer records
+      provisional = false;
+    }
     if (frame.kept) {
       const keep = new Set(Array.from(frame.kept));
       for (let i = recs.length - 1; i >= 0; i--) if (!keep.has(recs[i].step)) recs.splice(i, 1);
     }
-    const r = frame.records;
-    const R = r ? r.steps.length : 0;
-    if (R && provisional && recs.length) recs.pop(); // the old "current step" gives way to newer records
+    let appended = 0;
     for (let i = 0; i < R; i++) {
       const step = r.steps[i];
       if (recs.length && step <= recs[recs.length - 1].step) continue; // already have it
+      appended++;
       const part = (a, n) => (a ? a.slice(i * n, (i + 1) * n) : null);
       recs.push({
         step,
@@ -37,7 +42,7 @@ export function createHistory(meta) {
         sym: part(r.sym, K * H), gnorm: part(r.gnorm, K * L), distinct: part(r.distinct, K * H),
       });
     }
-    if (R) provisional = !!frame.provisional;
+    if (appended) provisional = !!frame.provisional;
     if (frame.diverged) diverged = frame.diverged.map((d) => d || null);
     if (frame.limit !== undefined) limit = frame.limit || null;
   }

@@ -23,33 +23,33 @@ const hasHidden = (meta) => meta.sizes.length > 2;
 export const PANELS = {
   network: {
     title: "row.network", help: "row.network.help", tools: ["net_show"], applies: () => true,
-    make: (el, { compact }) => createNetworkDiagram(el, { height: compact ? 200 : 230 }),
+    make: (el, { compact }) => createNetworkDiagram(el, compact ? { fill: true } : { height: 230 }),
     key: (c) => `${c.values.net_show}:${c.scale}`,
     data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.gridRange),
   },
   boundary: {
     title: "row.boundary", help: "row.boundary.help", applies: () => true,
-    make: (el, { compact }) => createBoundaryChart(el, { maxHeight: compact ? 210 : 280 }),
+    make: (el, { compact }) => createBoundaryChart(el, compact ? { maxHeight: "fill", compact: true } : {}),
     key: () => "", data: (c, k) => boundaryData(c.H, k, c.cur, c.grid, c.data),
   },
   loss: {
     title: "row.loss", applies: () => true,
-    make: (el, { compact }) => createLossChart(el, { height: compact ? 170 : 240 }),
+    make: (el, { compact }) => createLossChart(el, { height: compact ? "fill" : 240 }),
     key: () => "", data: (c, k) => lossData(c.H, k, c.cur),
   },
   traj: {
     title: "row.traj", help: "row.traj.help", tools: ["traj_layer"], applies: () => true,
-    make: (el, { compact }) => createTrajectoryChart(el, { height: compact ? 190 : 240 }),
+    make: (el, { compact }) => createTrajectoryChart(el, { height: compact ? "fill" : 240 }),
     key: (c) => String(c.values.traj_layer), data: (c, k) => trajectoryData(c.H, k, c.cur, c.values.traj_layer),
   },
   symmetry: {
     title: "row.symmetry", help: "row.symmetry.help", applies: hasHidden,
-    make: (el, { compact }) => createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? 170 : 220 }),
+    make: (el, { compact }) => createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? "fill" : 220 }),
     key: () => "", data: (c, k) => symmetryData(c.H, k, c.cur),
   },
   gradnorm: {
     title: "row.gradnorm", help: "row.gradnorm.help", applies: () => true,
-    make: (el, { compact }) => createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? 170 : 220 }),
+    make: (el, { compact }) => createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? "fill" : 220 }),
     key: () => "", data: (c, k) => gradNormData(c.H, k, c.cur),
   },
   units: {

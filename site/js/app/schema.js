@@ -20,7 +20,7 @@ export async function loadSchema(url = "data/content/settings.json", { chapters 
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
   const json = await r.json();
-  return createSchema(json.settings || json, { chapters });
+  return createSchema(json.settings || json, { chapters, initParam: json.init_param });
 }
 
 /**
@@ -34,7 +34,7 @@ function chapterEntry(entry, chapters) {
 }
 
 /** createSchema(entries, {chapters}) -> {entries, spec(name), defaults(), parse(name, raw), runKeys, createState(), serialize(), deserialize()} */
-export function createSchema(entries, { chapters } = {}) {
+export function createSchema(entries, { chapters, initParam = {} } = {}) {
   const list = entries.map((e) => (e.name === "chapter" && chapters ? chapterEntry(e, chapters) : e));
   const SPEC = Object.fromEntries(list.map((s) => [s.name, s]));
   const spec = (name) => (Object.hasOwn(SPEC, name) ? SPEC[name] : null); // not SPEC["__proto__"]
@@ -137,5 +137,6 @@ export function createSchema(entries, { chapters } = {}) {
   /** The run-group subset of `values`: what decides the runs (and what Python's page_state takes). */
   const runSettings = (values) => Object.fromEntries(runKeys.map((k) => [k, values[k]]));
 
-  return { entries: list, spec, defaults, parse, runKeys, runSettings, createState, serialize, deserialize };
+  // initParam: which inits take a number and what it means (c, sigma, a, eps), for labels and checks
+  return { entries: list, spec, defaults, parse, runKeys, runSettings, initParam, createState, serialize, deserialize };
 }

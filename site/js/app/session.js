@@ -17,20 +17,20 @@ import { precomputedSource, liveSource } from "./source.js";
 import { canon } from "./schema.js";
 
 const MAX_CHUNK = 10000;     // steps per worker call when training to a step
-const HANDOVER_AHEAD = 30;   // frames of playback the handover lets the precomputed runs run ahead
 
 /**
- * createSession({controller, store, python, getSpeed, onChange})
+ * createSession({controller, store, python, onChange})
  *   controller: createController(...); store: createPrecomputedStore(); python: see app/python.js
  *   onChange(): phase or message changed (the page re-renders its status line)
  */
-export function createSession({ controller, store, python, getSpeed = () => 1, onChange = () => {} }) {
+export function createSession({ controller, store, python, onChange = () => {} }) {
   let phase = "loading";
   let message = null;        // {key, params} for t(), or null
   let settings = null;       // the run settings of the runs shown (or being built)
   let pending = null;        // a step asked for that the shown runs cannot reach yet
   let seq = 0;               // setups are numbered: a late answer to an older setup is dropped
   let autoplay = false;
+  let catchingUp = false;    // Python is training up to the precomputed runs' last step
 
   const set = (p, msg = null) => { phase = p; message = msg; onChange(); };
   const refused = (e) => ({ key: e.type === "ConfigError" ? "error.python" : "error.pythonFailed", params: { message: e.message } });
@@ -49,8 +49,8 @@ export function createSession({ controller, store, python, getSpeed = () => 1, o
       set("precomputed");
       await reachPending(my);
       if (my !== seq) return;
-      if (python.ready) return takeOver(my);
       if (pending === null && autoplay) controller.play();
+      if (python.ready) await takeOver(my);
       return;
     }
     if (python.ready) return buildLive(my);
@@ -73,25 +73,29 @@ export function createSession({ controller, store, python, getSpeed = () => 1, o
     if (my === seq && pending === null && autoplay) controller.play();
   }
 
-  /** Python became ready: continue the precomputed runs live from where they are shown, or build the runs. */
+  /** Python became ready: continue the precomputed runs live from their last step (the shown records
+   * stay; the worker trains silently up to there), or build the runs. */
   async function takeOver(my = seq) {
     const src = controller.source;
     if (phase === "precomputed" && src && src.kind === "precomputed") {
       await controller.whenIdle();
-      const H = src.history;
-      const ahead = controller.playing ? getSpeed() * HANDOVER_AHEAD : 0;
-      H.truncate(H.indexOfStep(Math.min(H.lastStep, H.record(controller.cursor).step + ahead)));
+      catchingUp = true;
+      onChange();
       let live;
       try {
-        live = await liveSource(python.py, settings, H);
+        live = await liveSource(python.py, settings, src.history);
       } catch (e) {
+        catchingUp = false;
         if (my === seq) set("error", refused(e));
         return;
       }
-      if (my !== seq || controller.source !== src) { live.dispose(); return; }
+      catchingUp = false;
+      if (my !== seq || controller.source !== src) { live.dispose(); onChange(); return; }
+      const resume = controller.playing || controller.stopReason === "end";
       controller.setSource(live, { keepCursor: true });
       set("live");
       await reachPending(my);
+      if (my === seq && resume && pending === null) controller.play();
       return;
     }
     if (phase === "waiting" || phase === "error") await buildLive(my);
@@ -149,6 +153,7 @@ export function createSession({ controller, store, python, getSpeed = () => 1, o
       set("error", { key: "status.pythonLost", params: { message: error.message } });
     },
     get phase() { return phase; },
+    get catchingUp() { return catchingUp; },
     get message() { return message; },
     get settings() { return settings; },
     get pending() { return pending; },

@@ -11,7 +11,10 @@ export function statusOf({ session, controller, python }) {
   const problems = [];
   let line = "";
   const phase = session.phase;
-  if (phase === "precomputed") line = t(python.failed ? "status.precomputedNoPython" : python.started ? "status.precomputed" : "embed.precomputed");
+  if (phase === "precomputed") {
+    line = t(python.failed ? "status.precomputedNoPython" : session.catchingUp ? "status.catchingUp"
+      : python.started ? "status.precomputed" : "embed.precomputed");
+  }
   else if (phase === "live") line = t("status.live", python.versions || {});
   else if (phase === "waiting") line = t(python.started ? "status.waitingPython" : "embed.needsPython");
   const m = session.message;
@@ -29,12 +32,25 @@ export function statusOf({ session, controller, python }) {
   return { line, problems };
 }
 
-/** The shared edge scale of the network diagrams, in words (or "" when no diagram is shown). */
+/** The shared edge scale of the network diagrams in words: [what the widest edge is, the key], or null. */
 export function edgeLegend(figure, mode) {
   const net = figure.charts.network;
   const scale = net && net.left.element.chartData ? net.left.element.chartData.scale : null;
-  if (scale == null) return "";
-  if (!(scale > 0)) return t("net.legendZero");
-  return t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatScale(scale) });
+  if (scale == null) return null;
+  const main = scale > 0 ? t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatScale(scale) }) : t("net.legendZero");
+  return [main, t("net.legendKey")];
+}
+
+/** Write edgeLegend() into `el`: the scale, then the key (which phones leave out). */
+export function renderEdgeLegend(el, legend) {
+  const key = legend ? legend.join("|") : "";
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
+  el.replaceChildren();
+  if (!legend) return;
+  const more = document.createElement("span");
+  more.className = "legend-more";
+  more.textContent = " " + legend[1];
+  el.append(legend[0], more);
 }
 const formatScale = (v) => (v >= 1e-3 && v < 1e4 ? Number(v.toPrecision(3)).toLocaleString(document.documentElement.lang) : v.toExponential(1));

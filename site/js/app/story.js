@@ -91,18 +91,35 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     onActivate(n, { byUser });
   }
 
-  // the reading line: a band a little above the middle of what the figure leaves visible
-  let io = null;
-  function observe() {
-    if (io) io.disconnect();
-    if (typeof IntersectionObserver === "undefined") return;
+  // The active chapter is the one under the reading line, a little above the middle of what the
+  // sticky figure leaves visible. It is decided when scrolling settles (not on every intersection),
+  // so a chapter the reader only scrolls past, or content that grows while loading, changes nothing.
+  const readingLine = () => {
+    const fig = document.getElementById("figure-wrap");
     const phone = window.matchMedia("(max-width: 860px)").matches;
-    const margin = phone ? "-62% 0px -30% 0px" : "-38% 0px -55% 0px";
-    io = new IntersectionObserver((entries) => {
+    const top = phone && fig ? Math.max(0, fig.getBoundingClientRect().bottom) : 0;
+    return top + (window.innerHeight - top) * (phone ? 0.3 : 0.42);
+  };
+  function sectionAtLine() {
+    const y = readingLine();
+    for (const [i, sec] of sections.entries()) {
+      const r = sec.getBoundingClientRect();
+      if (r.top <= y && r.bottom > y) return i + 1;
+    }
+    return 0;
+  }
+  let settleTimer = 0;
+  function onScroll() {
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
       if (suppress) return;
-      for (const e of entries) if (e.isIntersecting) activate(Number(e.target.dataset.chapter), true);
-    }, { rootMargin: margin });
-    for (const sec of sections) io.observe(sec);
+      const n = sectionAtLine();
+      if (n && n !== active) activate(n, true);
+    }, 140);
+  }
+  function observe() {
+    window.removeEventListener("scroll", onScroll);
+    window.addEventListener("scroll", onScroll, { passive: true });
   }
 
   function scrollTo(n, { focus = false, smooth = true } = {}) {
@@ -113,12 +130,14 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     activate(n, true);
     sec.scrollIntoView({ behavior: smooth && !reduced ? "smooth" : "auto", block: "start" });
     if (focus) sec.focus({ preventScroll: true });
-    setTimeout(() => { suppress--; }, smooth && !reduced ? 900 : 50);
+    // the programmatic scroll ends (scrollend where supported), then activation follows the reader again
+    const done = () => { suppress = Math.max(0, suppress - 1); };
+    if ("onscrollend" in window && smooth && !reduced) window.addEventListener("scrollend", done, { once: true });
+    else setTimeout(done, smooth && !reduced ? 1000 : 80);
   }
 
   render();
   observe();
-  window.matchMedia("(max-width: 860px)").addEventListener?.("change", observe);
   return {
     render, scrollTo, observe,
     get active() { return active; },

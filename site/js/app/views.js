@@ -50,12 +50,13 @@ export function trajectoryCaption(H, k, cur) {
   const nH = meta.sizes.length - 2;
   if (nH === 0) return t("traj.caption.nohidden");
   const rec = H.record(cur);
-  const parts = [];
-  for (let l = 1; l <= nH; l++) {
-    const distinct = rec.distinct ? rec.distinct[k * nH + l - 1] : NaN;
-    parts.push(t("traj.caption.layer", { l: String(l), units: String(meta.sizes[l]), distinct: Number.isFinite(distinct) ? String(distinct) : "?" }));
-  }
-  return parts.join("; ");
+  const distinct = (l) => { const d = rec.distinct ? rec.distinct[k * nH + l - 1] : NaN; return Number.isFinite(d) ? String(d) : "?"; };
+  if (nH === 1) return t("traj.caption.layer", { l: "1", units: String(meta.sizes[1]), distinct: distinct(1) });
+  // several layers: one short line, "distinct units per layer: 1, 1, 1 (of 16 each)"
+  const widths = meta.sizes.slice(1, -1);
+  const same = widths.every((w) => w === widths[0]);
+  return t(same ? "traj.caption.layersSame" : "traj.caption.layers", {
+    list: Array.from({ length: nH }, (_, l) => (same ? distinct(l + 1) : `${distinct(l + 1)}/${widths[l]}`)).join(", "), units: String(widths[0]) });
 }
 
 export function lossData(H, k, cur) {

@@ -37,10 +37,11 @@ function contour(p, nx, ny, level = 0.5) {
  * data: {xs: number[nx], ys: number[ny], p: number[ny*nx] (row-major, rows = ys) in [0,1],
  *        X: number[2n] (x1, x2 interleaved), y: number[n] (0/1)}
  */
-export function createBoundaryChart(container, { maxHeight = 280 } = {}) {
+export function createBoundaryChart(container, { maxHeight = 280, compact = false } = {}) {
   let data = null, geom = null;
-  // a square plot: 44 + 58 px of margins beside it, 22 + 36 above and below
-  const surf = createSurface(container, (w) => Math.min(maxHeight, w - 102 + 58), () => data && draw());
+  // a square plot: 44 + 58 px of margins beside it, 22 + 36 above and below (compact: small margins,
+  // no color bar — the figure's legend and the help text say what the colors mean)
+  const surf = createSurface(container, maxHeight === "fill" ? "fill" : (w) => Math.min(maxHeight, w - 102 + 58), () => data && draw());
   const img = document.createElement("canvas");
 
   function draw() {
@@ -49,7 +50,7 @@ export function createBoundaryChart(container, { maxHeight = 280 } = {}) {
     const W = surf.width, H = surf.height;
     const { xs, ys, p } = data;
     const nx = xs.length, ny = ys.length;
-    const m = { l: 44, r: 58, t: hiConst(p) ? (W < 420 ? 32 : 20) : 8, b: 36 };
+    const m = compact ? { l: 24, r: 6, t: hiConst(p) ? (W < 260 ? 42 : 28) : 4, b: 16 } : { l: 44, r: 58, t: hiConst(p) ? (W < 420 ? 32 : 20) : 8, b: 36 };
     const side = Math.max(60, Math.min(W - m.l - m.r, H - m.t - m.b));
     const L = m.l + Math.max(0, (W - m.l - m.r - side) / 2), T = m.t;
     geom = { L, T, side };
@@ -102,25 +103,28 @@ export function createBoundaryChart(container, { maxHeight = 280 } = {}) {
     for (const v of niceTicks(x0, x1, 4)) c.fillText(tickLabel(v), sx(v), T + side + 4);
     c.textAlign = "right"; c.textBaseline = "middle";
     for (const v of niceTicks(y0, y1, 4)) c.fillText(tickLabel(v), L - 4, sy(v));
-    c.fillStyle = INK; c.font = "12px system-ui, sans-serif";
-    c.textAlign = "center"; c.textBaseline = "bottom";
-    c.fillText(t("axis.x1"), L + side / 2, H - 2);
-    c.save(); c.translate(L - 30, T + side / 2); c.rotate(-Math.PI / 2); c.textBaseline = "bottom"; c.fillText(t("axis.x2"), 0, 0); c.restore();
-    // color bar
-    const bx = L + side + 14, bh = side * 0.8, by = T + side * 0.1;
-    for (let k = 0; k < bh; k++) { const [R, G, B] = divergingRGB(1 - k / bh); c.fillStyle = `rgb(${R},${G},${B})`; c.fillRect(bx, by + k, 10, 1.5); }
-    c.strokeStyle = "#9a9a9a"; c.strokeRect(bx + 0.5, by + 0.5, 10, bh);
-    c.fillStyle = MUTED; c.font = "10px system-ui, sans-serif"; c.textAlign = "left"; c.textBaseline = "middle";
-    c.fillText("p = 1", bx + 13, by); c.fillText("0.5", bx + 13, by + bh / 2); c.fillText("0", bx + 13, by + bh);
+    if (!compact) {
+      c.fillStyle = INK; c.font = "12px system-ui, sans-serif";
+      c.textAlign = "center"; c.textBaseline = "bottom";
+      c.fillText(t("axis.x1"), L + side / 2, H - 2);
+      c.save(); c.translate(L - 30, T + side / 2); c.rotate(-Math.PI / 2); c.textBaseline = "bottom"; c.fillText(t("axis.x2"), 0, 0); c.restore();
+      // color bar
+      const bx = L + side + 14, bh = side * 0.8, by = T + side * 0.1;
+      for (let k = 0; k < bh; k++) { const [R, G, B] = divergingRGB(1 - k / bh); c.fillStyle = `rgb(${R},${G},${B})`; c.fillRect(bx, by + k, 10, 1.5); }
+      c.strokeStyle = "#9a9a9a"; c.strokeRect(bx + 0.5, by + 0.5, 10, bh);
+      c.fillStyle = MUTED; c.font = "10px system-ui, sans-serif"; c.textAlign = "left"; c.textBaseline = "middle";
+      c.fillText("p = 1", bx + 13, by); c.fillText("0.5", bx + 13, by + bh / 2); c.fillText("0", bx + 13, by + bh);
+    }
     // a constant output is worth saying in words
     if (hi - lo < 1e-9) {
       const text = t("boundary.constant", { p: formatNumber(lo, 3) });
       c.font = "11px system-ui, sans-serif"; c.textAlign = "center"; c.textBaseline = "top";
-      // one line if it fits, else two (split at the colon or the middle space)
-      let lines = [text];
-      if (c.measureText(text).width > W - 8) {
-        const cut = text.indexOf(":") > 0 ? text.indexOf(":") + 1 : text.lastIndexOf(" ", text.length / 2);
-        lines = [text.slice(0, cut), text.slice(cut).trim()];
+      // as many lines as the width needs, broken at spaces
+      const lines = [];
+      for (const word of text.split(" ")) {
+        const line = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
+        if (lines.length && c.measureText(line).width <= W - 10) lines[lines.length - 1] = line;
+        else lines.push(word);
       }
       lines.forEach((line, k) => {
         const w = c.measureText(line).width + 8;

@@ -14,23 +14,31 @@ import { INK, MUTED } from "./common.js";
 const FONT = "12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
 const SMALL = "11px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
 
-/** A canvas filling `container` (CSS width; CSS height fixed, or a function of the width), redrawn on resize. */
+/**
+ * A canvas filling `container`, redrawn on resize. `height`: CSS px, a function of the width, or
+ * "fill" (the container's own height, which the page's CSS sets: the figure's panels share out the
+ * space the viewport leaves them).
+ */
 export function createSurface(container, height, draw) {
   container.classList.add("cv-chart");
+  const fill = height === "fill";
+  if (fill) container.classList.add("cv-fill");
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
   const tip = document.createElement("div");
   tip.className = "cv-tip";
   tip.hidden = true;
   container.replaceChildren(canvas, tip);
-  const heightFor = typeof height === "function" ? height : () => height;
-  let w = 0, h = heightFor(300), dpr = 1;
+  const heightFor = fill ? () => Math.max(60, Math.floor(container.clientHeight || 160))
+    : typeof height === "function" ? height : () => height;
+  let w = 0, h = 0, dpr = 1;
   function fit() {
-    const cw = Math.max(120, Math.floor(container.clientWidth || 300));
+    const cw = Math.max(fill ? 60 : 120, Math.floor(container.clientWidth || 300));
+    const ch = Math.round(heightFor(cw));
     dpr = Math.min(2, window.devicePixelRatio || 1);
-    if (cw !== w || canvas.width !== Math.round(cw * dpr)) {
+    if (cw !== w || ch !== h || canvas.width !== Math.round(cw * dpr)) {
       w = cw;
-      h = Math.round(heightFor(cw));
+      h = ch;
       canvas.width = Math.round(w * dpr);
       canvas.height = Math.round(h * dpr);
       canvas.style.width = `${w}px`;
@@ -164,18 +172,23 @@ export function drawLine(c, xs, ys, sx, sy, style) {
 }
 
 /** Legend entries [{name, color, dash}] laid out in the top margin, wrapping. Returns its height. */
+// a legend entry: a swatch of the line style, then its name (narrow charts get a shorter swatch)
+const swatch = (maxW) => (maxW < 260 ? 14 : 22);
+const entryWidth = (c, e, maxW) => swatch(maxW) + 4 + c.measureText(e.name).width + (maxW < 260 ? 8 : 12);
+
 export function drawLegend(c, entries, x0, y0, maxW) {
   c.font = SMALL;
   c.textBaseline = "middle";
   c.textAlign = "left";
+  const sw = swatch(maxW);
   let x = x0, y = y0 + 7;
   for (const e of entries) {
-    const w = 26 + c.measureText(e.name).width + 12;
+    const w = entryWidth(c, e, maxW);
     if (x + w > x0 + maxW && x > x0) { x = x0; y += 15; }
     c.strokeStyle = e.color; c.lineWidth = 2; c.setLineDash(DASH[e.dash || "solid"] || []);
-    c.beginPath(); c.moveTo(x, y); c.lineTo(x + 22, y); c.stroke(); c.setLineDash([]);
+    c.beginPath(); c.moveTo(x, y); c.lineTo(x + sw, y); c.stroke(); c.setLineDash([]);
     c.fillStyle = INK;
-    c.fillText(e.name, x + 26, y);
+    c.fillText(e.name, x + sw + 4, y);
     x += w;
   }
   return y - y0 + 8;
@@ -185,7 +198,7 @@ export function legendHeight(c, entries, maxW) {
   c.font = SMALL;
   let x = 0, rows = 1;
   for (const e of entries) {
-    const w = 26 + c.measureText(e.name).width + 12;
+    const w = entryWidth(c, e, maxW);
     if (x + w > maxW && x > 0) { x = 0; rows++; }
     x += w;
   }

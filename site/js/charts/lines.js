@@ -28,7 +28,10 @@ export function createLineChart(container, opts = {}) {
     surf.fit();
     const c = surf.ctx();
     const W = surf.width;
-    const legH = spec.legend && spec.legend.length ? legendHeight(c, spec.legend, W - 60) : 6;
+    // a legend that would take more than a third of a small chart is left out (the tooltip names the lines)
+    let legend = spec.legend && spec.legend.length ? spec.legend : null;
+    let legH = legend ? legendHeight(c, legend, W - 60) : 6;
+    if (legend && legH > surf.height / 3) { legend = null; legH = 6; }
     const margin = { l: spec.yMode === "logzero" ? 70 : 50, r: spec.y2 ? 44 : 10, t: legH + 4, b: 34 };
     let [lo, hi] = yRange();
     let yTicks, map = (v) => v, zeroY = null;
@@ -61,7 +64,15 @@ export function createLineChart(container, opts = {}) {
     c.beginPath(); c.rect(px.l, px.t - 2, px.r - px.l, px.b - px.t + 4); c.clip();
     for (const s of spec.series) {
       const ys = s.axis === "y2" ? s.y : Array.from(s.y, map);
-      drawLine(c, xs, ys, sx, s.axis === "y2" ? sy2 : sy, s);
+      const fy = s.axis === "y2" ? sy2 : sy;
+      drawLine(c, xs, ys, sx, fy, s);
+      // the newest point as a dot: the shown step is visible even when it is the only one (step 0)
+      for (let i = ys.length - 1; i >= 0; i--) {
+        if (ys[i] === null || ys[i] === undefined || !Number.isFinite(ys[i])) continue;
+        c.fillStyle = s.color;
+        c.beginPath(); c.arc(sx(xs[i]), fy(ys[i]), Math.max(2.2, (s.width || 1.6) * 1.3), 0, 2 * Math.PI); c.fill();
+        break;
+      }
     }
     for (const m of spec.marks || []) {
       c.strokeStyle = m.color || INK; c.lineWidth = m.width || 1; c.setLineDash(m.dash || []);
@@ -69,7 +80,7 @@ export function createLineChart(container, opts = {}) {
       c.beginPath(); c.moveTo(X, px.t); c.lineTo(X, px.b); c.stroke(); c.setLineDash([]);
     }
     c.restore();
-    if (spec.legend && spec.legend.length) drawLegend(c, spec.legend, px.l, 2, W - px.l - 6);
+    if (legend) drawLegend(c, legend, px.l, 2, W - px.l - 6);
     frame.map = map;
   }
 

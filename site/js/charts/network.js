@@ -23,21 +23,37 @@ export function ownScale(W, b) {
 }
 
 /**
- * createNetworkDiagram(container, {height}) -> {update(data), reset()}
+ * createNetworkDiagram(container, {height, fill}) -> {update(data), reset()}
+ * fill: the diagram takes the container's shape (the page's CSS sizes the container), else it is
+ * `height` tall in a 400-wide view box.
  * data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode: "weight"|"gradient",
  *        scale: the |value| drawn as the widest edge (shared by the diagrams shown together; 0 = all zero),
  *        maps?: [per layer 1..L: [per unit: number[n*n] row-major, row 0 = lowest x2]], mapN?: n,
  *        mapRange?: [per layer 1..L: [lo, hi]]}
  */
-export function createNetworkDiagram(container, { height = 220 } = {}) {
+export function createNetworkDiagram(container, { height: fixedHeight = 220, fill = false } = {}) {
   container.classList.add("netdiagram");
+  if (fill) container.classList.add("net-fill");
   const width = 400;
+  let height = fixedHeight, last = null;
   const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, tabindex: "0", role: "group", preserveAspectRatio: "xMidYMid meet" });
   svg.setAttribute("aria-label", t("row.network") + ". " + t("net.hint"));
   const readout = document.createElement("p");
   readout.className = "readout";
   readout.setAttribute("aria-live", "polite");
   container.replaceChildren(svg, readout);
+  if (fill && typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => {
+      const r = container.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      const h = Math.round(Math.max(120, Math.min(700, (width * r.height) / r.width)));
+      if (h === height) return;
+      height = h;
+      svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+      shapeKey = "";
+      if (last) update(last);
+    }).observe(container);
+  }
   let items = []; // [{node, title, l, i, j, bias, text}]
   let images = []; // per layer 1..L: [<image>] per unit
   let focusIdx = -1;
@@ -141,6 +157,7 @@ export function createNetworkDiagram(container, { height = 220 } = {}) {
     const vmax = data.scale ?? ownScale(W, b);
     check(Number.isFinite(vmax) && vmax >= 0, "network needs a finite scale >= 0");
     container.chartData = data;
+    last = data;
     const key = sizes.join(",");
     if (key !== shapeKey) { build(sizes); shapeKey = key; }
     const what = t(data.mode === "gradient" ? "net.what.gradient" : "net.what.weight");

@@ -17,7 +17,7 @@ import { createPython } from "../app/python.js";
 import { createFigure } from "../app/figure.js";
 import { panelId } from "../app/panels.js";
 import { wireTransport } from "../app/transport.js";
-import { statusOf, edgeLegend } from "../app/status.js";
+import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 import { createControls } from "../app/controls.js";
 import { el } from "../platform/dom.js";
 import { startHeightReports, reportStatus, loadAllowList, listenForCommands } from "../embed/messages.js";
@@ -67,7 +67,7 @@ runBtn.addEventListener("click", () => { startPython().catch(() => {}); });
 
 // ---- figure, transport, session -------------------------------------------------------------------
 const controller = createController({ getSpeed: () => Number(state.get("speed")), onChange: (why) => changed(why) });
-const session = createSession({ controller, store, python, getSpeed: () => Number(state.get("speed")), onChange: () => status() });
+const session = createSession({ controller, store, python, onChange: () => status() });
 const figure = createFigure($("fig-panels"), { controller, getValues: () => state.all(), getPanels: () => panels, layout: "columns" });
 const transport = wireTransport({ controller, onReset: () => setup({ play: false }) });
 for (const name of ["reset", "back", "step", "play"]) transport.buttons[name].hidden = !controls.has(name);
@@ -83,7 +83,7 @@ function changed(why) {
   transport.render();
   const rec = controller.record;
   if (rec) root.dataset.step = String(rec.step);
-  $("edge-legend").textContent = edgeLegend(figure, state.get("net_show"));
+  renderEdgeLegend($("edge-legend"), edgeLegend(figure, state.get("net_show")));
   if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); updateOpenLink(); }
 }
 

@@ -21,11 +21,12 @@ import { mountChapterView } from "../app/chapter-views.js";
 import { startLanguage, createLanguageSwitch, remember, liveRegion } from "../app/language.js";
 import { trajectoryCaption } from "../app/views.js";
 import { wireTransport } from "../app/transport.js";
-import { statusOf, edgeLegend } from "../app/status.js";
+import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 
 registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
 const $ = (id) => document.getElementById(id);
+const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
 const root = document.documentElement;
 const perf = { t0: performance.now(), firstPaint: null, live: null };
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -57,7 +58,7 @@ applyStatic();
 
 // ---- transport and session ----------------------------------------------------------------------
 const controller = createController({ getSpeed: () => Number(state.get("speed")), onChange: (why) => changed(why) });
-const session = createSession({ controller, store, python, getSpeed: () => Number(state.get("speed")), onChange: () => status() });
+const session = createSession({ controller, store, python, onChange: () => status() });
 
 // ---- the figure: the chapter's panels; "More panels": all of them ---------------------------------
 const chapterPanels = () => chapterOf(state.get("chapter")).panels || ["network", "boundary", "loss"];
@@ -109,7 +110,7 @@ const controlSets = [];
 const RELATED = { n_samples: ["n_samples", "batch_size"], left_init: ["left_init", "left_scale"], right_init: ["right_init", "right_scale"] };
 /** A control's typed, valid value: applied unless a cross-field rule refuses it (then it never reaches Python). */
 function commit(patch, key) {
-  const errs = crossCheck({ ...state.all(), ...patch });
+  const errs = crossCheck({ ...state.all(), ...patch }, schema);
   const related = RELATED[key] || [key];
   for (const set of [...controlSets, ...toolSets]) for (const n of related) if (set.elements[n]) set.setError(n, errs[n] || null);
   if (related.some((n) => errs[n])) return;
@@ -187,17 +188,21 @@ window.addEventListener("hashchange", () => {
 });
 
 // ---- motion only when seen --------------------------------------------------------------------------
+// the first screen plays by itself once it is seen (never off-screen, never with reduced motion);
+// after that, only Play and the chapters' setups start it
+let autoplay = !reducedMotion;
+function maybeAutoplay() {
+  if (autoplay && figureSeen && controller.record && session.pending === null) { autoplay = false; controller.play(); }
+}
 new IntersectionObserver((entries) => {
-  const seen = entries.some((e) => e.isIntersecting);
-  if (seen && !figureSeen && !reducedMotion && controller.record && controller.record.step === 0 && !session.pending) controller.play();
-  if (!seen && controller.playing && !rowsSeen) controller.pause();
-  figureSeen = seen;
+  figureSeen = entries.some((e) => e.isIntersecting);
+  if (figureSeen) maybeAutoplay();
+  else if (controller.playing && !rowsSeen) controller.pause();
 }, { threshold: 0.25 }).observe($("figure"));
 new IntersectionObserver((entries) => { rowsSeen = entries.some((e) => e.isIntersecting); }).observe($("panels"));
 
 // ---- transport, status -------------------------------------------------------------------------------
 const transport = wireTransport({ controller, keys: true, onReset: () => setup({ play: false }) });
-const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
 let announced = -1;
 /** The cheap parts, on every change: transport, the figure's title, the edge legend, the announcement. */
 function renderTransport() {
@@ -206,7 +211,7 @@ function renderTransport() {
   if (!rec) return;
   const id = state.get("chapter");
   setText($("figure-title"), t("figure.title", { n: String(chapterNo(id)), total: String(chapters.length), title: content.text(id).title }));
-  setText($("edge-legend"), edgeLegend(figure, state.get("net_show")));
+  renderEdgeLegend($("edge-legend"), edgeLegend(figure, state.get("net_show")));
   if (!controller.playing && rec.step !== announced) {
     announced = rec.step;
     $("lab-announce").textContent = t("announce.step", { step: String(rec.step), left: formatNumber(rec.loss[0], 4), right: formatNumber(rec.loss[1], 4) });
@@ -313,6 +318,8 @@ window.pyinitLab = {
 
 // ---- start: the chapter in the URL, its runs at once -----------------------------------------------------
 if (chapterNo(state.get("chapter")) > 1) story.scrollTo(chapterNo(state.get("chapter")), { smooth: false });
-await setup({ step: parsed.values.step });
+await setup({ step: parsed.values.step, play: false });
+if (parsed.values.step) autoplay = false; // a link's step is shown, not played past
+maybeAutoplay();
 status();
 paintLegend();
