@@ -3,18 +3,13 @@
 // współczynnik uczenia, warstwa ukryta, neuron.
 export default {
   "app.title": "Dlaczego inicjalizacja zerami zawodzi",
-  "app.subtitle": "Dwie identyczne sieci uczone krok w krok na tych samych danych i tych samych porcjach. Różnią się tylko wagami początkowymi.",
   "app.skip": "Przejdź do laboratorium",
 
   // status / loading
   "status.precomputed": "Pokazuję przebiegi policzone wcześniej, a Python się wczytuje…",
   "status.live": "Na żywo: Python {python}, numpy {numpy}, pyinit {pyinit}",
-  "status.fallback": "Nie udało się uruchomić Pythona ({reason}). Przebiegi domyślnego ustawienia policzone wcześniej nadal działają; zmiana ustawień, inspektor kroku i krajobraz straty wymagają Pythona.",
-  "status.waiting": "Czekam na Pythona…",
   "status.needsPython": "Wymaga Pythona, który jeszcze się nie wczytał.",
   "status.needsPythonFailed": "Wymaga Pythona, którego nie udało się tu uruchomić.",
-  "status.noPrecomputed": "Brak przebiegów policzonych wcześniej.",
-  "status.loadingPython": "Wczytuję Pythona…",
 
   // control groups
   "group.data": "Dane",
@@ -88,7 +83,6 @@ export default {
   "transport.step": "Krok",
   "transport.play": "Start",
   "transport.pause": "Pauza",
-  "transport.keys": "Klawisze: spacja start/pauza, → krok, ← wstecz",
   "transport.readoutOf": "krok {step} z {last}",
   "announce.step": "Krok {step}. Strata po lewej {left}, po prawej {right}.",
 
@@ -147,7 +141,6 @@ export default {
   "traj.outputName": "wyjście",
   "units.clone": "= neuron {j}",
   "units.unit": "neuron {j}",
-  "units.off": "Włącz „Pokaż wyjście każdego neuronu ukrytego”, by je zobaczyć.",
   "units.none": "Brak warstwy ukrytej.",
   "units.scale": "Wyjście neuronu: pomarańczowe {lo}, białe {mid}, niebieskie {hi}.",
   "net.input": "x{i}",
@@ -187,16 +180,8 @@ export default {
   "lang.changed": "Język: polski",
 
   // tour frame
-  "tour.heading": "Przewodnik",
-  "tour.intro": "Osiem krótkich rozdziałów odpowiada na pytanie „dlaczego inicjalizacja wag zerami jest niebezpieczna?” — każdy z eksperymentem na żywo. „Wypróbuj” wczytuje ustawienia rozdziału do laboratorium poniżej.",
   "tour.toc": "Rozdziały",
   "tour.chapterOf": "Rozdział {n} z {total}",
-  "tour.prev": "Poprzedni",
-  "tour.next": "Następny",
-  "tour.prevTitle": "Poprzedni: {title}",
-  "tour.nextTitle": "Następny: {title}",
-  "tour.tryIt": "Wypróbuj w laboratorium",
-  "tour.tryItDone": "Wczytano rozdział {n} do laboratorium: {title}. Naciśnij Start albo Krok.",
   "tour.formula": "Wzór",
   "tour.takeaway": "Wniosek",
   "tour.view": "Eksperyment",
@@ -205,55 +190,6 @@ export default {
   "tour.failed": "Eksperyment się nie powiódł: {message}",
   "tour.noPython": "Ten eksperyment wymaga Pythona, którego nie udało się uruchomić.",
   "tour.table": "Liczby w tabeli",
-  "tour.skip": "Przejdź do przewodnika",
-
-  // chapter 1
-  "tour.simple.title": "Najprostszy przykład",
-  "tour.simple.body": "Najmniejsza sieć, która potrzebuje warstwy ukrytej: dwa wejścia, cztery neurony tanh i jedno wyjście sigmoidalne, uczona na zbiorze XOR. Oba przebiegi widzą te same punkty w tej samej kolejności — różni je tylko start. Po lewej wszystkie wagi i biasy są równe 0, po prawej wagi są losowane metodą Xaviera. Naciśnij „Start”. Po prawej funkcja straty spada, a granica decyzyjna zawija się wokół czterech skupisk. Po lewej każda waga to płaska linia dokładnie na zerze, a strata stoi na ln 2 ≈ 0,693 — tyle kosztuje odpowiadanie wszędzie 0,5. Obie klasy mają po tyle samo punktów, więc nawet bias wyjścia dostaje gradient równy dokładnie zero. To nie jest powolna nauka, tylko jej brak — i nigdy się nie zacznie.",
-  "tour.simple.formula": "dW₁ = Xᵀ·δ₁ / n,  δ₁ = (δ₂·W₂ᵀ) ⊙ tanh′(z₁) = 0, bo W₂ = 0;  dW₂ = a₁ᵀ·δ₂ / n = 0, bo a₁ = tanh(0) = 0",
-  "tour.simple.takeaway": "Z samych zer ta sieć nie nauczy się niczego — ani powoli, ani nigdy.",
-
-  // chapter 2
-  "tour.additive.title": "Aktualizacje się dodaje, a nie mnoży",
-  "tour.additive.body": "Jedna z odpowiedzi w wątku twierdzi, że propagacja wsteczna mnoży każdą wagę przez jej deltę, więc waga, która startuje od 0, zostaje zerem. Tak to nie działa. Spadek gradientu dodaje do wagi krok: W ← W − η·dW, a dW = aᵀ·δ / n w ogóle nie zawiera W. Sprawdźmy: usuwamy warstwę ukrytą (zostaje regresja logistyczna) i uczymy na danych liniowo separowalnych — jeden przebieg od zer, drugi od losowych wag. Oba się uczą, a start od zera kończy się równie dobrze jak losowy. Dla jednej warstwy zerowy start jest więc nieszkodliwy. Z warstwą ukrytą kłopot leży gdzie indziej: w dW zerują się aktywacje a albo delty δ wracające przez zerowe wagi — a nie sama waga.",
-  "tour.additive.formula": "W ← W − η·dW,  dW = aᵀ·δ / n  (po prawej stronie nie ma W)",
-  "tour.additive.takeaway": "Dla jednej warstwy zero to dobry start; kłopoty zaczynają się przy warstwach ukrytych.",
-
-  // chapter 3
-  "tour.clones.title": "Klony",
-  "tour.clones.body": "Ustaw teraz wszystkie wagi na 0,5 zamiast 0 — każda stała zachowa się tak samo. Neurony warstwy ukrytej dają niezerowe wyjścia i dostają niezerowe gradienty, więc się poruszają. Ale spójrz na wykres wag lewego przebiegu: cztery neurony, a ich linie leżą dokładnie jedna na drugiej, na zawsze. Każdy neuron dostaje te same wejścia przez te same wagi, więc liczy to samo z i to samo a; warstwa wyjściowa odsyła każdemu tę samą deltę δ, więc każdy dostaje tę samą aktualizację. Identyczne neurony zostają identyczne, co do bitu. Miara symetrii S stoi dokładnie na 0, a warstwa czterech neuronów jest warta jednego: jej granica decyzyjna to jedno proste cięcie.",
-  "tour.clones.formula": "W[:, j] = W[:, k] ⇒ z_j = z_k ⇒ δ_j = δ_k ⇒ dW[:, j] = dW[:, k]",
-  "tour.clones.takeaway": "Stały start zamienia warstwę n neuronów w n kopii jednego neuronu.",
-
-  // chapter 4
-  "tour.stuck.title": "Zamrożenie czy symetria",
-  "tour.stuck.body": "Dlaczego w rozdziale 1 zera zamarły całkowicie, a 0,5 w rozdziale 3 się ruszało? Decyduje f(0). Dla tanh i ReLU f(0) = 0: przy zerowych wagach i biasach każda aktywacja ukryta jest zerem, więc dW warstwy wyjściowej (aᵀ·δ) jest zerem, a delta wracająca przez W = 0 też jest zerem. Gradient każdej wagi wynosi dokładnie zero — to punkt siodłowy funkcji straty (wypróbuj rozdział 1 i zajrzyj do krajobrazu straty) — i uczyć się może tylko bias wyjścia. Dla sigmoidy f(0) = 0,5: najpierw gradient dostają wagi wyjściowe, krok później warstwa niżej — co krok jedna warstwa bliżej wejścia (tabela niżej, dwie warstwy ukryte). Neurony jednej warstwy ruszają się razem i pozostają symetryczne. Laboratorium używa porcji po 10 punktów: na całym zbiorze, przy idealnie zrównoważonych klasach, średnia (a − y) = 0 i nawet sigmoida stoi w miejscu.",
-  "tour.stuck.formula": "f(0) = 0 ⇒ a = 0 ⇒ dW_wyj = aᵀ·δ = 0;  W = 0 ⇒ δ_ukr = (δ·Wᵀ) ⊙ f′(z) = 0",
-  "tour.stuck.takeaway": "f(0) = 0 daje zamrożone siodło, f(0) ≠ 0 daje klony. W obu przypadkach warstwa jest warta jednego neuronu.",
-
-  // chapter 5
-  "tour.noise.title": "Odrobina szumu wystarczy",
-  "tour.noise.body": "Symetria jest dokładna, więc łamie ją najmniejsza asymetria. Zacznij od zer z dodanym do każdej wagi szumem gaussowskim o odchyleniu standardowym ε i ucz osiem sieci naraz, dla ε = 10⁻¹ … 10⁻⁸ (te same dane, te same porcje, ten sam wzór szumu, tylko przeskalowany). Każda sieć się wyrywa — im mniejsze ε, tym później. W pobliżu siodła różnice między neuronami rosną mniej więcej o stały czynnik na krok, więc urośnięcie od ε do widocznej wielkości zajmuje liczbę kroków proporcjonalną do log(1/ε). Wykres pokazuje dla każdego ε krok złamania symetrii — pierwszy krok, w którym miara symetrii S osiąga τ — względem ε na osi logarytmicznej. Punkty układają się na prostej.",
-  "tour.noise.formula": "S(t) ≈ ε·exp(λt)  ⇒  t_złam ≈ ln(τ/ε) / λ",
-  "tour.noise.takeaway": "Szum nie musi być duży — musi po prostu być. Mały szum kosztuje czas, nie sukces.",
-
-  // chapter 6
-  "tour.restarts.title": "Różne starty, różne rozwiązania",
-  "tour.restarts.body": "Inna odpowiedź z wątku: losujemy, bo sieci utykają w minimach lokalnych, a różne starty trafiają do różnych minimów. To drugi, osobny powód — i też prawdziwy. Tutaj 16 sieci z zaledwie dwoma neuronami ukrytymi — te same dane, te same porcje — uczy się jednocześnie, każda od własnego ziarna losowania. Ich końcowe granice decyzyjne są różne, końcowe wartości funkcji straty też: jedne rozwiązują większość XOR, inne zadowalają się gorszą odpowiedzią. Od zer wszystkie 16 byłoby jednym i tym samym przebiegiem, więc ta różnorodność wymaga losowości. Ale to nie restarty sprawiają, że losowa inicjalizacja wag działa: już jeden losowy start łamie symetrię.",
-  "tour.restarts.formula": "θ₀⁽ᵏ⁾ ~ Xavier(ziarno k), k = 1 … 16  ⇒  16 różnych punktów końcowych θ*⁽ᵏ⁾",
-  "tour.restarts.takeaway": "Losowe starty pozwalają też próbkować różne rozwiązania — to premia, nie główny powód.",
-
-  // chapter 7
-  "tour.scale.title": "Skala też ma znaczenie",
-  "tour.scale.body": "Losowość jest konieczna, ale nie wystarcza. Przepuść porcję danych przez świeżo zainicjalizowaną sieć o 30 warstwach szerokości 64: na każdej warstwie rozrzut sygnału mnoży się przez czynnik zależny od wariancji wag. Za małe wagi (σ = 0,01): aktywacje i gradienty maleją do zera warstwa po warstwie. Za duże (σ = 1): aktywacje ReLU eksplodują; neurony tanh nasycają się blisko ±1, a gradienty, mnożone na każdej warstwie przez duże wagi, eksplodują w stronę wejścia. Inicjalizacja Xaviera (Var W = 2/(fan_in + fan_out)) pasuje do tanh; przy ReLU połowi wariancję na każdej warstwie, bo ReLU zeruje połowę wejść. Inicjalizacja He (Var W = 2/fan_in) wyrównuje ten czynnik 2 — to wynik He i in. (2015). W laboratorium (cztery warstwy ReLU po 16 neuronów) σ = 0,01 stoi na ln 2 przez wszystkie 1000 kroków, a He uczy się okręgów.",
-  "tour.scale.formula": "Var(z[l+1]) = fan_in · Var(W) · E[f(z[l])²];  ReLU: E[f(z)²] = Var(z) / 2",
-  "tour.scale.takeaway": "Dobierz wariancję tak, by sygnał ani nie zanikał, ani nie eksplodował: Xavier dla tanh, He dla ReLU.",
-
-  // chapter 8
-  "tour.reproduce.title": "Znany wynik, odtworzony",
-  "tour.reproduce.body": "Klasyczne ćwiczenie z kursów: koło punktów wewnątrz pierścienia (300 punktów), sieć ReLU [2, 10, 5, 1], współczynnik uczenia 0,01, 15 000 kroków na wszystkich punktach. Od zer sieć daje każdemu punktowi tę samą odpowiedź i zostaje na poziomie zgadywania, a strata stoi na ln 2. Od inicjalizacji He ta sama sieć, na tych samych danych i z tym samym kodem, uczy się okręgów. Różni je tylko linijka, która ustawia początkowe wagi. Naciśnij przycisk poniżej, by powtórzyć to tutaj. (W laboratorium wszystkie warstwy ukryte mają tę samą szerokość, więc „Wypróbuj” uruchamia [2, 10, 10, 1].)",
-  "tour.reproduce.formula": "He: W ~ N(0, 2 / fan_in)   wobec   W = 0",
-  "tour.reproduce.takeaway": "Inicjalizacja to nie szczegół: decyduje o tym, czy uczenie w ogóle się zacznie.",
 
   // chapter views
   "view.stuck.caption": "Pierwszy krok, w którym gradient wag dW danej warstwy nie jest dokładnie zerem, przy starcie od zerowych wag i biasów (dwie warstwy ukryte, pierwsze {steps} kroków).",
@@ -321,8 +257,6 @@ export default {
   "embed.needsPython": "Ten wariant jest liczony na żywo w przeglądarce. Naciśnij przycisk, aby zacząć.",
   "embed.precomputed": "Przebiegi policzone wcześniej. Naciśnij przycisk, aby trenować na żywo.",
   "embed.end": "Koniec przebiegów policzonych wcześniej. Naciśnij przycisk, aby trenować dalej.",
-  "embed.loading": "Uruchamianie Pythona…",
-  "embed.jumping": "Trening do kroku {step}…",
   "embed.open": "Otwórz w pełnym laboratorium",
   "embed.label": "Osadzone laboratorium pyinit",
   "embed.frameTitle": "Laboratorium pyinit: {left} kontra {right}",
