@@ -10,13 +10,14 @@ changes another (the data or the initial weights):
 - random directions of the landscape slice                     -> stream ``DIRECTIONS``
 - the inputs of the signal-propagation experiment              -> stream ``SIGNAL``
 - the held-out test set (same generator as the data, n_test)   -> stream ``TEST``
+- random initial biases (bias_init normal:STD or uniform:A)    -> stream ``BIAS``
 
 There is no global RNG anywhere in pyinit; every function that draws takes a ``np.random.Generator``.
 """
 
 import numpy as np
 
-DATA, INIT, PERTURB, BATCHES, DIRECTIONS, SIGNAL, TEST = 0, 1, 2, 3, 4, 5, 6
+DATA, INIT, PERTURB, BATCHES, DIRECTIONS, SIGNAL, TEST, BIAS = 0, 1, 2, 3, 4, 5, 6, 7
 
 
 def generator(seed, stream):

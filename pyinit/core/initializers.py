@@ -12,8 +12,10 @@ They are named by *spec strings*, the same ones the CLI, the page and the URL us
     lecun          W ~ N(0, 1 / fan_in)               LeCun et al. (1998), for tanh/linear
 
 A comma-separated list gives one spec per weight layer, first layer first (``"he,he,xavier"``).
-Biases have their own spec, ``zeros`` (default) or ``constant:C``. An optional perturbation ``eps``
-adds N(0, eps^2) noise to every *weight* (not the biases) after any init: "zeros + tiny noise".
+Biases have their own spec, ``zeros`` (default), ``constant:C``, ``normal:STD`` or ``uniform:A``
+(random biases are drawn from their own stream, so they never change the weights). An optional
+perturbation ``eps`` adds N(0, eps^2) noise to every *weight* (not the biases) after any init:
+"zeros + tiny noise".
 Left out: orthogonal and data-dependent (LSUV) inits, and truncated normals.
 """
 
@@ -26,7 +28,7 @@ from .. import seeding
 
 MAX_SCALE = 1000.0
 SPEC_HELP = "zeros, constant:C, normal:STD, uniform:A, xavier, he or lecun"
-BIAS_SPEC_HELP = "zeros or constant:C"
+BIAS_SPEC_HELP = "zeros, constant:C, normal:STD or uniform:A"
 
 
 def zeros(fan_in, fan_out, rng):
@@ -113,13 +115,16 @@ def parse_layer_specs(spec, n_layers, param="init"):
 
 
 def parse_bias_spec(spec, param="bias_init"):
-    """The bias value (a float) named by ``zeros`` or ``constant:C``."""
+    """The bias initializer ``init(fan_out, rng) -> b`` (fan_out,) named by ``zeros``,
+    ``constant:C``, ``normal:STD`` or ``uniform:A``."""
     if isinstance(spec, str):
         name, sep, arg = spec.strip().partition(":")
         if name == "zeros" and not sep:
-            return 0.0
-        if name == "constant" and sep:
-            return _number(arg, param, spec, allow_negative=True)
+            return lambda fan_out, rng: np.zeros(fan_out)
+        if sep and name in PARAMETRIC:
+            value = _number(arg, param, spec, allow_negative=(name == "constant"))
+            weights = PARAMETRIC[name](value)
+            return lambda fan_out, rng: weights(1, fan_out, rng)[0]
     raise ConfigError(param, f"must be {BIAS_SPEC_HELP}", spec)
 
 
@@ -127,7 +132,8 @@ def initial_params(sizes, init="xavier", bias_init="zeros", perturb=0.0, seed=0)
     """The initial ``(W, b)`` of every layer of a net with layer sizes ``sizes``.
 
     Deterministic in (sizes, init, bias_init, perturb, seed): weights are drawn layer by layer,
-    first layer first, from the INIT stream of ``seed``; perturbation noise from its PERTURB stream.
+    first layer first, from the INIT stream of ``seed``; perturbation noise from its PERTURB stream;
+    random biases from its BIAS stream.
     Returns a list of ``(W, b)``, ``W`` of shape (fan_in, fan_out) and ``b`` of shape (fan_out,).
     """
     n_layers = len(sizes) - 1
@@ -135,10 +141,11 @@ def initial_params(sizes, init="xavier", bias_init="zeros", perturb=0.0, seed=0)
     bias = parse_bias_spec(bias_init)
     rng = seeding.generator(seed, seeding.INIT)
     noise_rng = seeding.generator(seed, seeding.PERTURB)
+    bias_rng = seeding.generator(seed, seeding.BIAS)
     params = []
     for fan_in, fan_out, init_fn in zip(sizes[:-1], sizes[1:], inits):
         W = np.asarray(init_fn(fan_in, fan_out, rng), dtype=np.float64)
         if perturb:
             W = W + perturb * noise_rng.standard_normal((fan_in, fan_out))
-        params.append((W, np.full(fan_out, bias)))
+        params.append((W, np.asarray(bias(fan_out, bias_rng), dtype=np.float64)))
     return params

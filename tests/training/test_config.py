@@ -25,7 +25,7 @@ BAD = [
     ("init", "glorot", "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he or lecun, got 'glorot'"),
     ("init", "normal:-1", "init: the number after ':' must be in 0..1000, got 'normal:-1'"),
     ("init", "he,he,he", "init: must be one spec or 2 comma-separated specs (one per weight layer), got 'he,he,he'"),
-    ("bias_init", "xavier", "bias_init: must be zeros or constant:C, got 'xavier'"),
+    ("bias_init", "xavier", "bias_init: must be zeros, constant:C, normal:STD or uniform:A, got 'xavier'"),
     ("perturb", -1, "perturb: must be a number in [0, 100], got -1"),
     ("lr", 0, "lr: must be a number in (0, 100], got 0"),
     ("lr", "fast", "lr: must be a number in (0, 100], got 'fast'"),
