@@ -1,0 +1,26 @@
+"""Markers follow folders and fixtures (tests/conftest.py): tests/browser/ is `browser`; a test that
+needs a build is `build` (and outside tests/browser/ also `slow`), so the fast subset
+`-m "not browser and not slow"` needs neither Chromium, npm nor a build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tools.common import ROOT
+
+
+def collect(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 5), proc.stdout[-2000:] + proc.stderr[-2000:]  # 5: nothing selected
+    return {line.split("::")[0] for line in proc.stdout.splitlines() if "::" in line}
+
+
+def test_markers_follow_folders_and_fixtures():
+    browser = collect("-m", "browser", "tests/browser", "tests/build")
+    assert browser and all(f.startswith("tests/browser/") for f in browser)
+    assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests/browser").glob("test_*.py")} == browser
+    fast = collect("-m", "not browser and not slow", "tests/build")
+    # the fast subset keeps the build tests that need no build, and only those
+    assert "tests/build/test_build_dist.py" in fast and "tests/build/test_build_serve.py" not in fast
