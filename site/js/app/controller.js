@@ -143,6 +143,8 @@ export function createController({ getSpeed, onChange }) {
 
   return {
     setSource, play, pause, step, back, seek,
+    /** Stop and say why, for a reason found outside the clock (e.g. a go-to-step that cannot get there). */
+    stopBecause(reason) { stop(reason); },
     toggle() { if (playing) pause(); else play(); },
     get source() { return source; },
     get cursor() { return cursor; },

@@ -107,8 +107,13 @@ export function createSession({ controller, store, python, onChange = () => {} }
     const want = pending;
     const reached = await goTo(want);
     if (my !== seq) return;
+    const H = controller.source && controller.source.history;
     if (reached) pending = null;
-    else if (phase === "precomputed") message = { key: "status.stepNeedsPython", params: { step: want } };
+    else if (H && (H.allDiverged() || H.limit)) {
+      // the runs can never get there: show where they stopped, and say why
+      pending = null;
+      controller.stopBecause(H.allDiverged() ? "diverged" : "limit");
+    } else if (phase === "precomputed") message = { key: "status.stepNeedsPython", params: { step: want } };
     onChange();
   }
 

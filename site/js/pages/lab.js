@@ -196,10 +196,14 @@ function maybeAutoplay() {
 }
 new IntersectionObserver((entries) => {
   figureSeen = entries.some((e) => e.isIntersecting);
+  floatTransport();
   if (figureSeen) maybeAutoplay();
   else if (controller.playing && !rowsSeen) controller.pause();
 }, { threshold: 0.25 }).observe($("figure"));
-new IntersectionObserver((entries) => { rowsSeen = entries.some((e) => e.isIntersecting); }).observe($("panels"));
+// in "More panels", the figure (and its transport) has scrolled away: the transport floats at the bottom
+const transportBar = document.querySelector("#figure .transport");
+const floatTransport = () => transportBar.classList.toggle("floating", rowsSeen && !figureSeen);
+new IntersectionObserver((entries) => { rowsSeen = entries.some((e) => e.isIntersecting); floatTransport(); }).observe($("panels"));
 
 // ---- transport, status -------------------------------------------------------------------------------
 const transport = wireTransport({ controller, keys: true, onReset: () => setup({ play: false }) });

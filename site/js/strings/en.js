@@ -106,7 +106,7 @@ export default {
   "row.gradnorm": "Gradient norm per layer",
   "row.gradnorm.help": "√(‖dW‖² + ‖db‖²) per layer, on a log scale. An exact zero is drawn on its own line, “0 (exactly)”, instead of vanishing from the log axis.",
   "row.network": "Network",
-  "row.network.help": "Edge width: size; solid blue: positive, dashed orange: negative, dotted grey: exactly 0. A unit's fill shows the sign of its bias. Hover an edge, or focus the diagram and use the arrow keys, to read the values.",
+  "row.network.help": "Edge width: the size of the weight (or gradient), on one scale for both runs; solid blue: positive, dashed orange: negative, dotted grey: exactly 0. Each square shows that unit's output over the input plane (orange low, white middle, blue high); its border is the sign of its bias. Hover an edge or unit, or focus the diagram and use the arrow keys, to read the values.",
   "row.inspector": "Step inspector",
   "row.inspector.help": "One forward and backward pass at the shown step, in numbers: a = f(z), z = a_prev·W + b, delta = dloss/dz, and the gradients dW, db of the mean loss. Computed by pyinit on all samples; the first rows are shown.",
   "row.landscape": "Loss landscape",

@@ -107,7 +107,7 @@ export default {
   "row.gradnorm": "Norma gradientu w każdej warstwie",
   "row.gradnorm.help": "‖dW‖ i ‖db‖ razem, dla każdej warstwy, w skali logarytmicznej. Dokładne zero ma własną linię, „0 (dokładnie)”.",
   "row.network": "Sieć",
-  "row.network.help": "Grubość krawędzi: wielkość; niebieska ciągła: dodatnia, pomarańczowa przerywana: ujemna. Najedź na krawędź albo ustaw fokus na schemacie i użyj strzałek, by odczytać wartości.",
+  "row.network.help": "Grubość krawędzi: wielkość wagi (lub gradientu), w jednej skali dla obu sieci; niebieska ciągła: dodatnia, pomarańczowa przerywana: ujemna, szara kropkowana: dokładnie 0. Każdy kwadrat pokazuje wyjście danej jednostki na płaszczyźnie wejść (pomarańczowy: nisko, biały: środek, niebieski: wysoko); jego ramka to znak biasu. Najedź na krawędź lub jednostkę albo ustaw fokus na diagramie i użyj strzałek, aby odczytać wartości.",
   "row.inspector": "Inspektor kroku",
   "row.inspector.help": "Jedno przejście w przód i propagacja wsteczna w pokazanym kroku, w liczbach, dla pierwszych wierszy porcji.",
   "row.landscape": "Krajobraz funkcji straty",
