@@ -47,6 +47,8 @@ RUN_FLAGS = {
     "steps": "number of updates, 0..10000000 (default 200)",
     "every": "record every K-th step, K >= 1 (default 1)",
     "seed": "an integer in 0..4294967295 (default 0)",
+    "init-seed": "seed of the initial weights only, 0..4294967295 (default: seed; data and batches "
+                 "keep --seed: a restart)",
     "max-records": "records kept before halving the resolution, 2..100000 (default 1000)",
 }
 SIGNAL_FLAGS = {

@@ -33,7 +33,7 @@ def test_run_prints_one_json_object_with_the_documented_shape(capsys):
     assert cfg == {"dataset": "xor", "n_samples": 200, "noise": 0.1, "factor": 0.8, "n_test": 200,
                    "hidden": [4], "activation": "tanh", "init": "zeros", "bias_init": "zeros", "perturb": 0.0,
                    "lr": 0.5, "momentum": 0.0, "optimizer": "sgd", "batch_size": 200, "steps": 200, "every": 1,
-                   "seed": 0, "max_records": 1000}
+                   "seed": 0, "init_seed": 0, "max_records": 1000}
     n, R = 200, 201
     assert len(r["X"]) == n and all(len(p) == 2 for p in r["X"]) and set(r["y"]) == {0, 1}
     assert r["steps"] == list(range(R)) and len(r["loss"]) == R and len(r["accuracy"]) == R

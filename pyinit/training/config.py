@@ -9,7 +9,8 @@ keys; ``to_dict`` returns every field resolved, JSON-friendly. This module holds
 
 ``optimizer`` and ``momentum``: "sgd" with momentum 0 is plain SGD and with momentum > 0 heavy-ball
 momentum (as before ``optimizer`` existed); "momentum" needs momentum > 0; "adam" needs momentum 0.
-``factor`` only shapes the ``rings`` dataset. ``n_test`` is the size of the held-out test set (drawn
+``factor`` only shapes the ``rings`` dataset. ``init_seed`` (default: ``seed``) seeds the initial
+weights alone, so two runs that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the held-out test set (drawn
 from its own random stream, see ``seeding``); it defaults to ``n_samples``.
 """
 
@@ -124,7 +125,7 @@ class Member:
         bias_init = config.bias_init if self.bias_init is None else self.bias_init
         initializers.parse_bias_spec(bias_init)
         perturb = config.perturb if self.perturb is None else parse_float("perturb", self.perturb, 0, 100)
-        seed = config.seed if self.seed is None else _seed("seed", self.seed)
+        seed = config.init_seed if self.seed is None else _seed("seed", self.seed)
         return init, bias_init.strip(), perturb, seed
 
     @classmethod
@@ -153,6 +154,7 @@ class RunConfig:
     steps: int = 200
     every: int = 1
     seed: int = 0
+    init_seed: int = None        # seed of the initial weights (None: seed); data and batches use seed
     max_records: int = 1000
 
     def __post_init__(self):
@@ -185,6 +187,7 @@ class RunConfig:
         s(self, "steps", parse_int("steps", self.steps, 0, MAX_STEPS))
         s(self, "every", parse_int("every", self.every, 1, MAX_STEPS))
         s(self, "seed", _seed("seed", self.seed))
+        s(self, "init_seed", self.seed if self.init_seed is None else _seed("init_seed", self.init_seed))
         s(self, "max_records", parse_int("max_records", self.max_records, 2, 100_000))
 
     @property
@@ -210,11 +213,13 @@ class RunConfig:
     def replace(self, **changes):
         """A copy with some fields changed (validated again). A full-batch config stays full batch,
         and a test set as large as the data stays so, when ``n_samples`` changes, unless
-        ``batch_size`` (``n_test``) is given too."""
+        ``batch_size`` (``n_test``) is given too; an ``init_seed`` equal to ``seed`` follows it."""
         if self.full_batch and "batch_size" not in changes:
             changes["batch_size"] = None
         if self.n_test == self.n_samples and "n_test" not in changes:
             changes["n_test"] = None
+        if self.init_seed == self.seed and "init_seed" not in changes:
+            changes["init_seed"] = None
         return replace(self, **changes)
 
 

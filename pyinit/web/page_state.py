@@ -3,15 +3,19 @@
 The page keeps all its state in one object whose schema is ``pyinit/content/settings.json`` (the
 page reads the same file). The settings of group "run" define the lab's two runs:
 
-    dataset, n_samples, noise, layers, width, activation, lr, momentum, batch_size (0 = full batch),
-    seed, and per side (left, right): <side>_init, <side>_scale, <side>_bias
+    dataset, factor, n_samples, noise, layers, width, activation, lr, momentum, optimizer,
+    batch_size (0 = full batch), seed, and per side (left, right): <side>_init, <side>_scale,
+    <side>_bias, <side>_init_seed
 
 ``run_config(settings)`` fills in the defaults, validates every value against the schema (a
 ``ConfigError`` names the page's key, the constraint and the value) and returns the ``RunConfig``
 and the two ``Member``s. The page's inits (``INITS``) map to init specs; ``<side>_scale`` is the
 number the init takes (``INIT_PARAM``: c of constant, sigma of normal, a of uniform, eps of
 zeros_eps = zeros plus N(0, eps^2) noise on every weight) and ``<side>_bias`` the value every
-bias starts at. ``legacy_config``/``from_legacy`` translate the lab config the page sent before it
+bias starts at. ``zeros_first`` / ``zeros_last`` put zeros in the first / last weight layer only and
+``RANDOM[activation]`` (He for ReLUs, Xavier otherwise) in the others. ``<side>_init_seed`` is an
+offset: that side's initial weights use seed + offset, while the data and the batches use seed, so
+two sides with different offsets are two restarts of one run (offset 0 changes nothing). ``legacy_config``/``from_legacy`` translate the lab config the page sent before it
 sent its settings (``{..., hidden, members: [{init, scale, bias}, ...]}``); they go when the page
 no longer uses it. Left out: the view, cursor and embed settings (the page alone uses them).
 """
@@ -27,6 +31,7 @@ INIT_PARAM = dict(_SCHEMA["init_param"])
 SPEC = {e["name"]: e for e in _SCHEMA["settings"]}
 RUN_KEYS = tuple(name for name, e in SPEC.items() if e["group"] == "run")
 POSITIVE = ("normal", "uniform", "zeros_eps")     # inits whose number must be > 0
+RANDOM = {"relu": "he", "leaky_relu": "he"}         # zeros_first / zeros_last: the other layers' init
 
 
 def defaults():
@@ -71,13 +76,19 @@ def run_settings(settings=None):
     return out
 
 
-def member(init, scale, bias):
-    """One side's page init -> ``Member`` (values already valid, see ``run_settings``)."""
+def member(init, scale, bias, seed=None, layers=1, activation="tanh"):
+    """One side's page init -> ``Member`` (values already valid, see ``run_settings``). ``seed``:
+    the side's init seed (None: the run's ``init_seed``, which is ``seed``); ``layers``,
+    ``activation``: for zeros_first/zeros_last."""
     bias_init = "zeros" if bias == 0 else f"constant:{float(bias)!r}"
     if init == "zeros_eps":
-        return Member(init="zeros", bias_init=bias_init, perturb=float(scale))
+        return Member(init="zeros", bias_init=bias_init, perturb=float(scale), seed=seed)
+    if init in ("zeros_first", "zeros_last"):
+        specs = [RANDOM.get(activation, "xavier")] * (layers + 1)
+        specs[0 if init == "zeros_first" else -1] = "zeros"
+        return Member(init=",".join(specs), bias_init=bias_init, perturb=0.0, seed=seed)
     spec = f"{init}:{float(scale)!r}" if init in INIT_PARAM else init
-    return Member(init=spec, bias_init=bias_init, perturb=0.0)
+    return Member(init=spec, bias_init=bias_init, perturb=0.0, seed=seed)
 
 
 def run_config(settings=None):
@@ -87,10 +98,13 @@ def run_config(settings=None):
     the lab replaces them). ConfigError names the page's key.
     """
     s = run_settings(settings)
-    config = RunConfig(dataset=s["dataset"], n_samples=s["n_samples"], noise=s["noise"],
+    config = RunConfig(dataset=s["dataset"], factor=s["factor"], n_samples=s["n_samples"], noise=s["noise"],
                        hidden=(s["width"],) * s["layers"], activation=s["activation"], lr=s["lr"],
-                       momentum=s["momentum"], batch_size=s["batch_size"] or None, seed=s["seed"])
-    return config, [member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"]) for side in SIDES]
+                       momentum=s["momentum"], optimizer=s["optimizer"], batch_size=s["batch_size"] or None,
+                       seed=s["seed"])
+    return config, [member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"],
+                           s["seed"] + s[f"{side}_init_seed"] if s[f"{side}_init_seed"] else None,
+                           s["layers"], s["activation"]) for side in SIDES]
 
 
 # ----------------------------------------------------------------------------------- legacy

@@ -114,7 +114,8 @@ def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsy
 
 
 def test_every_chapter_is_the_tours_preset():
-    assert tour.ids() == ["simple", "additive", "clones", "stuck", "noise", "restarts", "scale", "reproduce"]
+    assert tour.ids() == ["simple", "additive", "clones", "layers", "stuck", "biases", "optimizers", "noise",
+                          "restarts", "scale", "large", "origins", "reproduce"]
     for name in tour.ids():
         for k, side in enumerate(("left", "right")):
             chapter, cfg = report.resolve(name, side)

@@ -31,9 +31,15 @@ def run_lab(chapter_id, steps=None, **changes):
 def test_presets_are_complete_and_json_friendly():
     import json
     p = tour.presets()
-    assert [c["id"] for c in p["chapters"]] == ["simple", "additive", "clones", "stuck", "noise",
-                                                 "restarts", "scale", "reproduce"] == tour.CHAPTER_IDS
-    assert [c["number"] for c in p["chapters"]] == list(range(1, 9))
+    assert [c["id"] for c in p["chapters"]] == ["simple", "additive", "clones", "layers", "stuck", "biases",
+                                                 "optimizers", "noise", "restarts", "scale", "large", "origins",
+                                                 "reproduce"] == tour.CHAPTER_IDS
+    assert [c["number"] for c in p["chapters"]] == list(range(1, 14))
+    legacy = {c["legacy"]: c["id"] for c in p["chapters"] if c["legacy"]}
+    assert legacy == {1: "simple", 2: "additive", 3: "clones", 4: "stuck", 5: "noise", 6: "restarts", 7: "scale",
+                      8: "reproduce"}
+    assert all(tour.chapter(n)["id"] == cid for n, cid in legacy.items())      # old links chapter=N
+    assert page_state.SPEC["chapter"]["max"] == len(p["chapters"])
     assert p["defaults"] == page_state.defaults()
     for c in p["chapters"]:
         assert set(c["state"]) == set(page_state.RUN_KEYS)
@@ -53,9 +59,10 @@ def test_presets_list_only_what_they_change_and_nothing_is_changed_on_read():
         assert c["preset"] and all(defaults[k] != v for k, v in c["preset"].items()) or c["id"] == "simple"
         assert c["view"] is None or "lab" not in c["view"]
     first = tour.presets()
-    first["chapters"][4]["view"]["eps"].append(1.0)
-    first["chapters"][4]["state"]["lr"] = 9
-    assert tour.presets() != first and "lab" not in content.chapters()[4]["view"]
+    i = tour.CHAPTER_IDS.index("noise")
+    first["chapters"][i]["view"]["eps"].append(1.0)
+    first["chapters"][i]["state"]["lr"] = 9
+    assert tour.presets() != first and "lab" not in content.chapters()[i]["view"]
 
 
 def test_no_hidden_layer_chapter_does_not_show_symmetry():
@@ -130,9 +137,13 @@ def test_chapter4_balanced_full_batch_sigmoid_from_zeros_does_not_move():
     assert not tr.theta_history[:, 0].any()
 
 
+EPS_SWEEP = {"kind": "eps_sweep", "eps": [0.1, 0.01, 0.001, 0.0001, 1e-05, 1e-06, 1e-07, 1e-08], "tau": 0.5,
+             "steps": 2500}
+
+
 def test_chapter5_break_step_grows_like_log_of_one_over_eps():
     c = tour.chapter("noise")
-    r = tour.eps_sweep(c["view"])
+    r = tour.eps_sweep({**EPS_SWEEP, "lab": c["state"]})
     br = r["break_step"]
     assert r["eps"] == [10.0 ** -k for k in range(1, 9)]
     assert None not in br, br
@@ -146,7 +157,7 @@ def test_chapter5_break_step_grows_like_log_of_one_over_eps():
 
 def test_chapter5_lab_smaller_eps_breaks_later():
     tr = run_lab("noise")
-    br = tour.break_steps(tr.steps, tr.symmetry()[:, :, 0], tour.chapter("noise")["view"]["tau"])
+    br = tour.break_steps(tr.steps, tr.symmetry()[:, :, 0], EPS_SWEEP["tau"])
     assert br[0] is not None and br[1] is not None and br[0] < br[1]
     assert tr.accuracy_history[-1].min() >= 0.95
 

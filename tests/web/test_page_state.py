@@ -33,10 +33,12 @@ def test_every_setting_is_declared_completely():
             assert e["min"] <= e["default"] <= e["max"], e
         if e["type"] in ("choice", "list"):
             assert all(x in e["choices"] for x in str(e["default"]).split(",") if x), e
-    assert set(page_state.RUN_KEYS) == {"dataset", "n_samples", "noise", "layers", "width", "activation", "lr",
-                                        "momentum", "batch_size", "seed", "left_init", "left_scale", "left_bias",
-                                        "right_init", "right_scale", "right_bias"}
-    assert page_state.INITS == ("zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps")
+    assert set(page_state.RUN_KEYS) == {"dataset", "factor", "n_samples", "noise", "layers", "width", "activation",
+                                        "lr", "momentum", "optimizer", "batch_size", "seed", "left_init",
+                                        "left_scale", "left_bias", "left_init_seed", "right_init", "right_scale",
+                                        "right_bias", "right_init_seed"}
+    assert page_state.INITS == ("zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps",
+                                "zeros_first", "zeros_last")
     assert page_state.SPEC["left_init"]["choices"] == list(page_state.INITS)
 
 
@@ -69,7 +71,7 @@ def test_shared_settings_map_to_the_run_config():
 @pytest.mark.parametrize("settings, message", [
     ({"lr": 0}, r"^lr: must be a number in \[1e-06, 100\], got 0$"),
     ({"width": 17}, r"^width: must be an integer in 1\.\.16, got 17$"),
-    ({"dataset": "mnist"}, r"^dataset: must be one of xor, circles, moons, gaussians, spiral, linear, got 'mnist'$"),
+    ({"dataset": "mnist"}, r"^dataset: must be one of xor, circles, rings, moons, gaussians, spiral, linear, got 'mnist'$"),
     ({"left_init": "normal", "left_scale": 0}, r"^left_scale: must be a number in \(0, 10\] for init normal \(its sigma\), got 0$"),
     ({"right_init": "zeros_eps", "right_scale": -1e-3}, r"^right_scale: .*for init zeros_eps \(its eps\)"),
     ({"left_scale": 11}, r"^left_scale: must be a number in \[-10, 10\], got 11$"),

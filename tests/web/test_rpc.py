@@ -68,7 +68,8 @@ def test_every_export_round_trips_with_typical_arguments():
     assert presets == json.loads(json.dumps(chapters.presets()))
     views = {c["id"]: c["view"] for c in presets["chapters"]}
     assert ok("tour.stuck", view={**views["stuck"], "steps": 2})["layers"] == 3
-    assert len(ok("tour.eps_sweep", view={**views["noise"], "eps": [0.1, 0.01], "steps": 20})["eps"]) == 2
+    assert len(ok("tour.eps_sweep", view={**views["noise"], "kind": "eps_sweep", "eps": [0.1, 0.01],
+                                          "steps": 20})["eps"]) == 2
     assert ok("tour.restarts", view={**views["restarts"], "seeds": [0, 1], "steps": 10, "grid": 5})["grid"]["p"].shape == (50,)
     assert ok("tour.signal", view={**views["scale"], "depth": 3, "width": 4})["depth"] == 3
     first = ok("tour.reproduce_start", view=views["reproduce"])
