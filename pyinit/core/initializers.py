@@ -10,13 +10,14 @@ They are named by *spec strings*, the same ones the CLI, the page and the URL us
     xavier         W ~ N(0, 2 / (fan_in + fan_out))   Glorot & Bengio (2010), normal variant
     he             W ~ N(0, 2 / fan_in)               He et al. (2015), for ReLU
     lecun          W ~ N(0, 1 / fan_in)               LeCun et al. (1998), for tanh/linear
+    orthogonal     W with orthonormal columns (fan_in >= fan_out) or rows   Saxe et al. (2014)
 
 A comma-separated list gives one spec per weight layer, first layer first (``"he,he,xavier"``).
 Biases have their own spec, ``zeros`` (default), ``constant:C``, ``normal:STD`` or ``uniform:A``
 (random biases are drawn from their own stream, so they never change the weights). An optional
 perturbation ``eps`` adds N(0, eps^2) noise to every *weight* (not the biases) after any init:
 "zeros + tiny noise".
-Left out: orthogonal and data-dependent (LSUV) inits, and truncated normals.
+Left out: data-dependent (LSUV) inits, gains, and truncated normals.
 """
 
 import math
@@ -27,7 +28,7 @@ from ..errors import ConfigError
 from .. import seeding
 
 MAX_SCALE = 1000.0
-SPEC_HELP = "zeros, constant:C, normal:STD, uniform:A, xavier, he or lecun"
+SPEC_HELP = "zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal"
 BIAS_SPEC_HELP = "zeros, constant:C, normal:STD or uniform:A"
 
 
@@ -73,8 +74,17 @@ def lecun(fan_in, fan_out, rng):
     return rng.standard_normal((fan_in, fan_out)) * math.sqrt(1.0 / fan_in)
 
 
+def orthogonal(fan_in, fan_out, rng):
+    """A random (semi-)orthogonal W: the Q of the QR decomposition of a Gaussian matrix, signs fixed
+    so that it is uniformly distributed; W.T @ W = I (fan_in >= fan_out) or W @ W.T = I."""
+    a = rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out)))
+    q, r = np.linalg.qr(a)
+    q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    return q if fan_in >= fan_out else q.T
+
+
 #: name -> initializer (plain names) or factory of one number (names that take ``:VALUE``).
-INITIALIZERS = {"zeros": zeros, "xavier": xavier, "he": he, "lecun": lecun}
+INITIALIZERS = {"zeros": zeros, "xavier": xavier, "he": he, "lecun": lecun, "orthogonal": orthogonal}
 PARAMETRIC = {"constant": constant, "normal": normal, "uniform": uniform}
 
 

@@ -111,3 +111,35 @@ def test_zero_first_layer_with_relu_unbalanced_only_the_output_bias_moves():
     out_bias = tr.layout.b_offsets[tr.layout.L]
     moved = np.flatnonzero((tr.theta_history[-1, 0] != tr.theta_history[0, 0]))
     assert moved.tolist() == [out_bias]
+
+
+# ------------------------------------------------------------------- asymmetry, not randomness itself
+def test_orthogonal_init_is_orthonormal_and_learns():
+    from pyinit.core.initializers import orthogonal
+    rng = np.random.default_rng(0)
+    for shape in [(2, 4), (4, 4), (4, 1), (8, 3)]:
+        W = orthogonal(*shape, rng)
+        gram = W.T @ W if shape[0] >= shape[1] else W @ W.T
+        assert W.shape == shape and np.allclose(gram, np.eye(min(shape)), atol=1e-12)
+    tr = train([Member(init="orthogonal"), Member(init="xavier")])
+    assert (tr.symmetry()[0, 0] > 0) and tr.accuracy_history[-1, 0] >= 0.95
+
+
+def test_a_deterministic_asymmetric_init_learns_too():
+    """No randomness in the weights at all: layer 1 constant 0.3, but every unit gets its own bias
+    (-1.5, -0.5, 0.5, 1.5: not a random draw) -- the units are distinct, and the net learns."""
+    tr = train([Member(init="constant:0.3,normal:0.5")], steps=1)
+    layout = tr.layout
+    theta = tr.theta_history[0, 0].copy()
+    layout.b(theta, 1)[...] = [-1.5, -0.5, 0.5, 1.5]
+    layout.W(theta, 2)[...] = 0.3
+    W, b = layout.unpack(theta)[0]
+    assert (W == 0.3).all() and len(set(b)) == 4
+    from pyinit.core.network import inspect_step
+    params = layout.unpack(theta)
+    for _ in range(STEPS):                        # plain full-batch gradient descent, lr 0.5
+        out = inspect_step(params, tr.X, tr.y, "tanh")
+        params = [(W - 0.5 * d["dW"], b - 0.5 * d["db"]) for (W, b), d in zip(params, out["layers"])]
+    out = inspect_step(params, tr.X, tr.y, "tanh")
+    assert len({tuple(col) for col in params[0][0].T}) == 4
+    assert out["accuracy"] >= 0.9, out["accuracy"]

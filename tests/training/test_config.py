@@ -22,7 +22,7 @@ BAD = [
     ("hidden", [4, 300], "hidden: each width must be an integer in 1..256, got 300"),
     ("hidden", "4,x", "hidden: each width must be an integer in 1..256, got 'x'"),
     ("activation", "softmax", "activation: must be one of tanh, relu, sigmoid, linear, leaky_relu, got 'softmax'"),
-    ("init", "glorot", "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he or lecun, got 'glorot'"),
+    ("init", "glorot", "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal, got 'glorot'"),
     ("init", "normal:-1", "init: the number after ':' must be in 0..1000, got 'normal:-1'"),
     ("init", "he,he,he", "init: must be one spec or 2 comma-separated specs (one per weight layer), got 'he,he,he'"),
     ("bias_init", "xavier", "bias_init: must be zeros, constant:C, normal:STD or uniform:A, got 'xavier'"),
