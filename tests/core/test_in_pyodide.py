@@ -17,7 +17,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 FILES = ["tests/core/test_core_gradients.py", "tests/core/test_core_matmul.py", "tests/core/test_core_theorems.py",
          "tests/core/test_core_evaluate.py", "tests/training/test_trainer.py", "tests/training/test_records.py",
-         "tests/analysis/test_analysis.py"]
+         "tests/analysis/test_analysis.py", "tests/core/test_optimizers.py", "tests/core/test_clone_condition.py",
+         "tests/core/test_bias_specs.py"]
 
 
 @pytest.mark.slow
