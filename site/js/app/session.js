@@ -17,6 +17,9 @@ import { precomputedSource, liveSource } from "./source.js";
 import { canon } from "./schema.js";
 
 const MAX_CHUNK = 10000;     // steps per worker call when training to a step
+export const CODE_TIMEOUT_MS = 8000; // the reader's init code must build the runs within this
+const usesCode = (s) => s.left_init === "python" || s.right_init === "python";
+const createOptions = (s) => (usesCode(s) ? { createTimeoutMs: CODE_TIMEOUT_MS } : {});
 
 /**
  * createSession({controller, store, python, onChange})
@@ -31,13 +34,19 @@ export function createSession({ controller, store, python, onChange = () => {} }
   let seq = 0;               // setups are numbered: a late answer to an older setup is dropped
   let autoplay = false;
   let catchingUp = false;    // Python is training up to the precomputed runs' last step
+  let held = false;          // hold(): no runs until the next setup() (e.g. code not yet accepted)
 
   const set = (p, msg = null) => { phase = p; message = msg; onChange(); };
-  const refused = (e) => ({ key: e.type === "ConfigError" ? "error.python" : "error.pythonFailed", params: { message: e.message } });
+  /** A failed call in words; a Timeout while the reader's code ran is the code's, not Python's. */
+  const refused = (e) => (e.type === "Timeout" && usesCode(settings)
+    ? { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) }, timeout: true }
+    : { key: ["ConfigError", "CodeError"].includes(e.type) ? "error.python" : "error.pythonFailed", params: { message: e.message },
+      details: e.details || null });
 
   /** New runs for `runSettings`, at step 0 (or at `step`). Precomputed runs when there are any. */
   async function setup(runSettings, { step = 0, play = false } = {}) {
     const my = ++seq;
+    held = false;
     settings = runSettings;
     pending = step > 0 ? step : null;
     autoplay = play;
@@ -61,7 +70,7 @@ export function createSession({ controller, store, python, onChange = () => {} }
   async function buildLive(my) {
     let src;
     try {
-      src = await liveSource(python.py, settings);
+      src = await liveSource(python.py, settings, null, createOptions(settings));
     } catch (e) {
       if (my === seq) set("error", refused(e));
       return;
@@ -83,7 +92,7 @@ export function createSession({ controller, store, python, onChange = () => {} }
       onChange();
       let live;
       try {
-        live = await liveSource(python.py, settings, src.history);
+        live = await liveSource(python.py, settings, src.history, createOptions(settings));
       } catch (e) {
         catchingUp = false;
         if (my === seq) set("error", refused(e));
@@ -98,7 +107,7 @@ export function createSession({ controller, store, python, onChange = () => {} }
       if (my === seq && resume && pending === null) controller.play();
       return;
     }
-    if (phase === "waiting" || phase === "error") await buildLive(my);
+    if ((phase === "waiting" || phase === "error") && !held) await buildLive(my);
   }
 
   /** Show `pending` if the source has it (training live up to it); keep it pending otherwise. */
@@ -147,6 +156,15 @@ export function createSession({ controller, store, python, onChange = () => {} }
 
   return {
     setup, goTo, takeOver: () => takeOver(seq),
+    /** Do not build runs for `runSettings` now (e.g. code from a link not yet accepted): say why. */
+    hold(runSettings, msg) {
+      seq++;
+      held = true;
+      settings = runSettings;
+      pending = null;
+      controller.pause();
+      set("waiting", msg);
+    },
     /** Go to `step` now, or as soon as the runs can (after Python takes over). */
     async request(step) {
       pending = step;

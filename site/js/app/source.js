@@ -78,8 +78,9 @@ export function precomputedSource(pre) {
  * to continue (the handover from precomputed runs): the session trains silently to its last step,
  * then records go on from there. Rejects with Python's error (a ConfigError names the setting).
  */
-export async function liveSource(py, runSettings, history = null) {
-  const res = await py.call("lab.create", { settings: runSettings });
+export async function liveSource(py, runSettings, history = null, { createTimeoutMs } = {}) {
+  // building the runs runs the reader's own init code, if any: that call gets a short time limit
+  const res = await py.call("lab.create", { settings: runSettings }, createTimeoutMs ? { timeoutMs: createTimeoutMs } : {});
   const id = res.id;
   let h = history, handover = null;
   if (h) {

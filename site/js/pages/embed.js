@@ -19,6 +19,8 @@ import { panelId } from "../app/panels.js";
 import { wireTransport } from "../app/transport.js";
 import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 import { createControls } from "../app/controls.js";
+import { createCodePanel, codeKey } from "../app/code-panel.js";
+import { SIDES } from "../app/panels.js";
 import { el } from "../platform/dom.js";
 import { startHeightReports, reportStatus, loadAllowList, listenForCommands } from "../embed/messages.js";
 
@@ -46,7 +48,8 @@ setLanguage(v0.lang);
 await content.useLanguage(v0.lang);
 applyStatic();
 const list = (v) => (v ? String(v).split(",").filter(Boolean) : []);
-const panels = [...new Set((given.has("panels") ? list(v0.panels) : given.has("chapter") ? chapter.panels : list(v0.panels)).map(panelId).filter(Boolean))];
+const wanted = given.has("panels") ? list(v0.panels) : given.has("chapter") ? chapter.panels : list(v0.panels);
+const panels = [...new Set(wanted.map((p) => (p === "code" ? "code" : panelId(p))).filter(Boolean))];
 const controls = new Set(list(v0.controls));
 
 // ---- Python on request ------------------------------------------------------------------------------
@@ -75,7 +78,19 @@ $("timeline").hidden = !controls.has("timeline");
 $("transport").hidden = controls.size === 0;
 if (controls.has("speed")) createControls($("ctl-speed"), ["speed"], state, { schema, onCommit: (p) => state.set(p) });
 
-function setup({ step = 0, play = false } = {}) { return session.setup(schema.runSettings(state.all()), { step, play }); }
+// your own init code: shown with panels=code or when a side uses Python; code from the URL (all code,
+// in an embed) runs only after a click on "Run this code"
+const codePanel = createCodePanel($("fig-code"), { state, onRun: () => { if (!python.started) startPython().catch(() => {}); setup(); }, always: panels.includes("code") });
+for (const side of SIDES) if (given.has(codeKey(side))) codePanel.distrust(side);
+codePanel.render();
+function setup({ step = 0, play = false } = {}) {
+  const run = schema.runSettings(state.all());
+  codePanel.render();
+  const held = SIDES.find((s) => run[`${s}_init`] === "python" && !codePanel.trusted(s));
+  if (held) return session.hold(run, { key: "code.held", params: { side: t(`side.${held}`) } });
+  codePanel.clearErrors();
+  return session.setup(run, { step, play });
+}
 const currentStep = () => (controller.record ? controller.record.step : null);
 
 function changed(why) {

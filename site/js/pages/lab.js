@@ -22,6 +22,8 @@ import { startLanguage, createLanguageSwitch, remember, liveRegion } from "../ap
 import { trajectoryCaption } from "../app/views.js";
 import { wireTransport } from "../app/transport.js";
 import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
+import { createCodePanel, codeKey } from "../app/code-panel.js";
+import { CODE_TIMEOUT_MS } from "../app/session.js";
 
 registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
@@ -147,9 +149,22 @@ function showUrlNotices(p) {
 }
 showUrlNotices(parsed);
 
+// ---- your own init code (a side whose init is "python") -------------------------------------------------
+const codePanel = createCodePanel($("fig-code"), { state, onRun: () => setup() });
+// code that came in the link is shown, never run, until the reader clicks "Run this code"
+for (const side of SIDES) if (parsed.given.includes(codeKey(side)) && state.get(`${side}_init`) === "python") codePanel.distrust(side);
+codePanel.render();
+const sideOfCode = (param) => SIDES.find((s) => codeKey(s) === param);
+let shownCodeError = null;
+
 // ---- state -> session, figure, URL --------------------------------------------------------------------
 function setup({ step = 0, play = !reducedMotion && figureSeen } = {}) {
-  return session.setup(schema.runSettings(state.all()), { step, play });
+  const run = schema.runSettings(state.all());
+  codePanel.render();
+  const held = SIDES.find((s) => run[`${s}_init`] === "python" && !codePanel.trusted(s));
+  if (held) return session.hold(run, { key: "code.held", params: { side: t(`side.${held}`) } });
+  codePanel.clearErrors();
+  return session.setup(run, { step, play });
 }
 state.onChange((ch, v) => {
   syncControls();
@@ -232,6 +247,11 @@ const paintLegend = () => requestAnimationFrame(renderTransport);
 /** The phase, and anything that went wrong, in words (never overwritten by a later "ready"). */
 function status() {
   root.dataset.phase = session.phase;
+  const m = session.message;
+  if (m && m !== shownCodeError && m.details && sideOfCode(m.details.param)) {
+    shownCodeError = m;
+    codePanel.showError(sideOfCode(m.details.param), { ...m.details, message: m.params.message });
+  }
   const { line, problems } = statusOf({ session, controller, python });
   setText($("figure-status"), line);
   notices([...urlNotices, ...problems.map((p) => ({ text: p.text, action: p.restart ? { label: t("status.restart"), run: restartPython } : null }))]);
@@ -252,7 +272,20 @@ function pythonFailed() {
   for (const set of controlSets) for (const [n, el] of Object.entries(set.elements)) if (schema.runKeys.includes(n)) el.disabled = true;
   if (session.phase === "waiting") setup();
 }
-function pythonLost(error) { session.lost(error); status(); }
+function pythonLost(error) {
+  const run = schema.runSettings(state.all());
+  const coding = SIDES.filter((s) => run[`${s}_init`] === "python");
+  if (error.type === "Timeout" && coding.length) {
+    // the reader's code ran too long: the worker was stopped; start a fresh one, and hold the code
+    for (const s of coding) codePanel.distrust(s, { readOnly: false });
+    python.restart();
+    session.hold(run, { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) } });
+    status();
+    return;
+  }
+  session.lost(error);
+  status();
+}
 async function restartPython() {
   const step = controller.record ? controller.record.step : 0;
   const ready = python.restart();

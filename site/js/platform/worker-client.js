@@ -21,11 +21,12 @@
 // the current worker.
 
 export class WorkerCallError extends Error {
-  constructor(fn, { type, message }) {
+  constructor(fn, { type, message, details = null }) {
     super(message);
     this.name = "WorkerCallError";
     this.type = type;
     this.fn = fn;
+    this.details = details; // e.g. a code error's {param, line, column, kind}
   }
 }
 

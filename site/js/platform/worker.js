@@ -406,8 +406,8 @@ function call(fn, args) {
     out.destroy();
   }
   if (!reply.ok) {
-    if (reply.type !== "ConfigError") console.error(`${fn} failed:\n${reply.traceback}`);
-    return { error: { type: reply.type, message: reply.message } };
+    if (!["ConfigError", "CodeError"].includes(reply.type)) console.error(`${fn} failed:\n${reply.traceback}`);
+    return { error: { type: reply.type, message: reply.message, ...(reply.details ? { details: reply.details } : {}) } };
   }
   return { result: ownBuffers(reply.result) };
 }

@@ -1,0 +1,134 @@
+// code-panel.js: "write your own initializer" — a Python editor for either run. A side whose init is
+// "Python (your code)" is initialized by the reader's `init(fan_in, fan_out, rng)` (and optional
+// `bias(fan_out, rng)`), run by pyinit in the worker (pyinit.web.user_code) when the runs are built.
+//
+// The code is part of the page state (settings `code` for the left run, `code_right` for the right:
+// UTF-8 as base64url), so links and embeds carry it. Code that arrived in a link or embed is shown
+// read-only with a "Run this code" button and never runs before that click; code typed here runs on
+// Run (or Ctrl+Enter). Errors come back with the line (shown in the editor).
+//
+//   const bar = createCodePanel(root, {schema, state, onRun, getError});
+//   bar.render()            show/hide the editors for the sides that use Python, sync their code
+//   bar.trusted(side)       may this side's code run?      bar.distrust(side)  (after a timeout, a link)
+//   bar.showError(side, {line, column, message}) / bar.clearErrors()
+import { t } from "../platform/i18n.js";
+import { el } from "../platform/dom.js";
+import { createCodeEditor } from "./code-editor.js";
+import { SIDES } from "./panels.js";
+
+export const MAX_CODE_BYTES = 4096;
+export const EXAMPLE = `def init(fan_in, fan_out, rng):
+    """Weights of one layer, shape (fan_in, fan_out). rng is a numpy Generator."""
+    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
+`;
+export const codeKey = (side) => (side === "left" ? "code" : "code_right");
+
+/** UTF-8 text -> base64url (no padding), and back (null when it is not valid base64url UTF-8). */
+export function encodeCode(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+export function decodeCode(value) {
+  if (!value) return "";
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  try {
+    const bin = atob(value.replace(/-/g, "+").replace(/_/g, "/"));
+    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+export const codeBytes = (text) => new TextEncoder().encode(text).length;
+
+/**
+ * createCodePanel(root, {state, onRun, always})
+ *   onRun(side): the side's code (already in the state) should (re)build the runs now
+ *   always: show both editors even for sides that do not use Python (the "More panels" view)
+ */
+export function createCodePanel(root, { state, onRun, always = false }) {
+  const trust = { left: true, right: true };    // may this side's code run without a click?
+  const editable = { left: true, right: true }; // code from a link is read until "Run this code"
+  const cells = {};
+  root.classList.add("code-panels");
+  for (const side of SIDES) {
+    const title = el("h3", { class: "code-title" });
+    const box = el("div", { class: "code-box" });
+    const note = el("p", { class: "code-note", role: "status" });
+    const run = el("button", { type: "button", class: "primary code-run" });
+    const use = el("button", { type: "button", class: "code-use" });
+    const cell = el("section", { class: "code-cell", "data-side": side }, title, note, box, el("div", { class: "code-actions" }, run, use));
+    root.append(cell);
+    cells[side] = { cell, title, box, note, run, use, editor: null, pending: null };
+    run.addEventListener("click", () => runSide(side));
+    use.addEventListener("click", () => state.set({ [`${side}_init`]: "python" }));
+  }
+
+  const sourceOf = (side) => decodeCode(state.get(codeKey(side)));
+  const uses = (side) => state.get(`${side}_init`) === "python";
+
+  function editorOf(side) {
+    const c = cells[side];
+    c.pending ||= createCodeEditor(c.box, {
+      doc: sourceOf(side) || EXAMPLE, label: t("code.label", { side: t(`side.${side}`) }),
+      readOnly: !editable[side], hint: t("code.hint"),
+      location: (line, column) => t(column ? "code.lineColumn" : "code.line", { line: String(line), column: String(column) }),
+      onRun: () => runSide(side),
+    }).then((ed) => (c.editor = ed));
+    return c.pending;
+  }
+
+  /** Put the side's code into the state and ask for new runs (Run, Ctrl+Enter, "Run this code"). */
+  async function runSide(side) {
+    const c = cells[side], ed = await editorOf(side);
+    const text = ed.getCode();
+    if (codeBytes(text) > MAX_CODE_BYTES) {
+      ed.showError({ message: t("code.tooLong", { max: String(MAX_CODE_BYTES), n: String(codeBytes(text)) }) });
+      return;
+    }
+    ed.clearError();
+    trust[side] = true;
+    editable[side] = true;
+    ed.setReadOnly(false);
+    c.note.textContent = t("code.running");
+    const { changed } = state.set({ [codeKey(side)]: encodeCode(text), [`${side}_init`]: "python" });
+    if (!changed.length) onRun(side); // the same code again: new runs all the same
+    render();
+  }
+
+  function render() {
+    for (const side of SIDES) {
+      const c = cells[side], on = uses(side);
+      c.cell.hidden = !(on || always);
+      root.hidden = !SIDES.some((s) => uses(s) || always);
+      c.title.textContent = t("code.title", { side: t(`side.${side}`) });
+      c.use.hidden = on;
+      c.use.textContent = t("code.use");
+      c.run.textContent = t(trust[side] ? "code.run" : "code.runThis");
+      c.run.hidden = !on;
+      if (!on && !always) continue;
+      if (!trust[side]) c.note.textContent = t("code.review");
+      editorOf(side).then((ed) => {
+        const text = sourceOf(side);
+        if (text === null) { ed.showError({ message: t("code.bad") }); return; }
+        if (text && text !== ed.getCode()) ed.setCode(text);
+        ed.setReadOnly(!editable[side]);
+      }).catch((e) => { c.note.textContent = t("code.noEditor", { message: e.message }); });
+    }
+  }
+
+  return {
+    render,
+    trusted: (side) => trust[side] || !uses(side),
+    /** This side's code must not run before a click (code from a link: also read-only until then). */
+    distrust(side, { readOnly = true } = {}) { trust[side] = false; editable[side] = !readOnly; render(); },
+    async showError(side, { line, column, message }) {
+      const ed = await editorOf(side);
+      cells[side].note.textContent = "";
+      ed.showError({ line, column, message });
+    },
+    clearErrors() { for (const side of SIDES) { cells[side].note.textContent = ""; if (cells[side].editor) cells[side].editor.clearError(); } },
+    note(side, text) { cells[side].note.textContent = text; },
+  };
+}
