@@ -14,8 +14,6 @@ export async function loadContent(base = "data/content/") {
     if (!r.ok) throw new Error(`${base}${path}: HTTP ${r.status}`);
     return r.json();
   };
-  const list = await fetchJSON("chapters.json");
-  const chapters = Array.isArray(list) ? list : list.chapters;
   const texts = new Map(); // lang -> Promise<{id: text}>
   let lang = "en";
   const textsOf = (code) => {
@@ -24,7 +22,9 @@ export async function loadContent(base = "data/content/") {
     }
     return texts.get(code);
   };
-  let current = await textsOf("en"), english = current;
+  const [list, en0] = await Promise.all([fetchJSON("chapters.json"), textsOf("en")]); // at once, not one after the other
+  const chapters = Array.isArray(list) ? list : list.chapters;
+  let current = en0, english = en0;
   return {
     chapters,
     async useLanguage(code) {

@@ -16,11 +16,12 @@ export const canon = (x) => Array.isArray(x) ? `[${x.map(canon).join(",")}]`
   : x && typeof x === "object" ? `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canon(x[k])}`).join(",")}}`
   : JSON.stringify(x);
 
+/** The schema from `url`; `chapters` (the chapter list, or a promise of it) is awaited after the fetch starts. */
 export async function loadSchema(url = "data/content/settings.json", { chapters } = {}) {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
   const json = await r.json();
-  return createSchema(json.settings || json, { chapters, initParam: json.init_param });
+  return createSchema(json.settings || json, { chapters: await chapters, initParam: json.init_param });
 }
 
 /**

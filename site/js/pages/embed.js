@@ -34,9 +34,10 @@ const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matc
 const query = location.search || location.hash;
 const store = createPrecomputedStore();
 store.loadIndex();
-const content = await loadContent();
+const contentLoading = loadContent();
+const schema = await loadSchema(undefined, { chapters: contentLoading.then((c) => c.chapters) });
+const content = await contentLoading;
 const chapters = content.chapters;
-const schema = await loadSchema(undefined, { chapters });
 const parsed = schema.deserialize(query);
 const given = new Set(parsed.given);
 const v0 = parsed.values;

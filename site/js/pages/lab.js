@@ -44,9 +44,10 @@ const urlQuery = `${location.search.slice(1)}&${location.hash.slice(1)}`;
 const lang0 = startLanguage(urlQuery);
 const store = createPrecomputedStore();
 store.loadIndex();
-const content = await loadContent();
+const contentLoading = loadContent();
+const schema = await loadSchema(undefined, { chapters: contentLoading.then((c) => c.chapters) });
+const content = await contentLoading;
 const chapters = content.chapters;
-const schema = await loadSchema(undefined, { chapters });
 const chapterNo = (id) => Math.max(1, chapters.findIndex((c) => c.id === id) + 1); // 1-based position
 const chapterOf = (id) => chapters[chapterNo(id) - 1];
 await content.useLanguage(lang0);
