@@ -108,9 +108,9 @@ export default {
   "row.network": "Network",
   "row.network.help": "Edge width: the size of the weight (or gradient), on one scale for both runs; solid blue: positive, dashed orange: negative, dotted grey: exactly 0. Each square shows that unit's output over the input plane (orange low, white middle, blue high); its border is the sign of its bias. Hover an edge or unit, or focus the diagram and use the arrow keys, to read the values.",
   "row.inspector": "Step inspector",
-  "row.inspector.help": "One forward and backward pass at the shown step, in numbers: a = f(z), z = a_prev·W + b, delta = dloss/dz, and the gradients dW, db of the mean loss. Computed by pyinit on all samples; the first rows are shown.",
+  "row.inspector.help": "One forward and backward pass at the shown step, in numbers: a = f(z), z = a_prev·W + b, delta = ∂loss/∂z, and the gradients dW, db of the mean loss. Computed by pyinit on all samples; the first rows are shown.",
   "row.landscape": "Loss landscape",
-  "row.landscape.help": "The loss (log scale) on a 2-D slice through parameter space around the shown step, with the run's path projected onto it. From zeros with tanh the run sits on a flat critical point: moving only the first layer, or only the later layers, does not change the loss at all.",
+  "row.landscape.help": "The loss (log scale) on a 2-D slice through parameter space around the shown step, with the run's path projected onto it. From zeros with tanh the run sits on a saddle point: moving only the first layer, or only the later layers, does not change the loss at all; moving both can lower it.",
 
   // chart labels
   "axis.step": "step",
