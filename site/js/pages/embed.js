@@ -99,7 +99,8 @@ function changed(why) {
   transport.render();
   const rec = controller.record;
   if (rec) root.dataset.step = String(rec.step);
-  renderEdgeLegend($("edge-legend"), edgeLegend(figure, state.get("net_show")));
+  // the legend states the scale the network diagrams drew: read it once they have drawn (next frame)
+  requestAnimationFrame(() => renderEdgeLegend($("edge-legend"), edgeLegend(figure, state.get("net_show"))));
   if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); updateOpenLink(); }
 }
 

@@ -240,6 +240,7 @@ function renderTransport() {
 function changed(why) {
   draw();
   renderTransport();
+  requestAnimationFrame(renderTransport); // the edge legend states the scale the diagrams drew: again once drawn
   if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); writeURL(); }
   if (!controller.playing) numbersSoon();
 }
