@@ -223,3 +223,46 @@ def open_live_lab(browser, url, viewport=(1280, 900)):
     wait_lab_live(pg)
     pause_lab(pg)
     return context, pg
+
+
+def plot_data(pg, div_id):
+    """What a chart last drew: the `chartData` its factory keeps on its container (typed arrays as
+    lists, functions dropped), or None when it has drawn nothing."""
+    return pg.evaluate("""(id) => { const el = document.getElementById(id);
+        const plain = (v) => ArrayBuffer.isView(v) ? Array.from(v) : Array.isArray(v) ? v.map(plain)
+            : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
+                .map(([k, x]) => [k, plain(x)])) : v;
+        return el && el.chartData ? plain(el.chartData) : null; }""", div_id)
+
+
+def wait_lab_drawn(pg, timeout_ms: int = 20_000):
+    """Wait until every panel (the figure's and the More-panels rows) shows the current step."""
+    pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.drawnAll()", timeout=timeout_ms)
+
+
+def lab_load(pg, query: str, timeout_ms: int = 60_000):
+    """Set the lab's whole state from a URL hash (as a pasted link does: keys not in it take their
+    defaults) and start fresh live runs at step 0, paused. For settings without precomputed runs
+    (the chapters' setups continue precomputed runs instead); returns the snapshot."""
+    pause_lab(pg)
+    pg.evaluate("() => { window.__labMeta = window.pyinitLab.snapshot().meta; }")
+    same = pg.evaluate("""(q) => new Promise((done) => {
+        const before = JSON.stringify(window.pyinitLab.settings());
+        const after = () => setTimeout(() => done(JSON.stringify(window.pyinitLab.settings()) === before), 0);
+        if (location.hash.slice(1) === q) return after();
+        window.addEventListener("hashchange", after, {once: true});
+        location.hash = q; })""", query)
+    if same:  # the same runs: Reset starts them again from step 0
+        pg.click("#btn-reset")
+    pg.wait_for_function("""() => { const s = window.pyinitLab.snapshot();
+        return s && s.meta !== window.__labMeta && s.source === "live" && s.phase === "live" && s.handover === null
+            && s.step === 0 && !s.playing; }""", timeout=timeout_ms)
+    wait_lab_drawn(pg)
+    return lab_snapshot(pg)
+
+
+def lab_go_to(pg, step: int):
+    """Show `step` (the page's one go-to-step: trains live up to it when needed), then wait for the charts."""
+    assert pg.evaluate("(s) => window.pyinitLab.goTo(s)", step), f"could not reach step {step}"
+    wait_lab_drawn(pg)
+    return lab_snapshot(pg)
