@@ -12,7 +12,7 @@ and optionally a chapter view computed here:
                                     step per eps (no chapter's view since "noise" shows ``escape``)
     restarts(view)               -> "restarts": K random restarts at once; final losses, boundaries
     signal(view)                 -> "scale": per-layer activation / gradient spread at init
-    reproduce_start(view) / reproduce_step(id, n) / reproduce_dispose(id)
+    reproduce_start(view=None) / reproduce_step(id, n) / reproduce_dispose(id)
                                  -> "reproduce": the course exercise (zeros, x10, He; train and test
                                     numbers), a long experiment in chunks, with its curves
     layers(view)                 -> "layers": zeros everywhere / first layer only / last only / random
@@ -20,6 +20,8 @@ and optionally a chapter view computed here:
     escape(view)                 -> "noise": escape step from zeros + eps vs depth (build-time data)
     outcomes(view)               -> "large": stuck / symmetric / learning / saturated, dead, diverged
     variance(view)               -> "origins": Var(z) = fan_in Var(w) E[a^2], layer by layer
+    view(chapter_id)             -> a chapter's experiment from chapters.json as small JSON data
+                                    (``export``): what the build ships and the page's "Recompute" gets
 
 A view (as ``presets()`` gives it) carries ``lab``: its chapter's full run settings, which set the
 data and the shared hyper-parameters of its runs. The *break step* of a run (``eps_sweep``) is the
@@ -525,10 +527,11 @@ def _reproduce_frame(rid):
             "n_samples": tr.config.n_samples, "n_test": tr.config.n_test}
 
 
-def reproduce_start(view):
+def reproduce_start(view=None):
     """Create the runs of chapter 8 (one member per init, exact hidden widths, a test set of
-    ``n_test`` samples) at step 0; an earlier chapter-8 experiment is dropped (one at a time)."""
-    view = _view(view, "reproduce")
+    ``n_test`` samples) at step 0; an earlier chapter-8 experiment is dropped (one at a time).
+    ``view`` None: the "reproduce" chapter's own view (what the page runs)."""
+    view = _view(chapter("reproduce")["view"] if view is None else view, "reproduce")
     every = parse_int("every", view.get("every", 50), 1, 10_000)
     tr = _trainer(view["lab"], [Member(init=i) for i in view["inits"]], hidden=view["hidden"], every=every,
                   n_test=view.get("n_test"))
@@ -556,3 +559,99 @@ def reproduce(view):
         return frame
     finally:
         reproduce_dispose(rid)
+
+
+# ------------------------------------------------------------------- every chapter's view as data
+KINDS = {"stuck": stuck, "eps_sweep": eps_sweep, "restarts": restarts, "signal": signal, "layers": layers,
+         "optimizers": optimizers, "escape": escape, "outcomes": outcomes, "variance": variance,
+         "reproduce": reproduce}
+CURVE_POINTS = 101        # a shipped curve keeps about this many points (first and last included)
+DIGITS = 6                # significant digits of a shipped number (the page shows at most 4)
+P_DECIMALS = 3            # decimals of a shipped grid probability (restarts' maps)
+GRID_POINTS = 21          # a shipped map keeps about this many grid points per axis (the page interpolates)
+
+
+def view(chapter_id):
+    """The experiment of chapter ``chapter_id`` (its view in ``content/chapters.json``, with the
+    chapter's run settings), as JSON data (``export``): what the build ships as
+    ``data/chapters/<id>-view.json`` and what the page's "Recompute" gets from the worker."""
+    c = chapter(chapter_id)
+    if c["view"] is None:
+        raise ConfigError("chapter_id", "must be a chapter with an experiment: " + ", ".join(
+            x["id"] for x in presets()["chapters"] if x["view"]), chapter_id)
+    kind = c["view"]["kind"]
+    return export(kind, KINDS[kind](c["view"]))
+
+
+def view_ids():
+    """The ids of the chapters that have an experiment, in order."""
+    return [c["id"] for c in content.chapters() if c["view"] is not None]
+
+
+def _keep(n, points=CURVE_POINTS):
+    """Indices of about ``points`` of ``n`` records, evenly spaced, first and last included."""
+    if n <= points:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, points)).astype(int))
+
+
+def _rows(flat, n_rows, idx):
+    """Rows ``idx`` of a row-major (n_rows * K) array, flat again."""
+    a = np.asarray(flat)
+    return a.reshape(n_rows, -1)[idx].ravel()
+
+
+def _number(x, digits=DIGITS):
+    """A float with ``digits`` significant digits (an int when it is whole); NaN/inf -> None."""
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    x = float(f"{x:.{digits}g}")
+    return int(x) if x.is_integer() and abs(x) < 2 ** 53 else x
+
+
+def _json(x):
+    if isinstance(x, np.ndarray):
+        return [_json(v) for v in x.tolist()]
+    if isinstance(x, (float, np.floating)):
+        return _number(x)
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, dict):
+        return {str(k): _json(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json(v) for v in x]
+    return x
+
+
+def export(kind, result):
+    """A view's result as small JSON data: arrays as lists, numbers to ``DIGITS`` significant
+    digits (whole numbers as ints, NaN/inf as None), long curves thinned to about ``CURVE_POINTS``
+    records (restarts' and reproduce's recorded steps, escape's loss curves) and restarts' maps to
+    about ``GRID_POINTS`` grid points per axis (every other point of 41) with probabilities to
+    ``P_DECIMALS`` decimals. Row-major (R*K) arrays stay row-major; the shapes are
+    the kind's own (see its function), so the page draws shipped and recomputed data alike."""
+    r = dict(result)
+    if kind in ("restarts", "eps_sweep", "reproduce"):
+        R = len(r["steps"])
+        idx = _keep(R)
+        for name in ("loss", "symmetry", "accuracy", "test_loss", "test_accuracy"):
+            if name in r:
+                r[name] = _rows(r[name], R, idx)
+        r["steps"] = np.asarray(r["steps"])[idx]
+    if kind == "restarts":
+        xs, ys = np.asarray(r["grid"]["xs"]), np.asarray(r["grid"]["ys"])
+        G = len(xs)
+        stride = max(1, math.ceil((G - 1) / (GRID_POINTS - 1)))
+        g = np.unique(np.append(np.arange(0, G, stride), G - 1))
+        p = np.asarray(r["grid"]["p"], dtype=np.float64).reshape(-1, G, G)[:, g][:, :, g]
+        r["grid"] = {"xs": xs[g], "ys": ys[g], "p": np.round(p, P_DECIMALS).ravel()}
+    if kind == "reproduce":
+        r.pop("id", None)
+    if kind == "escape":
+        idx = _keep(len(r["curve_steps"]))
+        r["curve_steps"] = [r["curve_steps"][i] for i in idx]
+        r["loss"] = [[[curve[i] for i in idx] for curve in by_eps] for by_eps in r["loss"]]
+    return _json(r)

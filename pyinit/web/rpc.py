@@ -13,8 +13,10 @@ The Web Worker (``site/js/platform/worker.js``) imports this module and, for eve
 A refused call is an error reply like any other: a name that is not a string or is private
 ("_..."), kwargs that are not a dict, a module the page may not call ("ProtocolError"), or a
 function not in ``EXPORTS`` ("LookupError"). A ``ConfigError``'s message is its one line. The
-``tour.*`` names are the chapter functions (``web.chapters``), kept from when they lived in
-``pyinit.tour``. Left out: anything about transport (the worker does that).
+``chapters.*`` names are the chapter experiments (``web.chapters``): ``view(chapter_id)`` runs a
+chapter's experiment as chapters.json gives it (the page passes no spec) and returns the same JSON
+data the build ships; chapter 8's long run goes in chunks (``reproduce_start/step/dispose``). Left
+out: anything about transport (the worker does that).
 """
 
 import traceback
@@ -29,10 +31,8 @@ EXPORTS = {
     "api.version": api.version,
     "lab.create": lab.create, "lab.step": lab.step, "lab.advance": lab.advance,
     "lab.inspect": lab.inspect, "lab.landscape": lab.landscape, "lab.dispose": lab.dispose,
-    "tour.presets": chapters.presets, "tour.stuck": chapters.stuck, "tour.eps_sweep": chapters.eps_sweep,
-    "tour.restarts": chapters.restarts, "tour.signal": chapters.signal,
-    "tour.reproduce_start": chapters.reproduce_start, "tour.reproduce_step": chapters.reproduce_step,
-    "tour.reproduce_dispose": chapters.reproduce_dispose,
+    "chapters.view": chapters.view, "chapters.reproduce_start": chapters.reproduce_start,
+    "chapters.reproduce_step": chapters.reproduce_step, "chapters.reproduce_dispose": chapters.reproduce_dispose,
 }
 MODULES = sorted({name.split(".")[0] for name in EXPORTS})
 

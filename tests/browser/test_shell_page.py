@@ -133,7 +133,7 @@ def test_float64_results_arrive_as_typed_arrays(worker_page):
 def test_errors_cross_the_boundary(worker_page):
     page = worker_page
     bad_module = py_call(page, "os.system", {"command": "true"})
-    assert bad_module["error"]["type"] == "ProtocolError" and "allowed: api, lab, tour" in bad_module["error"]["message"]
+    assert bad_module["error"]["type"] == "ProtocolError" and "allowed: api, chapters, lab" in bad_module["error"]["message"]
     private = py_call(page, "api._secret")
     assert private["error"]["type"] == "ProtocolError"
     missing = py_call(page, "api.no_such_function")

@@ -41,9 +41,8 @@ def test_exports_are_exactly_what_the_page_calls():
     assert called <= set(rpc.EXPORTS), called - set(rpc.EXPORTS)
     assert set(rpc.EXPORTS) - called <= {"api.run", "api.signal", "api.signal_table", "api.version",
                                          "lab.create", "lab.step", "lab.advance", "lab.inspect", "lab.landscape",
-                                         "lab.dispose", "tour.presets", "tour.stuck", "tour.eps_sweep",
-                                         "tour.restarts", "tour.signal", "tour.reproduce_start",
-                                         "tour.reproduce_step", "tour.reproduce_dispose"}
+                                         "lab.dispose"}
+    assert not any(name.startswith("tour.") for name in rpc.EXPORTS)
 
 
 def test_every_export_round_trips_with_typical_arguments():
@@ -64,21 +63,28 @@ def test_every_export_round_trips_with_typical_arguments():
         assert ok("lab.dispose", id=sid) is None
         arrays_and_json(lab)
         arrays_and_json(frame)
-    presets = ok("tour.presets")
-    assert presets == json.loads(json.dumps(chapters.presets()))
-    views = {c["id"]: c["view"] for c in presets["chapters"]}
-    assert ok("tour.stuck", view={**views["stuck"], "steps": 2})["layers"] == 3
-    assert len(ok("tour.eps_sweep", view={**views["noise"], "kind": "eps_sweep", "eps": [0.1, 0.01],
-                                          "steps": 20})["eps"]) == 2
-    assert ok("tour.restarts", view={**views["restarts"], "seeds": [0, 1], "steps": 10, "grid": 5})["grid"]["p"].shape == (50,)
-    assert ok("tour.signal", view={**views["scale"], "depth": 3, "width": 4})["depth"] == 3
-    first = ok("tour.reproduce_start", view=views["reproduce"])
-    assert ok("tour.reproduce_step", id=first["id"], n=10)["step"] == 10
-    assert ok("tour.reproduce_dispose", id=first["id"]) is None
+    stuck = ok("chapters.view", chapter_id="stuck")
+    assert stuck == json.loads(json.dumps(chapters.view("stuck"))) and stuck["layers"] == 3
+    first = ok("chapters.reproduce_start")                               # no spec: the chapter's own view
+    assert first["inits"] == ["zeros", "normal:10", "he"] and first["n_test"] == 100
+    assert ok("chapters.reproduce_step", id=first["id"], n=10)["step"] == 10
+    assert ok("chapters.reproduce_dispose", id=first["id"]) is None
+    arrays_and_json(first)
+
+
+def test_chapters_view_replies_are_plain_json_for_every_fast_chapter():
+    for cid in ("layers", "stuck", "optimizers", "restarts", "origins"):
+        result = ok("chapters.view", chapter_id=cid)
+        assert json.loads(json.dumps(result)) == result, cid          # lists, not arrays: JSON as it is
+    reply = rpc.dispatch("chapters.view", {"chapter_id": "simple"})
+    assert not reply["ok"] and reply["type"] == "ConfigError" and "chapter with an experiment" in reply["message"]
+    reply = rpc.dispatch("chapters.view", {"chapter_id": "nope"})
+    assert not reply["ok"] and reply["type"] == "ConfigError"
+    assert not rpc.dispatch("tour.stuck", {"view": {}})["ok"]                           # no old names
 
 
 @pytest.mark.parametrize("name, kwargs, type_, message", [
-    ("os.system", {"command": "true"}, "ProtocolError", "module 'os' is not callable (allowed: api, lab, tour)"),
+    ("os.system", {"command": "true"}, "ProtocolError", "module 'os' is not callable (allowed: api, chapters, lab)"),
     ("api._secret", {}, "ProtocolError", "'api._secret' is private"),
     ("api.no_such_function", {}, "LookupError", "'api.no_such_function' is not a function the page may call"),
     ("lab.Session", {}, "LookupError", "is not a function the page may call"),

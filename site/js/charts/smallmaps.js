@@ -1,5 +1,5 @@
 // Small multiples of decision boundaries (chapter 6's restarts): one small canvas per network with
-// P(class 1) over the input plane, the p = 0.5 contour in black and the data points on top
+// P(class 1) over the input plane (a grid of G x G values, interpolated), the p = 0.5 contour in black and the data points on top
 // (○ class 0, ✕ class 1: shape, not only color), and a caption in text under each map.
 import { check, checkSeries, divergingRGB } from "./common.js";
 
@@ -9,6 +9,22 @@ const SIZE = 120; // canvas pixels per map
  * data: {xs: number[G], ys: number[G], maps: [{p: number[G*G] (row-major, y outer), caption: string,
  *        emphasis?: bool}], X: number[2n], y: number[n]}
  */
+/** p (G*G, rows by y upwards) at every canvas pixel (rows downwards), interpolated bilinearly. */
+function pixels(p, G) {
+  const out = new Float64Array(SIZE * SIZE);
+  for (let r = 0; r < SIZE; r++) {
+    const fy = ((SIZE - 1 - r) / (SIZE - 1)) * (G - 1);
+    const i0 = Math.min(G - 2, Math.floor(fy)), ty = fy - i0;
+    for (let c = 0; c < SIZE; c++) {
+      const fx = (c / (SIZE - 1)) * (G - 1);
+      const j0 = Math.min(G - 2, Math.floor(fx)), tx = fx - j0;
+      const a = p[i0 * G + j0], b = p[i0 * G + j0 + 1], d = p[(i0 + 1) * G + j0], e = p[(i0 + 1) * G + j0 + 1];
+      out[r * SIZE + c] = (1 - ty) * ((1 - tx) * a + tx * b) + ty * ((1 - tx) * d + tx * e);
+    }
+  }
+  return out;
+}
+
 export function createSmallMaps(container) {
   container.classList.add("smallmaps");
   function update(data) {
@@ -29,13 +45,12 @@ export function createSmallMaps(container) {
       cv.setAttribute("role", "img");
       cv.setAttribute("aria-label", m.caption);
       const ctx = cv.getContext("2d");
-      // heatmap: nearest grid value per pixel
+      // heatmap: the grid interpolated bilinearly per pixel (a coarse grid, e.g. 21 x 21, still looks smooth)
+      const pix = pixels(m.p, G);
       const img = ctx.createImageData(SIZE, SIZE);
       for (let r = 0; r < SIZE; r++) {
-        const gy = Math.min(G - 1, Math.round(((SIZE - 1 - r) / (SIZE - 1)) * (G - 1)));
         for (let c = 0; c < SIZE; c++) {
-          const gx = Math.min(G - 1, Math.round((c / (SIZE - 1)) * (G - 1)));
-          const v = m.p[gy * G + gx];
+          const v = pix[r * SIZE + c];
           const [R, Gr, B] = Number.isFinite(v) ? divergingRGB(v) : [128, 128, 128];
           const o = (r * SIZE + c) * 4;
           // lighten so the points stay readable
@@ -43,15 +58,12 @@ export function createSmallMaps(container) {
         }
       }
       ctx.putImageData(img, 0, 0);
-      // p = 0.5 boundary: mark grid cells where p crosses 0.5 against a neighbour
+      // p = 0.5 boundary: the pixels where the interpolated p crosses 0.5 against a neighbour
       ctx.fillStyle = "#000";
-      const cell = SIZE / (G - 1);
-      for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) {
-        const v = m.p[i * G + j];
-        const right = j + 1 < G ? m.p[i * G + j + 1] : v, up = i + 1 < G ? m.p[(i + 1) * G + j] : v;
-        if ((v - 0.5) * (right - 0.5) < 0 || (v - 0.5) * (up - 0.5) < 0) {
-          ctx.fillRect(j * cell - 0.75 + cell / 2, SIZE - (i * cell + cell / 2) - 0.75, 1.5, 1.5);
-        }
+      for (let r = 0; r < SIZE; r++) for (let c = 0; c < SIZE; c++) {
+        const v = pix[r * SIZE + c] - 0.5;
+        const right = c + 1 < SIZE ? pix[r * SIZE + c + 1] - 0.5 : v, down = r + 1 < SIZE ? pix[(r + 1) * SIZE + c] - 0.5 : v;
+        if (v * right < 0 || v * down < 0) ctx.fillRect(c, r, 1.5, 1.5);
       }
       // points
       ctx.lineWidth = 1;

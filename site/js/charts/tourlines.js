@@ -10,11 +10,16 @@ const COLORS = OKABE_ITO.map((c) => (c === "#F0E442" ? "#9A7D0A" : c));
 const styleOf = (k, dashes) => ({ color: COLORS[k % COLORS.length], dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length] });
 
 /**
- * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend, dashes})
- * (dashes: vary the dash pattern with the series too, for many lines without markers)
+ * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend, dashes, decades})
+ * (dashes: vary the dash pattern with the series too, for many lines without markers; decades: a log axis
+ * ticks powers of ten only)
  * data: {series: [{name, x: number[], y: number[], style?: int, mode?: "lines"|"markers"|"lines+markers",
- *                  dash?: string, labels?: string[] (text shown at each marker)}],
- *        hlines?: [{y, label}]}
+ *                  dash?: string, labels?: string[] (text shown at each marker),
+ *                  symbol?: string|string[] (marker symbol(s) instead of the style's), colors?: string[] (a color
+ *                  per marker), markers?: int (at most this many markers drawn on a line), legend?: false,
+ *                  hover?: string[] (each point's hover text instead of its y value)}],
+ *        hlines?: [{y, label, dash?, left?: bool (label at the left end)}]}
+ * Values may be null (a gap). `yLog` values <= 0 that are not exact zeros are gaps too.
  */
 export function createLinesChart(container, opts = {}) {
   const P = plotly();
@@ -36,28 +41,34 @@ export function createLinesChart(container, opts = {}) {
       const mode = s.mode || "lines";
       const ys = Array.from(s.y);
       const fmt = (v) => (v === 0 && lz ? t("axis.zeroExactly") : opts.yPercent ? formatPercent(v) : formatNumber(v, 4));
-      return {
+      const trace = {
         type: "scatter", mode: s.labels ? mode + "+text" : mode, name: s.name,
         x: Array.from(s.x), y: ys.map(mapY),
         text: s.labels || ys.map(fmt), textposition: "top center", textfont: { size: 10, color: INK }, cliponaxis: false,
-        customdata: ys.map(fmt),
+        customdata: s.hover ? Array.from(s.hover) : ys.map(fmt),
         line: { color: st.color, dash: s.dash || st.dash, width: 2 },
-        marker: { color: st.color, symbol: SYMBOLS[(s.style ?? k) % SYMBOLS.length], size: 8, line: { color: INK, width: 0.5 } },
+        marker: { color: s.colors ? Array.from(s.colors) : st.color, symbol: s.symbol || SYMBOLS[(s.style ?? k) % SYMBOLS.length], size: 8,
+          line: { color: s.colors ? Array.from(s.colors) : INK, width: s.colors ? 1.5 : 0.5 } },
         hovertemplate: "%{fullData.name}: %{x}, %{customdata}<extra></extra>",
       };
+      if (s.markers) trace.marker.maxdisplayed = s.markers;
+      if (s.legend === false) trace.showlegend = false;
+      return trace;
     });
     const shapes = lz ? [lz.zeroLine] : [];
     const annotations = [];
     for (const h of data.hlines || []) {
       const y = mapY(h.y);
-      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, yref: "y", y0: y, y1: y, line: { color: INK, width: 1, dash: "dot" } });
-      if (h.label) annotations.push({ xref: "paper", x: 1, y: opts.yLog ? Math.log10(y) : y, yref: "y", text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 11 } });
+      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, yref: "y", y0: y, y1: y, line: { color: INK, width: 1, dash: h.dash || "dot" } });
+      if (h.label) annotations.push({ xref: "paper", x: h.left ? 0 : 1, y: opts.yLog ? Math.log10(y) : y, yref: "y", text: h.label, showarrow: false,
+        xanchor: h.left ? "left" : "right", yanchor: "bottom", font: { size: 11 } });
     }
     const yaxis = { title: { text: opts.yTitle || "" }, zeroline: false, ...(lz ? lz.axis : opts.yLog ? { type: "log", exponentformat: "power" } : {}) };
+    if (opts.decades && opts.yLog && !lz) yaxis.dtick = 1;
     if (opts.yRange) yaxis.range = opts.yRange;
     if (opts.yPercent) yaxis.tickformat = ".0%";
     const xaxis = { title: { text: opts.xTitle || "" }, zeroline: false };
-    if (opts.xLog) { xaxis.type = "log"; xaxis.exponentformat = "power"; }
+    if (opts.xLog) { xaxis.type = "log"; xaxis.exponentformat = "power"; if (opts.decades) xaxis.dtick = 1; }
     if (opts.xReversed) xaxis.autorange = "reversed";
     const layout = baseLayout({
       height: opts.height || 260,

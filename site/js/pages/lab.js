@@ -103,7 +103,7 @@ const story = createStory($("story"), {
   onReplay() { setup({ play: !reducedMotion }); },
   mountView(chapter, box) {
     if (!chapter.view) return null;
-    return mountChapterView(box, { view: { ...chapter.view, lab: { ...schema.defaults(), ...(chapter.preset || {}) } }, python });
+    return mountChapterView(box, { id: chapter.id, view: chapter.view, preset: chapter.preset || {}, python });
   },
 });
 story.mark(chapterNo(state.get("chapter")));

@@ -1,7 +1,7 @@
 // Web Worker that owns the Python runtime (Pyodide + numpy + pyinit).
 //
 // Protocol (see README, "Worker protocol"):
-//   page -> worker  {id, fn: "api.run" | "lab.<name>" | "tour.<name>", args: {...}}
+//   page -> worker  {id, fn: "api.run" | "lab.<name>" | "chapters.<name>", args: {...}}
 //   worker -> page  {id, result} or {id, error: {message, type}}   -- exactly one reply per request
 //   worker -> page  {event: "progress", stage, state, bytes, loaded}  (no id)
 //                   {event: "ready", versions, stats}
@@ -23,7 +23,7 @@ function stageTimeout(text) {
     "(seconds per loading step, a number from 1 to 600); using 180.");
   return 180;
 }
-const ALLOWED_MODULES = new Set(["api", "lab", "tour"]);
+const ALLOWED_MODULES = new Set(["api", "chapters", "lab"]);
 const STAGES = ["runtime", "stdlib", "numpy", "pyinit"];
 
 let pyodide = null;
