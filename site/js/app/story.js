@@ -40,7 +40,7 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
       el("p", { class: "story-lead" }, t("story.lead")),
       el("p", { class: "story-how" }, t("story.how")),
       el("nav", { class: "story-toc", "aria-label": t("tour.toc") },
-        el("ol", {}, chapters.map((c, i) => el("li", {}, el("a", { href: `#chapter=${i + 1}`, "data-chapter": i + 1,
+        el("ol", {}, chapters.map((c, i) => el("li", {}, el("a", { href: `#chapter=${c.id}`, "data-chapter": i + 1,
           onclick: (ev) => { ev.preventDefault(); scrollTo(i + 1, { focus: true }); } }, getText(c.id).title))))));
   }
 
