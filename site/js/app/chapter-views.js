@@ -136,9 +136,11 @@ const escape = {
       head: ["ε", ...d.depths.map(layersName)], rows, summary: t("tour.table"), id: "view-escape-table" }));
     const series = [];
     const over = { x: [], y: [], symbol: [], colors: [], hover: [] };
+    const fit1 = d.fit && d.fit["1"];
     d.depths.forEach((h, i) => {
       const ok = d.eps.map((_, k) => k).filter((k) => d.escape[i][k] !== null);
-      series.push({ name: layersName(h), x: ok.map((k) => d.eps[k]), y: ok.map((k) => d.escape[i][k]), mode: "lines+markers", style: i,
+      // one layer: markers only, the fitted line through them is drawn below
+      series.push({ name: layersName(h), x: ok.map((k) => d.eps[k]), y: ok.map((k) => d.escape[i][k]), mode: h === 1 && fit1 ? "markers" : "lines+markers", style: i,
         hover: ok.map((k) => `${t("view.escape.step")} ${int(d.escape[i][k])}`) });
       for (let k = 0; k < E; k++) {
         if (d.escape[i][k] !== null) continue;
@@ -154,7 +156,7 @@ const escape = {
       const xs = d.eps.filter((_, k) => d.escape[i1][k] !== null);
       series.push({ name: t("view.escape.fit"), x: xs, y: xs.map((e) => fit.slope * Math.log10(1 / e) + fit.intercept), mode: "lines", style: -1, dash: "dash" });
     }
-    createLinesChart(plot, { xTitle: t("view.escape.eps"), yTitle: t("view.escape.step"), xLog: true, yLog: true, xReversed: true, decades: true, height: 340 })
+    createLinesChart(plot, { xTitle: t("view.escape.eps"), yTitle: t("view.escape.step"), xLog: true, yLog: true, xReversed: true, decades: true, height: 380 })
       .update({ series, hlines: [{ y: d.budget, label: t("view.escape.budget", { steps: int(d.budget) }), dash: "dash", left: true }] });
     const sentences = [];
     if (i1 >= 0) {
