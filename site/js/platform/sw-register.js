@@ -2,7 +2,9 @@
 // says sw=0 (in the query or the #hash), which also removes an existing registration.
 // Once the page reports Python ready (<html data-status="ready">), it asks the service worker to cache
 // the runtime files of this page's version ("warm"); <html data-sw> tells tests and curious readers
-// what happened: "off" | "unsupported" | "registered" | "cached" | "failed".
+// what happened: "off" | "unsupported" | "registered" | "cached" | "failed" | "stale-deploy" (the
+// server's newest build is incomplete -- its manifest names files the server serves other bytes for --
+// so this page is the last complete version; data-sw-stale lists those files).
 
 const root = document.documentElement;
 const scope = new URL("../../", import.meta.url).href;
@@ -40,7 +42,16 @@ async function main() {
   navigator.serviceWorker.startMessages();
   sw.postMessage({ type: "pyinit-sw:warm" });
   const res = await answer;
-  root.dataset.sw = res.failed.length ? "failed" : "cached";
+  if (res.stale) {
+    // The server has a newer build whose files do not all match its manifest (a deploy in progress,
+    // or a broken one): this page is the last complete version, which also works offline.
+    root.dataset.sw = "stale-deploy";
+    root.dataset.swStale = res.stale.failed.join(" ");
+    console.warn(`pyinit: the server's newest build is incomplete (${res.stale.failed.length} file(s) do not match ` +
+      `its manifest, e.g. ${res.stale.failed[0]}); showing the last complete version until it is.`);
+  } else {
+    root.dataset.sw = !res.version || res.failed.length ? "failed" : "cached";
+  }
   root.dataset.swVersion = res.version || "";
 }
 
