@@ -5,10 +5,12 @@
  *
  * It resizes every iframe that sends {type: "pyinit:height", height} to that height (only if the
  * message really comes from that iframe's window and origin), and offers
- *   pyinitEmbed.send(iframe, command, args) -> Promise of the embed's reply
- * for the embed's command API (the embed URL needs api=1; commands: step {n}, play, pause, reset,
- * setState {state: {key: value}}). Message formats: README, "Embedding". No globals besides
- * window.pyinitEmbed; no dependencies.
+ *   pyinitEmbed.send(iframe, command, args, timeoutMs) -> Promise of the embed's reply
+ * for the embed's command API (the embed URL needs api=1; commands: step {n: 1..1000}, play, pause,
+ * reset, setState {state: {key: value}}). The embed runs commands one at a time, in order, and replies
+ * to each ({ok, step, playing, error?}); the promise rejects if no reply comes within timeoutMs
+ * (default 60 s: e.g. a command the embed ignored). Works from a file:// page too. Message formats:
+ * README, "Embedding". No globals besides window.pyinitEmbed; no dependencies.
  */
 (function () {
   "use strict";
@@ -46,11 +48,17 @@
   });
 
   window.pyinitEmbed = {
-    send: function (iframe, command, args) {
+    send: function (iframe, command, args, timeoutMs) {
       var id = "h" + nextId++;
       var origin = new URL(iframe.src, location.href).origin;
-      return new Promise(function (resolve) {
-        pending[id] = resolve;
+      var limit = timeoutMs > 0 ? timeoutMs : 60000;
+      return new Promise(function (resolve, reject) {
+        var timer = setTimeout(function () {
+          delete pending[id];
+          reject(new Error("pyinit embed: no reply to \"" + command + "\" within " + limit / 1000 + " s (the embed " +
+            "URL needs api=1, and this page's origin must be in the build's allow-list)"));
+        }, limit);
+        pending[id] = function (reply) { clearTimeout(timer); resolve(reply); };
         iframe.contentWindow.postMessage({ type: "pyinit:command", command: command, args: args || {}, requestId: id }, origin);
       });
     },
