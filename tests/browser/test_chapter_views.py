@@ -232,15 +232,20 @@ def test_without_the_shipped_file_python_computes_it(browser, server_url, dist_d
         context.close()
 
 
-def test_polish_view_numbers_and_words(browser, server_url, dist_dir):
-    context, pg = open_chapter(browser, server_url, "noise", lang="pl")
+def test_polish_view_numbers_and_words_after_a_language_switch(browser, server_url, dist_dir):
+    context, pg = open_chapter(browser, server_url, "noise")
     try:
         box = view_box(pg, dist_dir, "noise")
         wait_drawn(pg, box)
+        assert "higher-order saddle" in pg.inner_text(box)
+        pg.click("#lang-switch button[data-lang=pl]")
+        pg.wait_for_function("(s) => document.querySelector(s).innerText.includes('Przelicz w przeglądarce')", arg=box)
         text = pg.inner_text(box)
         d = shipped(dist_dir, "noise")
         assert f"R² = {d['fit']['1']['r2']:.4f}".replace(".", ",") in text, "Polish decimal comma"
-        assert "siodłem wyższego rzędu" in text and "Przelicz w przeglądarce" in text
+        assert "siodłem wyższego rzędu" in text and "higher-order" not in text
+        assert pg.evaluate("() => document.getElementById('view-escape-chart').layout.xaxis.title.text") == "ε (mniej szumu →)"
+        assert "chapters.view" not in pg.evaluate("() => window.__pyCalls"), "a language switch only redraws"
         assert "[view." not in text and pg.console_errors == []
         assert math.isfinite(d["fit"]["1"]["slope"])
     finally:
