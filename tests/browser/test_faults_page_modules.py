@@ -60,10 +60,11 @@ CASES = [
     *[(page, "js/platform/worker-client.js", "missing", ["js/platform/worker-client.js: HTTP 404"]) for page in PAGES],
     *[(page, "js/platform/boot.js", "text/plain", ["js/platform/boot.js is served as text/plain", "text/javascript"])
       for page in PAGES],
-    # the lab's own modules (issue 13's examples)
-    ("index.html", "js/lab/render.js", "syntax", ["js/lab/render.js does not match this build", "SyntaxError"]),
-    ("index.html", "js/lab/views.js", "missing", ["js/lab/views.js: HTTP 404"]),
-    ("index.html", "js/lab/render.js", "text/plain", ["js/lab/render.js is served as text/plain"]),
+    # the lab page's own modules (issue 13's examples were js/lab/render.js and js/lab/views.js, now
+    # js/app/figure.js, which draws the panels, and js/app/views.js)
+    ("index.html", "js/app/figure.js", "syntax", ["js/app/figure.js does not match this build", "SyntaxError"]),
+    ("index.html", "js/app/views.js", "missing", ["js/app/views.js: HTTP 404"]),
+    ("index.html", "js/app/figure.js", "text/plain", ["js/app/figure.js is served as text/plain"]),
 ]
 
 
