@@ -279,7 +279,8 @@ const variance = {
     const series = [];
     d.runs.forEach((r, k) => {
       series.push({ name: name(r), x: layersN, y: r.var_z, mode: "markers", style: k, hover: r.var_z.map((v) => `${t("view.variance.measured")} ${num(v, 3)}`) });
-      series.push({ name: `${name(r)}: ${t("view.variance.predicted")}`, x: layersN, y: r.predicted, mode: "lines", style: k, dash: "dot", legend: false,
+      series.push({ name: `${name(r)}: ${t("view.variance.predicted")}`, x: layersN, y: r.predicted, mode: "lines", style: k,
+        dash: ["dot", "dash", "dashdot"][k % 3], legend: false,
         hover: arr(r.predicted).map((v) => `${t("view.variance.predicted")} ${num(v, 3)}`) });
     });
     createLinesChart(plot, { xTitle: t("view.signal.layer"), yTitle: t("view.variance.axis"), yLog: true, decades: true, height: 300 }).update({ series });
@@ -316,6 +317,9 @@ const stuck = {
     const hidden = [];
     for (let l = L - 2; l >= 0; l--) hidden.push(t("view.stuck.layerAt", { l: l + 1, step: String(sig.first_moving[l]) }));
     result.textContent = t("view.stuck.result", { out: String(sig.first_moving[L - 1]), hidden: list(hidden) });
+    container.append(dataTable({ caption: t("view.stuck.chart"), head: [t("axis.step"), ...Array.from({ length: L }, (_, l) => layerName(l))],
+      rows: steps.map((s, i) => [String(s), ...Array.from({ length: L }, (_, l) => num(sig.dW[i * L + l], 3))]),
+      summary: t("tour.table"), id: "view-stuck-numbers" }));
     return () => {};
   },
 };
@@ -473,7 +477,8 @@ const reproduce = {
       const names = d.inits.map((i) => t(`view.init.${i}`));
       const series = (train, test) => names.flatMap((nm, k) => [
         { name: nm, x: steps, y: col(train, R, K, k), style: k, mode: "lines+markers", markers: 8 },
-        ...(test ? [{ name: `${nm} (${t("view.reproduce.test")})`, x: steps, y: col(test, R, K, k), style: k, mode: "lines", dash: "dot", legend: false }] : []),
+        ...(test ? [{ name: `${nm} (${t("view.reproduce.test")})`, x: steps, y: col(test, R, K, k), style: k, mode: "lines+markers", markers: 8,
+          symbol: `${SYMBOLS[k % SYMBOLS.length]}-open`, dash: "dot", legend: false }] : []),
       ]);
       if (!accChart) {
         accChart = createLinesChart(plotA, { xTitle: t("axis.step"), yTitle: t("axis.accuracy"), yRange: [0.4, 1.02], yPercent: true });
@@ -489,10 +494,17 @@ const reproduce = {
         he_acc: pct(d.final_accuracy[kHe]), he_loss: num(d.final_loss[kHe]) }) + " " + t("view.reproduce.more", {
         big: names[kBig], big_acc: pct(d.final_accuracy[kBig]), big_loss: num(d.final_loss[kBig]),
         list: list(d.inits.map((_, k) => `${names[k]} ${trainTest(k)}`)), n_test: int(d.n_test) });
+      const every = Math.max(1, Math.round((R - 1) / 10));
+      const picked = steps.map((_, r) => r).filter((r) => r % every === 0 || r === R - 1);
+      const pair = (a, b, r, k, f) => (b ? `${f(a[r * K + k])} / ${f(b[r * K + k])}` : f(a[r * K + k]));
+      const curves = (caption, a, b, f, id) => dataTable({ caption, head: [t("axis.step"), ...names],
+        rows: picked.map((r) => [int(steps[r]), ...names.map((_, k) => pair(a, b, r, k, f))]), summary: `${t("tour.table")}: ${caption}`, id });
       tableBox.replaceChildren(...viewTable({ id: "view-reproduce-table",
         caption: t("view.reproduce.tableCaption", { steps: int(d.step), n: int(d.n_samples), n_test: int(d.n_test) }),
         head: [t("view.signal.init"), t("view.reproduce.trainAcc"), t("view.reproduce.testAcc"), t("view.reproduce.trainLoss"), t("view.reproduce.testLoss")],
-        rows: names.map((nm, k) => [nm, pct(d.final_accuracy[k]), pct(d.final_test_accuracy[k]), num(d.final_loss[k], 3), num(d.final_test_loss[k], 3)]) }));
+        rows: names.map((nm, k) => [nm, pct(d.final_accuracy[k]), pct(d.final_test_accuracy[k]), num(d.final_loss[k], 3), num(d.final_test_loss[k], 3)]) }),
+      curves(t("view.reproduce.accCurves"), d.accuracy, d.test_accuracy, pct, "view-reproduce-acc-table"),
+      curves(t("view.reproduce.lossCurves"), d.loss, d.test_loss, (v) => num(v, 3), "view-reproduce-loss-table"));
     };
   },
 };

@@ -411,4 +411,6 @@ export default {
   "view.escape.saddle": "Deeper, zero is a higher-order saddle: the gradient at zeros + ε grows like εᵏ with k ≈ {orders} for {depths} hidden layers.",
   "view.outcomes.lossCol": "loss: step 0 → end",
   "view.outcomes.accCol": "final accuracy",
+  "view.reproduce.accCurves": "Accuracy over steps, train / test",
+  "view.reproduce.lossCurves": "Loss over steps, train / test",
 };

@@ -411,4 +411,6 @@ export default {
   "view.escape.saddle": "Głębiej zero jest siodłem wyższego rzędu: gradient w punkcie zera + ε rośnie jak εᵏ, gdzie k ≈ {orders} dla {depths} warstw ukrytych.",
   "view.outcomes.lossCol": "strata: krok 0 → koniec",
   "view.outcomes.accCol": "trafność końcowa",
+  "view.reproduce.accCurves": "Trafność w kolejnych krokach, zbiór uczący / testowy",
+  "view.reproduce.lossCurves": "Strata w kolejnych krokach, zbiór uczący / testowy",
 };
