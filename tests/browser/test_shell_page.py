@@ -5,6 +5,7 @@ Shared fixtures (dist_dir, serve, server_url, browser, page, ready_page) are in 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
@@ -206,9 +207,14 @@ def test_wasm_with_wrong_mime_type_is_named_not_hung(dist_dir, serve, page):
 
 
 def test_a_stage_that_never_finishes_times_out(dist_dir, serve, page, tmp_path):
-    # pyodide.asm.js that never settles: the stage timeout must turn the hang into an error.
+    # pyodide.mjs that never settles: the stage timeout must turn the hang into an error. (Its sha256
+    # goes into the manifest too: a file the manifest does not vouch for is named as damaged at once.)
     copy = broken_copy(dist_dir, tmp_path)
-    (copy / "pyodide-0.27.7/pyodide.mjs").write_text("await new Promise(() => {});\nexport const loadPyodide = null;\n")
+    hang = copy / "pyodide-0.27.7/pyodide.mjs"
+    hang.write_text("await new Promise(() => {});\nexport const loadPyodide = null;\n")
+    manifest = json.loads((copy / "build-manifest.json").read_text())
+    manifest["files"]["pyodide-0.27.7/pyodide.mjs"]["sha256"] = hashlib.sha256(hang.read_bytes()).hexdigest()
+    (copy / "build-manifest.json").write_text(json.dumps(manifest))
     page.goto(serve(copy) + "?timeout=2")
     assert wait_for_status(page, 30_000) == "error"
     assert "did not finish within 2 s" in page.inner_text("#boot-message")
