@@ -30,11 +30,14 @@ export function createLanguageSwitch(container, { get, set }) {
   const label = el("span", { id: "lang-label", class: "lang-label" });
   container.replaceChildren(label, group);
   function render() {
+    // the buttons are made anew: a keyboard user keeps the focus on the same language's button
+    const focused = group.contains(document.activeElement) ? document.activeElement.dataset.lang : null;
     label.textContent = t("lang.label");
     group.replaceChildren(...languages().map((code) => el("button", {
       type: "button", lang: code, "data-lang": code, "aria-pressed": String(get() === code),
       onclick: () => { if (get() !== code) set(code); },
     }, t(`lang.${code}`))));
+    if (focused) group.querySelector(`[data-lang="${focused}"]`).focus();
   }
   render();
   return { render };
