@@ -121,8 +121,11 @@ function status() {
   const notice = $("notice");
   notice.replaceChildren(...[...urlNotices, ...problems.map((p) => p.text)].map((text) => el("p", {}, text)));
   notice.hidden = notice.childElementCount === 0;
-  const needs = !python.started && (session.phase === "waiting" || controller.stopReason === "end" || session.pending !== null);
-  $("embed-start").hidden = !needs && !(python.failed && !python.ready);
+  // the Run button is there whenever Python may be started (the status line asks for it), and a
+  // note says why it is needed once the runs cannot go on without it
+  const offer = !python.started && ["precomputed", "waiting"].includes(session.phase);
+  const needs = offer && (session.phase === "waiting" || controller.stopReason === "end" || session.pending !== null);
+  $("embed-start").hidden = !offer && !(python.failed && !python.ready);
   $("embed-start-note").textContent = needs ? t(session.phase === "waiting" ? "embed.needsPython" : "embed.end") : "";
   reportStatus(session.phase, currentStep());
 }
