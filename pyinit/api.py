@@ -2,8 +2,10 @@
 
 Every function takes plain data (dicts, lists, numbers, strings) and returns plain data -- dicts,
 lists, floats, ints, str, None -- so the Pyodide worker never keeps a Python object between calls.
-Bad input raises ``pyinit.errors.ConfigError`` with a one-line message. Non-finite floats are
-returned as None (JSON has no NaN/inf).
+Bad input raises ``pyinit.errors.ConfigError`` with a one-line message, and so does a request beyond
+the budgets of memory and time (``training.trainer.check_budget``, ``analysis.signal.check_budget``),
+before any work. Non-finite floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a
+dict) may carry callable inits (``initializers``); the returned ``config`` shows them as "python".
 
     version()                         -> {"pyinit", "numpy", "python"}
     run(config)                       -> the JSON printed by ``python -m pyinit run``
@@ -26,7 +28,8 @@ from .analysis.landscape import landscape as _landscape
 from .analysis.signal import signal_propagation, signal_table as _signal_table, SIGNAL_INITS
 from .training.config import RunConfig, Member, parse_int, MAX_STEPS
 from .errors import ConfigError
-from .training.trainer import Trainer
+from .training.trainer import Trainer, check_budget
+from .core.initializers import label
 
 SIGNAL_DEFAULTS = {"depth": 30, "width": 64, "activation": "tanh", "init": "xavier",
                    "n_samples": 256, "seed": 0}
@@ -70,6 +73,7 @@ def run(config):
     test_accuracy} at the last recorded step).
     """
     cfg, _ = _config(config)
+    check_budget(cfg)
     trainer = Trainer(cfg)
     trainer.step(cfg.steps)
     L = trainer.layout.L
@@ -119,6 +123,7 @@ def signal(config=None):
     result = signal_propagation(**cfg)
     cfg["depth"], cfg["width"] = int(cfg["depth"]), int(cfg["width"])
     cfg["n_samples"], cfg["seed"] = int(cfg["n_samples"]), int(cfg["seed"])
+    cfg["init"] = label(cfg["init"])
     return {"config": cfg, **{k: tolist(v) for k, v in result.items()}}
 
 
@@ -148,6 +153,7 @@ def _trainer_at(config, step):
     step = parse_int("step", step, 0, MAX_STEPS)
     members = None if members is None else [Member.from_dict(m) if isinstance(m, dict) else m
                                             for m in members]
+    check_budget(cfg.replace(steps=step), 1 if members is None else max(1, len(members)))
     trainer = Trainer(cfg, members, record=True)
     trainer.step(step)
     return trainer

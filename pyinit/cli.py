@@ -4,6 +4,7 @@
     python -m pyinit run --dataset rings --factor 0.8 --optimizer adam --lr 0.01 --init he
     python -m pyinit signal --depth 30 --width 64 --activation relu --init he
     python -m pyinit report --chapter clones --lang pl --out report.html   (any run flag; needs plotly)
+    python -m pyinit run --init-code my_init.py --hidden 4,4                (your own init in Python)
     python -m pyinit bench [--memory-steps N]
 
 ``run`` and ``signal`` print one JSON object (``api.run`` / ``api.signal``) on stdout; the same
@@ -13,11 +14,19 @@ explicit flags override). ``bench`` prints throughput and memory figures as text
 Every bad argument exits with status 2 after one line on stderr naming the flag, the allowed
 values or range, and what was given. All values are validated by ``RunConfig`` (argparse only
 splits the command line), so the CLI, the Python API and the browser reject the same inputs with
-the same messages.
+the same messages. A run beyond the stated budgets of memory and time (``training.trainer``,
+``analysis.signal``) is such a bad argument too: refused up front, naming the flags that set it.
+``--init-code FILE`` (run, report): a Python file defining ``init(fan_in, fan_out, rng)`` (and
+optionally ``bias(fan_out, rng)``), with ``np`` and ``math`` available (``web.user_code``); it takes
+the place of ``--init`` (and of ``--bias-init`` when it defines ``bias``). An error in the file,
+when it is compiled or when init runs, is one line naming FILE, the line and the error (status 2).
+An output that cannot be written (a full disk, a closed pipe, no permission: stdout, or report's
+``--out``) is one line naming the file and the OS's reason, exit status 1.
 """
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -26,7 +35,10 @@ from .errors import ConfigError, show
 from .core.activations import ACTIVATIONS
 from .core.datasets import DATASETS
 from .core.initializers import SPEC_HELP, BIAS_SPEC_HELP
-from .figures.report import FLAGS as REPORT_OWN_FLAGS  # (imports plotly only when writing)
+from .figures.report import FLAGS as REPORT_OWN_FLAGS, OutputError  # (imports plotly only when writing)
+from .web.user_code import CodeError, compile_init
+
+MAX_CODE_FILE_BYTES = 65536
 
 RUN_FLAGS = {
     "dataset": "one of " + ", ".join(DATASETS) + " (default xor)",
@@ -50,6 +62,9 @@ RUN_FLAGS = {
     "init-seed": "seed of the initial weights only, 0..4294967295 (default: seed; data and batches "
                  "keep --seed: a restart)",
     "max-records": "records kept before halving the resolution, 2..100000 (default 1000)",
+    "init-code": "a Python file defining init(fan_in, fan_out, rng) -> W of shape (fan_in, fan_out) and "
+                 "optionally bias(fan_out, rng) -> b; np and math are available; replaces --init "
+                 "(and --bias-init when it defines bias)",
 }
 SIGNAL_FLAGS = {
     "depth": "number of layers, 1..200 (default 30)",
@@ -85,6 +100,67 @@ def _fail(line):
     raise SystemExit(2)
 
 
+def _stdout_name():
+    """"stdout", with the file it goes to when the system says (Linux: /proc/self/fd/1)."""
+    try:
+        path = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):      # (io.UnsupportedOperation is both)
+        return "stdout"
+    return f"stdout ({path})" if path.startswith("/") else "stdout"
+
+
+def _emit(text):
+    """Write one line to stdout now; OutputError if it cannot be written."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except OSError as err:
+        raise OutputError(_stdout_name(), err) from None
+
+
+def _output_failed(command, err):
+    """One line naming the file and the OS's reason; exit status 1. Python's own last flush of a
+    stdout that failed would print a traceback at exit, so stdout goes to /dev/null from here."""
+    sys.stderr.write(f"pyinit {command}: error: cannot write {err.filename}: {err.strerror}\n")
+    if sys.stdout is sys.__stdout__:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+    return 1
+
+
+def _where(param, flags):
+    """A ConfigError's parameter(s) as the flags the user typed ("depth, width" -> "--depth, --width")."""
+    parts = [p.strip() for p in param.split(",")]
+    return ", ".join("--" + p.replace("_", "-") if p.replace("_", "-") in flags else p for p in parts)
+
+
+def _load_init_code(given):
+    """Replace ``init_code`` (a path) in ``given`` by the file's init (and bias) callables."""
+    path = given.pop("init_code")
+    if "init" in given:
+        raise ConfigError("init_code", "replaces --init: give one of them", path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CODE_FILE_BYTES + 1)
+    except OSError as err:
+        raise ConfigError("init_code", f"must be a readable Python file ({err.strerror})", path) from None
+    if len(raw) > MAX_CODE_FILE_BYTES:
+        raise ConfigError("init_code", f"must be a file of at most {MAX_CODE_FILE_BYTES} bytes", path)
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError("init_code", f"must be UTF-8 text (byte {err.start} is not)", path) from None
+    init, bias = compile_init(source, "init_code", filename=path, max_bytes=MAX_CODE_FILE_BYTES)
+    given["init"] = init
+    if bias is not None:
+        if "bias_init" in given:
+            raise ConfigError("init_code", "defines bias(fan_out, rng), which replaces --bias-init: give one "
+                              "of them", path)
+        given["bias_init"] = bias
+
+
 def _add(parser, flags):
     parser.flags = flags
     for flag, help_text in flags.items():
@@ -115,22 +191,26 @@ def main(argv=None):
         _fail(f"pyinit {args.command}: error: unrecognized arguments: {' '.join(extra)}; "
               f"allowed flags: " + " ".join("--" + f for f in flags))
     given = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
+    code_file = given.get("init_code")
     try:
+        if code_file is not None:
+            _load_init_code(given)
         if args.command == "run":
-            result = api.run(given)
+            _emit(json.dumps(api.run(given), separators=(",", ":"), allow_nan=False))
         elif args.command == "signal":
-            result = api.signal(given)
+            _emit(json.dumps(api.signal(given), separators=(",", ":"), allow_nan=False))
         elif args.command == "report":
             from .figures.report import cli_report
-            return cli_report(given)
+            return cli_report(given, emit=_emit)
         else:
             from .bench import run_bench
             for line in run_bench(**given):
-                print(line, flush=True)
-            return 0
+                _emit(line)
+        return 0
+    except CodeError as err:                            # the init file: FILE, line and error
+        where = f"line {err.line}: " if err.line else ""
+        _fail(f"pyinit {args.command}: error: --init-code {code_file}: {where}{err.text}")
     except ConfigError as err:
-        name = err.param.replace("_", "-")
-        where = "--" + name if name in flags else err.param
-        _fail(f"pyinit {args.command}: error: {where}: {err.constraint}, got {show(err.value)}")
-    sys.stdout.write(json.dumps(result, separators=(",", ":"), allow_nan=False) + "\n")
-    return 0
+        _fail(f"pyinit {args.command}: error: {_where(err.param, flags)}: {err.constraint}, got {show(err.value)}")
+    except OutputError as err:
+        return _output_failed(args.command, err)

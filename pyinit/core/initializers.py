@@ -17,6 +17,15 @@ Biases have their own spec, ``zeros`` (default), ``constant:C``, ``normal:STD`` 
 (random biases are drawn from their own stream, so they never change the weights). An optional
 perturbation ``eps`` adds N(0, eps^2) noise to every *weight* (not the biases) after any init:
 "zeros + tiny noise".
+
+Instead of a spec, ``init`` may be a *callable* ``init(fan_in, fan_out, rng) -> W`` (user code) and
+``bias_init`` a callable ``bias(fan_out, rng) -> b``. They are called like the built-ins, layer by
+layer, first layer first (init then bias of layer 1, then of layer 2, ...), with the very generators
+the built-ins get (INIT for weights, BIAS for biases), so a callable that returns the Xavier formula
+gives exactly ``"xavier"``'s weights. What a callable returns is checked (``call_init``,
+``call_bias``): W must be numbers of shape (fan_in, fan_out), b of shape (fan_out,) or one number,
+all finite and at most ``MAX_ABS_VALUE`` in size; otherwise ``ResultError`` (a ``ConfigError``)
+says what was expected and what came back. ``label`` names either kind ("python" for a callable).
 Left out: data-dependent (LSUV) inits, gains, and truncated normals.
 """
 
@@ -28,6 +37,7 @@ from ..errors import ConfigError
 from .. import seeding
 
 MAX_SCALE = 1000.0
+MAX_ABS_VALUE = 1e6         # largest |value| a callable init may return
 SPEC_HELP = "zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal"
 BIAS_SPEC_HELP = "zeros, constant:C, normal:STD or uniform:A"
 
@@ -88,6 +98,80 @@ INITIALIZERS = {"zeros": zeros, "xavier": xavier, "he": he, "lecun": lecun, "ort
 PARAMETRIC = {"constant": constant, "normal": normal, "uniform": uniform}
 
 
+class ResultError(ConfigError):
+    """What a callable init returned is not what it must return: ``"<param>: <sentence>"``.
+    ``sentence`` says what was expected and what came back; ``function`` is the callable."""
+
+    def __init__(self, param, sentence, function=None):
+        self.sentence, self.function = sentence, function
+        super().__init__(param, sentence, None)
+        self.args = (f"{param}: {sentence}",)
+
+    def __str__(self):
+        return self.args[0]
+
+
+def _describe(value):
+    """A few words for what a callable returned (for ``ResultError``)."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    name = type(value).__name__
+    return ("an " if name[:1] in "aeiou" else "a ") + name
+
+
+def _checked(value, shape, call, expected, param, function, scalar_ok=False):
+    """``value`` as a float64 array of ``shape`` (a copy; one number repeated if ``scalar_ok``),
+    or ResultError with ``expected`` (the shape in words)."""
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):      # ragged lists
+        raw = None
+    if value is None:
+        raise ResultError(param, f"{call} returned None (is a return missing?); expected an array of "
+                          f"shape {expected}", function)
+    if raw is None or raw.dtype.kind not in "biuf":     # no text, objects, complex or huge ints
+        raise ResultError(param, f"{call} returned {_describe(value)}, not numbers; expected an array of "
+                          f"shape {expected}", function)
+    if raw.shape != shape and not (scalar_ok and raw.ndim == 0):
+        if raw.ndim == 0:
+            raise ResultError(param, f"{call} returned one number; expected an array of shape {expected}, "
+                              f"e.g. np.full((fan_in, fan_out), {float(raw)!r})", function)
+        raise ResultError(param, f"{call} returned an array of shape {raw.shape}; expected {expected}", function)
+    arr = np.array(np.broadcast_to(raw, shape), dtype=np.float64)
+    bad = int(np.count_nonzero(~np.isfinite(arr)))
+    if bad:
+        raise ResultError(param, f"{call} returned {bad} value{'s that are not finite numbers' if bad > 1 else ' that is not a finite number'} "
+                          "(nan or inf)", function)
+    big = float(np.max(np.abs(arr), initial=0.0))
+    if big > MAX_ABS_VALUE:
+        raise ResultError(param, f"{call} returned a value of size {big:.3g}; every value must be at most "
+                          f"{MAX_ABS_VALUE:g} in size", function)
+    return arr
+
+
+def call_init(function, fan_in, fan_out, rng, param="init"):
+    """W = ``function(fan_in, fan_out, rng)``, checked (see the module docstring): (fan_in, fan_out)."""
+    return _checked(function(fan_in, fan_out, rng), (fan_in, fan_out), f"init({fan_in}, {fan_out}, rng)",
+                    f"({fan_in}, {fan_out}) = (fan_in, fan_out)", param, function)
+
+
+def call_bias(function, fan_out, rng, param="bias_init"):
+    """b = ``function(fan_out, rng)``, checked: (fan_out,), or one number used for every unit."""
+    return _checked(function(fan_out, rng), (fan_out,), f"bias({fan_out}, rng)",
+                    f"({fan_out},) = (fan_out,) or one number", param, function, scalar_ok=True)
+
+
+def label(init):
+    """A spec as it is, a callable as its ``label`` attribute or "python"; None stays None."""
+    if init is None or isinstance(init, str):
+        return init
+    return getattr(init, "label", "python")
+
+
 def parse_spec(spec, param="init"):
     """The initializer named by one spec string; raises ConfigError naming ``param``."""
     if not isinstance(spec, str):
@@ -113,7 +197,10 @@ def _number(text, param, spec, allow_negative):
 
 
 def parse_layer_specs(spec, n_layers, param="init"):
-    """One initializer per weight layer from ``"spec"`` or ``"spec1,spec2,..."`` (n_layers items)."""
+    """One initializer per weight layer from ``"spec"`` or ``"spec1,spec2,..."`` (n_layers items),
+    or from one callable (its results checked), used for every layer."""
+    if callable(spec):
+        return [lambda fan_in, fan_out, rng: call_init(spec, fan_in, fan_out, rng, param)] * n_layers
     if not isinstance(spec, str):
         raise ConfigError(param, f"must be one of {SPEC_HELP}", spec)
     parts = spec.split(",")
@@ -126,7 +213,9 @@ def parse_layer_specs(spec, n_layers, param="init"):
 
 def parse_bias_spec(spec, param="bias_init"):
     """The bias initializer ``init(fan_out, rng) -> b`` (fan_out,) named by ``zeros``,
-    ``constant:C``, ``normal:STD`` or ``uniform:A``."""
+    ``constant:C``, ``normal:STD`` or ``uniform:A``, or by a callable (its results checked)."""
+    if callable(spec):
+        return lambda fan_out, rng: call_bias(spec, fan_out, rng, param)
     if isinstance(spec, str):
         name, sep, arg = spec.strip().partition(":")
         if name == "zeros" and not sep:
@@ -143,7 +232,8 @@ def initial_params(sizes, init="xavier", bias_init="zeros", perturb=0.0, seed=0)
 
     Deterministic in (sizes, init, bias_init, perturb, seed): weights are drawn layer by layer,
     first layer first, from the INIT stream of ``seed``; perturbation noise from its PERTURB stream;
-    random biases from its BIAS stream.
+    random biases from its BIAS stream. ``init`` and ``bias_init`` may be callables (see the module
+    docstring); they get those same generators.
     Returns a list of ``(W, b)``, ``W`` of shape (fan_in, fan_out) and ``b`` of shape (fan_out,).
     """
     n_layers = len(sizes) - 1

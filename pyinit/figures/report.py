@@ -5,16 +5,19 @@
 
 ``--chapter`` picks one of the tour's chapters. Its run flags are not written here: they are the
 chapter's preset (``content/chapters.json``) turned into ``run`` flags by the page's own mapping
-(``web.page_state``) -- the shared settings plus the init of one of the lab's two runs, ``--side
-left`` (default: the init the chapter is about) or ``right``. Every ``run`` flag is accepted and
-overrides the preset. The run is exactly ``pyinit.api.run`` of the resolved config (printed in the
-file, so ``python -m pyinit run`` with those flags gives the same numbers). The file holds plotly.js
+(``web.page_state``) -- the shared settings (optimizer, momentum, factor included) plus the init and
+init seed of one of the lab's two runs, ``--side left`` (default: the init the chapter is about) or
+``right``, so the report runs exactly the RunConfig the page builds for that side. Every ``run``
+flag is accepted and overrides the preset (``--init-code FILE``: your own init, see ``cli``). The
+run is exactly ``pyinit.api.run`` of the resolved config (printed in the file, so ``python -m pyinit
+run`` with those flags gives the same numbers). The file holds plotly.js
 itself and every figure's JSON (``<script type="application/json" class="pyinit-figure">``), so it
 opens offline and loads nothing from the network; each figure has a short text saying what it shows
 and what this run's numbers are. Every word comes from ``content/text/<lang>.json`` (``--lang``,
 default en: the chapter's "report_*" texts and the "report" section); the page skeleton is
 ``templates/report.html``. This module imports plotly only when a report is written, so the CLI's
-help works without it. Left out: anything interactive beyond plotly's own hover and zoom.
+help works without it. A file that cannot be written is an ``OutputError`` (no partial file is
+left). Left out: anything interactive beyond plotly's own hover and zoom.
 """
 
 import html
@@ -24,13 +27,15 @@ from importlib import resources
 from string import Template
 
 from .. import __version__, api, content
+from ..core.initializers import label
 from ..errors import ConfigError
 from ..training.config import RunConfig
 from ..web import chapters, page_state
 
 ALIASES = {alias: c["id"] for c in content.chapters() for alias in c.get("aliases", ())}
 SIDES = page_state.SIDES
-SHARED = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "momentum", "seed")
+SHARED = ("dataset", "n_samples", "noise", "factor", "hidden", "activation", "lr", "momentum", "optimizer",
+          "seed")
 FLAGS = {
     "chapter": ("one of " + ", ".join(chapters.ids()) + " (the tour chapter's lab preset; explicit flags "
                 "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"),
@@ -40,6 +45,14 @@ FLAGS = {
     "out": "the HTML file to write (default report.html)",
 }
 TRAJECTORY_VALUES = 24_000     # values drawn per trajectory figure in a report, at most
+
+
+class OutputError(OSError):
+    """An output (``--out``, or stdout) could not be written: ``filename`` and ``strerror`` say which
+    and why."""
+
+    def __init__(self, filename, err):
+        super().__init__(err.errno, err.strerror or str(err), filename)
 
 
 def preset(chapter, side="left"):
@@ -56,6 +69,8 @@ def preset(chapter, side="left"):
     if "hidden" in view:                   # chapter 8: the exercise's [10, 5] (the lab has one width)
         flags["hidden"] = list(view["hidden"])
     flags.update(init=member.init, bias_init=member.bias_init, perturb=member.perturb, steps=c["steps"])
+    if member.seed is not None:            # the side's own init seed (a restart)
+        flags["init_seed"] = member.seed
     return flags
 
 
@@ -77,7 +92,7 @@ def resolve(chapter=None, side=None, **flags):
 def _signal_inits(config, chapter):
     """The inits compared in the signal figure: the run's own (first layer's spec) and, for a chapter
     whose tour view is the signal experiment, that view's inits."""
-    own = config.init.split(",")[0]
+    own = config.init if callable(config.init) else config.init.split(",")[0]
     view = chapters.chapter(chapter)["view"] if chapter else None
     others = view["inits"] if view and view.get("kind") == "signal" else []
     return [own] + [i for i in others if i != own]
@@ -211,6 +226,10 @@ def _flags_line(config):
     for key, value in config.to_dict().items():
         if key == "batch_size" and value == config.n_samples:
             continue
+        if callable(getattr(config, key)):           # your own init: the file it came from
+            if key == "init":
+                parts.append(f"--init-code {getattr(config.init, 'path', 'FILE')}")
+            continue
         if value == defaults[key] and key not in ("init", "hidden", "activation", "dataset", "steps"):
             continue
         if key == "hidden":
@@ -237,7 +256,7 @@ def render(result, chapter, side, config, figs, lang="en"):
         body.append(f"<p>{esc(ch['report_text'])}</p>")
         noise = _sentence(r["noise"], eps=repr(config.perturb)) if config.perturb else ""
         body.append("<p>" + _sentence(r["shows_side"], side=f"<strong>{esc(r['sides'][side])}</strong>",
-                                      init=f"<code>{esc(config.init)}</code>", noise=noise,
+                                      init=f"<code>{esc(label(config.init))}</code>", noise=noise,
                                       about_left=_sentence(r["about_left"]) if side == "right" else "") + "</p>")
     body.append("<p class=\"muted\">" + _sentence(r["reproduce"], pyinit="<code>pyinit</code>",
                                                   version=esc(__version__)) + "</p>")
@@ -289,22 +308,36 @@ def write_report(out="report.html", chapter=None, side=None, lang="en", **flags)
     names = []
     for init in _signal_inits(config, name):
         signal_results.append(api.signal({"activation": config.activation, "init": init}))
-        names.append(f"{config.activation}, {init}")
+        names.append(f"{config.activation}, {label(init)}")
     figs = figures(result, signal_results, names, lang)
     side = (side or "left").strip() if name else None
     text = render(result, name, side, config, figs, lang)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    _write(out, text)
     return {"path": out, "chapter": name, "side": side, "lang": lang,
             "config": config.to_dict(), "figures": [f["key"] for f in figs],
             "bytes": len(text.encode("utf-8"))}
 
 
-def cli_report(given):
-    """``python -m pyinit report`` with the parsed flags (strings); returns the exit status.
+def _write(out, text):
+    """Write the report; OutputError (and no partial file) if the system refuses."""
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as err:
+        if os.path.isfile(out):
+            try:
+                os.remove(out)
+            except OSError:
+                pass
+        raise OutputError(out, err) from None
 
-    Bad flags raise ``ConfigError`` (the CLI prints it as one line, exit 2); missing plotly prints
-    one line naming the extra and returns 1.
+
+def cli_report(given, emit=print):
+    """``python -m pyinit report`` with the parsed flags (strings; ``init`` may be the callable of
+    ``--init-code``); returns the exit status. ``emit`` writes the summary line.
+
+    Bad flags raise ``ConfigError`` (the CLI prints it as one line, exit 2), an unwritable file
+    ``OutputError`` (exit 1); missing plotly prints one line naming the extra and returns 1.
     """
     import sys
     given = dict(given)
@@ -319,7 +352,7 @@ def cli_report(given):
         sys.stderr.write("pyinit report: error: " + " ".join(str(err).split()) + "\n")
         return 1
     size = info["bytes"] / 2**20
-    print(f"wrote {info['path']}: {len(info['figures'])} figures, {size:.1f} MB, plotly.js embedded "
-          f"(chapter {info['chapter'] or '-'}{', ' + info['side'] + ' run' if info['side'] else ''}, "
-          f"{info['config']['steps']} steps)")
+    emit(f"wrote {info['path']}: {len(info['figures'])} figures, {size:.1f} MB, plotly.js embedded "
+         f"(chapter {info['chapter'] or '-'}{', ' + info['side'] + ' run' if info['side'] else ''}, "
+         f"{info['config']['steps']} steps)")
     return 0

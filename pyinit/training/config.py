@@ -12,10 +12,15 @@ momentum (as before ``optimizer`` existed); "momentum" needs momentum > 0; "adam
 ``factor`` only shapes the ``rings`` dataset. ``init_seed`` (default: ``seed``) seeds the initial
 weights alone, so two runs that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the held-out test set (drawn
 from its own random stream, see ``seeding``); it defaults to ``n_samples``.
+
+``init`` (of a run or a ``Member``) may also be a callable ``init(fan_in, fan_out, rng) -> W`` and
+``bias_init`` a callable ``bias(fan_out, rng) -> b`` (user code; ``core.initializers`` calls and
+checks them). ``to_dict`` shows a callable as its label ("python"), so the dict stays JSON-friendly
+but cannot rebuild the callable.
 """
 
 import math
-from dataclasses import dataclass, fields, asdict, replace
+from dataclasses import dataclass, fields, replace
 
 from ..errors import ConfigError
 from ..core.datasets import DATASETS
@@ -28,6 +33,7 @@ MAX_HIDDEN_LAYERS = 16
 MAX_SAMPLES = 10_000
 MAX_STEPS = 10_000_000
 MAX_SEED = 2**32 - 1
+MEMORY_BUDGET_BYTES = 512 * 2**20   # what one run or signal call may allocate (estimated up front)
 
 
 def _choice(name, value, options):
@@ -58,13 +64,13 @@ def parse_int(name, value, low, high):
 def parse_float(name, value, low, high, low_open=False, high_open=False):
     """A finite float in the interval low..high (ends open as requested)."""
     result = math.nan
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        result = float(value)
-    elif isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            result = float(value)
+        elif isinstance(value, str):
             result = float(value.strip())
-        except ValueError:
-            pass
+    except (ValueError, OverflowError):             # "abc"; an int beyond float's range (10**400)
+        result = math.nan
     ok = math.isfinite(result) and (low < result if low_open else low <= result) \
         and (result < high if high_open else result <= high)
     if not ok:
@@ -101,7 +107,20 @@ def _seed(name, value):
 
 def _init_spec(name, value, n_layers):
     initializers.parse_layer_specs(value, n_layers, name)
-    return ",".join(part.strip() for part in value.split(","))
+    return value if callable(value) else ",".join(part.strip() for part in value.split(","))
+
+
+def _bias_spec(name, value):
+    initializers.parse_bias_spec(value, name)
+    return value if callable(value) else value.strip()
+
+
+def _labelled(d):
+    """A field dict with callable inits shown as their labels."""
+    for key in ("init", "bias_init"):
+        if key in d:
+            d[key] = initializers.label(d[key])
+    return d
 
 
 @dataclass(frozen=True)
@@ -109,7 +128,7 @@ class Member:
     """One network of an ensemble: overrides of the run's init settings (None = the run's value).
 
     A member's initial parameters depend only on (init, bias_init, perturb, seed), never on its
-    position in the ensemble.
+    position in the ensemble. ``init``/``bias_init`` may be callables (see the module docstring).
     """
 
     init: str = None
@@ -122,15 +141,18 @@ class Member:
         """This member's (init, bias_init, perturb, seed) with the run's values filled in; validated."""
         n_layers = len(config.hidden) + 1
         init = config.init if self.init is None else _init_spec("init", self.init, n_layers)
-        bias_init = config.bias_init if self.bias_init is None else self.bias_init
-        initializers.parse_bias_spec(bias_init)
+        bias_init = config.bias_init if self.bias_init is None else _bias_spec("bias_init", self.bias_init)
         perturb = config.perturb if self.perturb is None else parse_float("perturb", self.perturb, 0, 100)
         seed = config.init_seed if self.seed is None else _seed("seed", self.seed)
-        return init, bias_init.strip(), perturb, seed
+        return init, bias_init, perturb, seed
 
     @classmethod
     def from_dict(cls, d):
         return _dataclass_from_dict(cls, d, "members", "each member must be an object", "member keys")
+
+    def to_dict(self):
+        """Every field, JSON-friendly (a callable init as its label)."""
+        return _labelled({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -168,8 +190,7 @@ class RunConfig:
         s(self, "hidden", parse_hidden(self.hidden))
         s(self, "activation", _choice("activation", self.activation, list(ACTIVATIONS)))
         s(self, "init", _init_spec("init", self.init, len(self.hidden) + 1))
-        initializers.parse_bias_spec(self.bias_init)
-        s(self, "bias_init", self.bias_init.strip())
+        s(self, "bias_init", _bias_spec("bias_init", self.bias_init))
         s(self, "perturb", parse_float("perturb", self.perturb, 0, 100))
         s(self, "lr", parse_float("lr", self.lr, 0, 100, low_open=True))
         s(self, "momentum", parse_float("momentum", self.momentum, 0, 1, high_open=True))
@@ -205,8 +226,9 @@ class RunConfig:
         return _dataclass_from_dict(cls, d, "config", "must be an object (dict)", "keys")
 
     def to_dict(self):
-        """Every field, resolved and JSON-friendly (``hidden`` as a list)."""
-        d = asdict(self)
+        """Every field, resolved and JSON-friendly (``hidden`` as a list, a callable init as its
+        label)."""
+        d = _labelled({f.name: getattr(self, f.name) for f in fields(self)})
         d["hidden"] = list(self.hidden)
         return d
 

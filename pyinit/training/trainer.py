@@ -26,14 +26,24 @@ that member stops -- its parameters go back to their last finite values (step t 
 are masked, ``diverged[k] = t`` and ``diverged_reason[k]`` says why. The others continue; when all
 have stopped, ``step`` returns early. Floating-point warnings are silenced inside the trainer.
 ``evaluate_test`` scores parameters on a held-out test set (``make_data(config, test=True)``), which
-never takes part in training. Left out: early stopping, learning-rate schedules, checkpoints, any I/O.
+never takes part in training.
+
+Budgets (``run_cost``, ``check_budget``; ``api.run`` and the report check them before training): a run
+may need at most ``config.MEMORY_BUDGET_BYTES`` (512 MB: the batch's buffers, 32 bytes per sample and
+unit and member; the buffers that score records on all the data; the records; and 64 bytes per
+recorded value for the JSON output), may record at most ``OUTPUT_BUDGET_VALUES`` values (records x
+parameters x members, 2,000,000: about 40 MB of JSON), and may do at most ``WORK_BUDGET``
+multiply-adds (3 x steps x batch_size x P per member for training, plus scoring the records on the
+data and the test set): 2e11, about ten minutes at most natively. A ``ConfigError`` names the
+settings that set the exceeded figure.
+Left out: early stopping, learning-rate schedules, checkpoints, any I/O.
 """
 
 import math
 
 import numpy as np
 
-from .config import RunConfig, Member, parse_int, MAX_STEPS
+from .config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
 from ..errors import ConfigError
 from ..core.datasets import DATASETS
 from ..core.initializers import initial_params
@@ -46,6 +56,59 @@ from .recorder import Recorder
 
 MAX_MEMBERS = 64
 RECORD_BUDGET_BYTES = 64 * 2**20
+OUTPUT_BUDGET_VALUES = 2_000_000
+WORK_BUDGET = 2e11
+
+
+def record_capacity(config, K, P):
+    """Records a trainer keeps: ``max_records``, fewer when they would exceed RECORD_BUDGET_BYTES."""
+    return max(2, min(config.max_records, RECORD_BUDGET_BYTES // (16 * K * P + 24 * K + 8)))
+
+
+def run_cost(config, K=1):
+    """Estimated cost of training ``config`` for ``config.steps`` steps with K members and recording
+    it: {"bytes", "values" (recorded values), "multiply_adds", "records", "P"}."""
+    sizes = config.sizes
+    P = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    units, widest = sum(sizes[1:]), max(sizes)
+    n, n_test, batch, steps = config.n_samples, config.n_test, config.batch_size, config.steps
+    capacity = record_capacity(config, K, P)
+    R = min(capacity, steps // config.every + 1)
+    appended = min(steps // config.every + 1, R * (1 + math.log2(max(1.0, (steps / config.every + 1) / R))))
+    def scoring(rows):                                  # evaluate_many's buffers for R * K records
+        return 32 * units * rows * min(R * K, max(1, network.CHUNK_ELEMENTS // (rows * widest)))
+    memory = (32 * K * batch * units                 # the batch's z, a, delta, g
+              + scoring(n) + (scoring(n_test) if n_test != n else 0)   # records on data and test set
+              + 8 * (capacity + 1) * (2 * K * P + 2 * K + 1)
+              + 64 * R * K * P)                      # the JSON output of every record
+    work = (3 * steps * K * batch * P + R * K * (n + n_test) * P
+            + (0 if config.full_batch else appended * K * n * P))
+    return {"bytes": memory, "values": R * K * P, "multiply_adds": work, "records": R, "P": P}
+
+
+def check_budget(config, K=1):
+    """ConfigError naming the settings behind the first budget ``config`` exceeds (see the module
+    docstring); returns ``run_cost``."""
+    cost = run_cost(config, K)
+    members = f" x {K} members" if K > 1 else ""
+    if cost["values"] > OUTPUT_BUDGET_VALUES:
+        raise ConfigError("steps, every, max_records", f"together record min(max_records, steps // every + 1) "
+                          f"= {cost['records']} snapshots of P = {cost['P']} parameters{members} = "
+                          f"{cost['values']:,} values; at most {OUTPUT_BUDGET_VALUES:,} fit the output budget "
+                          f"(fewer records or a smaller net)",
+                          {"steps": config.steps, "every": config.every, "max_records": config.max_records})
+    if cost["bytes"] > MEMORY_BUDGET_BYTES:
+        raise ConfigError("n_samples, batch_size, hidden", f"together must fit the memory budget of "
+                          f"{MEMORY_BUDGET_BYTES / 2**20:.0f} MB (batch buffers, record scoring, records and "
+                          f"output); this run would need {cost['bytes'] / 2**20:,.0f} MB",
+                          {"n_samples": config.n_samples, "batch_size": config.batch_size,
+                           "hidden": list(config.hidden)})
+    if cost["multiply_adds"] > WORK_BUDGET:
+        raise ConfigError("steps, batch_size, hidden", f"together must fit the time budget of {WORK_BUDGET:.0e} "
+                          f"multiply-adds (3 x steps x batch_size x P{members}, P = {cost['P']} parameters, "
+                          f"plus scoring the records); this run would do {cost['multiply_adds']:.1e}",
+                          {"steps": config.steps, "batch_size": config.batch_size, "hidden": list(config.hidden)})
+    return cost
 
 
 def make_data(config, test=False):
@@ -103,7 +166,7 @@ class Trainer:
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
         self._order, self._position = None, n
 
-        capacity = max(2, min(config.max_records, RECORD_BUDGET_BYTES // (16 * K * P + 24 * K + 8)))
+        capacity = record_capacity(config, K, P)
         self.recorder = Recorder(K, P, config.every, capacity) if record else None
         self.t = 0
         self.loss = np.zeros(K)

@@ -105,7 +105,7 @@ class Session:
         return {"K": tr.K, "P": self.layout.P, "sizes": list(self.layout.sizes),
                 "hidden": list(self.config.hidden), "activation": self.config.activation,
                 "layout": layout_meta(self.layout), "config": self.config.to_dict(),
-                "members": [{"init": m.init, "bias_init": m.bias_init, "perturb": m.perturb} for m in self.members],
+                "members": [{k: m.to_dict()[k] for k in ("init", "bias_init", "perturb")} for m in self.members],
                 "max_records": tr.recorder.capacity, "max_steps": MAX_STEPS}
 
     def data(self):

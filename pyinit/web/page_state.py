@@ -4,8 +4,8 @@ The page keeps all its state in one object whose schema is ``pyinit/content/sett
 page reads the same file). The settings of group "run" define the lab's two runs:
 
     dataset, factor, n_samples, noise, layers, width, activation, lr, momentum, optimizer,
-    batch_size (0 = full batch), seed, and per side (left, right): <side>_init, <side>_scale,
-    <side>_bias, <side>_init_seed
+    batch_size (0 = full batch), seed, per side (left, right): <side>_init, <side>_scale,
+    <side>_bias, <side>_init_seed, and the reader's code: code (left), code_right (right)
 
 ``run_config(settings)`` fills in the defaults, validates every value against the schema (a
 ``ConfigError`` names the page's key, the constraint and the value) and returns the ``RunConfig``
@@ -15,14 +15,26 @@ zeros_eps = zeros plus N(0, eps^2) noise on every weight) and ``<side>_bias`` th
 bias starts at. ``zeros_first`` / ``zeros_last`` put zeros in the first / last weight layer only and
 ``RANDOM[activation]`` (He for ReLUs, Xavier otherwise) in the others. ``<side>_init_seed`` is an
 offset: that side's initial weights use seed + offset, while the data and the batches use seed, so
-two sides with different offsets are two restarts of one run (offset 0 changes nothing). ``legacy_config``/``from_legacy`` translate the lab config the page sent before it
+two sides with different offsets are two restarts of one run (offset 0 changes nothing).
+The init ``python`` is the reader's code (``CODE_KEY[side]``: ``code``, ``code_right``; type "text": the
+UTF-8 source as base64url without padding, at most ``user_code.MAX_CODE_BYTES`` bytes), compiled by
+``user_code.compile_init`` into that side's callable init (and bias, if the code defines one; else
+``<side>_bias``). A side whose init is not python ignores its code; a bad code is a ``CodeError``
+(or a ``ConfigError`` for bad base64/UTF-8 or size) naming ``code``/``code_right``. Errors of the
+code while it runs surface when the trainer is built (``lab.create``).
+``legacy_config``/``from_legacy`` translate the lab config the page sent before it
 sent its settings (``{..., hidden, members: [{init, scale, bias}, ...]}``); they go when the page
 no longer uses it. Left out: the view, cursor and embed settings (the page alone uses them).
 """
 
+import base64
+import binascii
+import re
+
 from .. import content
 from ..errors import ConfigError
 from ..training.config import RunConfig, Member, parse_float, parse_int
+from . import user_code
 
 SIDES = ("left", "right")
 _SCHEMA = content.load("settings.json")
@@ -32,6 +44,8 @@ SPEC = {e["name"]: e for e in _SCHEMA["settings"]}
 RUN_KEYS = tuple(name for name, e in SPEC.items() if e["group"] == "run")
 POSITIVE = ("normal", "uniform", "zeros_eps")     # inits whose number must be > 0
 RANDOM = {"relu": "he", "leaky_relu": "he"}         # zeros_first / zeros_last: the other layers' init
+CODE_KEY = {"left": "code", "right": "code_right"}
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def defaults():
@@ -45,6 +59,11 @@ def _value(name, value):
         return parse_int(name, value, spec["min"], spec["max"])
     if spec["type"] == "float":
         return parse_float(name, value, spec["min"], spec["max"])
+    if spec["type"] == "text":
+        if not isinstance(value, str) or len(value) > spec["maxLength"]:
+            raise ConfigError(name, f"must be a string of at most {spec['maxLength']} characters",
+                              value if not isinstance(value, str) else f"{len(value)} characters")
+        return value
     if not isinstance(value, str) or value not in spec["choices"]:
         raise ConfigError(name, "must be one of " + ", ".join(spec["choices"]), value)
     return value
@@ -91,6 +110,32 @@ def member(init, scale, bias, seed=None, layers=1, activation="tanh"):
     return Member(init=spec, bias_init=bias_init, perturb=0.0, seed=seed)
 
 
+def decode_code(name, value):
+    """A code setting (base64url of UTF-8, no padding) -> the source text."""
+    if not BASE64URL.fullmatch(value) or len(value) % 4 == 1:
+        raise ConfigError(name, "must be the code as base64url (A-Z a-z 0-9 - _, no padding)", value)
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
+        source = raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise ConfigError(name, "must be base64url of UTF-8 text", value) from None
+    if len(raw) > user_code.MAX_CODE_BYTES:
+        raise ConfigError(name, f"must be at most {user_code.MAX_CODE_BYTES} bytes of code (UTF-8)",
+                          f"{len(raw)} bytes")
+    return source
+
+
+def code_member(name, value, bias, seed=None):
+    """A side whose init is python: the member with the code's init (and bias, else ``bias``)."""
+    source = decode_code(name, value)
+    if not source.strip():
+        raise user_code.CodeError(name, "write a function init(fan_in, fan_out, rng) that returns the "
+                                  "weights of one layer, shape (fan_in, fan_out)", kind="result")
+    init, bias_fn = user_code.compile_init(source, name)
+    bias_init = bias_fn if bias_fn is not None else ("zeros" if bias == 0 else f"constant:{float(bias)!r}")
+    return Member(init=init, bias_init=bias_init, perturb=0.0, seed=seed)
+
+
 def run_config(settings=None):
     """The page's settings -> (``RunConfig``, [left ``Member``, right ``Member``]).
 
@@ -102,9 +147,15 @@ def run_config(settings=None):
                        hidden=(s["width"],) * s["layers"], activation=s["activation"], lr=s["lr"],
                        momentum=s["momentum"], optimizer=s["optimizer"], batch_size=s["batch_size"] or None,
                        seed=s["seed"])
-    return config, [member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"],
-                           s["seed"] + s[f"{side}_init_seed"] if s[f"{side}_init_seed"] else None,
-                           s["layers"], s["activation"]) for side in SIDES]
+    members = []
+    for side in SIDES:
+        seed = s["seed"] + s[f"{side}_init_seed"] if s[f"{side}_init_seed"] else None
+        if s[f"{side}_init"] == "python":
+            members.append(code_member(CODE_KEY[side], s[CODE_KEY[side]], s[f"{side}_bias"], seed))
+        else:
+            members.append(member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"], seed,
+                                  s["layers"], s["activation"]))
+    return config, members
 
 
 # ----------------------------------------------------------------------------------- legacy

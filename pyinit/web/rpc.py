@@ -12,7 +12,10 @@ The Web Worker (``site/js/platform/worker.js``) imports this module and, for eve
 
 A refused call is an error reply like any other: a name that is not a string or is private
 ("_..."), kwargs that are not a dict, a module the page may not call ("ProtocolError"), or a
-function not in ``EXPORTS`` ("LookupError"). A ``ConfigError``'s message is its one line. The
+function not in ``EXPORTS`` ("LookupError"). A ``ConfigError``'s message is its one line, and its
+reply has ``details`` {param, line, column, kind, text}: the setting it names, and for the reader's
+code (``user_code.CodeError``) the 1-based line and column, the kind ("syntax", "runtime", "result")
+and the text without the "param: line N: " the message starts with; None where they do not apply. The
 ``chapters.*`` names are the chapter experiments (``web.chapters``): ``view(chapter_id)`` runs a
 chapter's experiment as chapters.json gives it (the page passes no spec) and returns the same JSON
 data the build ships; chapter 8's long run goes in chunks (``reproduce_start/step/dispose``). Left
@@ -24,6 +27,7 @@ import traceback
 import numpy as np
 
 from .. import api
+from ..errors import ConfigError
 from . import chapters, lab
 
 EXPORTS = {
@@ -82,8 +86,11 @@ def dispatch(name, kwargs=None):
             raise ProtocolError(f"args must be an object of keyword arguments, got {type(kwargs).__name__}")
         return {"ok": True, "result": plain(func(**kwargs))}
     except Exception as e:                              # every failure is a reply
-        return {"ok": False, "type": type(e).__name__, "message": str(e) or type(e).__name__,
-                "traceback": traceback.format_exc()}
+        reply = {"ok": False, "type": type(e).__name__, "message": str(e) or type(e).__name__,
+                 "traceback": traceback.format_exc()}
+        if isinstance(e, ConfigError):                  # which setting; for user code also where and how
+            reply["details"] = {k: plain(getattr(e, k, None)) for k in ("param", "line", "column", "kind", "text")}
+        return reply
 
 
 def versions():

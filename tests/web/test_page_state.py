@@ -28,17 +28,19 @@ def test_every_setting_is_declared_completely():
     entries = content.settings()
     assert len({e["name"] for e in entries}) == len(entries)
     for e in entries:
-        assert e["type"] in ("int", "float", "choice", "bool", "list") and e["group"] in ("run", "view", "cursor", "embed")
+        assert e["type"] in ("int", "float", "choice", "bool", "list", "text") and e["group"] in ("run", "view", "cursor", "embed")
         if e["type"] in ("int", "float"):
             assert e["min"] <= e["default"] <= e["max"], e
+        if e["type"] == "text":
+            assert isinstance(e["default"], str) and len(e["default"]) <= e["maxLength"], e
         if e["type"] in ("choice", "list"):
             assert all(x in e["choices"] for x in str(e["default"]).split(",") if x), e
     assert set(page_state.RUN_KEYS) == {"dataset", "factor", "n_samples", "noise", "layers", "width", "activation",
                                         "lr", "momentum", "optimizer", "batch_size", "seed", "left_init",
                                         "left_scale", "left_bias", "left_init_seed", "right_init", "right_scale",
-                                        "right_bias", "right_init_seed"}
+                                        "right_bias", "right_init_seed", "code", "code_right"}
     assert page_state.INITS == ("zeros", "constant", "normal", "uniform", "xavier", "he", "lecun", "zeros_eps",
-                                "zeros_first", "zeros_last")
+                                "zeros_first", "zeros_last", "python")
     assert page_state.SPEC["left_init"]["choices"] == list(page_state.INITS)
 
 

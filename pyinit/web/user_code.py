@@ -1,0 +1,163 @@
+"""The reader's Python as an initializer: source text -> checked ``init`` (and ``bias``) callables.
+
+    compile_init(source, param, filename="<your code>") -> (init, bias or None)
+
+The source must define ``init(fan_in, fan_out, rng)`` returning the weights of one layer, shape
+(fan_in, fan_out), and may define ``bias(fan_out, rng)`` returning (fan_out,) or one number. It runs
+in a fresh namespace holding ``np`` (numpy) and ``math``; ``import`` allows numpy and math only (the
+page runs this code inside its worker, where nothing else is of use). The returned callables are
+what ``core.initializers`` expects of a callable init: the trainer calls them layer by layer with the
+member's INIT (BIAS) generator while it is constructed -- for the page, inside ``lab.create``.
+
+Every failure is a ``CodeError`` (a ``ConfigError``) carrying ``param`` (the setting or flag that held
+the code), ``line`` and ``column`` (1-based, in the user's code, or None), ``kind`` and ``text``:
+
+    "syntax"   the code does not compile                   "line 2: invalid syntax"
+    "runtime"  an exception while the code or init ran      "line 3: NameError: name 'npp' is not defined"
+    "result"   init missing, not a function, wrong arguments, or a result of the wrong shape, not
+               finite or too large                          "init(2, 4, rng) returned an array of shape (4, 2); ..."
+
+``str(error)`` is ``"<param>: line N: <text>"`` (``"<param>: <text>"`` without a line), one line;
+``details`` is {param, line, column, kind, text}. Code longer than ``MAX_CODE_BYTES`` (UTF-8) is a plain
+``ConfigError``. Left out: stopping code that never returns (``while True: pass`` cannot be
+interrupted from Python; the page terminates its worker), and any sandboxing -- the import rule is
+guidance, not a security boundary (the worker and the page's CSP are).
+"""
+
+import builtins
+import inspect
+import math
+import traceback
+
+import numpy as np
+
+from ..core.initializers import ResultError, call_bias, call_init
+from ..errors import ConfigError
+
+FILENAME = "<your code>"
+MAX_CODE_BYTES = 4096
+MAX_TEXT = 300                      # characters of an error's text
+ALLOWED_IMPORTS = ("numpy", "math")
+CONSOLE_BUILTINS = ("input", "breakpoint", "help", "exit", "quit")   # no console in the worker
+ARGS = {"init": ("fan_in", "fan_out", "rng"), "bias": ("fan_out", "rng")}
+
+
+class CodeError(ConfigError):
+    """User code that failed: where (``line``, ``column``), how (``kind``) and what (``text``)."""
+
+    def __init__(self, param, text, line=None, column=None, kind="runtime"):
+        text = " ".join(str(text).split())
+        text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 3] + "..."
+        self.param, self.constraint, self.value = param, text, None
+        self.text, self.line, self.column, self.kind = text, line, column, kind
+        ValueError.__init__(self, f"{param}: line {line}: {text}" if line else f"{param}: {text}")
+
+    def __str__(self):
+        return self.args[0]
+
+    @property
+    def details(self):
+        """{param, line, column, kind, text}: what the page's editor shows (``text`` without the
+        "param: line N:" that the message starts with)."""
+        return {"param": self.param, "line": self.line, "column": self.column, "kind": self.kind,
+                "text": self.text}
+
+
+def _import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level != 0 or name.partition(".")[0] not in ALLOWED_IMPORTS:
+        raise ImportError(f"only numpy and math can be imported here (np and math are already there), "
+                          f"not {name!r}")
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+def _namespace():
+    own = {k: v for k, v in vars(builtins).items() if k not in CONSOLE_BUILTINS}
+    own["__import__"] = _import
+    return {"__builtins__": own, "__name__": "__your_code__", "np": np, "math": math}
+
+
+def _runtime(param, error, filename):
+    """A CodeError for an exception raised by user code, at the innermost line of ``filename``."""
+    line = column = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == filename:
+            line = frame.lineno
+            column = (frame.colno + 1) if getattr(frame, "colno", None) is not None else None
+    message = str(error)
+    return CodeError(param, f"{type(error).__name__}: {message}" if message else type(error).__name__,
+                     line, column, "runtime")
+
+
+def _function(namespace, name, param, required):
+    """The user's ``init``/``bias``: None when absent (if allowed), else a function of the right arity."""
+    args = ARGS[name]
+    wanted = f"{name}({', '.join(args)})"
+    function = namespace.get(name)
+    if function is None:
+        if required:
+            raise CodeError(param, f"define a function {wanted} that returns the weights of one layer, "
+                            "shape (fan_in, fan_out)", kind="result")
+        return None
+    if not callable(function):
+        raise CodeError(param, f"{name} must be a function {wanted}, not {type(function).__name__}",
+                        kind="result")
+    line = getattr(getattr(function, "__code__", None), "co_firstlineno", None)
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):                     # some builtins have none: call and see
+        return function
+    try:
+        signature.bind(*args)
+    except TypeError:
+        raise CodeError(param, f"{name} must take {len(args)} arguments ({', '.join(args)}); yours takes "
+                        f"{signature}", line, kind="result") from None
+    return function
+
+
+def _guarded(function, param, filename, check):
+    """``function`` called through ``check`` (call_init / call_bias), its failures as CodeErrors."""
+    line = getattr(getattr(function, "__code__", None), "co_firstlineno", None)
+
+    def guarded(*args):
+        try:
+            return check(function, *args)
+        except ResultError as e:
+            raise CodeError(param, e.sentence, line, kind="result") from None
+        except KeyboardInterrupt:                       # Pyodide's interrupt: not the code's error
+            raise
+        except BaseException as e:                      # SystemExit too: it must not end the worker
+            raise _runtime(param, e, filename) from None
+
+    guarded.label, guarded.path, guarded.source_function = "python", filename, function
+    return guarded
+
+
+def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYTES):
+    """(init, bias or None) from the user's source; see the module docstring. ``param`` names the
+    setting (``code``, ``code_right``) or flag that holds it in every error; ``filename`` is the
+    code's name in tracebacks (the CLI's file), ``max_bytes`` its largest size in UTF-8."""
+    if not isinstance(source, str):
+        raise ConfigError(param, "must be Python source text", type(source).__name__)
+    try:
+        size = len(source.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ConfigError(param, "must be text that UTF-8 can encode", "lone surrogates") from None
+    if size > max_bytes:
+        raise ConfigError(param, f"must be at most {max_bytes} bytes (UTF-8)", f"{size} bytes")
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+    except SyntaxError as e:
+        raise CodeError(param, e.msg, e.lineno, e.offset, "syntax") from None
+    except (ValueError, MemoryError, RecursionError) as e:   # a null byte; nesting too deep
+        raise CodeError(param, f"the code cannot be compiled: {e}", kind="syntax") from None
+    namespace = _namespace()
+    try:
+        exec(code, namespace)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:
+        raise _runtime(param, e, filename) from None
+    init = _function(namespace, "init", param, required=True)
+    bias = _function(namespace, "bias", param, required=False)
+    return (_guarded(init, param, filename, call_init),
+            None if bias is None else _guarded(bias, param, filename, call_bias))
