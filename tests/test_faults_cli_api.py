@@ -9,7 +9,7 @@
 - the report of a chapter side runs exactly the RunConfig the page builds for that side.
 """
 
-import math
+import base64
 import os
 import resource
 import subprocess
@@ -199,7 +199,8 @@ NUMBERS = st.one_of(st.integers(min_value=-10**500, max_value=10**500), st.float
                     st.sampled_from([0, 1, -1, 2**31, 2**63, 10**400, -0.0, 1e308, 5e-324, True, False]))
 TEXT = st.one_of(st.text(max_size=30), st.text(min_size=2000, max_size=5000),
                  st.sampled_from(["", " ", "1e400", "nan", "-inf", "4,4", "tanh", "xavier", "he:2", "normal:1e400",
-                                  "\u2028", "zeros,zeros", "constant:-0", "１２", "٣", "0x10", "1_000"]))
+                                  "\u2028", "zeros,zeros", "constant:-0", "１２", "٣", "0x10", "1_000", "python",
+                                  "ZGVmIGluaXQ", "_w", "YWJj="]))
 LEAF = st.one_of(st.none(), NUMBERS, TEXT)
 JSONISH = st.recursive(LEAF, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                       st.dictionaries(st.text(max_size=8), inner, max_size=3)),
@@ -219,9 +220,15 @@ SMALL = {"run": {"steps": 2, "n_samples": 8, "hidden": [2], "max_records": 4},
          "page": {}}
 
 
+CODE = st.text(max_size=80).map(lambda t: base64.urlsafe_b64encode(t.encode("utf-8", "replace")).decode().rstrip("="))
+
+
 def configs(keys, small):
     """A small valid config with a few keys replaced by hostile values (or a hostile non-dict)."""
     hostile = st.dictionaries(st.sampled_from(keys), JSONISH, min_size=1, max_size=3)
+    if "code" in keys:                  # the page's code settings: base64url of random text, python inits
+        code = st.fixed_dictionaries({"left_init": st.just("python"), "code": CODE})
+        hostile = st.one_of(hostile, st.tuples(code, hostile).map(lambda p: {**p[0], **p[1]}))
     return st.one_of(hostile.map(lambda d: {**small, **d}), JSONISH)
 
 

@@ -25,9 +25,11 @@ guidance, not a security boundary (the worker and the page's CSP are).
 """
 
 import builtins
+import contextlib
 import inspect
 import math
 import traceback
+import warnings
 
 import numpy as np
 
@@ -61,6 +63,15 @@ class CodeError(ConfigError):
         "param: line N:" that the message starts with)."""
         return {"param": self.param, "line": self.line, "column": self.column, "kind": self.kind,
                 "text": self.text}
+
+
+@contextlib.contextmanager
+def _quiet():
+    """No warnings from the user's code on stderr (the worker's console): its errors are errors,
+    and what it returns is checked anyway (a division by zero shows up as a value that is not finite)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -120,7 +131,8 @@ def _guarded(function, param, filename, check):
 
     def guarded(*args):
         try:
-            return check(function, *args)
+            with _quiet():
+                return check(function, *args)
         except ResultError as e:
             raise CodeError(param, e.sentence, line, kind="result") from None
         except KeyboardInterrupt:                       # Pyodide's interrupt: not the code's error
@@ -145,14 +157,16 @@ def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYT
     if size > max_bytes:
         raise ConfigError(param, f"must be at most {max_bytes} bytes (UTF-8)", f"{size} bytes")
     try:
-        code = compile(source, filename, "exec", dont_inherit=True)
+        with _quiet():
+            code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as e:
         raise CodeError(param, e.msg, e.lineno, e.offset, "syntax") from None
     except (ValueError, MemoryError, RecursionError) as e:   # a null byte; nesting too deep
         raise CodeError(param, f"the code cannot be compiled: {e}", kind="syntax") from None
     namespace = _namespace()
     try:
-        exec(code, namespace)
+        with _quiet():
+            exec(code, namespace)
     except KeyboardInterrupt:
         raise
     except BaseException as e:

@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pyinit import content
 from pyinit.errors import ConfigError
@@ -126,6 +127,29 @@ def test_code_size_is_limited_to_4096_bytes_of_utf8():
             compile_init(longer, "code")
         assert not isinstance(e.value, CodeError) and e.value.param == "code"
         assert "at most 4096 bytes" in str(e.value)
+
+
+PYTHONISH = st.lists(st.sampled_from(["def init(fan_in, fan_out, rng):", "def bias(fan_out, rng):", "    return",
+                                       " np.zeros((fan_in, fan_out))", " 0.3", " rng.normal(size=(fan_out,))",
+                                       " fan_in", "import os", "import numpy", "x = 1 / 0", "(", ")", ":", "\n",
+                                       "    ", "init = 3", "np.nan", " + ", "[[1], [2, 3]]", "'é'", "\t"]),
+                     max_size=12).map("".join)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.one_of(PYTHONISH, st.text(max_size=60)))
+def test_fuzz_any_source_compiles_or_raises_config_errors_only(source):
+    """Whatever the source, compiling it and calling what it defines on a small net ends in a result
+    or a ConfigError (CodeError) with a one-line message -- never another exception."""
+    try:
+        init, bias = compile_init(source, "code")
+        rng = np.random.default_rng(0)
+        for fan_in, fan_out in ((2, 3), (3, 1)):
+            assert init(fan_in, fan_out, rng).shape == (fan_in, fan_out)
+            if bias is not None:
+                assert bias(fan_out, rng).shape == (fan_out,)
+    except ConfigError as e:
+        assert "\n" not in str(e) and str(e).startswith("code: ")
 
 
 # ------------------------------------------------------------------------------- page_state
