@@ -3,8 +3,8 @@
 Every function takes plain data (dicts, lists, numbers, strings) and returns plain data -- dicts,
 lists, floats, ints, str, None -- so the Pyodide worker never keeps a Python object between calls.
 Bad input raises ``pyinit.errors.ConfigError`` with a one-line message, and so does a request beyond
-the budgets of memory and time (``training.trainer.check_budget``, ``analysis.signal.check_budget``),
-before any work. Non-finite floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a
+the budgets of memory and time (``training.trainer.check_budget``, ``analysis.signal.check_budget``,
+and for ``landscape`` its grid of resolution^2 parameter vectors), before any work. Non-finite floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a
 dict) may carry callable inits (``initializers``); the returned ``config`` shows them as "python".
 
     version()                         -> {"pyinit", "numpy", "python"}
@@ -26,9 +26,9 @@ import numpy as np
 from . import __version__
 from .analysis.landscape import landscape as _landscape
 from .analysis.signal import signal_propagation, signal_table as _signal_table, SIGNAL_INITS
-from .training.config import RunConfig, Member, parse_int, MAX_STEPS
+from .training.config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
 from .errors import ConfigError
-from .training.trainer import Trainer, check_budget
+from .training.trainer import Trainer, check_budget, WORK_BUDGET
 from .core.initializers import label
 
 SIGNAL_DEFAULTS = {"depth": 30, "width": 64, "activation": "tanh", "init": "xavier",
@@ -182,7 +182,15 @@ def landscape(config, resolution=41, directions="pca", member=0):
     ``path`` [R][2], ``steps`` (R), ``center_step``.
     """
     cfg, _ = _config(config)
+    G = parse_int("resolution", resolution, 3, 201)
+    P = sum((a + 1) * b for a, b in zip(cfg.sizes[:-1], cfg.sizes[1:]))
+    need = 24 * G * G * P                                 # the grid of G^2 parameter vectors (and temporaries)
+    if need > MEMORY_BUDGET_BYTES or G * G * cfg.n_samples * P > WORK_BUDGET:
+        raise ConfigError("resolution, hidden", f"together must fit the budgets of {MEMORY_BUDGET_BYTES / 2**20:.0f} "
+                          f"MB (24 bytes x resolution^2 x P) and {WORK_BUDGET:.0e} multiply-adds (resolution^2 "
+                          f"x n_samples x P); P = {P} parameters, this slice would need {need / 2**20:,.0f} MB",
+                          {"resolution": G, "hidden": list(cfg.hidden)})
     trainer = _trainer_at(config, cfg.steps)
-    result = _landscape(trainer, member=member, resolution=resolution, directions=directions)
+    result = _landscape(trainer, member=member, resolution=G, directions=directions)
     result.pop("d1"), result.pop("d2")
     return {k: (v if isinstance(v, (str, int)) else tolist(v)) for k, v in result.items()}

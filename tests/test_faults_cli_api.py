@@ -120,6 +120,17 @@ def test_run_budget_lets_the_chapters_and_long_small_runs_through():
     trainer_mod.check_budget(RunConfig(steps=100_000, max_records=100_000))
 
 
+def test_inspect_and_landscape_are_budgeted_too():
+    start = time.perf_counter()
+    with pytest.raises(ConfigError) as e:
+        api.landscape({"hidden": [256, 256], "steps": 1}, resolution=201)     # a 201^2 x 66817 grid
+    assert e.value.param == "resolution, hidden" and one_line(str(e.value))
+    with pytest.raises(ConfigError) as e:
+        api.inspect({"hidden": [64, 64], "n_samples": 10000}, step=1_000_000)
+    assert "steps" in e.value.param and time.perf_counter() - start < 2
+    assert len(api.landscape({"steps": 3}, resolution=5)["loss"]) == 5
+
+
 def test_cli_run_and_report_beyond_the_budget_exit_2_naming_the_flags(capsys, tmp_path):
     code, out, err = cli(["run", "--hidden", "64,64", "--steps", "100000", "--max-records", "100000"], capsys)
     assert code == 2 and out == "" and one_line(err) and "--max-records" in err and "--steps" in err

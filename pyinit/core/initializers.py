@@ -25,7 +25,9 @@ the built-ins get (INIT for weights, BIAS for biases), so a callable that return
 gives exactly ``"xavier"``'s weights. What a callable returns is checked (``call_init``,
 ``call_bias``): W must be numbers of shape (fan_in, fan_out), b of shape (fan_out,) or one number,
 all finite and at most ``MAX_ABS_VALUE`` in size; otherwise ``ResultError`` (a ``ConfigError``)
-says what was expected and what came back. ``label`` names either kind ("python" for a callable).
+says what was expected and what came back. An exception raised by the callable itself propagates
+unchanged (``web.user_code`` wraps the reader's code so that it becomes a ``CodeError`` with the
+line). ``label`` names either kind ("python" for a callable).
 Left out: data-dependent (LSUV) inits, gains, and truncated normals.
 """
 
