@@ -72,7 +72,7 @@ runBtn.addEventListener("click", () => { startPython().catch(() => {}); });
 // ---- figure, transport, session -------------------------------------------------------------------
 const controller = createController({ getSpeed: () => Number(state.get("speed")), onChange: (why) => changed(why) });
 const session = createSession({ controller, store, python, onChange: () => status() });
-const figure = createFigure($("fig-panels"), { controller, getValues: () => state.all(), getPanels: () => panels, layout: "columns" });
+const figure = createFigure($("fig-panels"), { controller, getValues: () => state.all(), getPanels: () => panels, layout: "columns", compact: true });
 const transport = wireTransport({ controller, onReset: () => setup({ play: false }) });
 for (const name of ["reset", "back", "step", "play"]) transport.buttons[name].hidden = !controls.has(name);
 $("timeline").hidden = !controls.has("timeline");
@@ -99,6 +99,7 @@ function changed(why) {
   transport.render();
   const rec = controller.record;
   if (rec) root.dataset.step = String(rec.step);
+  if (rec && !root.dataset.hasRuns) root.dataset.hasRuns = "1"; // embed.css hides the transport until there are runs
   // the legend states the scale the network diagrams drew: read it once they have drawn (next frame)
   requestAnimationFrame(() => renderEdgeLegend($("edge-legend"), edgeLegend(figure, state.get("net_show"))));
   if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); updateOpenLink(); }
