@@ -191,6 +191,7 @@ function writeURL() {
 
 // a changed hash (a pasted link, the back button) is read like the initial URL
 window.addEventListener("hashchange", () => {
+  if (!location.hash.includes("=")) { writeURL(); return; } // an in-page anchor (#more, #story), not settings
   const p = schema.deserialize(location.hash);
   if (!p.given.includes("lang")) delete p.values.lang;
   showUrlNotices(p);
