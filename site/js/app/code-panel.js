@@ -50,6 +50,7 @@ export const codeBytes = (text) => new TextEncoder().encode(text).length;
 export function createCodePanel(root, { state, onRun, always = false }) {
   const trust = { left: true, right: true };    // may this side's code run without a click?
   const editable = { left: true, right: true }; // code from a link is read until "Run this code"
+  const notes = { left: "code.review", right: "code.review" }; // why a side's code waits for a click
   const cells = {};
   root.classList.add("code-panels");
   for (const side of SIDES) {
@@ -58,7 +59,8 @@ export function createCodePanel(root, { state, onRun, always = false }) {
     const note = el("p", { class: "code-note", role: "status" });
     const run = el("button", { type: "button", class: "primary code-run" });
     const use = el("button", { type: "button", class: "code-use" });
-    const cell = el("section", { class: "code-cell", "data-side": side }, title, note, box, el("div", { class: "code-actions" }, run, use));
+    const cell = el("section", { class: "code-cell", "data-side": side },
+      el("div", { class: "code-head" }, title, el("div", { class: "code-actions" }, run, use)), note, box);
     root.append(cell);
     cells[side] = { cell, title, box, note, run, use, editor: null, pending: null };
     run.addEventListener("click", () => runSide(side));
@@ -72,7 +74,7 @@ export function createCodePanel(root, { state, onRun, always = false }) {
     const c = cells[side];
     c.pending ||= createCodeEditor(c.box, {
       doc: sourceOf(side) || EXAMPLE, label: t("code.label", { side: t(`side.${side}`) }),
-      readOnly: !editable[side], hint: t("code.hint"),
+      readOnly: !editable[side], hint: t("code.hintShort"),
       location: (line, column) => t(column ? "code.lineColumn" : "code.line", { line: String(line), column: String(column) }),
       onRun: () => runSide(side),
     }).then((ed) => (c.editor = ed));
@@ -98,17 +100,19 @@ export function createCodePanel(root, { state, onRun, always = false }) {
   }
 
   function render() {
+    root.dataset.count = String(SIDES.filter((s) => uses(s) || always).length); // one editor: full width
     for (const side of SIDES) {
       const c = cells[side], on = uses(side);
       c.cell.hidden = !(on || always);
       root.hidden = !SIDES.some((s) => uses(s) || always);
       c.title.textContent = t("code.title", { side: t(`side.${side}`) });
+      c.box.title = t("code.hint");
       c.use.hidden = on;
       c.use.textContent = t("code.use");
       c.run.textContent = t(trust[side] ? "code.run" : "code.runThis");
       c.run.hidden = !on;
       if (!on && !always) continue;
-      if (!trust[side]) c.note.textContent = t("code.review");
+      if (!trust[side]) c.note.textContent = t(notes[side]);
       editorOf(side).then((ed) => {
         const text = sourceOf(side);
         if (text === null) { ed.showError({ message: t("code.bad") }); return; }
@@ -122,7 +126,7 @@ export function createCodePanel(root, { state, onRun, always = false }) {
     render,
     trusted: (side) => trust[side] || !uses(side),
     /** This side's code must not run before a click (code from a link: also read-only until then). */
-    distrust(side, { readOnly = true } = {}) { trust[side] = false; editable[side] = !readOnly; render(); },
+    distrust(side, { readOnly = true, note = "code.review" } = {}) { trust[side] = false; editable[side] = !readOnly; notes[side] = note; render(); },
     async showError(side, { line, column, message }) {
       const ed = await editorOf(side);
       cells[side].note.textContent = "";

@@ -4,7 +4,7 @@
 import { t } from "../platform/i18n.js";
 
 function labelKey(name) {
-  const m = name.match(/^(left|right)_(init|scale|bias)$/);
+  const m = name.match(/^(left|right)_(init|scale|bias|init_seed)$/);
   return m ? `ctl.${m[2]}` : `ctl.${name}`;
 }
 function choiceKey(name, v) {
@@ -19,6 +19,9 @@ export function crossCheck(values, schema) {
   if (values.batch_size > values.n_samples) {
     errors.batch_size = { key: "error.batch", params: { name: t("ctl.batch_size"), max: values.n_samples } };
   }
+  // Python's rule (training/config.py): "momentum" needs a momentum > 0, Adam has its own (momentum 0)
+  if (values.optimizer === "momentum" && !(values.momentum > 0)) errors.momentum = { key: "error.momentumNeeded", params: {} };
+  if (values.optimizer === "adam" && values.momentum > 0) errors.momentum = { key: "error.momentumAdam", params: {} };
   for (const s of ["left", "right"]) {
     const init = values[`${s}_init`];
     if (["normal", "uniform", "zeros_eps"].includes(init) && !(values[`${s}_scale`] > 0)) {

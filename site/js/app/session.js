@@ -13,7 +13,7 @@
 //
 // One go-to-step (goTo) for links, pasted hashes, embeds and the scrubber: precomputed records are
 // shown at once; a step beyond them is trained live (and waits for Python when it is not there yet).
-import { precomputedSource, liveSource } from "./source.js";
+import { precomputedSource, liveSource, frozenSource } from "./source.js";
 import { canon } from "./schema.js";
 
 const MAX_CHUNK = 10000;     // steps per worker call when training to a step
@@ -163,6 +163,9 @@ export function createSession({ controller, store, python, onChange = () => {} }
       settings = runSettings;
       pending = null;
       controller.pause();
+      // the runs shown so far stay (scrub through them); a live session's worker may be gone
+      const src = controller.source;
+      if (src && src.kind === "live") controller.setSource(frozenSource(src), { keepCursor: true });
       set("waiting", msg);
     },
     /** Go to `step` now, or as soon as the runs can (after Python takes over). */
@@ -173,6 +176,8 @@ export function createSession({ controller, store, python, onChange = () => {} }
     /** Python stopped or failed (app/python.js): say so; the shown records stay. */
     lost(error) {
       controller.pause();
+      const src = controller.source;
+      if (src && src.kind === "live") controller.setSource(frozenSource(src), { keepCursor: true });
       set("error", { key: "status.pythonLost", params: { message: error.message } });
     },
     get phase() { return phase; },

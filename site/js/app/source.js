@@ -73,6 +73,12 @@ export function precomputedSource(pre) {
   };
 }
 
+/** The records of a source whose worker is gone (stopped, restarted): shown and scrubbed, never extended. */
+export function frozenSource(src) {
+  return { ...src, kind: "frozen", async more() { return false; }, async inspect() { return null; },
+    async landscape() { return null; }, dispose() {} };
+}
+
 /**
  * A live session in the worker for the page settings `runSettings`. `history` may be an existing one
  * to continue (the handover from precomputed runs): the session trains silently to its last step,

@@ -18,7 +18,9 @@ export function statusOf({ session, controller, python }) {
   else if (phase === "live") line = t("status.live", python.versions || {});
   else if (phase === "waiting") line = t(python.started ? "status.waitingPython" : "embed.needsPython");
   const m = session.message;
-  if (m) problems.push({ text: t(m.key, m.params), restart: m.key === "status.pythonLost" });
+  const codeSide = m && m.details && { code: "left", code_right: "right" }[m.details.param];
+  if (codeSide) problems.push({ text: t("code.failed", { side: t(`side.${codeSide}`) }) }); // the editor shows where
+  else if (m) problems.push({ text: t(m.key, m.params), restart: m.key === "status.pythonLost" });
   const H = controller.source && controller.source.history;
   const why = controller.stopReason;
   if (why === "diverged") {

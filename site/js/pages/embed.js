@@ -115,8 +115,14 @@ if (v0.text) {
 }
 const urlNotices = parsed.notices.map((n) => t(n.error.key, { ...n.error.params, name: n.name }));
 if (parsed.more) urlNotices.push(t("error.moreNotices", { n: String(parsed.more) }));
+let shownCodeError = null;
 function status() {
   root.dataset.phase = session.phase;
+  const m = session.message, side = m && m.details && { code: "left", code_right: "right" }[m.details.param];
+  if (side && m !== shownCodeError) {
+    shownCodeError = m;
+    codePanel.showError(side, { ...m.details, message: m.params.message.replace(/^code(_right)?: /, "") });
+  }
   const { line, problems } = statusOf({ session, controller, python });
   $("embed-status").textContent = line;
   const notice = $("notice");

@@ -110,7 +110,8 @@ story.mark(chapterNo(state.get("chapter")));
 
 // ---- controls ---------------------------------------------------------------------------------------
 const controlSets = [];
-const RELATED = { n_samples: ["n_samples", "batch_size"], left_init: ["left_init", "left_scale"], right_init: ["right_init", "right_scale"] };
+const RELATED = { n_samples: ["n_samples", "batch_size"], left_init: ["left_init", "left_scale"], right_init: ["right_init", "right_scale"],
+  optimizer: ["optimizer", "momentum"], momentum: ["optimizer", "momentum"] };
 /** A control's typed, valid value: applied unless a cross-field rule refuses it (then it never reaches Python). */
 function commit(patch, key) {
   const errs = crossCheck({ ...state.all(), ...patch }, schema);
@@ -119,9 +120,9 @@ function commit(patch, key) {
   if (related.some((n) => errs[n])) return;
   state.set(patch);
 }
-const groups = { data: ["dataset", "n_samples", "noise"], network: ["layers", "width", "activation"], training: ["lr", "momentum", "batch_size", "seed"] };
+const groups = { data: ["dataset", "n_samples", "noise", "factor"], network: ["layers", "width", "activation"], training: ["optimizer", "lr", "momentum", "batch_size", "seed"] };
 for (const [g, names] of Object.entries(groups)) controlSets.push(createControls($(`ctl-${g}`), names, state, { schema, onCommit: commit }));
-for (const s of SIDES) controlSets.push(createControls($(`ctl-${s}`), [`${s}_init`, `${s}_scale`, `${s}_bias`], state, { schema, onCommit: commit }));
+for (const s of SIDES) controlSets.push(createControls($(`ctl-${s}`), [`${s}_init`, `${s}_scale`, `${s}_bias`, `${s}_init_seed`], state, { schema, onCommit: commit }));
 controlSets.push(createControls($("ctl-speed"), ["speed"], state, { schema, onCommit: commit }));
 function syncControls() { for (const c of [...controlSets, ...toolSets]) c.sync(); }
 syncControls();
@@ -228,10 +229,10 @@ let announced = -1;
 /** The cheap parts, on every change: transport, the figure's title, the edge legend, the announcement. */
 function renderTransport() {
   transport.render();
-  const rec = controller.record;
-  if (!rec) return;
   const id = state.get("chapter");
   setText($("figure-title"), t("figure.title", { n: String(chapterNo(id)), total: String(chapters.length), title: content.text(id).title }));
+  const rec = controller.record;
+  if (!rec) return;
   renderEdgeLegend($("edge-legend"), edgeLegend(figure, state.get("net_show")));
   if (!controller.playing && rec.step !== announced) {
     announced = rec.step;
@@ -253,7 +254,7 @@ function status() {
   const m = session.message;
   if (m && m !== shownCodeError && m.details && sideOfCode(m.details.param)) {
     shownCodeError = m;
-    codePanel.showError(sideOfCode(m.details.param), { ...m.details, message: m.params.message });
+    codePanel.showError(sideOfCode(m.details.param), { ...m.details, message: m.params.message.replace(/^code(_right)?: /, "") });
   }
   const { line, problems } = statusOf({ session, controller, python });
   setText($("figure-status"), line);
@@ -280,7 +281,7 @@ function pythonLost(error) {
   const coding = SIDES.filter((s) => run[`${s}_init`] === "python");
   if (error.type === "Timeout" && coding.length) {
     // the reader's code ran too long: the worker was stopped; start a fresh one, and hold the code
-    for (const s of coding) codePanel.distrust(s, { readOnly: false });
+    for (const s of coding) codePanel.distrust(s, { readOnly: false, note: "code.afterTimeout" });
     python.restart();
     session.hold(run, { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) } });
     status();
