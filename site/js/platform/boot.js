@@ -1,6 +1,7 @@
 // Loading screen: starts the worker, shows each loading stage with its size, and ends in
 // <html data-status="ready"> or data-status="error" with a message naming the failed file or step.
-// It knows nothing about the page content; js/main.js decides what to show once Python is ready.
+// It knows nothing about the page content; the page's entry module (js/pages/*.js) decides what to show
+// once Python is ready, and what to say if a ready worker is lost later (py.onLost).
 
 import { createWorkerClient } from "./worker-client.js";
 
@@ -43,17 +44,22 @@ export function showError(message, root = document.getElementById("boot")) {
 
 /**
  * Start Python in a worker and render its progress into `root`.
- * Returns {py, ready}: the worker client and a promise of {versions, stats} (rejects on failure,
- * after the error is already shown).
+ * Returns {py, ready, restart}: the worker client (js/platform/worker-client.js: call, onLost, lost,
+ * restart, terminate), a promise of {versions, stats} (rejects on failure, after the error is already
+ * shown: data-status="error" and a message naming the step and the file), and restart(), which stops
+ * the worker, starts a fresh one on the same loading screen and returns its `ready` promise.
  */
 export function boot({ root = document.getElementById("boot"),
   workerURL = new URL("./worker.js", import.meta.url) } = {}) {
-  const list = root.querySelector("#boot-stages");
-  const message = root.querySelector("#boot-message");
+  const list = root.querySelector("#boot-stages") || root.appendChild(document.createElement("ol"));
+  const message = root.querySelector("#boot-message") ||
+    root.insertBefore(Object.assign(document.createElement("p"), { id: "boot-message" }), list);
   const rows = new Map();
 
-  if (location.protocol === "file:") { // js/file-check.js has said so already
-    return { py: null, ready: Promise.reject(new Error("file://")) };
+  if (location.protocol === "file:") { // js/platform/file-check.js has said so already
+    const ready = Promise.reject(new Error("file://"));
+    ready.catch(() => {});
+    return { py: null, ready, restart: () => ready };
   }
   // Forward ?timeout=N (seconds per loading step) to the worker, for slow networks and tests.
   const timeout = stageTimeout(new URLSearchParams(location.search).get("timeout"));
@@ -91,29 +97,11 @@ export function boot({ root = document.getElementById("boot"),
   let started = performance.now();
   const track = (whenReady) => whenReady.then(
     (info) => {
-      const ms = performance.now() - started;
-      // Page-side resources (html, css, js) plus what the worker fetched.
-      const own = performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
-        .reduce((sum, e) => sum + (e.transferSize || 0), 0);
-      const readyMs = performance.now(); // since navigation start
-      Object.assign(document.documentElement.dataset, {
-        readyMs: readyMs.toFixed(0),
-        bytesTransferred: String(own + (info.stats?.transferred || 0)),
-        workerBytes: String(info.stats?.transferred || 0),
-        hashMs: JSON.stringify(info.stats?.hashMs ?? {}), // time spent checking runtime files' sha256
-        workerTimings: JSON.stringify({ workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
-          ...info.stats?.timings }),
-      });
-      // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
-      message.replaceChildren("Python ready: ");
-      ["pyinit", "numpy", "python"].forEach((key, i) => {
-        const span = document.createElement("span");
-        span.dataset.version = key;
-        span.textContent = `${key === "python" ? "Python" : key} ${info.versions?.[key] ?? "?"}`;
-        message.append(...(i ? [" · ", span] : [span]));
-      });
-      message.append(` (loaded in ${(ms / 1000).toFixed(1)} s)`);
-      root.classList.add("boot-done");
+      try {
+        showReady(info);
+      } catch (e) { // only the summary line failed: Python is ready all the same
+        console.error("pyinit boot:", e);
+      }
       return info;
     },
     (error) => {
@@ -123,9 +111,35 @@ export function boot({ root = document.getElementById("boot"),
         else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
       }
       failed = true;
-      showError(`Loading failed at step "${stage}": ${error.message}`, root);
+      showError(`Loading failed at step "${stage}": ${error.message || error}`, root);
       throw error;
     });
+
+  function showReady(info) {
+    const ms = performance.now() - started;
+    // Page-side resources (html, css, js) plus what the worker fetched.
+    const own = performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+      .reduce((sum, e) => sum + (e.transferSize || 0), 0);
+    const readyMs = performance.now(); // since navigation start
+    Object.assign(document.documentElement.dataset, {
+      readyMs: readyMs.toFixed(0),
+      bytesTransferred: String(own + (info.stats?.transferred || 0)),
+      workerBytes: String(info.stats?.transferred || 0),
+      hashMs: JSON.stringify(info.stats?.hashMs ?? {}), // time spent checking runtime files' sha256
+      workerTimings: JSON.stringify({ workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
+        ...info.stats?.timings }),
+    });
+    // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
+    message.replaceChildren("Python ready: ");
+    ["pyinit", "numpy", "python"].forEach((key, i) => {
+      const span = document.createElement("span");
+      span.dataset.version = key;
+      span.textContent = `${key === "python" ? "Python" : key} ${info.versions?.[key] ?? "?"}`;
+      message.append(...(i ? [" · ", span] : [span]));
+    });
+    message.append(` (loaded in ${(ms / 1000).toFixed(1)} s)`);
+    root.classList.add("boot-done");
+  }
   const ready = track(py.ready);
   ready.catch(() => {});
 

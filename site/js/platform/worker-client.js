@@ -48,8 +48,15 @@ export function createWorkerClient(url, {
   let gen = null; // the current worker and everything that belongs to it
 
   function start() {
+    let worker, refused = null;
+    try {
+      worker = new Worker(url, { type: "module" });
+    } catch (e) { // e.g. a policy that forbids workers: fail like a worker that cannot start
+      refused = e;
+      worker = Object.assign(new EventTarget(), { postMessage() {}, terminate() {} });
+    }
     const g = {
-      worker: new Worker(url, { type: "module" }),
+      worker,
       pending: new Map(), // id -> {resolve, reject, fn, timeoutMs, timer}; FIFO, as the worker answers
       isReady: false,
       dead: null, // the WorkerCallError once this worker is gone
@@ -115,6 +122,9 @@ export function createWorkerClient(url, {
       lose(g, "WorkerLost", "The Python worker was terminated.");
     };
     g.heartbeat = setInterval(() => beat(g), heartbeatMs);
+    if (refused) {
+      queueMicrotask(() => g.fail("worker", `The Web Worker (js/platform/worker.js) could not be created: ${refused.message}.`));
+    }
     return g;
   }
 
