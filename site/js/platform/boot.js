@@ -55,6 +55,7 @@ export function boot({ root = document.getElementById("boot"),
   const message = root.querySelector("#boot-message") ||
     root.insertBefore(Object.assign(document.createElement("p"), { id: "boot-message" }), list);
   const rows = new Map();
+  window.pyinitStarted = true; // the page's modules run (its entry calls boot): the guard stands down
 
   if (location.protocol === "file:") { // js/platform/file-check.js has said so already
     const ready = Promise.reject(new Error("file://"));

@@ -10,8 +10,10 @@
 //
 // The page's entry module says it started by setting, as its first statement,
 //     window.pyinitStarted = true;
-// (all its imports have loaded by then). Without any error and without that signal, the guard checks
-// the files after START_TIMEOUT_MS too, but speaks only if it finds a bad file.
+// (all its imports have loaded by then; js/platform/boot.js's boot() sets it too). Without any error
+// and without that signal, the guard checks the files after START_TIMEOUT_MS too, but speaks only if
+// it finds a bad file. Not covered: when *every* .js is served with a non-JavaScript type, this file
+// is refused too (X-Content-Type-Options: nosniff) and the page's static text is all there is.
 "use strict";
 (function () {
   var ERROR_GRACE_MS = 1000; // after an error, time for the entry module to start anyway
@@ -161,7 +163,7 @@
         show("This page could not start: " + where + err.message +
           (found.manifestProblem ? " (and " + found.manifestProblem + ")" : "") + ". " + REBUILD);
       } else {
-        console.warn("pyinit: the page has not started after " + START_TIMEOUT_MS / 1000 + " s; its files look right" +
+        console.info("pyinit: the page has not said it started after " + START_TIMEOUT_MS / 1000 + " s; its files look right" +
           (found.manifestProblem ? " (" + found.manifestProblem + ")" : "") + ".");
       }
     }).catch(function (e) {
