@@ -56,7 +56,13 @@ def blur(pg):
 
 @pytest.fixture(scope="module")
 def lab(browser, server_url):
+    """The live lab, scrolled to its "More panels" (every panel as a row, the settings form) once,
+    so that the tests' clicks in the form never scroll the story under its reading line (which
+    would set up that chapter); the figure keeps drawing the shown step."""
     context, pg = open_live_lab(browser, server_url)
+    pg.click("#figure a.more-link")
+    pg.wait_for_timeout(1500)                      # the story's last experiments load (and may move it)
+    pause_lab(pg)
     yield pg
     context.close()
 
@@ -330,3 +336,19 @@ def test_inspector_landscape_and_network_show_the_numbers(lab):
     assert any(f"{v:.4f}"[:5] in text for v in w), (text, w)
     blur(lab)
     assert not lab.errors, lab.errors
+
+
+def test_live_region_and_numbers_table_for_screen_readers(lab):
+    """The shown step in words (a polite live region) and the charts' numbers as a table."""
+    lab_load(lab, "seed=1")
+    lab_go_to(lab, 3)
+    lab.wait_for_function("() => document.getElementById('lab-announce').textContent.startsWith('Step 3.')")
+    assert lab.get_attribute("#lab-announce", "aria-live") == "polite"
+    assert "Loss left 0.6931, right " in lab.inner_text("#lab-announce")
+    lab.wait_for_function("() => document.getElementById('lab-numbers-caption').textContent.startsWith('Step 3:')")
+    rows = lab.evaluate("""() => Array.from(document.querySelectorAll('#lab-numbers tbody tr'),
+        (tr) => Array.from(tr.children, (c) => c.textContent))""")
+    assert rows[0][:2] == ["loss", "0.693147"] and rows[1][:2] == ["accuracy", "50%"]
+    assert [r[0] for r in rows[2:]] == ["symmetry S, hidden layer 1", "gradient norm, layer 1", "gradient norm, output layer"]
+    assert rows[2][1] == "0 (exactly)" and rows[3][1] == "0 (exactly)"      # zeros: symmetric, frozen
+    assert float(rows[2][2]) > 0 and float(rows[3][2]) > 0                   # Xavier: neither
