@@ -94,7 +94,10 @@ def _runtime(param, error, filename):
         if frame.filename == filename:
             line = frame.lineno
             column = (frame.colno + 1) if getattr(frame, "colno", None) is not None else None
-    message = str(error)
+    try:
+        message = str(error)
+    except Exception:                                   # an exception class of the user's, broken
+        message = ""
     return CodeError(param, f"{type(error).__name__}: {message}" if message else type(error).__name__,
                      line, column, "runtime")
 

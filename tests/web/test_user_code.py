@@ -71,6 +71,7 @@ def test_settings_json_has_the_python_init_and_the_two_code_settings():
                                                             "yours takes (fan_in)"),
     ("def init(a, b, c):\n    return 0\nbias = 1\n", None, None, "result", "bias must be a function bias(fan_out, rng)"),
     ("raise SystemExit(3)\n", 1, 1, "runtime", "SystemExit: 3"),
+    ("class E(Exception):\n    def __str__(self):\n        return 1 / 0\nraise E()\n", 4, 1, "runtime", "E"),
     ("x = '\x00'\n", None, None, "syntax", "null bytes"),
 ])
 def test_compile_errors_are_code_errors_with_line_column_and_kind(source, line, column, kind, text):
