@@ -115,7 +115,7 @@ def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsy
 
 def test_every_chapter_is_the_tours_preset():
     assert tour.ids() == ["simple", "additive", "clones", "layers", "stuck", "biases", "optimizers", "noise",
-                          "restarts", "scale", "large", "origins", "reproduce"]
+                          "restarts", "scale", "large", "origins", "yourself", "reproduce"]
     for name in tour.ids():
         for k, side in enumerate(("left", "right")):
             chapter, cfg = report.resolve(name, side)
@@ -123,12 +123,18 @@ def test_every_chapter_is_the_tours_preset():
             lab_cfg = page_state.legacy_config(c["state"])
             member = page_state.run_config(c["state"])[1][k]
             assert chapter == name and cfg.steps == c["steps"]
-            assert (cfg.init, cfg.bias_init, cfg.perturb) == (member.init, member.bias_init, member.perturb)
+            if callable(member.init):   # the reader's code (chapter "yourself"): compiled anew each time
+                assert callable(cfg.init) and (cfg.bias_init, cfg.perturb) == (member.bias_init, member.perturb)
+            else:
+                assert (cfg.init, cfg.bias_init, cfg.perturb) == (member.init, member.bias_init, member.perturb)
             for key in ("dataset", "n_samples", "noise", "activation", "lr", "seed"):
                 assert getattr(cfg, key) == lab_cfg[key]
             assert list(cfg.hidden) == (c["view"] or {}).get("hidden", lab_cfg["hidden"])
             words = shlex.split(report._flags_line(cfg))       # the command printed in the report
             given = {w[2:].replace("-", "_"): v for w, v in zip(words[::2], words[1::2])}
+            if callable(member.init):                           # the code goes in a file: --init-code FILE
+                assert "init_code" in given
+                continue
             assert RunConfig.from_dict(given) == cfg
     assert report.resolve("symmetry")[0] == "clones"
 

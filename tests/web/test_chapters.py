@@ -33,8 +33,8 @@ def test_presets_are_complete_and_json_friendly():
     p = tour.presets()
     assert [c["id"] for c in p["chapters"]] == ["simple", "additive", "clones", "layers", "stuck", "biases",
                                                  "optimizers", "noise", "restarts", "scale", "large", "origins",
-                                                 "reproduce"] == tour.CHAPTER_IDS
-    assert [c["number"] for c in p["chapters"]] == list(range(1, 14))
+                                                 "yourself", "reproduce"] == tour.CHAPTER_IDS
+    assert [c["number"] for c in p["chapters"]] == list(range(1, 15))
     legacy = {c["legacy"]: c["id"] for c in p["chapters"] if c["legacy"]}
     assert legacy == {1: "simple", 2: "additive", 3: "clones", 4: "stuck", 5: "noise", 6: "restarts", 7: "scale",
                       8: "reproduce"}

@@ -55,7 +55,7 @@ const parsed = schema.deserialize(urlQuery);
 const state = schema.createState({ ...parsed.values, lang: lang0 });
 const urlHasRun = parsed.given.some((k) => schema.runKeys.includes(k));
 /** A chapter's full run settings: the defaults with its preset. */
-const presetOf = (id) => ({ ...schema.runSettings(schema.defaults()), ...(chapterOf(id).preset || {}) });
+const presetOf = (id) => ({ ...schema.runSettings(schema.defaults()), speed: chapterOf(id).speed || schema.defaults().speed, ...(chapterOf(id).preset || {}) });
 if (!urlHasRun) state.set(presetOf(state.get("chapter")));
 applyStatic();
 
