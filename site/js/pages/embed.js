@@ -39,6 +39,9 @@ const schema = await loadSchema(undefined, { chapters: contentLoading.then((c) =
 const content = await contentLoading;
 const chapters = content.chapters;
 const parsed = schema.deserialize(query);
+// a link with a side's code but no init for that side means "this side runs that code"
+if (parsed.given.includes("code") && !parsed.given.includes("left_init")) parsed.values.left_init = "python";
+if (parsed.given.includes("code_right") && !parsed.given.includes("right_init")) parsed.values.right_init = "python";
 const given = new Set(parsed.given);
 const v0 = parsed.values;
 const chapter = chapters.find((c) => c.id === v0.chapter) || chapters[0];

@@ -52,6 +52,9 @@ const chapterNo = (id) => Math.max(1, chapters.findIndex((c) => c.id === id) + 1
 const chapterOf = (id) => chapters[chapterNo(id) - 1];
 await content.useLanguage(lang0);
 const parsed = schema.deserialize(urlQuery);
+// a link with a side's code but no init for that side means "this side runs that code"
+if (parsed.given.includes("code") && !parsed.given.includes("left_init")) parsed.values.left_init = "python";
+if (parsed.given.includes("code_right") && !parsed.given.includes("right_init")) parsed.values.right_init = "python";
 const state = schema.createState({ ...parsed.values, lang: lang0 });
 const urlHasRun = parsed.given.some((k) => schema.runKeys.includes(k));
 /** A chapter's full run settings: the defaults with its preset. */
