@@ -30,7 +30,7 @@ export default {
   "ctl.init": "Weight init",
   "ctl.scale": "Parameter",
   "ctl.bias": "Bias init",
-  "ctl.speed": "Steps per frame",
+  "ctl.speed": "Speed (steps/frame)",
   "ctl.net_show": "Edges show",
   "ctl.traj_layer": "Layer",
   "ctl.unit_maps": "Show each hidden unit's output",

@@ -31,7 +31,7 @@ export default {
   "ctl.init": "Inicjalizacja wag",
   "ctl.scale": "Parametr",
   "ctl.bias": "Początkowa wartość biasu",
-  "ctl.speed": "Tempo (kroki na klatkę)",
+  "ctl.speed": "Tempo (kroki/klatkę)",
   "ctl.net_show": "Krawędzie pokazują",
   "ctl.traj_layer": "Warstwa",
   "ctl.unit_maps": "Pokaż wyjście każdego neuronu ukrytego",
