@@ -164,7 +164,8 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     const todo = controller.playing && painted ? all.filter(([id]) => visible.has(id)) : all;
     if (todo.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
-      const budget = controller.playing ? BUDGET_MS : Infinity;
+      // the figure's first paint draws every chart at once (the first screen); later frames keep to the budget
+      const budget = controller.playing && (painted || layout !== "columns") ? BUDGET_MS : Infinity;
       let n = 0;
       for (let i = 0; i < todo.length && (n === 0 || performance.now() - t0 < budget); i++) {
         const [id, key, fn] = todo[(rr + i) % todo.length];
