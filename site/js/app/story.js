@@ -108,15 +108,34 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     }
     return 0;
   }
+  // only while the figure is on screen: scrolling on into "More panels" must not set up a chapter
+  const figureOnScreen = () => {
+    const fig = document.getElementById("figure");
+    if (!fig) return true;
+    const r = fig.getBoundingClientRect();
+    return r.bottom > 60 && r.top < window.innerHeight - 60;
+  };
   let settleTimer = 0;
   function onScroll() {
     clearTimeout(settleTimer);
     settleTimer = setTimeout(() => {
-      if (suppress) return;
+      if (suppress || !figureOnScreen()) return;
       const n = sectionAtLine();
       if (n && n !== active) activate(n, true);
     }, 140);
   }
+  // After a jump to a chapter (a link, the contents), content that grows above it while it loads (the
+  // experiments draw later) would push the chapter down: keep it in place until the reader scrolls.
+  let pinned = 0;
+  const unpin = () => { pinned = 0; };
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => {
+      if (!pinned) return;
+      const sec = sections[pinned - 1];
+      if (Math.abs(sec.getBoundingClientRect().top) > 2) { suppress++; sec.scrollIntoView({ block: "start" }); setTimeout(() => { suppress--; }, 80); }
+    }).observe(root);
+  }
+  for (const ev of ["wheel", "touchstart", "keydown", "mousedown"]) window.addEventListener(ev, unpin, { passive: true });
   function observe() {
     window.removeEventListener("scroll", onScroll);
     window.addEventListener("scroll", onScroll, { passive: true });
@@ -131,6 +150,7 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     sec.scrollIntoView({ behavior: smooth && !reduced ? "smooth" : "auto", block: "start" });
     if (focus) sec.focus({ preventScroll: true });
     // the programmatic scroll ends (scrollend where supported), then activation follows the reader again
+    pinned = n;
     const done = () => { suppress = Math.max(0, suppress - 1); };
     if ("onscrollend" in window && smooth && !reduced) window.addEventListener("scrollend", done, { once: true });
     else setTimeout(done, smooth && !reduced ? 1000 : 80);

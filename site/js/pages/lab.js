@@ -56,6 +56,8 @@ const parsed = schema.deserialize(urlQuery);
 if (parsed.given.includes("code") && !parsed.given.includes("left_init")) parsed.values.left_init = "python";
 if (parsed.given.includes("code_right") && !parsed.given.includes("right_init")) parsed.values.right_init = "python";
 const state = schema.createState({ ...parsed.values, lang: lang0 });
+/** A link that names a chapter but no run setting sets that chapter up (its preset). */
+const withPreset = (p) => (p.given.some((k) => schema.runKeys.includes(k)) ? p.values : { ...p.values, ...presetOf(p.values.chapter) });
 const urlHasRun = parsed.given.some((k) => schema.runKeys.includes(k));
 /** A chapter's full run settings: the defaults with its preset. */
 const presetOf = (id) => ({ ...schema.runSettings(schema.defaults()), speed: chapterOf(id).speed || schema.defaults().speed, ...(chapterOf(id).preset || {}) });
@@ -197,12 +199,15 @@ function writeURL() {
 window.addEventListener("hashchange", () => {
   if (!location.hash.includes("=")) { writeURL(); return; } // an in-page anchor (#more, #story), not settings
   const p = schema.deserialize(location.hash);
+  p.values = withPreset(p); // "#chapter=noise" alone sets that chapter up, as the first link would
   if (!p.given.includes("lang")) delete p.values.lang;
   showUrlNotices(p);
   const runChanged = schema.runKeys.some((k) => p.values[k] !== state.get(k));
   const step = p.values.step;
   delete p.values.step;
+  const chapterChanged = p.values.chapter !== state.get("chapter");
   state.set(p.values);
+  if (chapterChanged) story.scrollTo(chapterNo(p.values.chapter), { smooth: false });
   if (runChanged) setup({ step, play: false });
   else session.request(step);
   status();
