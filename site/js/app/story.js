@@ -84,6 +84,8 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === active);
   }
 
+  function mark(n) { active = n; for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === n); }
+
   function activate(n, byUser = false) {
     if (n === active && !byUser) return;
     active = n;
@@ -141,12 +143,13 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     window.addEventListener("scroll", onScroll, { passive: true });
   }
 
-  function scrollTo(n, { focus = false, smooth = true } = {}) {
+  /** silent: the page set the figure up itself (e.g. from a pasted link): only mark the chapter. */
+  function scrollTo(n, { focus = false, smooth = true, silent = false } = {}) {
     const sec = sections[n - 1];
     if (!sec) return;
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     suppress++;
-    activate(n, true);
+    if (silent) mark(n); else activate(n, true);
     sec.scrollIntoView({ behavior: smooth && !reduced ? "smooth" : "auto", block: "start" });
     if (focus) sec.focus({ preventScroll: true });
     // the programmatic scroll ends (scrollend where supported), then activation follows the reader again
@@ -162,7 +165,7 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     render, scrollTo, observe,
     get active() { return active; },
     /** Set the active chapter without scrolling and without telling the page (it set the figure up itself). */
-    mark(n) { active = n; for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === n); },
+    mark,
     sections,
   };
 }

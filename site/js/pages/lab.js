@@ -207,7 +207,7 @@ window.addEventListener("hashchange", () => {
   delete p.values.step;
   const chapterChanged = p.values.chapter !== state.get("chapter");
   state.set(p.values);
-  if (chapterChanged) story.scrollTo(chapterNo(p.values.chapter), { smooth: false });
+  if (chapterChanged) story.scrollTo(chapterNo(p.values.chapter), { smooth: false, silent: true });
   if (runChanged) setup({ step, play: false });
   else session.request(step);
   status();
@@ -366,7 +366,7 @@ window.pyinitLab = {
 };
 
 // ---- start: the chapter in the URL, its runs at once -----------------------------------------------------
-if (chapterNo(state.get("chapter")) > 1) story.scrollTo(chapterNo(state.get("chapter")), { smooth: false });
+if (chapterNo(state.get("chapter")) > 1) story.scrollTo(chapterNo(state.get("chapter")), { smooth: false, silent: true });
 await setup({ step: parsed.values.step, play: false });
 if (parsed.values.step) autoplay = false; // a link's step is shown, not played past
 maybeAutoplay();
