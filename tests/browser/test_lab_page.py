@@ -311,10 +311,15 @@ def test_bad_values_are_refused_at_the_control(lab):
 
 def test_inspector_landscape_and_network_show_the_numbers(lab):
     lab_load(lab, "seed=1")
+    lab.evaluate("""() => { window.__old = { table: document.querySelector('#inspector-left table'),
+        land: document.getElementById('landscape-left').data }; }""")
     lab_go_to(lab, 5)
-    lab.wait_for_selector("#inspector-left table", timeout=20_000)
-    lab.wait_for_function("() => { const d = document.getElementById('landscape-left').data; return d && d.length; }",
+    # computed by Python for the shown step once paused: new numbers (not a previous test's), at step 5
+    lab.wait_for_function("""() => { const t = document.querySelector('#inspector-left table');
+        return t && t !== window.__old.table && document.querySelector('#row-inspector .cell-extra').textContent === 'Numbers at step 5.'; }""",
                           timeout=30_000)
+    lab.wait_for_function("""() => { const d = document.getElementById('landscape-left').data;
+        return d && d.length && d !== window.__old.land; }""", timeout=30_000)
     captions = lab.eval_on_selector_all("#inspector-left caption", "els => els.map(e => e.textContent)")
     assert {"a0", "z1", "a1", "delta1", "dW1", "db1", "dW2"} <= set(captions)
     assert lab.locator("#inspector-left th.ident").count() >= 4     # the four clone columns, marked

@@ -199,20 +199,3 @@ def test_in_page_links_keep_the_settings(context, server_url):
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
     assert not context.errors, context.errors
 
-
-@pytest.mark.xfail(strict=True, reason="page bug: with Python live, 'More panels and settings' scrolls to #more, "
-                   "then the last chapter's experiment (shipped view data, loaded when it comes near) grows by "
-                   "~1,100 px above the viewport, nothing keeps #more in place, the last chapter lands under the "
-                   "reading line and is activated: its preset replaces the runs the reader's link set up")
-def test_more_panels_link_keeps_a_links_runs_with_python_live(context, server_url):
-    pg = context.new_page()
-    query = "left_init=he&right_init=normal&right_scale=0.3&activation=relu&width=5&seed=7&lr=0.2&dataset=moons"
-    pg.goto(server_url + "#" + query)
-    assert wait_for_status(pg) == "ready"
-    wait_lab_live(pg)
-    pause_lab(pg)
-    settings = pg.evaluate("() => window.pyinitLab.settings()")
-    pg.click("#figure a.more-link")
-    pg.wait_for_timeout(1500)                      # the experiments near the end of the story load
-    assert pg.evaluate("() => window.pyinitLab.settings()") == settings
-    assert pg.evaluate("() => document.getElementById('more').getBoundingClientRect().top") < 100
