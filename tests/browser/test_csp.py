@@ -76,9 +76,9 @@ def test_embed_runs_python_with_no_violation(watched, serve, csp_dist):
     url = serve(csp_dist)
     watched.goto(url + "embed.html?panels=trajectories,loss,boundary,network&sw=0")
     watched.click("#btn-run")
-    watched.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.embedPhase)",
+    watched.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.phase)",
                               timeout=LOAD_TIMEOUT_MS)
-    assert watched.evaluate("() => document.documentElement.dataset.embedPhase") == "live"
+    assert watched.evaluate("() => document.documentElement.dataset.phase") == "live"
     watched.click("#btn-step")
     watched.wait_for_function("() => window.pyinitEmbed.snapshot().step === 1")
     assert not violations(watched), violations(watched)
@@ -97,7 +97,7 @@ def test_course_page_with_no_violation(watched, serve, csp_dist):
     url = serve(csp_dist)
     watched.goto(url + "examples/course.html")
     frame = watched.query_selector("iframe.pyinit").content_frame()
-    frame.wait_for_function("() => document.documentElement.dataset.embedPhase === 'precomputed'")
+    frame.wait_for_function("() => document.documentElement.dataset.phase === 'precomputed'")
     frame.click("#btn-step")
     frame.wait_for_function("() => window.pyinitEmbed.snapshot().step === 1")
     assert not violations(watched), violations(watched)
@@ -118,7 +118,7 @@ def test_meta_policy_alone_applies_on_a_static_host(watched, csp_dist):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         watched.goto(f"http://127.0.0.1:{httpd.server_address[1]}/embed.html?sw=0")
-        watched.wait_for_function("() => document.documentElement.dataset.embedPhase === 'precomputed'")
+        watched.wait_for_function("() => document.documentElement.dataset.phase === 'precomputed'")
         ran = watched.evaluate("""() => new Promise((done) => {
             document.addEventListener("securitypolicyviolation", () => done(window.inlineRan === true), {once: true});
             const s = document.createElement("script");

@@ -35,9 +35,9 @@ def wait_cached(pg):
 
 
 def wait_live(pg):
-    pg.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.embedPhase)",
+    pg.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.phase)",
                          timeout=LOAD_TIMEOUT_MS)
-    assert pg.evaluate("() => document.documentElement.dataset.embedPhase") == "live", pg.inner_text("body")[:800]
+    assert pg.evaluate("() => document.documentElement.dataset.phase") == "live", pg.inner_text("body")[:800]
 
 
 def sw_info(pg):
@@ -114,7 +114,7 @@ def test_upgrade_is_atomic_and_old_pages_keep_their_version(context, build_modul
         wait_cached(first)
         old = context.new_page()  # controlled by the service worker, pinned to A
         old.goto(url + "embed.html")
-        old.wait_for_function("() => window.pyinitEmbed && document.documentElement.dataset.embedPhase")
+        old.wait_for_function("() => window.pyinitEmbed && document.documentElement.dataset.phase")
         assert old.evaluate("() => !!navigator.serviceWorker.controller")
         assert set(marks(old).values()) == {"A"}
 
@@ -130,12 +130,12 @@ def test_upgrade_is_atomic_and_old_pages_keep_their_version(context, build_modul
         assert set(marks(old).values()) == {"A"}, marks(old)
         # a reload of the old page moves it to B, whole
         old.reload()
-        old.wait_for_function("() => window.pyinitEmbed && document.documentElement.dataset.embedPhase")
+        old.wait_for_function("() => window.pyinitEmbed && document.documentElement.dataset.phase")
         assert set(marks(old).values()) == {"B"}
         # once no page uses A, its cache is deleted (checked after the next navigation)
         first.close()
         new.reload()
-        new.wait_for_function("() => window.pyinitEmbed && document.documentElement.dataset.embedPhase")
+        new.wait_for_function("() => window.pyinitEmbed && document.documentElement.dataset.phase")
         for _ in range(40):
             info = sw_info(new)
             if len(info["caches"]) == 1:

@@ -7,6 +7,7 @@
 // onReady(versions) fires on every successful start (the first one and after a restart); onFailed(error)
 // when loading fails; onLost(error) when a running worker dies (terminated, crashed, unresponsive).
 import { boot } from "../platform/boot.js";
+import { t } from "../platform/i18n.js";
 
 export function createPython({ onReady = () => {}, onFailed = () => {}, onLost = () => {} } = {}) {
   let booted = null;
@@ -15,7 +16,7 @@ export function createPython({ onReady = () => {}, onFailed = () => {}, onLost =
   function start() {
     if (booted) return booted.ready;
     failed = null;
-    booted = boot();
+    booted = boot({ text: (key, params) => t(`boot.${key}`, params) });
     const py = booted.py;
     if (py && py.onLost) {
       py.onLost((error) => {

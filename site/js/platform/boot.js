@@ -5,16 +5,17 @@
 
 import { createWorkerClient } from "./worker-client.js";
 
-const LABELS = {
-  manifest: "build manifest (build-manifest.json)",
-  worker: "Web Worker",
-  python: "Python",
-  runtime: "Python runtime (Pyodide)",
-  stdlib: "Python standard library",
-  numpy: "numpy",
-  pyinit: "pyinit",
+// The loading screen's words; a page passes `text(key, params)` for its language (English by default).
+const ENGLISH = {
+  "stage.manifest": "build manifest (build-manifest.json)", "stage.worker": "Web Worker", "stage.python": "Python",
+  "stage.runtime": "Python runtime (Pyodide)", "stage.stdlib": "Python standard library", "stage.numpy": "numpy",
+  "stage.pyinit": "pyinit",
+  "state.pending": "waiting", "state.loading": "loading…", "state.done": "done", "state.failed": "failed",
+  "state.stopped": "stopped",
+  loading: "Loading the Python runtime…", ready: "Python ready:", loadedIn: "(loaded in {s} s)",
+  failedAt: "Loading failed at step \"{stage}\": {message}", restarting: "Restarting Python…",
 };
-const STATE_TEXT = { pending: "waiting", loading: "loading…", done: "done", failed: "failed", stopped: "stopped" };
+const english = (key, params = {}) => (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 
 const formatMB = (bytes) => (!bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB`
   : `${(bytes / 1e6).toFixed(1)} MB`);
@@ -50,7 +51,8 @@ export function showError(message, root = document.getElementById("boot")) {
  * the worker, starts a fresh one on the same loading screen and returns its `ready` promise.
  */
 export function boot({ root = document.getElementById("boot"),
-  workerURL = new URL("./worker.js", import.meta.url) } = {}) {
+  workerURL = new URL("./worker.js", import.meta.url), text = english } = {}) {
+  const label = (stage) => { const k = `stage.${stage}`; const s = text(k); return s === k || s === `[boot.${k}]` ? stage : s; };
   const list = root.querySelector("#boot-stages") || root.appendChild(document.createElement("ol"));
   const message = root.querySelector("#boot-message") ||
     root.insertBefore(Object.assign(document.createElement("p"), { id: "boot-message" }), list);
@@ -70,7 +72,7 @@ export function boot({ root = document.getElementById("boot"),
   root.classList.remove("boot-done");
   message.className = "boot-message";
   message.removeAttribute("role");
-  message.textContent = "Loading the Python runtime…";
+  message.textContent = text("loading");
 
   function row(stage) {
     if (!rows.has(stage)) {
@@ -78,7 +80,7 @@ export function boot({ root = document.getElementById("boot"),
       li.dataset.stage = stage;
       li.innerHTML = '<span class="stage-name"></span> <span class="stage-size"></span> ' +
         '<span class="stage-state"></span>';
-      li.querySelector(".stage-name").textContent = LABELS[stage] ?? stage;
+      li.querySelector(".stage-name").textContent = label(stage);
       list.append(li);
       rows.set(stage, li);
     }
@@ -91,7 +93,7 @@ export function boot({ root = document.getElementById("boot"),
     const li = row(stage);
     li.dataset.state = state;
     if (bytes !== undefined) li.querySelector(".stage-size").textContent = formatMB(bytes);
-    li.querySelector(".stage-state").textContent = STATE_TEXT[state] ?? state;
+    li.querySelector(".stage-state").textContent = text(`state.${state}`);
   }
 
   const py = createWorkerClient(workerURL, { onProgress });
@@ -106,13 +108,13 @@ export function boot({ root = document.getElementById("boot"),
       return info;
     },
     (error) => {
-      const stage = LABELS[error.stage] ?? error.stage ?? "loading";
+      const stage = label(error.stage ?? "loading");
       for (const [stage, li] of rows) {
         if (stage === error.stage) onProgress({ stage, state: "failed" });
         else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
       }
       failed = true;
-      showError(`Loading failed at step "${stage}": ${error.message || error}`, root);
+      showError(text("failedAt", { stage, message: error.message || error }), root);
       throw error;
     });
 
@@ -131,14 +133,14 @@ export function boot({ root = document.getElementById("boot"),
         ...info.stats?.timings }),
     });
     // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
-    message.replaceChildren("Python ready: ");
+    message.replaceChildren(`${text("ready")} `);
     ["pyinit", "numpy", "python"].forEach((key, i) => {
       const span = document.createElement("span");
       span.dataset.version = key;
       span.textContent = `${key === "python" ? "Python" : key} ${info.versions?.[key] ?? "?"}`;
       message.append(...(i ? [" · ", span] : [span]));
     });
-    message.append(` (loaded in ${(ms / 1000).toFixed(1)} s)`);
+    message.append(` ${text("loadedIn", { s: (ms / 1000).toFixed(1) })}`);
     root.classList.add("boot-done");
   }
   const ready = track(py.ready);
@@ -153,7 +155,7 @@ export function boot({ root = document.getElementById("boot"),
     root.classList.remove("boot-done");
     message.className = "boot-message";
     message.removeAttribute("role");
-    message.textContent = "Restarting Python…";
+    message.textContent = text("restarting");
     const again = track(py.restart());
     again.catch(() => {});
     return again;

@@ -15,6 +15,9 @@
 // it finds a bad file. Not covered: when *every* .js is served with a non-JavaScript type, this file
 // is refused too (X-Content-Type-Options: nosniff) and the page's static text is all there is.
 "use strict";
+// scripts run: the static fallback (css/base.css .script-fallback, for when no script runs at all,
+// e.g. every .js served with a non-JavaScript type) never shows
+document.documentElement.classList.add("js-ran");
 (function () {
   var ERROR_GRACE_MS = 1000; // after an error, time for the entry module to start anyway
   var START_TIMEOUT_MS = 10000; // after DOMContentLoaded, without an error
