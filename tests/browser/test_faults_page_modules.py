@@ -93,3 +93,56 @@ def test_guard_stays_quiet_on_a_page_that_started(page, server_url):
     page.evaluate("() => { window.pyinitStarted = true; setTimeout(() => { throw new Error('a later bug'); }); }")
     page.wait_for_timeout(2500)
     assert page.evaluate("() => document.documentElement.dataset.status") != "error"
+
+
+@contextlib.contextmanager
+def every_js_plain(build_module, root: Path):
+    """build.py's server for `root`, with every .js file sent as text/plain (and nosniff)."""
+    httpd = build_module.make_server(root, "127.0.0.1", 0, "/", quiet=True)
+
+    class Handler(httpd.RequestHandlerClass):
+        def send_header(self, key, value):
+            if key == "Content-Type" and self.path.split("?")[0].endswith((".js", ".mjs")):
+                value = "text/plain; charset=utf-8"
+            super().send_header(key, value)
+
+    httpd.RequestHandlerClass = Handler
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield build_module.server_url(httpd)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_when_no_script_runs_at_all_the_page_says_so(page, browser, build_module, dist_dir):
+    """Every .js refused for its type: not even the guard runs. A static message (css/base.css) appears
+    after a few seconds instead of "Loading…" forever."""
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        with every_js_plain(build_module, dist_dir) as url:
+            pg.goto(url + page + "?sw=0")
+            fallback = pg.locator(".script-fallback")
+            assert not fallback.is_visible()                 # not at once: scripts may still be coming
+            deadline = time.time() + 15
+            while time.time() < deadline and not fallback.is_visible():
+                time.sleep(0.5)
+            assert fallback.is_visible()
+            assert "python3 build.py serve" in fallback.inner_text()
+            assert pg.evaluate("() => document.documentElement.classList.contains('js-ran')") is False
+    finally:
+        context.close()
+
+
+def test_when_scripts_run_the_static_message_never_shows(browser, server_url):
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        pg.goto(server_url + "index.html?sw=0")
+        time.sleep(7)
+        assert pg.evaluate("() => document.documentElement.classList.contains('js-ran')") is True
+        assert not pg.locator(".script-fallback").is_visible()
+    finally:
+        context.close()
