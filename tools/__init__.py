@@ -11,6 +11,7 @@
     server        the dev HTTP server (MIME types, gzip, CSP, base path, cache headers)
     testrun       `build.py test`: install what the tests need, then pytest
     bench         `build.py bench`: load times and training speed in headless Chromium
+    screenshots   the first screen at three sizes in each language, for docs/screenshots/
 
 Standard library only at import time: build.py imports these before it has a .venv/.
 """
