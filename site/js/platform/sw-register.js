@@ -19,6 +19,15 @@ function whenReady() {
   });
 }
 
+/** Python is not loading (ready, failed, or never asked for, as in a lazy embed). */
+function whenSettled() {
+  return new Promise((resolve) => {
+    if (root.dataset.status !== "loading") return resolve();
+    const obs = new MutationObserver(() => { if (root.dataset.status !== "loading") { obs.disconnect(); resolve(); } });
+    obs.observe(root, { attributes: true, attributeFilter: ["data-status"] });
+  });
+}
+
 async function main() {
   if (!("serviceWorker" in navigator) || location.protocol === "file:") { root.dataset.sw = "unsupported"; return; }
   if (disabled) {
@@ -26,8 +35,10 @@ async function main() {
     root.dataset.sw = "off";
     return;
   }
-  // after the page's own loading, so the service worker never competes with it
+  // after the page's own loading and after Python's: installing the service worker precaches the
+  // site's small files (hashing each), which would compete with Pyodide's start for the CPU
   if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
+  await whenSettled();
   const reg = await navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url), { scope });
   root.dataset.sw = "registered";
   await whenReady();
