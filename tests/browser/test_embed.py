@@ -251,10 +251,11 @@ def test_autoplay_and_reduced_motion(browser, server_url):
 
 
 # ------------------------------------------------------------------------------------ the course page
-def test_course_page_three_embeds_python_downloaded_once(context, build_module, dist_dir):
-    """examples/course.html: three lazy embeds drawn at once (precomputed, or waiting for a setup
-    nobody precomputed), nothing of Python before a click; each Run starts Python in that embed only,
-    and the second embed gets the runtime from the HTTP cache."""
+def test_course_page_embeds_python_downloaded_once(context, build_module, dist_dir):
+    """examples/course.html: four lazy embeds drawn at once (precomputed, or waiting for a setup
+    nobody precomputed: logistic regression on blobs, the reader's own init code), nothing of Python
+    before a click; each Run starts Python in that embed only, and the second embed gets the runtime
+    from the HTTP cache."""
     with counting_server(build_module, dist_dir) as (url, hits):
         pg = context.new_page()
         pg.goto(url + "examples/course.html")
@@ -264,9 +265,9 @@ def test_course_page_three_embeds_python_downloaded_once(context, build_module, 
             frame = el.content_frame()
             wait_embed(frame)
             frames.append(frame)
-        assert len(frames) == 3
+        assert len(frames) == 4
         phases = [f.evaluate("() => document.documentElement.dataset.phase") for f in frames]
-        assert phases == ["precomputed", "precomputed", "waiting"]
+        assert phases == ["precomputed", "precomputed", "waiting", "waiting"]
         for f in frames[:2]:
             wait_drawn(f)
         assert not [p for _, p, _ in hits if "pyodide-" in p], "Python was fetched before any click"
@@ -284,7 +285,7 @@ def test_course_page_three_embeds_python_downloaded_once(context, build_module, 
         # the host helper (embed-host.js) sized every iframe to its content
         heights = pg.eval_on_selector_all("iframe.pyinit", "els => els.map(e => e.style.height)")
         px = [float(h[:-2]) for h in heights if h.endswith("px")]
-        assert len(px) == 3 and px[0] > 300 and px[1] > 300 and 60 < px[2] < 300, heights  # 3rd: text + Run
+        assert len(px) == 4 and px[0] > 300 and px[1] > 300 and 60 < px[2] < 300 and px[3] > 60, heights  # 3rd: text + Run
         # (the example course page itself has no icon: the browser's /favicon.ico is not the embeds')
         errors = [e for e in context.errors if not e.endswith("/favicon.ico)")]
         assert not errors, errors

@@ -132,9 +132,7 @@ def test_phone_shows_both_runs_under_a_small_transport(browser, server_url):
         context.close()
 
 
-@pytest.mark.parametrize("lang", ["en", pytest.param("pl", marks=pytest.mark.xfail(strict=True, reason=(
-    "page bug: in Polish at 1280x720 the readout ('krok 0 z 600') sticks out of the transport by ~60 px: "
-    "the longer speed label ('Tempo (kroki na klatkę)') leaves the timeline too little room")))])
+@pytest.mark.parametrize("lang", ["en", "pl"])
 def test_the_transport_holds_its_controls(browser, server_url, lang):
     """Every button, the speed, the scrubber and the readout lie inside the transport bar, at each
     first-screen size (one page per language, resized)."""

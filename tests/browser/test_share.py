@@ -199,3 +199,19 @@ def test_in_page_links_keep_the_settings(context, server_url):
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
     assert not context.errors, context.errors
 
+
+def test_more_panels_link_keeps_a_links_runs_with_python_live(context, server_url):
+    """With Python live, "More panels and settings" scrolls past the story (whose last experiments
+    are drawn as they come near): no chapter is set up on the way, the link's runs stay."""
+    pg = context.new_page()
+    query = "left_init=he&right_init=normal&right_scale=0.3&activation=relu&width=5&seed=7&lr=0.2&dataset=moons"
+    pg.goto(server_url + "#" + query)
+    assert wait_for_status(pg) == "ready"
+    wait_lab_live(pg)
+    pause_lab(pg)
+    settings = pg.evaluate("() => window.pyinitLab.settings()")
+    pg.click("#figure a.more-link")
+    pg.wait_for_timeout(1500)                      # the experiments near the end of the story load
+    assert pg.evaluate("() => window.pyinitLab.settings()") == settings
+    assert pg.evaluate("() => document.getElementById('more').getBoundingClientRect().top") < 100
+    assert not context.errors, context.errors
