@@ -237,6 +237,10 @@ CODE = st.text(max_size=80).map(lambda t: base64.urlsafe_b64encode(t.encode("utf
 def configs(keys, small):
     """A small valid config with a few keys replaced by hostile values (or a hostile non-dict)."""
     hostile = st.dictionaries(st.sampled_from(keys), JSONISH, min_size=1, max_size=3)
+    if "activations" in keys:           # lists whose items are hostile (a list in the list: [[1]])
+        items = st.lists(st.one_of(JSONISH, st.sampled_from(["tanh", "relu", "xavier", "he"])), min_size=1, max_size=3)
+        lists = st.dictionaries(st.sampled_from(["activations", "inits"]), items, min_size=1)
+        hostile = st.one_of(hostile, lists)
     if "code" in keys:                  # the page's code settings: base64url of random text, python inits
         code = st.fixed_dictionaries({"left_init": st.just("python"), "code": CODE})
         hostile = st.one_of(hostile, st.tuples(code, hostile).map(lambda p: {**p[0], **p[1]}))
