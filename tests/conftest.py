@@ -245,6 +245,8 @@ def lab_load(pg, query: str, timeout_ms: int = 60_000):
     defaults) and start fresh live runs at step 0, paused. For settings without precomputed runs
     (the chapters' setups continue precomputed runs instead); returns the snapshot."""
     pause_lab(pg)
+    # the page writes the URL from its state 150 ms after a change: a hash set before that is lost
+    pg.wait_for_timeout(250)
     pg.evaluate("() => { window.__labMeta = window.pyinitLab.snapshot().meta; }")
     same = pg.evaluate("""(q) => new Promise((done) => {
         const before = JSON.stringify(window.pyinitLab.settings());

@@ -204,8 +204,8 @@ def test_step_0_is_drawn_everywhere_and_nothing_plays_by_itself(browser, server_
 
         # chapter 5 (eps = 1e-4 against 1e-8): the scale is the larger net's, so the other looks thin
         pg.evaluate("() => window.pyinitLab.chapter('noise')")
-        pg.wait_for_function("() => window.pyinitLab.snapshot().chapter === 'noise'")
-        pg.wait_for_function("() => window.pyinitLab.settings().right_scale === 1e-8")
+        pg.wait_for_function("""() => { const s = window.pyinitLab.snapshot();     // the chapter's own runs
+            return s.chapter === 'noise' && s.meta.members[1].perturb === 1e-8; }""")
         wait_lab_drawn(pg)
         every_chart_at_step_0("noise")
         left, right = plot_data(pg, "fig-network-left"), plot_data(pg, "fig-network-right")
