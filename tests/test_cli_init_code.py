@@ -105,3 +105,30 @@ def test_report_with_init_code(write, tmp_path, capsys):
     assert code == 0 and err == "" and stdout.startswith(f"wrote {out}")
     text = out.read_text(encoding="utf-8")
     assert f"--init-code {path}" in text and "<code>python</code>" in text
+
+
+def test_the_report_of_a_chapter_with_code_shows_the_code_and_reproduces(tmp_path, capsys, monkeypatch):
+    """Chapter 'yourself' starts the left run from the reader's code: the report prints it as init.py
+    and the command beside it, and that command with that file gives the report's numbers."""
+    pytest.importorskip("plotly")
+    import html
+    import re
+    import shlex
+    from pyinit import api
+    from pyinit.figures import report
+    from pyinit.web import chapters
+    if "yourself" not in chapters.ids():
+        pytest.skip("no chapter with code")
+    out = tmp_path / "yourself.html"
+    code, _, err = cli(["report", "--chapter", "yourself", "--steps", "12", "--out", str(out)], capsys)
+    assert code == 0 and err == ""
+    text = out.read_text(encoding="utf-8")
+    command = html.unescape(re.search(r"<pre>python -m pyinit run (.*?)</pre>", text).group(1))
+    source = html.unescape(re.search(r'<pre class="code"># init.py\n(.*?)</pre>', text, re.S).group(1))
+    assert "--init-code init.py" in command and "def init(fan_in, fan_out, rng)" in source
+    (tmp_path / "init.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = cli(["run"] + shlex.split(command), capsys)
+    assert code == 0
+    expected = api.run(report.resolve("yourself", "left")[1].replace(steps=12))
+    assert json.loads(stdout)["weights"] == expected["weights"]

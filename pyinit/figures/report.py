@@ -228,7 +228,7 @@ def _flags_line(config):
             continue
         if callable(getattr(config, key)):           # your own init: the file it came from
             if key == "init":
-                parts.append(f"--init-code {getattr(config.init, 'path', 'FILE')}")
+                parts.append(f"--init-code {_code_file(config.init)}")
             continue
         if value == defaults[key] and key not in ("init", "hidden", "activation", "dataset", "steps"):
             continue
@@ -238,6 +238,12 @@ def _flags_line(config):
         parts.append(f"--{key.replace('_', '-')} {value!r}" if isinstance(value, float)
                      else f"--{key.replace('_', '-')} {value}")
     return " ".join(parts)
+
+
+def _code_file(init):
+    """The file name of a code init in the report's command (the page's code: init.py)."""
+    path = getattr(init, "path", None) or "FILE"
+    return "init.py" if path.startswith("<") else path
 
 
 def _sentence(template, **parts):
@@ -261,6 +267,8 @@ def render(result, chapter, side, config, figs, lang="en"):
     body.append("<p class=\"muted\">" + _sentence(r["reproduce"], pyinit="<code>pyinit</code>",
                                                   version=esc(__version__)) + "</p>")
     body.append(f"<pre>python -m pyinit run {esc(_flags_line(config))}</pre>")
+    if getattr(config.init, "source", None):                       # your own init: the code itself
+        body.append(f"<pre class=\"code\"># {esc(_code_file(config.init))}\n{esc(config.init.source)}</pre>")
     for flags, what in (ch["try_next"] if ch else []):
         command = f"python -m pyinit report --chapter {chapter} {flags}" + ("" if lang == "en" else f" --lang {lang}")
         body.append("<p>" + _sentence(r["try_next"], command=f"<code>{esc(command)}</code>", what=esc(what)) + "</p>")

@@ -18,7 +18,8 @@ the code), ``line`` and ``column`` (1-based, in the user's code, or None), ``kin
                finite or too large                          "init(2, 4, rng) returned an array of shape (4, 2); ..."
 
 ``str(error)`` is ``"<param>: line N: <text>"`` (``"<param>: <text>"`` without a line), one line;
-``details`` is {param, line, column, kind, text}. Code longer than ``MAX_CODE_BYTES`` (UTF-8) is a plain
+``details`` is {param, line, column, kind, text}. The callables are ``UserFunction``s: equal when
+compiled from the same source, labelled "python", carrying their ``source``. Code longer than ``MAX_CODE_BYTES`` (UTF-8) is a plain
 ``ConfigError``. Left out: stopping code that never returns (``while True: pass`` cannot be
 interrupted from Python; the page terminates its worker), and any sandboxing -- the import rule is
 guidance, not a security boundary (the worker and the page's CSP are).
@@ -128,23 +129,41 @@ def _function(namespace, name, param, required):
     return function
 
 
-def _guarded(function, param, filename, check):
-    """``function`` called through ``check`` (call_init / call_bias), its failures as CodeErrors."""
-    line = getattr(getattr(function, "__code__", None), "co_firstlineno", None)
+class UserFunction:
+    """The user's ``init`` or ``bias`` as the trainer calls it: through ``check`` (``call_init`` /
+    ``call_bias``), with every failure a CodeError. Two compilations of the same source are equal
+    (so are the RunConfigs holding them); ``label`` "python", ``path`` and ``source`` say where it
+    came from."""
 
-    def guarded(*args):
+    label = "python"
+
+    def __init__(self, function, name, param, filename, source, check):
+        self.function, self.name, self.param, self.path, self.source = function, name, param, filename, source
+        self._check = check
+        self._line = getattr(getattr(function, "__code__", None), "co_firstlineno", None)
+
+    def __call__(self, *args):
         try:
             with _quiet():
-                return check(function, *args)
+                return self._check(self.function, *args)
         except ResultError as e:
-            raise CodeError(param, e.sentence, line, kind="result") from None
+            raise CodeError(self.param, e.sentence, self._line, kind="result") from None
         except KeyboardInterrupt:                       # Pyodide's interrupt: not the code's error
             raise
         except BaseException as e:                      # SystemExit too: it must not end the worker
-            raise _runtime(param, e, filename) from None
+            raise _runtime(self.param, e, self.path) from None
 
-    guarded.label, guarded.path, guarded.source_function = "python", filename, function
-    return guarded
+    def _key(self):
+        return (self.name, self.param, self.path, self.source)
+
+    def __eq__(self, other):
+        return isinstance(other, UserFunction) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"<{self.name} of {self.path}>"
 
 
 def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYTES):
@@ -176,5 +195,5 @@ def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYT
         raise _runtime(param, e, filename) from None
     init = _function(namespace, "init", param, required=True)
     bias = _function(namespace, "bias", param, required=False)
-    return (_guarded(init, param, filename, call_init),
-            None if bias is None else _guarded(bias, param, filename, call_bias))
+    return (UserFunction(init, "init", param, filename, source, call_init),
+            None if bias is None else UserFunction(bias, "bias", param, filename, source, call_bias))
