@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import LOAD_TIMEOUT_MS, lab_snapshot, pause_lab, plot_data, wait_for_status, wait_lab_drawn, wait_lab_live
+from conftest import LOAD_TIMEOUT_MS, lab_snapshot, pause_lab, wait_for_status, wait_lab_drawn, wait_lab_live
 from pyinit import content
 from pyinit.web import page_state
 
