@@ -28,7 +28,10 @@ pyproject.toml); import it directly.
                    one-file build.py.
 
 Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
-``py_call(page, fn, args)`` returns the result or {"error": {...}} for a failed call.
+``py_call(page, fn, args)`` returns the result or {"error": {...}} for a failed call. For the lab page
+(index.html, through its hook ``window.pyinitLab``): ``open_live_lab``, ``lab_snapshot``,
+``wait_lab_live``, ``pause_lab``, ``lab_load(page, hash)`` (fresh live runs of a link's settings),
+``lab_go_to(page, step)``, ``wait_lab_drawn``, and ``plot_data(page, id)`` (a chart's ``chartData``).
 """
 
 from __future__ import annotations
@@ -192,7 +195,7 @@ def ready_page(page, server_url):
     return page
 
 
-# ---- the lab page (index.html): helpers shared by the lab, tour and share tests ----------------
+# ---- the lab page (index.html): helpers shared by the lab, story, share and first-screen tests ----------------
 def lab_snapshot(pg):
     """What the lab shows now (window.pyinitLab, the page's read-only test hook)."""
     return pg.evaluate("() => window.pyinitLab.snapshot()")
