@@ -44,6 +44,10 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and the
+        # browser's delayed ACK hold each keep-alive response ~40 ms (measured: 50 small files took
+        # 0.7 s on localhost, 0.1 s with this)
+        disable_nagle_algorithm = True
         server_version = "pyinit-build"
 
         def log_message(self, fmt, *args):

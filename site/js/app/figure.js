@@ -161,7 +161,9 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     const c = context();
     renderHeads(c);
     const all = jobs(c);
-    const todo = controller.playing && painted ? all.filter(([id]) => visible.has(id)) : all;
+    // only charts on (or near) the screen are drawn; the others when they scroll into view (the
+    // observer schedules a render). Without an IntersectionObserver everything counts as visible.
+    const todo = all.filter(([id]) => visible.has(id));
     if (todo.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
       // the figure's first paint draws every chart at once (the first screen); later frames keep to the budget
@@ -229,7 +231,8 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     invalidate() { drawn.clear(); ondemand.inspector.clear(); ondemand.landscape.clear(); schedule(); },
     /** Rebuild the panels (the panel list changed). */
     rebuild() { shownIds = ""; schedule(); },
-    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => drawn.get(id) === key),
+    /** Every chart on screen shows the current step (off-screen ones catch up when seen). */
+    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => !visible.has(id) || drawn.get(id) === key),
     get charts() { return charts; },
     get cells() { return cells; },
     jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),

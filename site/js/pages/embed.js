@@ -124,7 +124,7 @@ function status() {
   const m = session.message, side = m && m.details && { code: "left", code_right: "right" }[m.details.param];
   if (side && m !== shownCodeError) {
     shownCodeError = m;
-    codePanel.showError(side, { ...m.details, message: m.params.message.replace(/^code(_right)?: /, "") });
+    codePanel.showError(side, { ...m.details, message: m.details.text || m.params.message });
   }
   const { line, problems } = statusOf({ session, controller, python });
   $("embed-status").textContent = line;

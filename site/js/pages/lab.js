@@ -27,6 +27,7 @@ import { CODE_TIMEOUT_MS } from "../app/session.js";
 
 registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
+performance.mark("pyinit:modules"); // (marks: where the first paint's time goes; read by build.py bench)
 const $ = (id) => document.getElementById(id);
 const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
 const root = document.documentElement;
@@ -48,6 +49,7 @@ const contentLoading = loadContent();
 const schema = await loadSchema(undefined, { chapters: contentLoading.then((c) => c.chapters) });
 const content = await contentLoading;
 const chapters = content.chapters;
+performance.mark("pyinit:content");
 const chapterNo = (id) => Math.max(1, chapters.findIndex((c) => c.id === id) + 1); // 1-based position
 const chapterOf = (id) => chapters[chapterNo(id) - 1];
 await content.useLanguage(lang0);
@@ -73,7 +75,7 @@ const chapterPanels = () => chapterOf(state.get("chapter")).panels || ["network"
 const figure = createFigure($("fig-panels"), {
   controller, getValues: () => state.all(), getPanels: chapterPanels, layout: "columns", compact: true, idPrefix: "fig-",
   onFirstPaint() { perf.firstPaint = performance.now(); root.dataset.firstPaintMs = perf.firstPaint.toFixed(0); },
-  throttleMs: () => (python.ready || python.failed ? 0 : 100), // leave the CPU to Python while it loads
+  throttleMs: () => (python.ready || python.failed ? 0 : 250), // leave the CPU to Python while it loads
 });
 const toolSets = [];
 const rows = createFigure($("panels"), {
@@ -112,6 +114,7 @@ const story = createStory($("story"), {
   },
 });
 story.mark(chapterNo(state.get("chapter")));
+performance.mark("pyinit:story");
 
 // ---- controls ---------------------------------------------------------------------------------------
 const controlSets = [];
@@ -184,19 +187,23 @@ state.onChange((ch, v) => {
 
 let urlTimer = 0;
 /** The URL follows the state and, when paused, the shown step; the query a link came with is dropped. */
+let knownHash = location.hash; // the hash we wrote or read last: any other one is a paste on its way
 function writeURL() {
   clearTimeout(urlTimer);
   urlTimer = setTimeout(() => {
+    if (location.hash !== knownHash) return; // someone else just set the hash: its hashchange comes next
     const rec = controller.record;
     const step = rec && !controller.playing ? rec.step : 0;
     const hash = schema.serialize({ ...state.all(), step: session.pending ?? step });
     const url = `${location.pathname}${hash ? `#${hash}` : ""}`;
     if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
+    knownHash = location.hash;
   }, 150);
 }
 
 // a changed hash (a pasted link, the back button) is read like the initial URL
 window.addEventListener("hashchange", () => {
+  knownHash = location.hash;
   if (!location.hash.includes("=")) { writeURL(); return; } // an in-page anchor (#more, #story), not settings
   const p = schema.deserialize(location.hash);
   p.values = withPreset(p); // "#chapter=noise" alone sets that chapter up, as the first link would
@@ -262,7 +269,7 @@ function status() {
   const m = session.message;
   if (m && m !== shownCodeError && m.details && sideOfCode(m.details.param)) {
     shownCodeError = m;
-    codePanel.showError(sideOfCode(m.details.param), { ...m.details, message: m.params.message.replace(/^code(_right)?: /, "") });
+    codePanel.showError(sideOfCode(m.details.param), { ...m.details, message: m.details.text || m.params.message });
   }
   const { line, problems } = statusOf({ session, controller, python });
   setText($("figure-status"), line);
@@ -367,7 +374,9 @@ window.pyinitLab = {
 
 // ---- start: the chapter in the URL, its runs at once -----------------------------------------------------
 if (chapterNo(state.get("chapter")) > 1) story.scrollTo(chapterNo(state.get("chapter")), { smooth: false, silent: true });
+performance.mark("pyinit:setup");
 await setup({ step: parsed.values.step, play: false });
+performance.mark("pyinit:runs");
 if (parsed.values.step) autoplay = false; // a link's step is shown, not played past
 maybeAutoplay();
 status();
