@@ -172,8 +172,6 @@ def test_unit_pictures_identical_for_clones_distinct_for_xavier(lab):
     assert len({tuple(m) for m in units_right["maps"]}) == 4
 
 
-@pytest.mark.xfail(strict=True, reason="page bug: app/views.js unitMapsData sets every clone index to -1, "
-                   "so the Hidden units row never labels a clone ('unit 2 = unit 1'); the old lab did")
 def test_hidden_units_row_names_the_clones(lab):
     lab_load(lab, "seed=1&left_init=constant")
     lab_go_to(lab, 5)

@@ -446,10 +446,6 @@ def test_every_chapter_translated_and_its_figure_accessible(story):
     story.wait_for_function("() => document.documentElement.lang === 'en'")
 
 
-@pytest.mark.xfail(strict=True, reason="page bugs (axe-core, serious): the dimmed inactive chapters (page.css "
-                   ".chapter-step opacity 0.62) leave muted text below 4.5:1 (formula labels 3.76:1); the chapter "
-                   "experiments' table notes (.cell-sub, 4.25:1) and cells (4.47:1); their scrolling tables "
-                   "(.table-scroll) cannot be reached by keyboard")
 def test_the_whole_page_passes_axe_in_both_languages(story):
     """The whole page, every chapter's experiment drawn, in English and in Polish."""
     pause_lab(story)

@@ -20,7 +20,7 @@ import { loadPlotly } from "./figure.js";
 import { createLinesChart, SYMBOLS } from "../charts/tourlines.js";
 import { createSmallMaps } from "../charts/smallmaps.js";
 import { OKABE_ITO } from "../charts/common.js";
-import { el, num, int, pct, pow10, list, dataTable } from "../platform/dom.js";
+import { el, num, int, pct, pow10, list, dataTable, scrollBox } from "../platform/dom.js";
 
 export const VIEW_BASE = "data/chapters/";
 const RECOMPUTE_TIMEOUT_MS = 600_000; // the slowest (escape) takes about a minute in the browser
@@ -61,7 +61,7 @@ function viewTable({ id, caption, head, rows }) {
   const table = el("table", { class: "data-table view-table", id, "aria-labelledby": capId },
     el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, rows.map(row)));
-  return [el("p", { class: "view-caption", id: capId }, caption), el("div", { class: "table-scroll" }, table)];
+  return [el("p", { class: "view-caption", id: capId }, caption), scrollBox(table, capId)];
 }
 
 // ------------------------------------------------------------------------------------ layers

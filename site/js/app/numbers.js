@@ -11,7 +11,7 @@ import { el } from "../platform/dom.js";
 export function createNumbersTable(container) {
   const summary = el("summary");
   const caption = el("p", { class: "view-caption", id: "lab-numbers-caption" });
-  const box = el("div", { class: "table-scroll" });
+  const box = el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "lab-numbers-caption" });
   container.replaceChildren(el("details", { class: "table-details" }, summary, caption, box));
   let lastKey = "";
   const relabel = () => { summary.textContent = t("numbers.summary"); };

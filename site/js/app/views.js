@@ -97,13 +97,39 @@ export function boundaryData(H, k, cur, grid, data) {
   return { xs: grid.xs, ys: grid.ys, p, X: data.X, y: data.y };
 }
 
-/** Each unit of the first hidden layer as a picture over the input plane (or a message). */
+/** Each unit of the first hidden layer as a picture over the input plane (or a message). Clones
+ * are labelled when the units the page finds equal are exactly as many groups as pyinit counted
+ * distinct units (the page may hold float32 copies, where nearly equal units could look equal). */
 export function unitMapsData(H, k, cur, grid) {
   const { meta } = H;
   if (meta.sizes.length - 1 < 2) return { maps: [], message: t("units.none") };
-  const { maps } = gridForward(meta.sizes, H.params(cur, k), meta.activation, grid.xs, grid.ys, { units: true });
+  const params = H.params(cur, k);
+  const { maps } = gridForward(meta.sizes, params, meta.activation, grid.xs, grid.ys, { units: true });
   const [lo, hi] = mapRange(meta.activation, maps[0]);
-  return { nx: grid.xs.length, ny: grid.ys.length, maps: maps[0], lo, hi, clones: maps[0].map(() => -1) };
+  const clones = maps[0].map(() => -1);
+  const groups = identicalGroups(params, meta.sizes, 1);
+  const nH = meta.sizes.length - 2, counted = H.record(cur).distinct;
+  if (counted && groups.length === counted[k * nH]) for (const g of groups) for (const j of g.slice(1)) clones[j] = g[0];
+  return { nx: grid.xs.length, ny: grid.ys.length, maps: maps[0], lo, hi, clones };
+}
+
+/** Groups of units of hidden layer l whose incoming weights and bias are equal, bitwise. */
+function identicalGroups(params, sizes, l) {
+  const W = params.W[l - 1], b = params.b[l - 1], fin = sizes[l - 1], fout = sizes[l];
+  const groups = [], seen = new Array(fout).fill(false);
+  for (let j = 0; j < fout; j++) {
+    if (seen[j]) continue;
+    const g = [j];
+    seen[j] = true;
+    for (let q = j + 1; q < fout; q++) {
+      if (seen[q] || b[q] !== b[j]) continue;
+      let same = true;
+      for (let i = 0; i < fin && same; i++) same = W[i * fout + q] === W[i * fout + j];
+      if (same) { g.push(q); seen[q] = true; }
+    }
+    groups.push(g);
+  }
+  return groups;
 }
 
 /** The largest |weight| (or |gradient|) of any run at record cur: one edge scale for the diagrams shown together. */

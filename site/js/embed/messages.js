@@ -3,7 +3,7 @@
 //
 // embed -> parent (targetOrigin "*": they carry no secrets, only layout and progress)
 //   {type: "pyinit:height", version: 1, height}            content height in CSS px, on every change
-//   {type: "pyinit:status", version: 1, phase, step}       phase: "precomputed" | "idle" | "loading" | "live" | "error"
+//   {type: "pyinit:status", version: 1, phase, step}       phase: "loading" | "precomputed" | "waiting" | "live" | "error"
 //   {type: "pyinit:reply",  version: 1, requestId, ok, step, playing, error?}   one per accepted command,
 //                                                          in the order the commands arrived, sent to the
 //                                                          commanding origin only -- except an opaque one

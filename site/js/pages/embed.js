@@ -160,7 +160,15 @@ const commandCounts = listenForCommands({
   enabled: v0.api, allow,
   current: () => ({ step: currentStep(), playing: controller.playing }),
   handlers: {
-    step: async ({ n = 1 }) => { for (let i = 0; i < n; i++) await controller.step(); },
+    // n steps of training (the shown records may be every 2nd step: step until the step has grown by n)
+    step: async ({ n = 1 }) => {
+      const target = (currentStep() ?? 0) + n;
+      for (let guard = 0; (currentStep() ?? 0) < target && guard < n; guard++) {
+        const before = currentStep();
+        await controller.step();
+        if (currentStep() === before) break; // nothing more to show (e.g. the end of precomputed runs)
+      }
+    },
     play: () => controller.play(),
     pause: () => controller.pause(),
     reset: () => setup(),

@@ -55,5 +55,10 @@ export function dataTable({ caption, head, rows, summary, id }) {
   const capId = `${id}-caption`;
   const table = el("table", { class: "data-table", id, "aria-labelledby": capId }, thead, tbody);
   return el("details", { class: "table-details" }, el("summary", {}, summary),
-    el("p", { class: "view-caption", id: capId }, caption), el("div", { class: "table-scroll" }, table));
+    el("p", { class: "view-caption", id: capId }, caption), scrollBox(table, capId));
+}
+
+/** A table in a box that scrolls sideways on narrow screens, reachable and scrollable by keyboard. */
+export function scrollBox(table, labelledBy) {
+  return el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy }, table);
 }
