@@ -20,6 +20,26 @@ const english = (key, params = {}) => (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g
 const formatMB = (bytes) => (!bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB`
   : `${(bytes / 1e6).toFixed(1)} MB`);
 
+/** The worker's URL with the page's ?timeout=N (seconds per loading step) forwarded, when it is valid. */
+function withTimeout(workerURL) {
+  const timeout = stageTimeout(new URLSearchParams(location.search).get("timeout"));
+  return timeout ? new URL(`${workerURL.href.split("?")[0]}?timeout=${timeout}`) : workerURL;
+}
+
+/**
+ * Start the Python worker now, before the page's other modules have loaded (js/platform/early.js):
+ * boot() adopts it and replays the loading progress it missed. Pages that start Python only on
+ * request (a lazy embed) do not call this.
+ */
+export function startEarly(workerURL = new URL("./worker.js", import.meta.url)) {
+  if (window.__pyinitEarly || location.protocol === "file:") return;
+  const early = { progress: [], listener: null, adopted: false, started: performance.now() };
+  early.client = createWorkerClient(withTimeout(workerURL), {
+    onProgress: (e) => (early.listener ? early.listener(e) : early.progress.push(e)),
+  });
+  window.__pyinitEarly = early;
+}
+
 /** ?timeout=N, seconds per loading step: a number from 1 to 600, else ignored (with a warning). */
 export function stageTimeout(text) {
   if (text === null || text === "") return null;
@@ -64,9 +84,6 @@ export function boot({ root = document.getElementById("boot"),
     ready.catch(() => {});
     return { py: null, ready, restart: () => ready };
   }
-  // Forward ?timeout=N (seconds per loading step) to the worker, for slow networks and tests.
-  const timeout = stageTimeout(new URLSearchParams(location.search).get("timeout"));
-  if (timeout) workerURL = new URL(`${workerURL.href.split("?")[0]}?timeout=${timeout}`);
   // A fresh start (also after a restart): no stages or message of an earlier worker.
   list.replaceChildren();
   root.classList.remove("boot-done");
@@ -96,8 +113,19 @@ export function boot({ root = document.getElementById("boot"),
     li.querySelector(".stage-state").textContent = text(`state.${state}`);
   }
 
-  const py = createWorkerClient(workerURL, { onProgress });
-  let started = performance.now();
+  // a worker the page started before its other modules had loaded (js/platform/early.js) is adopted
+  const early = window.__pyinitEarly && !window.__pyinitEarly.adopted ? window.__pyinitEarly : null;
+  let py, started;
+  if (early) {
+    early.adopted = true;
+    py = early.client;
+    started = early.started;
+    for (const e of early.progress.splice(0)) onProgress(e);
+    early.listener = onProgress;
+  } else {
+    py = createWorkerClient(withTimeout(workerURL), { onProgress });
+    started = performance.now();
+  }
   const track = (whenReady) => whenReady.then(
     (info) => {
       try {
