@@ -1,14 +1,36 @@
-// Shared helpers for the chart factories: palette, plotly defaults, input checks, log axes with exact zeros.
+// Shared helpers for the chart factories: the chart encodings, plotly defaults, input checks, log axes
+// with exact zeros.
 //
-// Palette: Okabe–Ito (color-blind safe). Units are told apart by color AND dash pattern AND name,
-// so nothing depends on color alone.
+// The encodings (palette, dashes, marker symbols, the colors of signs and classes, the diverging
+// scale) live in one file, pyinit/content/encodings.json, read by pyinit.figures.plots and shipped to
+// the page as data/content/encodings.json: a page calls setEncodings() with it before drawing. The
+// names below are live bindings, filled then. Okabe–Ito palette (color-blind safe); units are told
+// apart by color AND dash pattern AND name, so nothing depends on color alone.
 
-export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
-export const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"];
-export const NEG = "#D55E00"; // vermillion: negative / class 0
-export const POS = "#0072B2"; // blue: positive / class 1
-export const INK = "#222222";
-export const MUTED = "#767676";
+export let OKABE_ITO = [];     // the palette: unit j gets color j % 8
+export let SERIES_COLORS = []; // the palette for lines of several runs (no faint yellow)
+export let DASHES = [];        // unit j gets dash floor(j / 8)
+export let SYMBOLS = [];       // plotly marker symbols, one per series
+export let NEG = "";           // vermillion: negative / class 0
+export let POS = "";           // blue: positive / class 1
+export let INK = "";
+export let MUTED = "";
+export let DIVERGING_SCALE = [];
+let diverging = [];            // the diverging scale's three colors as [r, g, b]
+
+/** Take the encodings (data/content/encodings.json) into use; call before the first chart draws. */
+export function setEncodings(e) {
+  ({ palette: OKABE_ITO, series_colors: SERIES_COLORS, dashes: DASHES, symbols: SYMBOLS, neg: NEG, pos: POS,
+    ink: INK, muted: MUTED, diverging_scale: DIVERGING_SCALE } = e);
+  diverging = DIVERGING_SCALE.map(([, rgb]) => rgb.match(/\d+/g).map(Number));
+}
+
+/** Fetch the encodings the build shipped and take them into use. */
+export async function loadEncodings(url = "data/content/encodings.json") {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  setEncodings(await r.json());
+}
 
 export function unitStyle(j) {
   // 8 colors x dash patterns: unit j gets color j % 8 and dash floor(j / 8) (solid for the first 8)
@@ -87,11 +109,10 @@ export function cursorShape(x) {
   return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color: INK, width: 1, dash: "dot" } };
 }
 
-/** Diverging colormap (vermillion -> white -> blue) for values in [0, 1]; returns [r, g, b]. */
+/** The diverging colormap (vermillion -> white -> blue) at a value in [0, 1]: [r, g, b]. */
 export function divergingRGB(p) {
-  const c0 = [213, 94, 0], c1 = [255, 255, 255], c2 = [0, 114, 178];
+  const [c0, c1, c2] = diverging;
   const q = Math.min(1, Math.max(0, p));
   const [a, b, u] = q < 0.5 ? [c0, c1, q * 2] : [c1, c2, (q - 0.5) * 2];
   return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * u));
 }
-export const DIVERGING_SCALE = [[0, "rgb(213,94,0)"], [0.5, "rgb(255,255,255)"], [1, "rgb(0,114,178)"]];

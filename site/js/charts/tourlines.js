@@ -1,13 +1,12 @@
 // tourlines.js: generic plotly lines/markers chart for the tour's chapter views: several named series over a shared or
 // per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
 // different symbols per series and dash patterns, so nothing depends on color alone.
-import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, OKABE_ITO, DASHES, INK } from "./common.js";
+import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, SERIES_COLORS, DASHES, INK, SYMBOLS } from "./common.js";
 import { t, formatNumber } from "../platform/i18n.js";
 
-export const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"];
+export { SYMBOLS };
 // Okabe–Ito without its yellow (too faint as a thin line on white), which becomes a dark gold
-const COLORS = OKABE_ITO.map((c) => (c === "#F0E442" ? "#9A7D0A" : c));
-const styleOf = (k, dashes) => ({ color: COLORS[k % COLORS.length], dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length] });
+const styleOf = (k, dashes) => ({ color: SERIES_COLORS[k % SERIES_COLORS.length], dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length] });
 
 /**
  * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend, dashes, decades})

@@ -15,6 +15,7 @@ import { createPrecomputedStore } from "../app/source.js";
 import { createSession } from "../app/session.js";
 import { createPython } from "../app/python.js";
 import { createFigure } from "../app/figure.js";
+import { loadEncodings } from "../charts/common.js";
 import { panelId } from "../app/panels.js";
 import { wireTransport } from "../app/transport.js";
 import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
@@ -35,6 +36,7 @@ const query = location.search || location.hash;
 const store = createPrecomputedStore();
 store.loadIndex();
 const contentLoading = loadContent();
+const encodingsLoading = loadEncodings(); // the charts' palette, dashes, … (pyinit/content/encodings.json)
 const schema = await loadSchema(undefined, { chapters: contentLoading.then((c) => c.chapters) });
 const content = await contentLoading;
 const chapters = content.chapters;
@@ -206,6 +208,7 @@ window.pyinitEmbed = {
 };
 
 // ---- start ---------------------------------------------------------------------------------------------
+await encodingsLoading;
 await setup({ step: v0.step, play: v0.autoplay && !reducedMotion && !v0.step });
 if (!v0.lazy) startPython().catch(() => {});
 updateOpenLink();

@@ -12,6 +12,7 @@ import { createPrecomputedStore } from "../app/source.js";
 import { createSession } from "../app/session.js";
 import { createPython } from "../app/python.js";
 import { createFigure } from "../app/figure.js";
+import { loadEncodings } from "../charts/common.js";
 import { PANELS, SIDES } from "../app/panels.js";
 import { createStory } from "../app/story.js";
 import { createControls, crossCheck } from "../app/controls.js";
@@ -46,6 +47,7 @@ const lang0 = startLanguage(urlQuery);
 const store = createPrecomputedStore();
 store.loadIndex();
 const contentLoading = loadContent();
+const encodingsLoading = loadEncodings(); // the charts' palette, dashes, … (pyinit/content/encodings.json)
 const schema = await loadSchema(undefined, { chapters: contentLoading.then((c) => c.chapters) });
 const content = await contentLoading;
 const chapters = content.chapters;
@@ -374,6 +376,7 @@ window.pyinitLab = {
 
 // ---- start: the chapter in the URL, its runs at once -----------------------------------------------------
 if (chapterNo(state.get("chapter")) > 1) story.scrollTo(chapterNo(state.get("chapter")), { smooth: false, silent: true });
+await encodingsLoading;
 performance.mark("pyinit:setup");
 await setup({ step: parsed.values.step, play: false });
 performance.mark("pyinit:runs");
