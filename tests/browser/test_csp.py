@@ -80,7 +80,7 @@ def test_embed_runs_python_with_no_violation(watched, serve, csp_dist):
                               timeout=LOAD_TIMEOUT_MS)
     assert watched.evaluate("() => document.documentElement.dataset.phase") == "live"
     watched.click("#btn-step")
-    watched.wait_for_function("() => window.pyinitEmbed.snapshot().step === 1")
+    watched.wait_for_function("() => window.pyinitEmbed.snapshot().step > 0")  # the next recorded step
     assert not violations(watched), violations(watched)
 
 
@@ -99,7 +99,7 @@ def test_course_page_with_no_violation(watched, serve, csp_dist):
     frame = watched.query_selector("iframe.pyinit").content_frame()
     frame.wait_for_function("() => document.documentElement.dataset.phase === 'precomputed'")
     frame.click("#btn-step")
-    frame.wait_for_function("() => window.pyinitEmbed.snapshot().step === 1")
+    frame.wait_for_function("() => window.pyinitEmbed.snapshot().step > 0")
     assert not violations(watched), violations(watched)
 
 
