@@ -442,4 +442,6 @@ export default {
   "boot.loadedIn": "(loaded in {s} s)",
   "boot.failedAt": "Loading failed at step \"{stage}\": {message}",
   "boot.restarting": "Restarting Python…",
+  "app.docTitle": "Why zero initialization fails — pyinit",
+  "app.embedTitle": "pyinit: why zero initialization fails (embedded)",
 };

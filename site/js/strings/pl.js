@@ -442,4 +442,6 @@ export default {
   "boot.loadedIn": "(wczytany w {s} s)",
   "boot.failedAt": "Wczytywanie nie powiodło się na etapie „{stage}”: {message}",
   "boot.restarting": "Uruchamiam Pythona ponownie…",
+  "app.docTitle": "Dlaczego inicjalizacja zerami zawodzi — pyinit",
+  "app.embedTitle": "pyinit: dlaczego inicjalizacja zerami zawodzi (osadzone)",
 };
