@@ -161,9 +161,12 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     const c = context();
     renderHeads(c);
     const all = jobs(c);
-    // only charts on (or near) the screen are drawn; the others when they scroll into view (the
-    // observer schedules a render). Without an IntersectionObserver everything counts as visible.
-    const todo = all.filter(([id]) => visible.has(id));
+    // While playing, and always for the "More panels" rows, only charts on (or near) the screen are
+    // drawn; the others when they scroll into view (the observer schedules a render). The figure
+    // itself (and an embed) draws everything when paused. Without an IntersectionObserver everything
+    // counts as visible.
+    const onScreenOnly = (controller.playing && painted) || layout === "rows";
+    const todo = onScreenOnly ? all.filter(([id]) => visible.has(id)) : all;
     if (todo.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
       // the figure's first paint draws every chart at once (the first screen); later frames keep to the budget
@@ -232,7 +235,7 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     /** Rebuild the panels (the panel list changed). */
     rebuild() { shownIds = ""; schedule(); },
     /** Every chart on screen shows the current step (off-screen ones catch up when seen). */
-    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => !visible.has(id) || drawn.get(id) === key),
+    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => (layout === "rows" && !visible.has(id)) || drawn.get(id) === key),
     get charts() { return charts; },
     get cells() { return cells; },
     jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),
