@@ -161,11 +161,11 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     const c = context();
     renderHeads(c);
     const all = jobs(c);
-    // While playing, and always for the "More panels" rows, only charts on (or near) the screen are
-    // drawn; the others when they scroll into view (the observer schedules a render). The figure
-    // itself (and an embed) draws everything when paused. Without an IntersectionObserver everything
-    // counts as visible.
-    const onScreenOnly = (controller.playing && painted) || layout === "rows";
+    // While playing, only charts on (or near) the screen are drawn; the others when they scroll into
+    // view (the observer schedules a render). When paused everything is drawn — except that the
+    // "More panels" rows draw nothing before they are first seen (they are far below the first screen).
+    // Without an IntersectionObserver everything counts as visible.
+    const onScreenOnly = (controller.playing && painted) || (layout === "rows" && !painted);
     const todo = onScreenOnly ? all.filter(([id]) => visible.has(id)) : all;
     if (todo.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
@@ -235,7 +235,7 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     /** Rebuild the panels (the panel list changed). */
     rebuild() { shownIds = ""; schedule(); },
     /** Every chart on screen shows the current step (off-screen ones catch up when seen). */
-    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => (layout === "rows" && !visible.has(id)) || drawn.get(id) === key),
+    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => (layout === "rows" && !painted && !visible.has(id)) || drawn.get(id) === key),
     get charts() { return charts; },
     get cells() { return cells; },
     jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),
