@@ -6,8 +6,8 @@ Layers, each importing only from the ones above it in this list (content is data
     core/       activations, losses, initializers, datasets, network (+ evaluate_many), optimizers
     training/   config (RunConfig, Member), trainer, recorder, stats
     analysis/   landscape (the loss on a plane), signal (signal propagation at init)
-    web/        the page's Python: rpc (the worker's bridge), lab, sessions, page_state, chapters,
-                precompute
+    web/        the page's Python: rpc (the worker's bridge), lab, sessions, page_state, chapters
+                (+ symmetry_experiments, scale_experiments, experiment_runs), precompute
     figures/    plots and the HTML report (need the ``plots`` extra)
     content/    settings schema, chapters, chart encodings, texts (JSON, shipped to the site too)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pyinit.core.network import evaluate_many
-from pyinit.web import chapters as tour, lab
+from pyinit.web import chapters as tour, lab, scale_experiments, symmetry_experiments
 
 LN2 = math.log(2)
 
@@ -63,7 +63,7 @@ def test_noise_lab_symmetry_starts_near_eps_left_escapes_at_962_right_later():
 
 def test_restarts_lab_boundaries_disagree_on_about_29_percent():
     tr = run_lab("restarts")
-    _, _, p = tour.grid_probabilities(tr, 41)
+    _, _, p = scale_experiments.grid_probabilities(tr, 41)
     assert round(float(((p[0] > 0.5) != (p[1] > 0.5)).mean()), 2) == 0.29
 
 
@@ -98,7 +98,7 @@ def test_origins_lab_both_learn_xavier_gradients_several_times_smaller():
 
 
 def test_origins_view_formula_within_15_percent():
-    r = tour.variance(tour.chapter("origins")["view"])
+    r = scale_experiments.variance(tour.chapter("origins")["view"])
     for run in r["runs"]:
         ratio = np.array(run["ratio"])
         assert ((0.85 < ratio) & (ratio < 1.15)).all(), (run["activation"], run["init"], ratio)
@@ -106,7 +106,7 @@ def test_origins_view_formula_within_15_percent():
 
 @pytest.mark.slow
 def test_noise_view_escape_steps_as_quoted():
-    r = tour.escape(tour.chapter("noise")["view"])
+    r = symmetry_experiments.escape(tour.chapter("noise")["view"])
     esc = r["escape"]
     assert esc[0] == [279, 534, 749, 962, 1174, 1386]
     assert esc[1][:2] == [480, 5574] and esc[2][0] == 1372

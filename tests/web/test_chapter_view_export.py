@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from pyinit.errors import ConfigError
-from pyinit.web import chapters
+from pyinit.web import chapters, symmetry_experiments
 
 
 def test_view_ids_are_the_chapters_with_a_view():
@@ -34,7 +34,7 @@ def test_fast_views_are_plain_json_and_deterministic(cid):
 
 def test_view_is_the_kind_function_on_the_chapter_view_exported():
     c = chapters.chapter("layers")
-    raw = chapters.layers(c["view"])
+    raw = symmetry_experiments.layers(c["view"])
     data = chapters.view("layers")
     assert data == chapters.export("layers", raw)
     assert [r["final_accuracy"] for r in data["runs"]] == [chapters._number(r["final_accuracy"]) for r in raw["runs"]]

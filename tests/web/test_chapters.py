@@ -2,7 +2,7 @@
 
 The presets come from ``pyinit/content/chapters.json`` through ``pyinit.web.chapters`` (the page
 gets the same ones). "Lab" tests run a chapter's two-sided lab preset with ``pyinit.web.lab``
-exactly as the page would; "view" tests run the chapter views (``pyinit.web.chapters``). The numbers quoted in the tour's texts are
+exactly as the page would; "view" tests run the chapter views (``web.symmetry_experiments``, ``web.scale_experiments``). The numbers quoted in the tour's texts are
 either computed live on the page or asserted here.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 from pyinit import content
 from pyinit.errors import ConfigError
-from pyinit.web import chapters as tour, lab, page_state
+from pyinit.web import chapters as tour, lab, page_state, scale_experiments, symmetry_experiments
 
 PANELS = {"network", "boundary", "loss", "traj", "symmetry", "gradnorm", "units", "inspector", "landscape"}
 
@@ -107,7 +107,7 @@ def test_chapter3_constant_init_clones_move_but_stay_identical():
 
 def test_chapter4_view_tanh_relu_frozen_sigmoid_layer_by_layer():
     c = tour.chapter("stuck")
-    r = tour.stuck(c["view"])
+    r = symmetry_experiments.stuck(c["view"])
     L = r["layers"]
     assert L == 3
     for run in r["runs"]:
@@ -143,7 +143,7 @@ EPS_SWEEP = {"kind": "eps_sweep", "eps": [0.1, 0.01, 0.001, 0.0001, 1e-05, 1e-06
 
 def test_chapter5_break_step_grows_like_log_of_one_over_eps():
     c = tour.chapter("noise")
-    r = tour.eps_sweep({**EPS_SWEEP, "lab": c["state"]})
+    r = symmetry_experiments.eps_sweep({**EPS_SWEEP, "lab": c["state"]})
     br = r["break_step"]
     assert r["eps"] == [10.0 ** -k for k in range(1, 9)]
     assert None not in br, br
@@ -157,14 +157,14 @@ def test_chapter5_break_step_grows_like_log_of_one_over_eps():
 
 def test_chapter5_lab_smaller_eps_breaks_later():
     tr = run_lab("noise")
-    br = tour.break_steps(tr.steps, tr.symmetry()[:, :, 0], EPS_SWEEP["tau"])
+    br = symmetry_experiments.break_steps(tr.steps, tr.symmetry()[:, :, 0], EPS_SWEEP["tau"])
     assert br[0] is not None and br[1] is not None and br[0] < br[1]
     assert tr.accuracy_history[-1].min() >= 0.95
 
 
 def test_chapter6_restarts_end_in_different_solutions():
     c = tour.chapter("restarts")
-    r = tour.restarts(c["view"])
+    r = scale_experiments.restarts(c["view"])
     losses = np.array(r["final_loss"])
     assert len(losses) == 16
     distinct = np.unique(np.round(losses, 2))
@@ -184,13 +184,13 @@ def test_chapter6_lab_two_random_starts_differ():
 def test_chapter6_zero_restarts_are_all_the_same_run():
     c = tour.chapter("restarts")
     view = {**c["view"], "init": "zeros", "seeds": [0, 1, 2], "steps": 50}
-    r = tour.restarts(view)
+    r = scale_experiments.restarts(view)
     assert len(set(r["final_loss"])) == 1
 
 
 def test_chapter7_signal_propagation_matches_he_et_al():
     c = tour.chapter("scale")
-    r = tour.signal(c["view"])
+    r = scale_experiments.signal(c["view"])
     runs = {(x["activation"], x["init"]): x for x in r["runs"]}
     act = lambda a, i: np.array(runs[(a, i)]["activation_std"])
     grad = lambda a, i: np.array(runs[(a, i)]["gradient_std"])

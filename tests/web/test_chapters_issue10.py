@@ -13,7 +13,7 @@ from pyinit.core.network import evaluate_many
 from pyinit.training import stats
 from pyinit.training.config import RunConfig, Member
 from pyinit.training.trainer import Trainer
-from pyinit.web import chapters as tour, lab, rpc
+from pyinit.web import chapters as tour, lab, rpc, scale_experiments, symmetry_experiments
 
 LN2 = math.log(2)
 
@@ -35,7 +35,7 @@ def json_friendly(result):
 
 # -------------------------------------------------------------------------- layers: which is zero
 def test_layers_view_which_layer_is_zero():
-    r = tour.layers(tour.chapter("layers")["view"])
+    r = symmetry_experiments.layers(tour.chapter("layers")["view"])
     json_friendly(r)
     runs = by(r["runs"], "activation", "case")
     acc = {k: v["final_accuracy"] for k, v in runs.items()}
@@ -72,7 +72,7 @@ def test_biases_lab_constant_bias_zero_W_clones_xavier_zero_bias_learns():
 
 # ---------------------------------------------------------------------------------- optimizers
 def test_optimizers_view_no_optimizer_rescues_zeros_or_clones():
-    r = tour.optimizers(tour.chapter("optimizers")["view"])
+    r = symmetry_experiments.optimizers(tour.chapter("optimizers")["view"])
     json_friendly(r)
     runs = by(r["runs"], "optimizer", "init")
     for opt in ("sgd", "momentum", "adam"):
@@ -105,7 +105,7 @@ def test_gradient_at_zeros_plus_eps_vanishes_to_order_H():
 
 @pytest.mark.slow
 def test_escape_view_strict_saddle_for_one_layer_higher_order_deeper():
-    r = tour.escape(tour.chapter("noise")["view"])
+    r = symmetry_experiments.escape(tour.chapter("noise")["view"])
     json.dumps(r, allow_nan=False)
     esc = r["escape"]
     assert r["depths"] == [1, 2, 3] and r["eps"] == [0.1, 0.01, 0.001, 0.0001, 1e-05, 1e-06]
@@ -128,7 +128,7 @@ def test_escape_view_strict_saddle_for_one_layer_higher_order_deeper():
 
 # ------------------------------------------------------------------ large: the four outcomes
 def test_outcomes_view_stuck_symmetric_learning_and_too_large():
-    r = tour.outcomes(tour.chapter("large")["view"])
+    r = scale_experiments.outcomes(tour.chapter("large")["view"])
     json_friendly(r)
     runs = by(r["runs"], "activation", "init")
     outcome = {k: v["outcome"] for k, v in runs.items()}
@@ -158,7 +158,7 @@ def test_too_large_pattern_holds_across_seeds(seed):
     cfg = RunConfig(hidden=(8, 8, 8), lr=0.1, steps=1000, seed=seed)
     for act, good in (("tanh", "xavier"), ("relu", "he")):
         tr = Trainer(cfg.replace(activation=act), [Member(init=good), Member(init="normal:10")])
-        sat, _ = tour._hidden_state(tr, tr.theta)
+        sat, _ = scale_experiments._hidden_state(tr, tr.theta)
         tr.step(1000)
         assert tr.accuracy_history[-1, 0] >= 0.95 and tr.diverged == [None, None]
         if act == "tanh":
@@ -179,7 +179,7 @@ def test_large_lab_relu_x10_dies_he_learns():
 
 # --------------------------------------------------------------------- origins: Var(z) formula
 def test_variance_view_checks_the_derivation():
-    r = tour.variance(tour.chapter("origins")["view"])
+    r = scale_experiments.variance(tour.chapter("origins")["view"])
     json_friendly(r)
     for run in r["runs"]:
         ratio = np.array(run["ratio"])
@@ -201,7 +201,7 @@ def test_restarts_lab_two_xavier_restarts_end_differently():
     loss, acc = tr.loss_history[-1], tr.accuracy_history[-1]
     assert loss[0] == pytest.approx(0.153, abs=5e-4) and loss[1] == pytest.approx(0.397, abs=5e-4)
     assert acc.tolist() == [0.935, 0.725]
-    _, _, p = tour.grid_probabilities(tr, 41)
+    _, _, p = scale_experiments.grid_probabilities(tr, 41)
     disagree = ((p[0] > 0.5) != (p[1] > 0.5)).mean()
     assert disagree > 0.15, disagree                              # the boundaries differ visibly
 
