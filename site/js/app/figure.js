@@ -29,6 +29,7 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
   const ondemand = { inspector: new Map(), landscape: new Map() };
   let scheduled = 0, rr = 0, painted = false, lastCharts = 0, ondemandTimer = 0;
   let grid = null, gridData = null;
+  let idle = false, idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
   const visible = new Set();
   const io = typeof IntersectionObserver !== "undefined" ? new IntersectionObserver((entries) => {
     for (const e of entries) { if (e.isIntersecting) visible.add(e.target.dataset.job); else visible.delete(e.target.dataset.job); }
@@ -162,10 +163,13 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     renderHeads(c);
     const all = jobs(c);
     // While playing, only charts on (or near) the screen are drawn; the others when they scroll into
-    // view (the observer schedules a render). When paused everything is drawn — except that the
-    // "More panels" rows draw nothing before they are first seen (they are far below the first screen).
+    // view (the observer schedules a render). When paused everything is drawn — the "More panels" rows
+    // (far below the first screen) only once the page is idle, so they never delay the first screen.
     // Without an IntersectionObserver everything counts as visible.
-    const onScreenOnly = (controller.playing && painted) || (layout === "rows" && !painted);
+    if (layout === "rows" && !idle) {
+      if (!idleAsked) { idleAsked = true; (window.requestIdleCallback || setTimeout)(() => { idle = true; schedule(); }, { timeout: 1500 }); }
+    }
+    const onScreenOnly = (controller.playing && painted) || (layout === "rows" && !idle);
     const todo = onScreenOnly ? all.filter(([id]) => visible.has(id)) : all;
     if (todo.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
@@ -235,7 +239,7 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     /** Rebuild the panels (the panel list changed). */
     rebuild() { shownIds = ""; schedule(); },
     /** Every chart on screen shows the current step (off-screen ones catch up when seen). */
-    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => (layout === "rows" && !painted && !visible.has(id)) || drawn.get(id) === key),
+    drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => drawn.get(id) === key),
     get charts() { return charts; },
     get cells() { return cells; },
     jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),
