@@ -12,8 +12,7 @@ Layers, each importing only from the ones above it in this list (content is data
     content/    settings schema, chapters, chart encodings, texts (JSON, shipped to the site too)
 
 ``pyinit.api`` is the JSON-friendly facade of the CLI (``python -m pyinit``). Only the CLI prints,
-only the report writes files (and, until the build is switched, the legacy
-``web.precompute.write_precomputed``); ``content`` reads its own JSON.
+only the report writes files; ``content`` reads its own JSON.
 """
 
 __version__ = "0.1.0"

@@ -43,19 +43,6 @@ def write_data(data_dir: Path) -> None:
     """The page's data, computed here with pyinit on CPython so every chapter draws before Python
     has loaded in the browser: data/content/ and data/chapters/ (tools/site_data.py)."""
     site_data.write_site_data(data_dir)
-    write_legacy_data(data_dir)
-
-
-def write_legacy_data(data_dir: Path) -> None:
-    """LEGACY, for the old page (index.html/embed.html before the redesign), which reads
-    data/default-run.json|.bin and data/tour-presets.json. Delete this function (and its call)
-    once the new page is in place or pyinit.web.precompute.write_precomputed is gone."""
-    from pyinit.web import chapters, precompute  # noqa: PLC0415 (runs inside .venv)
-    if not hasattr(precompute, "write_precomputed"):
-        return
-    precompute.write_precomputed(data_dir)
-    # so that embed.html?chapter=N can set up chapter N's lab before Python has loaded
-    write_json(data_dir / "tour-presets.json", chapters.presets())
 
 
 def parse_origins(text: str | None) -> list[str] | None:

@@ -5,7 +5,7 @@ trained together by one ``training.Trainer`` (same data, same batches). A sessio
 ``sessions`` registry under an int id; every function takes and returns JSON-friendly data with
 bulk numbers as 1-D float64 numpy arrays (the worker hands those to the page as Float64Array).
 
-    create(config=None, settings=None) -> {id, meta, data, frame}   a new session at step 0
+    create(settings=None)          -> {id, meta, data, frame}   a new session at step 0
     step(id, n)                        -> frame                     n more updates
     advance(id, to_step)               -> frame                     train silently up to a step
     inspect(id, step, member)          -> one forward/backward pass at a recorded step, in numbers
@@ -147,17 +147,9 @@ def _session(id):
 
 
 # ------------------------------------------------------------------------------------ public API
-def create(config=None, settings=None):
-    """A new session at step 0: {id, meta, data: {X (2n,), y (n,)}, frame}.
-
-    ``settings``: the page's settings (``page_state``; the default setup if neither is given).
-    ``config``: LEGACY, the lab config the page sent before it sent its settings
-    (``page_state.from_legacy``); it goes when the page is switched to ``settings``.
-    """
-    if config is not None:
-        if settings is not None:
-            raise ConfigError("config", "give settings or the legacy config, not both", config)
-        settings = page_state.from_legacy(config)
+def create(settings=None):
+    """A new session at step 0 for the page's ``settings`` (``page_state``; the default setup if
+    None): {id, meta, data: {X (2n,), y (n,)}, frame}."""
     s = Session.from_settings(settings)
     sid = sessions.create(s)
     return {"id": sid, "meta": s.meta(), "data": s.data(), "frame": s.frame()}

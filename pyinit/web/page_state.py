@@ -22,9 +22,6 @@ UTF-8 source as base64url without padding, at most ``user_code.MAX_CODE_BYTES`` 
 ``<side>_bias``). A side whose init is not python ignores its code; a bad code is a ``CodeError``
 (or a ``ConfigError`` for bad base64/UTF-8 or size) naming ``code``/``code_right``. Errors of the
 code while it runs surface when the trainer is built (``lab.create``).
-``legacy_config``/``from_legacy`` translate the lab config the page sent before it
-sent its settings (``{..., hidden, members: [{init, scale, bias}, ...]}``); they go when the page
-no longer uses it. Left out: the view, cursor and embed settings (the page alone uses them).
 """
 
 import base64
@@ -156,44 +153,3 @@ def run_config(settings=None):
             members.append(member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"], seed,
                                   s["layers"], s["activation"]))
     return config, members
-
-
-# ----------------------------------------------------------------------------------- legacy
-LEGACY_KEYS = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "momentum", "batch_size",
-               "seed", "members")
-
-
-def legacy_config(settings=None):
-    """LEGACY: the lab config the page built from its settings before it sent them as they are
-    (``labConfig`` in site/js/lab/config.js): shared settings, ``hidden`` widths and two members."""
-    s = {**defaults(), **(settings or {})}
-    return {"dataset": s["dataset"], "n_samples": s["n_samples"], "noise": s["noise"],
-            "hidden": [s["width"]] * int(s["layers"]), "activation": s["activation"], "lr": s["lr"],
-            "momentum": s["momentum"], "batch_size": s["batch_size"], "seed": s["seed"],
-            "members": [{"init": s[f"{side}_init"], "scale": s[f"{side}_scale"], "bias": s[f"{side}_bias"]}
-                        for side in SIDES]}
-
-
-def from_legacy(config):
-    """LEGACY: a lab config of ``legacy_config``'s shape -> the page's run settings (not yet
-    validated; ``run_config`` does that). All hidden layers must have one width; two members."""
-    if not isinstance(config, dict):
-        raise ConfigError("config", "must be an object (dict)", config)
-    for key in config:
-        if key not in LEGACY_KEYS:
-            raise ConfigError("config", "keys must be among " + ", ".join(LEGACY_KEYS), key)
-    settings = {k: v for k, v in config.items() if k not in ("hidden", "members")}
-    hidden = config.get("hidden", [SPEC["width"]["default"]] * SPEC["layers"]["default"])
-    if not isinstance(hidden, (list, tuple)) or len(set(map(repr, hidden))) > 1:
-        raise ConfigError("hidden", "must be a list of equal widths (the page has one width)", hidden)
-    settings["layers"] = len(hidden)
-    if hidden:
-        settings["width"] = hidden[0]
-    members = config.get("members") or [{"init": "zeros"}, {"init": "xavier"}]
-    if not isinstance(members, list) or len(members) != 2:
-        raise ConfigError("members", "must be a list of two members {init, scale, bias} (left, right)", members)
-    for side, m in zip(SIDES, members):
-        if not isinstance(m, dict) or set(m) - {"init", "scale", "bias", "label"}:
-            raise ConfigError("members", "each member must be an object {init, scale, bias}", m)
-        settings.update({f"{side}_{k}": v for k, v in m.items() if k != "label"})
-    return settings

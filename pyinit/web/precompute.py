@@ -15,12 +15,8 @@ frame arrays of ``web.lab`` (theta, grad, loss, acc, sym, gnorm, distinct) as fl
 zeros stay exact zeros). ``head`` is JSON-friendly: {"format": 2, "chapter", "settings" (the full
 run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s), "diverged",
 "provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays": {name:
-[dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written, except
-``write_precomputed``, a LEGACY writer of the page's old default-run files (format 1) that goes
-when the page reads the chapter files.
+[dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written.
 """
-
-import json
 
 import numpy as np
 
@@ -74,32 +70,3 @@ def chapter_run(chapter_id, budget_bytes=150_000):
 def default_run(budget_bytes=150_000):
     """The page's default setup: chapter 1's runs."""
     return chapter_run(chapters.ids()[0], budget_bytes)
-
-
-# ------------------------------------------------------------------------------------------- legacy
-DEFAULT_STEPS = 600
-
-
-def write_precomputed(out_dir, steps=DEFAULT_STEPS, name="default-run"):
-    """LEGACY (until the page reads the chapter files): write the default setup's runs in the page's
-    old format 1 -- ``<name>.json`` (config, meta, where each array is) and ``<name>.bin`` (every
-    record, float64 little-endian, back to back) into ``out_dir``. Returns the two paths."""
-    from pathlib import Path
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    session = lab.Session.from_settings()
-    session.trainer.step(steps)
-    frame = session.frame()
-    arrays = {**frame["records"], **session.data()}
-    index, parts, offset = {}, [], 0
-    for key in sorted(arrays):
-        a = np.ascontiguousarray(arrays[key], dtype="<f8").ravel()
-        index[key] = [offset, int(a.size)]
-        parts.append(a.tobytes())
-        offset += a.size
-    head = {"format": 1, "config": page_state.legacy_config(), "steps": steps, "meta": session.meta(),
-            "diverged": frame["diverged"], "binary": f"{name}.bin", "arrays": index}
-    json_path, bin_path = out_dir / f"{name}.json", out_dir / f"{name}.bin"
-    bin_path.write_bytes(b"".join(parts))
-    json_path.write_text(json.dumps(head, sort_keys=True, separators=(",", ":")) + "\n")
-    return json_path, bin_path

@@ -235,16 +235,6 @@ def test_dist_has_the_page_data(dist_dir):
         assert (dist_dir / "data/chapters" / head["binary"]).stat().st_size == c["bytes"] > 0
 
 
-def test_dist_keeps_the_legacy_data_while_the_old_page_reads_it(dist_dir):
-    from pyinit.web import precompute
-
-    if not hasattr(precompute, "write_precomputed"):
-        pytest.skip("pyinit.web.precompute.write_precomputed is gone: so is the legacy data")
-    head = json.loads((dist_dir / "data/default-run.json").read_text())
-    assert (dist_dir / "data" / head["binary"]).is_file()
-    assert json.loads((dist_dir / "data/tour-presets.json").read_text())
-
-
 def test_build_steps_stay_small():
     """issue 11: build.py is a thin dispatcher (<= 200 lines), each tools/ module <= 400 lines."""
     assert len((ROOT / "build.py").read_text().splitlines()) <= 200

@@ -120,16 +120,16 @@ def test_every_chapter_is_the_tours_preset():
         for k, side in enumerate(("left", "right")):
             chapter, cfg = report.resolve(name, side)
             c = tour.chapter(name)
-            lab_cfg = page_state.legacy_config(c["state"])
-            member = page_state.run_config(c["state"])[1][k]
+            page_cfg, members = page_state.run_config(c["state"])
+            member = members[k]
             assert chapter == name and cfg.steps == c["steps"]
             if callable(member.init):   # the reader's code (chapter "yourself"): compiled anew each time
                 assert callable(cfg.init) and (cfg.bias_init, cfg.perturb) == (member.bias_init, member.perturb)
             else:
                 assert (cfg.init, cfg.bias_init, cfg.perturb) == (member.init, member.bias_init, member.perturb)
             for key in ("dataset", "n_samples", "noise", "activation", "lr", "seed"):
-                assert getattr(cfg, key) == lab_cfg[key]
-            assert list(cfg.hidden) == (c["view"] or {}).get("hidden", lab_cfg["hidden"])
+                assert getattr(cfg, key) == getattr(page_cfg, key)
+            assert list(cfg.hidden) == (c["view"] or {}).get("hidden", list(page_cfg.hidden))
             words = shlex.split(report._flags_line(cfg))       # the command printed in the report
             given = {w[2:].replace("-", "_"): v for w, v in zip(words[::2], words[1::2])}
             if callable(member.init):                           # the code goes in a file: --init-code FILE

@@ -10,7 +10,6 @@ from pyinit.training.config import Member, RunConfig
 from pyinit.training.trainer import Trainer
 from pyinit.web import lab, page_state, sessions
 
-LEGACY = page_state.legacy_config()          # the lab config the page sends today
 
 
 def records(frame, K, P):
@@ -46,16 +45,6 @@ def test_create_gives_meta_data_and_step_zero(session):
     for i in range(2):
         for j in range(4):
             assert theta[0, 1, e["offset"] + j * e["rows"] + i] == W1[i, j]
-
-
-def test_settings_and_the_legacy_config_make_the_same_session():
-    a, b = lab.create(settings={"left_init": "constant", "left_scale": 0.5}), \
-        lab.create(config={**LEGACY, "members": [{"init": "constant", "scale": 0.5, "bias": 0},
-                                                 {"init": "xavier", "scale": 0.5, "bias": 0}]})
-    assert a["meta"] == b["meta"]
-    np.testing.assert_array_equal(a["frame"]["records"]["theta"], b["frame"]["records"]["theta"])
-    with pytest.raises(ConfigError, match="^config: give settings or the legacy config"):
-        lab.create(settings={}, config=LEGACY)
 
 
 def test_zero_init_tanh_stays_exactly_at_zero(session):
@@ -256,14 +245,12 @@ def test_landscape_contains_the_current_loss(session):
 def test_bad_input_is_a_config_error_naming_the_parameter():
     with pytest.raises(ConfigError, match="^lr: "):
         lab.create(settings={"lr": -1})
-    with pytest.raises(ConfigError, match="^lr: "):
-        lab.create(config={**LEGACY, "lr": -1})
     with pytest.raises(ConfigError, match="^left_init: "):
-        lab.create(config={**LEGACY, "members": [{"init": "bogus"}, {"init": "xavier"}]})
+        lab.create(settings={"left_init": "bogus"})
     with pytest.raises(ConfigError, match="^left_scale: "):
-        lab.create(config={**LEGACY, "members": [{"init": "normal", "scale": 0}, {"init": "xavier"}]})
-    with pytest.raises(ConfigError, match="^members: "):
-        lab.create(config={**LEGACY, "members": [{"init": "zeros"}]})
+        lab.create(settings={"left_init": "normal", "left_scale": 0})
+    with pytest.raises(ConfigError, match="^settings: "):
+        lab.create(settings={"members": [{"init": "zeros"}]})
     with pytest.raises(ConfigError, match="^id: "):
         lab.step(987654, 1)
     with pytest.raises(ConfigError, match="^step: "):

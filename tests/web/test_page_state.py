@@ -85,14 +85,3 @@ def test_shared_settings_map_to_the_run_config():
 def test_bad_settings_name_the_pages_key_the_constraint_and_the_value(settings, message):
     with pytest.raises(ConfigError, match=message):
         page_state.run_config(settings)
-
-
-def test_the_legacy_config_is_the_same_mapping():
-    for settings in ({}, {"left_init": "constant", "left_scale": 0.5, "layers": 2, "width": 3},
-                     {"right_init": "zeros_eps", "right_scale": 1e-8, "batch_size": 10, "left_bias": 0.5}):
-        legacy = page_state.legacy_config(settings)
-        assert page_state.run_config(page_state.from_legacy(legacy)) == page_state.run_config(settings)
-    with pytest.raises(ConfigError, match="^hidden: "):
-        page_state.from_legacy({"hidden": [4, 5]})
-    with pytest.raises(ConfigError, match="^config: "):
-        page_state.from_legacy({"steps": 5})

@@ -61,16 +61,3 @@ def test_sizes_and_the_default_run():
     assert head["chapter"] == "simple" and head["bytes"] <= 150_000 and head["records"] >= 41
     small, _ = precompute.chapter_run("simple", budget_bytes=10_000)
     assert small["records"] == 41 and small["bytes"] > 10_000 and small["stride"] == 15  # honest: over budget
-
-
-def test_the_legacy_default_run_files_match_a_live_session(tmp_path):
-    json_path, bin_path = precompute.write_precomputed(tmp_path, steps=40)
-    head = json.loads(json_path.read_text())
-    blob = np.frombuffer(bin_path.read_bytes(), dtype="<f8")
-    arr = lambda k: blob[head["arrays"][k][0]:head["arrays"][k][0] + head["arrays"][k][1]]  # noqa: E731
-    assert head["config"] == page_state.legacy_config() and head["steps"] == 40 and head["format"] == 1
-    live = lab.create(config=head["config"])
-    frame = lab.step(live["id"], 40)
-    both = np.concatenate([live["frame"]["records"]["theta"], frame["records"]["theta"]])
-    np.testing.assert_array_equal(arr("theta"), both)
-    np.testing.assert_array_equal(arr("X"), live["data"]["X"])

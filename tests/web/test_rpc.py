@@ -51,8 +51,7 @@ def test_every_export_round_trips_with_typical_arguments():
     assert run["final"]["step"] == 4 and isinstance(run["loss"], list)
     assert len(ok("api.signal", config={"depth": 3, "width": 4})["activation_std"]) == 3
     assert set(ok("api.signal_table", config={"depth": 2, "width": 3, "activations": ["tanh"]})["table"]) == {"tanh"}
-    for create in ({"settings": {"width": 3}}, {"config": {"hidden": [3, 3], "members": [{"init": "zeros"},
-                                                                                        {"init": "he"}]}}):
+    for create in ({"settings": {"width": 3}}, {"settings": {"layers": 2, "width": 3, "right_init": "he"}}):
         lab = ok("lab.create", **create)
         sid = lab["id"]
         frame = ok("lab.step", id=sid, n=3)
