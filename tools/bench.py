@@ -133,9 +133,9 @@ def native_steps_per_s(config: dict) -> float:
 
 
 def lab_script(dist: Path, lab: str) -> str:
-    """Which module the lab page runs ("js/lab/main.js" before the redesign, "js/pages/lab.js" after)."""
+    """Which entry module the lab page runs (js/pages/lab.js; not the helpers early.js, sw-register.js)."""
     found = re.findall(r'<script type="module" src="([^"]+)"', (dist / lab).read_text())
-    return next((s for s in found if "sw-register" not in s), "?")
+    return next((s for s in found if "/pages/" in s), next((s for s in found if "sw-register" not in s), "?"))
 
 
 def measure(dist: Path, runs: int, lab: str = "index.html") -> dict:

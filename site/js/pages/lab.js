@@ -61,11 +61,13 @@ if (parsed.given.includes("code") && !parsed.given.includes("left_init")) parsed
 if (parsed.given.includes("code_right") && !parsed.given.includes("right_init")) parsed.values.right_init = "python";
 const state = schema.createState({ ...parsed.values, lang: lang0 });
 /** A link that names a chapter but no run setting sets that chapter up (its preset). */
-const withPreset = (p) => (p.given.some((k) => schema.runKeys.includes(k)) ? p.values : { ...p.values, ...presetOf(p.values.chapter) });
+const withPreset = (p) => (p.given.some((k) => schema.runKeys.includes(k)) ? p.values
+  : { ...p.values, ...presetOf(p.values.chapter), ...Object.fromEntries(p.given.map((k) => [k, p.values[k]])) });
 const urlHasRun = parsed.given.some((k) => schema.runKeys.includes(k));
 /** A chapter's full run settings: the defaults with its preset. */
 const presetOf = (id) => ({ ...schema.runSettings(schema.defaults()), speed: chapterOf(id).speed || schema.defaults().speed, ...(chapterOf(id).preset || {}) });
-if (!urlHasRun) state.set(presetOf(state.get("chapter")));
+// a link without run settings gets its chapter's preset (its own view settings, e.g. speed, win)
+if (!urlHasRun) state.set({ ...presetOf(state.get("chapter")), ...Object.fromEntries(parsed.given.map((k) => [k, parsed.values[k]])) });
 applyStatic();
 
 // ---- transport and session ----------------------------------------------------------------------
