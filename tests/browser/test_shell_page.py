@@ -108,13 +108,13 @@ def test_losses_in_the_worker_equal_cpython(worker_page):
 
 def test_float64_results_arrive_as_typed_arrays(worker_page):
     check_page = worker_page
-    keys = ("dataset", "n_samples", "noise", "hidden", "activation", "lr", "batch_size", "seed")
-    config = {k: v for k, v in proof_config(check_page).items() if k in keys}
-    got = py_call(check_page, "lab.create", {"config": config})
+    settings = {"dataset": "moons", "n_samples": 120, "noise": 0.2, "layers": 2, "width": 6,
+                "activation": "tanh", "seed": 3}
+    got = py_call(check_page, "lab.create", {"settings": settings})
     assert "error" not in got, got
     data = got["result"]["data"]
     assert data["X"]["__typed__"] == "Float64Array" and data["y"]["__typed__"] == "Float64Array"
-    native = lab.create(dict(config))
+    native = lab.create(dict(settings))
     try:
         # Not bitwise: Pyodide's libm (sin/cos for moons) may differ from glibc's in the last bit.
         np.testing.assert_allclose(data["X"]["values"], native["data"]["X"], rtol=1e-12, atol=1e-15)
@@ -123,11 +123,11 @@ def test_float64_results_arrive_as_typed_arrays(worker_page):
         lab.dispose(native["id"])
     py_call(check_page, "lab.dispose", {"id": got["result"]["id"]})
     # Each array has its own transferred buffer (not a view into the wasm heap).
-    sizes = check_page.evaluate("""async (config) => {
-        const r = await window.pyinitBoot.py.call("lab.create", {config});
+    sizes = check_page.evaluate("""async (settings) => {
+        const r = await window.pyinitBoot.py.call("lab.create", {settings});
         await window.pyinitBoot.py.call("lab.dispose", {id: r.id});
         return [r.data.X.buffer.byteLength, r.data.X.length * 8];
-    }""", config)
+    }""", settings)
     assert sizes[0] == sizes[1]
 
 

@@ -128,16 +128,29 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
   }
   // After a jump to a chapter (a link, the contents), content that grows above it while it loads (the
   // experiments draw later) would push the chapter down: keep it in place until the reader scrolls.
-  let pinned = 0;
-  const unpin = () => { pinned = 0; };
+  // The same for the links to "More panels" below the story (#more), whose top the experiments of
+  // the last chapters would push down as they are drawn on the way.
+  let pinned = null;
+  const unpin = () => { pinned = null; };
   if (typeof ResizeObserver !== "undefined") {
     new ResizeObserver(() => {
-      if (!pinned) return;
-      const sec = sections[pinned - 1];
-      if (Math.abs(sec.getBoundingClientRect().top) > 2) { suppress++; sec.scrollIntoView({ block: "start" }); setTimeout(() => { suppress--; }, 80); }
+      if (pinned && Math.abs(pinned.getBoundingClientRect().top) > 2) {
+        suppress++; pinned.scrollIntoView({ block: "start" }); setTimeout(() => { suppress--; }, 80);
+      }
     }).observe(root);
   }
   for (const ev of ["wheel", "touchstart", "keydown", "mousedown"]) window.addEventListener(ev, unpin, { passive: true });
+  document.addEventListener("click", (ev) => {
+    const link = ev.target.closest?.('a[href="#more"]');
+    const more = document.getElementById("more");
+    if (!link || !more || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    ev.preventDefault();
+    suppress++;                              // the address keeps the settings, not "#more"
+    more.scrollIntoView({ block: "start" });
+    more.focus({ preventScroll: true });     // as the browser's own jump would: Tab goes on from here
+    pinned = more;
+    setTimeout(() => { suppress = Math.max(0, suppress - 1); }, 80);
+  });
   function observe() {
     window.removeEventListener("scroll", onScroll);
     window.addEventListener("scroll", onScroll, { passive: true });
@@ -153,7 +166,7 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     sec.scrollIntoView({ behavior: smooth && !reduced ? "smooth" : "auto", block: "start" });
     if (focus) sec.focus({ preventScroll: true });
     // the programmatic scroll ends (scrollend where supported), then activation follows the reader again
-    pinned = n;
+    pinned = sec;
     const done = () => { suppress = Math.max(0, suppress - 1); };
     if ("onscrollend" in window && smooth && !reduced) window.addEventListener("scrollend", done, { once: true });
     else setTimeout(done, smooth && !reduced ? 1000 : 80);

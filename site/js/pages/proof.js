@@ -10,16 +10,7 @@ export async function runProof(py, versions) {
   for (const key of ["pyinit", "numpy", "python"]) {
     document.getElementById(`version-${key}`).textContent = versions[key] ?? "?";
   }
-  let run;
-  try {
-    run = await py.call("api.run", { config: PROOF_CONFIG });
-  } catch (e) {
-    if (e.type !== "ModuleNotFoundError") throw e;
-    // Stand-in while pyinit.api is being written: show that numpy computes in the worker.
-    document.getElementById("proof-config").textContent = `pyinit.api is not available yet (${e.message}).`;
-    document.getElementById("proof").dataset.state = "done";
-    return null;
-  }
+  const run = await py.call("api.run", { config: PROOF_CONFIG });
   const c = run.config ?? PROOF_CONFIG;
   document.getElementById("proof-config").textContent =
     `${c.dataset}, ${c.n_samples} points, 2-${c.hidden.join("-")}-1 ${c.activation}, ` +
