@@ -1,7 +1,7 @@
 // The lab's charts in numbers: a table of the shown step for screen readers and anyone who prefers
 // numbers to pictures (the charts' text alternative). Rows: loss, accuracy, the symmetry measure
 // of each hidden layer, the gradient norm of each layer; one column per run.
-import { t, formatNumber } from "../platform/i18n.js";
+import { t, formatNumber, numberFormat } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
 
 /**
@@ -28,7 +28,7 @@ export function createNumbersTable(container) {
       const H = data.sides[0].sym.length, L = data.sides[0].gnorm.length;
       const rows = [
         [t("axis.loss"), ...data.sides.map((s) => formatNumber(s.loss, 6))],
-        [t("axis.accuracy"), ...data.sides.map((s) => (Number.isFinite(s.acc) ? new Intl.NumberFormat(document.documentElement.lang, { style: "percent", maximumFractionDigits: 1 }).format(s.acc) : "–"))],
+        [t("axis.accuracy"), ...data.sides.map((s) => (Number.isFinite(s.acc) ? numberFormat({ style: "percent", maximumFractionDigits: 1 }, document.documentElement.lang).format(s.acc) : "–"))],
         ...Array.from({ length: H }, (_, l) => [t("numbers.symmetry", { l: l + 1 }), ...data.sides.map((s) => zero(s.sym[l]))]),
         ...Array.from({ length: L }, (_, l) => [l === L - 1 ? t("numbers.gradOut") : t("numbers.grad", { l: l + 1 }), ...data.sides.map((s) => zero(s.gnorm[l]))]),
       ];

@@ -1,7 +1,7 @@
 // status.js: what the figure says about itself, in words — its phase (precomputed, live, waiting) and
 // everything that stopped or went wrong (a refused setting, Python failing or stopping, every run
 // diverging, a limit). The same sentences on the lab page and in embeds.
-import { t } from "../platform/i18n.js";
+import { t, numberFormat } from "../platform/i18n.js";
 
 /**
  * statusOf({session, controller, python}) -> {line, problems: [{text, restart?: bool}]}
@@ -55,4 +55,4 @@ export function renderEdgeLegend(el, legend) {
   more.textContent = " " + legend[1];
   el.append(legend[0], more);
 }
-const formatScale = (v) => (v >= 1e-3 && v < 1e4 ? Number(v.toPrecision(3)).toLocaleString(document.documentElement.lang) : v.toExponential(1));
+const formatScale = (v) => (v >= 1e-3 && v < 1e4 ? numberFormat({}, document.documentElement.lang).format(Number(v.toPrecision(3))) : v.toExponential(1));

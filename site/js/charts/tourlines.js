@@ -2,7 +2,7 @@
 // per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
 // different symbols per series and dash patterns, so nothing depends on color alone.
 import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, SERIES_COLORS, DASHES, INK, SYMBOLS } from "./common.js";
-import { t, formatNumber } from "../platform/i18n.js";
+import { t, formatNumber, numberFormat } from "../platform/i18n.js";
 
 export { SYMBOLS };
 // Okabe–Ito without its yellow (too faint as a thin line on white), which becomes a dark gold
@@ -86,7 +86,7 @@ export function createLinesChart(container, opts = {}) {
 
 /** plotly's decimal and thousands separators for the page language (Polish: "," and a space). */
 export function separators() {
-  const parts = new Intl.NumberFormat(document.documentElement.lang || "en").formatToParts(12345.6);
+  const parts = numberFormat({}, document.documentElement.lang || "en").formatToParts(12345.6);
   const dec = (parts.find((p) => p.type === "decimal") || { value: "." }).value;
   const grp = (parts.find((p) => p.type === "group") || { value: "," }).value;
   return dec + grp;
@@ -94,5 +94,5 @@ export function separators() {
 
 export function formatPercent(v) {
   if (!Number.isFinite(v)) return "–";
-  return new Intl.NumberFormat(document.documentElement.lang || "en", { style: "percent", maximumFractionDigits: 1 }).format(v);
+  return numberFormat({ style: "percent", maximumFractionDigits: 1 }, document.documentElement.lang || "en").format(v);
 }

@@ -74,12 +74,14 @@ applyStatic();
 const controller = createController({ getSpeed: () => Number(state.get("speed")), onChange: (why) => changed(why) });
 const session = createSession({ controller, store, python, onChange: () => status() });
 
+function loadingThrottleMs() { return python.ready || python.failed ? 0 : 250; }
+
 // ---- the figure: the chapter's panels; "More panels": all of them ---------------------------------
 const chapterPanels = () => chapterOf(state.get("chapter")).panels || ["network", "boundary", "loss"];
 const figure = createFigure($("fig-panels"), {
   controller, getValues: () => state.all(), getPanels: chapterPanels, layout: "columns", compact: true, idPrefix: "fig-",
   onFirstPaint() { perf.firstPaint = performance.now(); root.dataset.firstPaintMs = perf.firstPaint.toFixed(0); },
-  throttleMs: () => (python.ready || python.failed ? 0 : 250), // leave the CPU to Python while it loads
+  throttleMs: loadingThrottleMs, // leave the CPU to Python while it loads
 });
 const toolSets = [];
 const rows = createFigure($("panels"), {
@@ -258,8 +260,13 @@ function renderTransport() {
     $("lab-announce").textContent = t("announce.step", { step: String(rec.step), left: formatNumber(rec.loss[0], 4), right: formatNumber(rec.loss[1], 4) });
   }
 }
+let lastTransport = 0;
 function changed(why) {
   draw();
+  // while Python loads, the transport follows the figure's pace (throttleMs): less work for the CPU
+  const now = performance.now();
+  if (why === "tick" && now - lastTransport < loadingThrottleMs()) return;
+  lastTransport = now;
   renderTransport();
   requestAnimationFrame(renderTransport); // the edge legend states the scale the diagrams drew: again once drawn
   if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) { status(); writeURL(); }

@@ -1,6 +1,6 @@
 // Tiny DOM helpers: elements from data (text only, never HTML), number formats of the
 // page language, and accessible tables for the numbers behind each chart.
-import { currentLanguage, formatNumber } from "../platform/i18n.js";
+import { currentLanguage, formatNumber, numberFormat } from "../platform/i18n.js";
 
 /** el("p", {class: "x", "aria-live": "polite"}, "text", child, ...) — strings become text nodes. */
 export function el(tag, attrs = {}, ...children) {
@@ -21,12 +21,12 @@ export const num = (x, digits = 4) => formatNumber(x, digits);
 
 /** An integer with the language's grouping (15,000 / 15 000). */
 export function int(x) {
-  return Number.isFinite(x) ? new Intl.NumberFormat(currentLanguage()).format(x) : "–";
+  return Number.isFinite(x) ? numberFormat().format(x) : "–";
 }
 
 /** A fraction as a percentage (0.973 -> 97.3% / 97,3%). */
 export function pct(x) {
-  return Number.isFinite(x) ? new Intl.NumberFormat(currentLanguage(), { style: "percent", maximumFractionDigits: 1 }).format(x) : "–";
+  return Number.isFinite(x) ? numberFormat({ style: "percent", maximumFractionDigits: 1 }).format(x) : "–";
 }
 
 /** ε-style powers of ten: 1e-5 -> "10⁻⁵"; other numbers via num(). */

@@ -22,6 +22,16 @@ export function setLanguage(code) {
   document.documentElement.lang = code;
 }
 
+const formats = new Map();
+/** An Intl.NumberFormat for `locale` (the current language) and `options`, made once: making one
+ * costs far more than using it (the first screen formats a few thousand numbers). */
+export function numberFormat(options = {}, locale = lang) {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) { f = new Intl.NumberFormat(locale, options); formats.set(key, f); }
+  return f;
+}
+
 /** Format a number for display in the current language (locale separators, sensible precision). */
 export function formatNumber(x, digits = 4) {
   if (x === null || x === undefined) return "–";
@@ -31,16 +41,16 @@ export function formatNumber(x, digits = 4) {
   const ax = Math.abs(x);
   if (ax >= 1e5 || ax < 1e-3) {
     const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
-    const mant = Number(m).toLocaleString(lang, { maximumFractionDigits: digits - 1 });
+    const mant = numberFormat({ maximumFractionDigits: digits - 1 }).format(Number(m));
     return `${mant}e${Number(e)}`;
   }
-  return x.toLocaleString(lang, { maximumSignificantDigits: digits });
+  return numberFormat({ maximumSignificantDigits: digits }).format(x);
 }
 
 /** A fraction as a percentage in the current language (0.973 -> "97.3%" / "97,3%"). */
 export function formatPercent(x) {
   if (!Number.isFinite(x)) return "–";
-  return new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
+  return numberFormat({ style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
 }
 
 export function t(key, params) {

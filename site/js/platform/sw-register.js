@@ -28,6 +28,18 @@ function whenSettled() {
   });
 }
 
+/** A ready page's runs are handed over to Python (data-phase leaves "precomputed"), or 5 s passed. */
+function whenHandedOver() {
+  return new Promise((resolve) => {
+    const done = () => root.dataset.status !== "ready" || !["loading", "precomputed"].includes(root.dataset.phase);
+    if (done()) return resolve();
+    const finish = () => { obs.disconnect(); clearTimeout(timer); resolve(); };
+    const obs = new MutationObserver(() => { if (done()) finish(); });
+    const timer = setTimeout(finish, 5000);
+    obs.observe(root, { attributes: true, attributeFilter: ["data-status", "data-phase"] });
+  });
+}
+
 async function main() {
   if (!("serviceWorker" in navigator) || location.protocol === "file:") { root.dataset.sw = "unsupported"; return; }
   if (disabled) {
@@ -35,10 +47,12 @@ async function main() {
     root.dataset.sw = "off";
     return;
   }
-  // after the page's own loading and after Python's: installing the service worker precaches the
-  // site's small files (hashing each), which would compete with Pyodide's start for the CPU
+  // after the page's own loading, after Python's and after the runs are handed over to Python:
+  // installing the service worker precaches the site's small files (hashing each), which would
+  // compete with Pyodide's start and the handover for the CPU (it doubled the handover's time)
   if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
   await whenSettled();
+  await whenHandedOver();
   const reg = await navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url), { scope });
   root.dataset.sw = "registered";
   await whenReady();
