@@ -307,6 +307,29 @@ def test_bad_values_are_refused_at_the_control(lab):
     pause(lab)
 
 
+def test_a_focused_field_never_commits_a_stale_value(lab):
+    """A field still focused after Enter follows a change made elsewhere (a pasted link), and leaving
+    it commits nothing: it once put its old value back and restarted the runs (a flaky test found it)."""
+    lab_load(lab, "seed=1")
+    lab.fill("#lr", "0.25")
+    lab.press("#lr", "Enter")
+    lab.wait_for_function("() => window.pyinitLab.state().lr === 0.25")
+    assert lab.evaluate("() => document.activeElement.id") == "lr"
+    lab_load(lab, "seed=2")                         # lr back to its default while #lr has the focus
+    assert lab.evaluate("() => document.activeElement.id") == "lr"
+    assert lab.input_value("#lr") == "0.5"
+    lab_go_to(lab, 3)
+    blur(lab)                                       # leaving the field: no commit, same runs, same step
+    lab.wait_for_timeout(400)
+    snap = lab.evaluate("() => [window.pyinitLab.state().lr, window.pyinitLab.snapshot().step]")
+    assert snap == [0.5, 3], snap
+    # typing and leaving without Enter still commits (the change event)
+    lab.fill("#lr", "0.3")
+    blur(lab)
+    lab.wait_for_function("() => window.pyinitLab.state().lr === 0.3")
+    assert not lab.errors, lab.errors
+
+
 def test_inspector_landscape_and_network_show_the_numbers(lab):
     lab_load(lab, "seed=1")
     lab.evaluate("""() => { window.__old = { table: document.querySelector('#inspector-left table'),

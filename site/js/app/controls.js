@@ -33,11 +33,13 @@ export function crossCheck(values, schema) {
 
 /**
  * createControls(container, names, state, {schema, onCommit}) -> {setError(name, err|null), sync(), elements}
- * onCommit(patch) is called with a typed, valid patch; it decides (via crossCheck) whether to apply.
+ * onCommit(patch) is called with a typed, valid patch; it decides (via crossCheck) whether to apply,
+ * and returns false when it does not.
  */
 export function createControls(container, names, state, { schema, onCommit }) {
   const elements = {};
   const msgs = {};
+  const dirty = new Set(); // text fields the reader has typed into since they were last committed
   for (const name of names) {
     const spec = schema.spec(name);
     const wrap = document.createElement("div");
@@ -83,15 +85,20 @@ export function createControls(container, names, state, { schema, onCommit }) {
     container.append(wrap);
     elements[name] = input;
     msgs[name] = msg;
+    const typed = spec.type !== "choice" && spec.type !== "bool";
     const commit = () => {
+      // a text field commits what the reader typed: not again on the blur after Enter, and never a
+      // stale value (the state may have changed meanwhile, e.g. from a pasted link)
+      if (typed && !dirty.has(name)) return;
       const raw = spec.type === "bool" ? input.checked : input.value;
       const r = schema.parse(name, raw);
       if (!r.ok) { setError(name, r.error); return; }
       setError(name, null);
-      onCommit({ [name]: r.value }, name);
+      if (onCommit({ [name]: r.value }, name) !== false) dirty.delete(name); // refused: still the reader's
     };
     input.addEventListener("change", commit);
-    if (spec.type !== "choice" && spec.type !== "bool") {
+    if (typed) {
+      input.addEventListener("input", () => dirty.add(name));
       input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); commit(); } });
     }
   }
@@ -128,7 +135,7 @@ export function createControls(container, names, state, { schema, onCommit }) {
         continue;
       }
       if (el.type === "checkbox") el.checked = !!v;
-      else if (document.activeElement !== el || el.tagName === "SELECT") el.value = String(v);
+      else if (document.activeElement !== el || el.tagName === "SELECT" || !dirty.has(name)) el.value = String(v); // not over typing
       const m = name.match(/^(left|right)_scale$/);
       if (m) {
         const init = state.get(`${m[1]}_init`);

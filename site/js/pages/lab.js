@@ -131,8 +131,9 @@ function commit(patch, key) {
   const errs = crossCheck({ ...state.all(), ...patch }, schema);
   const related = RELATED[key] || [key];
   for (const set of [...controlSets, ...toolSets]) for (const n of related) if (set.elements[n]) set.setError(n, errs[n] || null);
-  if (related.some((n) => errs[n])) return;
+  if (related.some((n) => errs[n])) return false;
   state.set(patch);
+  return true;
 }
 const groups = { data: ["dataset", "n_samples", "noise", "factor"], network: ["layers", "width", "activation"], training: ["optimizer", "lr", "momentum", "batch_size", "seed"] };
 for (const [g, names] of Object.entries(groups)) controlSets.push(createControls($(`ctl-${g}`), names, state, { schema, onCommit: commit }));
