@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
@@ -226,6 +227,29 @@ def open_live_lab(browser, url, viewport=(1280, 900)):
     wait_lab_live(pg)
     pause_lab(pg)
     return context, pg
+
+
+def until(pg, script, timeout=60.0, what=""):
+    """Poll `script` (a JS function, evaluated in the page) until it returns something truthy; its
+    value. (The page's CSP forbids the string eval of Playwright's wait_for_function.)"""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = pg.evaluate(script)
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"not within {timeout} s: {what or script}")
+
+
+def run_cli(args, capsys):
+    """`python -m pyinit ARGS` in this process: (exit code, stdout, stderr)."""
+    from pyinit.cli import main
+    try:
+        code = main(args)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def plot_data(pg, div_id):

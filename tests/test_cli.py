@@ -9,20 +9,11 @@ from pathlib import Path
 import pytest
 
 from pyinit import api
-from pyinit.cli import main
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ["run", "--dataset", "xor", "--hidden", "4", "--activation", "tanh", "--init", "zeros",
            "--lr", "0.5", "--steps", "200", "--seed", "0"]
-
-
-def run_cli(args, capsys):
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_run_prints_one_json_object_with_the_documented_shape(capsys):

@@ -9,8 +9,8 @@ import json
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
-from pyinit.cli import main
 
 XAVIER = """import math
 
@@ -20,15 +20,6 @@ def init(fan_in, fan_out, rng):
 CONSTANT = """def init(fan_in, fan_out, rng):
     return np.full((fan_in, fan_out), 0.3)
 """
-
-
-def cli(args, capsys):
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -43,17 +34,17 @@ def write(tmp_path):
 def test_init_code_returning_the_xavier_formula_prints_the_numbers_of_init_xavier(write, capsys):
     flags = ["--hidden", "4,3", "--steps", "120", "--seed", "2", "--init-seed", "7", "--optimizer", "adam",
              "--lr", "0.05"]
-    code, out, err = cli(["run", "--init-code", write(XAVIER)] + flags, capsys)
+    code, out, err = run_cli(["run", "--init-code", write(XAVIER)] + flags, capsys)
     assert code == 0 and err == ""
     mine = json.loads(out)
-    code, out, _ = cli(["run", "--init", "xavier"] + flags, capsys)
+    code, out, _ = run_cli(["run", "--init", "xavier"] + flags, capsys)
     builtin = json.loads(out)
     assert mine["config"].pop("init") == "python" and builtin["config"].pop("init") == "xavier"
     assert mine == builtin                               # every recorded number, exactly (JSON floats)
 
 
 def test_init_code_returning_a_constant_keeps_the_clones(write, capsys):
-    code, out, _ = cli(["run", "--init-code", write(CONSTANT), "--hidden", "4,4", "--steps", "400"], capsys)
+    code, out, _ = run_cli(["run", "--init-code", write(CONSTANT), "--hidden", "4,4", "--steps", "400"], capsys)
     r = json.loads(out)
     assert code == 0 and len(r["symmetry"]) == 401 and all(s == [0.0, 0.0] for s in r["symmetry"])
     assert r["loss"][-1] < r["loss"][0]
@@ -61,7 +52,7 @@ def test_init_code_returning_a_constant_keeps_the_clones(write, capsys):
 
 def test_init_code_with_a_bias_function(write, capsys):
     source = CONSTANT + "\ndef bias(fan_out, rng):\n    return np.linspace(-1, 1, fan_out)\n"
-    code, out, _ = cli(["run", "--init-code", write(source), "--steps", "0"], capsys)
+    code, out, _ = run_cli(["run", "--init-code", write(source), "--steps", "0"], capsys)
     r = json.loads(out)
     assert code == 0 and r["biases"][0][0] == np.linspace(-1, 1, 4).tolist() and r["config"]["bias_init"] == "python"
 
@@ -77,22 +68,22 @@ def test_init_code_with_a_bias_function(write, capsys):
 ])
 def test_errors_in_the_file_are_one_line_naming_file_line_and_error(write, capsys, source, expected):
     path = write(source)
-    code, out, err = cli(["run", "--init-code", path, "--steps", "3"], capsys)
+    code, out, err = run_cli(["run", "--init-code", path, "--steps", "3"], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith(f"pyinit run: error: --init-code {path}{expected}"), err
 
 
 def test_a_file_that_cannot_be_read_or_is_combined_with_init(write, tmp_path, capsys):
-    code, _, err = cli(["run", "--init-code", str(tmp_path / "missing.py")], capsys)
+    code, _, err = run_cli(["run", "--init-code", str(tmp_path / "missing.py")], capsys)
     assert code == 2 and err.count("\n") == 1 and "--init-code: must be a readable Python file (No such file" in err
     bad = tmp_path / "latin1.py"
     bad.write_bytes(b"# caf\xe9\n")
-    code, _, err = cli(["run", "--init-code", str(bad)], capsys)
+    code, _, err = run_cli(["run", "--init-code", str(bad)], capsys)
     assert code == 2 and "--init-code: must be UTF-8 text (byte 5 is not)" in err
-    code, _, err = cli(["run", "--init-code", write(CONSTANT), "--init", "he"], capsys)
+    code, _, err = run_cli(["run", "--init-code", write(CONSTANT), "--init", "he"], capsys)
     assert code == 2 and "--init-code: replaces --init: give one of them" in err
     source = CONSTANT + "def bias(fan_out, rng):\n    return 0.0\n"
-    code, _, err = cli(["run", "--init-code", write(source), "--bias-init", "zeros"], capsys)
+    code, _, err = run_cli(["run", "--init-code", write(source), "--bias-init", "zeros"], capsys)
     assert code == 2 and "replaces --bias-init" in err
 
 
@@ -100,7 +91,7 @@ def test_report_with_init_code(write, tmp_path, capsys):
     pytest.importorskip("plotly")
     out = tmp_path / "mine.html"
     path = write(CONSTANT)
-    code, stdout, err = cli(["report", "--chapter", "clones", "--init-code", path, "--steps", "20",
+    code, stdout, err = run_cli(["report", "--chapter", "clones", "--init-code", path, "--steps", "20",
                              "--out", str(out)], capsys)
     assert code == 0 and err == "" and stdout.startswith(f"wrote {out}")
     text = out.read_text(encoding="utf-8")
@@ -120,7 +111,7 @@ def test_the_report_of_a_chapter_with_code_shows_the_code_and_reproduces(tmp_pat
     if "yourself" not in chapters.ids():
         pytest.skip("no chapter with code")
     out = tmp_path / "yourself.html"
-    code, _, err = cli(["report", "--chapter", "yourself", "--steps", "12", "--out", str(out)], capsys)
+    code, _, err = run_cli(["report", "--chapter", "yourself", "--steps", "12", "--out", str(out)], capsys)
     assert code == 0 and err == ""
     text = out.read_text(encoding="utf-8")
     command = html.unescape(re.search(r"<pre>python -m pyinit run (.*?)</pre>", text).group(1))
@@ -128,7 +119,7 @@ def test_the_report_of_a_chapter_with_code_shows_the_code_and_reproduces(tmp_pat
     assert "--init-code init.py" in command and "def init(fan_in, fan_out, rng)" in source
     (tmp_path / "init.py").write_text(source, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    code, stdout, _ = cli(["run"] + shlex.split(command), capsys)
+    code, stdout, _ = run_cli(["run"] + shlex.split(command), capsys)
     assert code == 0
     expected = api.run(report.resolve("yourself", "left")[1].replace(steps=12))
     assert json.loads(stdout)["weights"] == expected["weights"]

@@ -10,7 +10,6 @@
 """
 
 import base64
-import os
 import resource
 import subprocess
 import sys
@@ -23,12 +22,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pyinit import api
 from pyinit.analysis import signal as signal_mod
-from pyinit.cli import main
 from pyinit.errors import ConfigError
 from pyinit.figures import report
 from pyinit.training import trainer as trainer_mod
 from pyinit.training.config import RunConfig
 from pyinit.web import chapters, page_state
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,15 +36,6 @@ def one_line(message):
     """One non-empty line (a trailing newline allowed)."""
     message = message[:-1] if message.endswith("\n") else message
     return bool(message.strip()) and "\n" not in message and "\r" not in message and len(message.splitlines()) == 1
-
-
-def cli(args, capsys):
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def limited(mb):
@@ -132,9 +122,9 @@ def test_inspect_and_landscape_are_budgeted_too():
 
 
 def test_cli_run_and_report_beyond_the_budget_exit_2_naming_the_flags(capsys, tmp_path):
-    code, out, err = cli(["run", "--hidden", "64,64", "--steps", "100000", "--max-records", "100000"], capsys)
+    code, out, err = run_cli(["run", "--hidden", "64,64", "--steps", "100000", "--max-records", "100000"], capsys)
     assert code == 2 and out == "" and one_line(err) and "--max-records" in err and "--steps" in err
-    code, out, err = cli(["report", "--hidden", "256,256", "--n-samples", "10000", "--steps", "100000",
+    code, out, err = run_cli(["report", "--hidden", "256,256", "--n-samples", "10000", "--steps", "100000",
                           "--out", str(tmp_path / "r.html")], capsys)
     assert code == 2 and one_line(err) and "--steps" in err and not (tmp_path / "r.html").exists()
 

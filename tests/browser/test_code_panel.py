@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import wait_for_status
+from conftest import until, wait_for_status
 
 pytestmark = pytest.mark.browser
 
@@ -50,16 +50,6 @@ def code_page(browser, server_url):
 
     yield open_with
     context.close()
-
-
-def until(pg, script, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = pg.evaluate(script)
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s: {script}")
 
 
 def run_button(pg):

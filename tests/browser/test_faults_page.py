@@ -12,20 +12,10 @@ import time
 
 import pytest
 
-from conftest import wait_for_status
+from conftest import until, wait_for_status
 
 pytestmark = pytest.mark.browser
 DIVERGE = "activation=linear&lr=100&left_init=he&right_init=he"
-
-
-def until(pg, script, timeout=60.0, what=""):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = pg.evaluate(script)
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"not within {timeout} s: {what or script}")
 
 
 @pytest.fixture

@@ -22,13 +22,14 @@ PAGES = ["index.html", "embed.html", "check.html"]
 
 
 @contextlib.contextmanager
-def server(build_module, root: Path, plain: str | None = None):
-    """build.py's server for `root`, except that the file at URL path `plain` is sent as text/plain."""
+def server(build_module, root: Path, plain=lambda path: False):
+    """build.py's server for `root`, except that a URL path for which `plain(path)` holds is sent as
+    text/plain (the server also sends nosniff, so a script sent so never runs)."""
     httpd = build_module.make_server(root, "127.0.0.1", 0, "/", quiet=True)
 
     class Handler(httpd.RequestHandlerClass):
         def send_header(self, key, value):
-            if key == "Content-Type" and plain and self.path.split("?")[0] == plain:
+            if key == "Content-Type" and plain(self.path.split("?")[0]):
                 value = "text/plain; charset=utf-8"
             super().send_header(key, value)
 
@@ -73,7 +74,7 @@ def test_broken_page_module_is_named_within_seconds(page_name, rel, how, words, 
     if not (dist_dir / rel).exists():
         pytest.skip(f"{rel} is not part of this build any more")
     root = dist_dir if how == "text/plain" else broken(dist_dir, tmp_path / "dist", rel, how)
-    with server(build_module, root, plain="/" + rel if how == "text/plain" else None) as url:
+    with server(build_module, root, plain=lambda path: how == "text/plain" and path == "/" + rel) as url:
         t0 = time.monotonic()
         page.goto(url + page_name)
         page.wait_for_function("() => document.documentElement.dataset.status === 'error'", timeout=15_000)
@@ -95,26 +96,6 @@ def test_guard_stays_quiet_on_a_page_that_started(page, server_url):
     assert page.evaluate("() => document.documentElement.dataset.status") != "error"
 
 
-@contextlib.contextmanager
-def every_js_plain(build_module, root: Path):
-    """build.py's server for `root`, with every .js file sent as text/plain (and nosniff)."""
-    httpd = build_module.make_server(root, "127.0.0.1", 0, "/", quiet=True)
-
-    class Handler(httpd.RequestHandlerClass):
-        def send_header(self, key, value):
-            if key == "Content-Type" and self.path.split("?")[0].endswith((".js", ".mjs")):
-                value = "text/plain; charset=utf-8"
-            super().send_header(key, value)
-
-    httpd.RequestHandlerClass = Handler
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield build_module.server_url(httpd)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_when_no_script_runs_at_all_the_page_says_so(page, browser, build_module, dist_dir):
     """Every .js refused for its type: not even the guard runs. A static message (css/base.css) appears
@@ -122,7 +103,7 @@ def test_when_no_script_runs_at_all_the_page_says_so(page, browser, build_module
     context = browser.new_context()
     pg = context.new_page()
     try:
-        with every_js_plain(build_module, dist_dir) as url:
+        with server(build_module, dist_dir, plain=lambda path: path.endswith((".js", ".mjs"))) as url:
             pg.goto(url + page + "?sw=0")
             fallback = pg.locator(".script-fallback")
             assert not fallback.is_visible()                 # not at once: scripts may still be coming

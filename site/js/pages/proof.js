@@ -11,15 +11,14 @@ export async function runProof(py, versions) {
     document.getElementById(`version-${key}`).textContent = versions[key] ?? "?";
   }
   const run = await py.call("api.run", { config: PROOF_CONFIG });
-  const c = run.config ?? PROOF_CONFIG;
+  const c = run.config;
   document.getElementById("proof-config").textContent =
     `${c.dataset}, ${c.n_samples} points, 2-${c.hidden.join("-")}-1 ${c.activation}, ` +
     `${c.init} init, learning rate ${c.lr}, seed ${c.seed}`;
   const body = document.querySelector("#proof-losses tbody");
   body.replaceChildren();
-  const steps = run.steps ?? run.history?.step ?? [];
-  const losses = run.loss ?? run.history?.loss ?? [];
-  steps.forEach((step, i) => {
+  const losses = run.loss;
+  run.steps.forEach((step, i) => {
     const tr = document.createElement("tr");
     const td1 = document.createElement("td");
     const td2 = document.createElement("td");
