@@ -41,9 +41,12 @@ from tools.pins import PYODIDE_CDN
 
 
 def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    p = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog=__doc__.split("\n\n", 1)[1])
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
     p.add_argument("--cdn", action="store_true", help="load Pyodide and numpy from " + PYODIDE_CDN)
     p.add_argument("--out", default=str(ROOT / "dist"), help="output folder (default: dist/)")
@@ -52,9 +55,13 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     p.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1)")
     p.add_argument("--base", default="/", help="serve: URL prefix, e.g. /courses/ml/pyinit/ (default /)")
     p.add_argument("--no-build", action="store_true", help="serve: serve dist/ as it is")
-    p.add_argument("--embed-origins", default=None, metavar="ORIGINS",
-                   help="comma-separated origins whose pages may send commands to embed.html?api=1 "
-                        "(written to embed-config.json; default: any origin)")
+    p.add_argument(
+        "--embed-origins",
+        default=None,
+        metavar="ORIGINS",
+        help="comma-separated origins whose pages may send commands to embed.html?api=1 "
+        "(written to embed-config.json; default: any origin)",
+    )
     p.add_argument("--runs", type=int, default=5, help="bench: cold loads (default 5)")
     args, extra = p.parse_known_args(argv)
     if extra and args.command != "test":
@@ -67,8 +74,12 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def build(args: argparse.Namespace) -> dict:
-    return assemble.build(Path(args.out).resolve(), cdn=args.cdn, offline=args.offline,
-                          embed_origins=assemble.parse_origins(args.embed_origins))
+    return assemble.build(
+        Path(args.out).resolve(),
+        cdn=args.cdn,
+        offline=args.offline,
+        embed_origins=assemble.parse_origins(args.embed_origins),
+    )
 
 
 def serve(args: argparse.Namespace) -> int:

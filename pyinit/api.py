@@ -31,8 +31,14 @@ from .errors import ConfigError
 from .training.trainer import Trainer, check_budget, WORK_BUDGET
 from .core.initializers import label
 
-SIGNAL_DEFAULTS = {"depth": 30, "width": 64, "activation": "tanh", "init": "xavier",
-                   "n_samples": 256, "seed": 0}
+SIGNAL_DEFAULTS = {
+    "depth": 30,
+    "width": 64,
+    "activation": "tanh",
+    "init": "xavier",
+    "n_samples": 256,
+    "seed": 0,
+}
 
 
 def version():
@@ -80,7 +86,7 @@ def run(config):
     act = trainer.activation_stats()
     loss, acc = trainer.loss_history[:, 0], trainer.accuracy_history[:, 0]
     test_loss, test_acc = trainer.evaluate_test(trainer.theta_history[:, 0])
-    stopped = np.isnan(loss)                                  # after a divergence, as loss_history
+    stopped = np.isnan(loss)  # after a divergence, as loss_history
     test_loss[stopped], test_acc[stopped] = np.nan, np.nan
     return {
         "config": cfg.to_dict(),
@@ -101,8 +107,13 @@ def run(config):
         "diverged_reason": trainer.diverged_reason[0],
         "test_loss": tolist(test_loss),
         "test_accuracy": tolist(test_acc),
-        "final": {"step": int(trainer.steps[-1]), "loss": tolist(loss[-1]), "accuracy": tolist(acc[-1]),
-                  "test_loss": tolist(test_loss[-1]), "test_accuracy": tolist(test_acc[-1])},
+        "final": {
+            "step": int(trainer.steps[-1]),
+            "loss": tolist(loss[-1]),
+            "accuracy": tolist(acc[-1]),
+            "test_loss": tolist(test_loss[-1]),
+            "test_accuracy": tolist(test_acc[-1]),
+        },
     }
 
 
@@ -141,8 +152,15 @@ def signal_table(config=None):
     for key in config:
         if key not in allowed:
             raise ConfigError("config", "keys must be among " + ", ".join(allowed), key)
-    cfg = {"depth": 30, "width": 64, "n_samples": 256, "seed": 0, "activations": None,
-           "inits": list(SIGNAL_INITS), **config}
+    cfg = {
+        "depth": 30,
+        "width": 64,
+        "n_samples": 256,
+        "seed": 0,
+        "activations": None,
+        "inits": list(SIGNAL_INITS),
+        **config,
+    }
     table = _signal_table(**cfg)
     cfg["activations"] = list(table)
     return {"config": cfg, "table": table}
@@ -151,8 +169,9 @@ def signal_table(config=None):
 def _trainer_at(config, step):
     cfg, members = _config(config)
     step = parse_int("step", step, 0, MAX_STEPS)
-    members = None if members is None else [Member.from_dict(m) if isinstance(m, dict) else m
-                                            for m in members]
+    members = (
+        None if members is None else [Member.from_dict(m) if isinstance(m, dict) else m for m in members]
+    )
     check_budget(cfg.replace(steps=step), 1 if members is None else max(1, len(members)))
     trainer = Trainer(cfg, members, record=True)
     trainer.step(step)
@@ -170,9 +189,14 @@ def inspect(config, step=0, member=0):
     trainer = _trainer_at(config, step)
     member = parse_int("member", member, 0, trainer.K - 1)
     result = trainer.inspect(member)
-    return {"step": trainer.t, "loss": tolist(result["loss"]), "accuracy": tolist(result["accuracy"]),
-            "X": tolist(trainer.X), "y": tolist(trainer.y),
-            "layers": [{k: tolist(v) for k, v in layer.items()} for layer in result["layers"]]}
+    return {
+        "step": trainer.t,
+        "loss": tolist(result["loss"]),
+        "accuracy": tolist(result["accuracy"]),
+        "X": tolist(trainer.X),
+        "y": tolist(trainer.y),
+        "layers": [{k: tolist(v) for k, v in layer.items()} for layer in result["layers"]],
+    }
 
 
 def landscape(config, resolution=41, directions="pca", member=0):
@@ -184,12 +208,15 @@ def landscape(config, resolution=41, directions="pca", member=0):
     cfg, _ = _config(config)
     G = parse_int("resolution", resolution, 3, 201)
     P = sum((a + 1) * b for a, b in zip(cfg.sizes[:-1], cfg.sizes[1:]))
-    need = 24 * G * G * P                                 # the grid of G^2 parameter vectors (and temporaries)
+    need = 24 * G * G * P  # the grid of G^2 parameter vectors (and temporaries)
     if need > MEMORY_BUDGET_BYTES or G * G * cfg.n_samples * P > WORK_BUDGET:
-        raise ConfigError("resolution, hidden", f"together must fit the budgets of {MEMORY_BUDGET_BYTES / 2**20:.0f} "
-                          f"MB (24 bytes x resolution^2 x P) and {WORK_BUDGET:.0e} multiply-adds (resolution^2 "
-                          f"x n_samples x P); P = {P} parameters, this slice would need {need / 2**20:,.0f} MB",
-                          {"resolution": G, "hidden": list(cfg.hidden)})
+        raise ConfigError(
+            "resolution, hidden",
+            f"together must fit the budgets of {MEMORY_BUDGET_BYTES / 2**20:.0f} "
+            f"MB (24 bytes x resolution^2 x P) and {WORK_BUDGET:.0e} multiply-adds (resolution^2 "
+            f"x n_samples x P); P = {P} parameters, this slice would need {need / 2**20:,.0f} MB",
+            {"resolution": G, "hidden": list(cfg.hidden)},
+        )
     trainer = _trainer_at(config, cfg.steps)
     result = _landscape(trainer, member=member, resolution=G, directions=directions)
     result.pop("d1"), result.pop("d2")

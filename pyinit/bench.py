@@ -21,8 +21,7 @@ from . import __version__
 from .training.config import RunConfig, Member, parse_int
 from .training.trainer import Trainer
 
-REFERENCE = RunConfig(dataset="xor", n_samples=200, hidden=(16, 16), activation="tanh",
-                      init="xavier", lr=0.5)
+REFERENCE = RunConfig(dataset="xor", n_samples=200, hidden=(16, 16), activation="tanh", init="xavier", lr=0.5)
 
 
 def _best_rates(runs, repeats):
@@ -38,7 +37,8 @@ def _best_rates(runs, repeats):
 
 
 def _peak_rss_mb():
-    import resource                       # not available in Pyodide; bench is CLI-only
+    import resource  # not available in Pyodide; bench is CLI-only
+
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024.0 if platform.system() != "Darwin" else kb / 2**20
 
@@ -47,8 +47,10 @@ def run_bench(memory_steps=1_000_000, repeats=3):
     """Yield the report's lines one by one (so a slow part shows progress)."""
     memory_steps = parse_int("memory_steps", memory_steps, 1000, 10_000_000)
     repeats = parse_int("repeats", repeats, 1, 20)
-    yield (f"pyinit {__version__}, numpy {np.__version__}, Python {platform.python_version()}; "
-           f"reference: 2-16-16-1 tanh, 200 points, full batch, SGD")
+    yield (
+        f"pyinit {__version__}, numpy {np.__version__}, Python {platform.python_version()}; "
+        f"reference: 2-16-16-1 tanh, 200 points, full batch, SGD"
+    )
 
     run = Trainer(REFERENCE)
     marks = [m for m in (10_000, 100_000, 1_000_000, 10_000_000) if m < memory_steps] + [memory_steps]
@@ -60,20 +62,22 @@ def run_bench(memory_steps=1_000_000, repeats=3):
         rss.append(f"{run.t}: {_peak_rss_mb():.1f} MB")
     elapsed = time.perf_counter() - start
     rec = run.recorder
-    yield (f"peak RSS during a {run.t}-step recorded run ({run.t / elapsed:.0f} steps/s): "
-           + ", ".join(rss))
-    yield (f"  recorder: {rec.count} of {rec.capacity} records, every {rec.stride} steps, "
-           f"{rec.nbytes / 2**20:.1f} MB preallocated")
+    yield (f"peak RSS during a {run.t}-step recorded run ({run.t / elapsed:.0f} steps/s): " + ", ".join(rss))
+    yield (
+        f"  recorder: {rec.count} of {rec.capacity} records, every {rec.stride} steps, "
+        f"{rec.nbytes / 2**20:.1f} MB preallocated"
+    )
     del run
 
     on = Trainer(REFERENCE)
     off = Trainer(REFERENCE, record=False)
     on.step(200), off.step(200)
-    rate_on, rate_off = _best_rates([(lambda: on.step(2000), 2000), (lambda: off.step(2000), 2000)],
-                                    repeats)
+    rate_on, rate_off = _best_rates([(lambda: on.step(2000), 2000), (lambda: off.step(2000), 2000)], repeats)
     yield f"single run, recording on : {rate_on:9.0f} steps/s"
-    yield (f"single run, recording off: {rate_off:9.0f} steps/s  "
-           f"(recording costs {100 * (1 - rate_on / rate_off):.0f} %)")
+    yield (
+        f"single run, recording off: {rate_off:9.0f} steps/s  "
+        f"(recording costs {100 * (1 - rate_on / rate_off):.0f} %)"
+    )
 
     K, steps = 32, 300
     batched = Trainer(REFERENCE, [Member(seed=s) for s in range(K)])
@@ -86,8 +90,11 @@ def run_bench(memory_steps=1_000_000, repeats=3):
         for tr in singles:
             tr.step(steps)
 
-    rate_batched, rate_seq = _best_rates([(lambda: batched.step(steps), K * steps),
-                                          (sequential, K * steps)], repeats)
+    rate_batched, rate_seq = _best_rates(
+        [(lambda: batched.step(steps), K * steps), (sequential, K * steps)], repeats
+    )
     yield f"K=32 batched             : {rate_batched:9.0f} network-steps/s"
-    yield (f"32 sequential runs       : {rate_seq:9.0f} network-steps/s  "
-           f"(batched/sequential = {rate_batched / rate_seq:.2f})")
+    yield (
+        f"32 sequential runs       : {rate_seq:9.0f} network-steps/s  "
+        f"(batched/sequential = {rate_batched / rate_seq:.2f})"
+    )

@@ -54,17 +54,17 @@ RUN_FLAGS = {
     "lr": "learning rate in (0, 100] (default 0.5)",
     "momentum": "in [0, 1) (default 0); with optimizer sgd, > 0 means heavy-ball momentum",
     "optimizer": "one of sgd, momentum, adam (default sgd; momentum needs --momentum > 0, adam "
-                 "needs --momentum 0; adam is PyTorch's, betas 0.9, 0.999, eps 1e-8)",
+    "needs --momentum 0; adam is PyTorch's, betas 0.9, 0.999, eps 1e-8)",
     "batch-size": "an integer in 1..n-samples (default: full batch)",
     "steps": "number of updates, 0..10000000 (default 200)",
     "every": "record every K-th step, K >= 1 (default 1)",
     "seed": "an integer in 0..4294967295 (default 0)",
     "init-seed": "seed of the initial weights only, 0..4294967295 (default: seed; data and batches "
-                 "keep --seed: a restart)",
+    "keep --seed: a restart)",
     "max-records": "records kept before halving the resolution, 2..100000 (default 1000)",
     "init-code": "a Python file defining init(fan_in, fan_out, rng) -> W of shape (fan_in, fan_out) and "
-                 "optionally bias(fan_out, rng) -> b; np and math are available; replaces --init "
-                 "(and --bias-init when it defines bias)",
+    "optionally bias(fan_out, rng) -> b; np and math are available; replaces --init "
+    "(and --bias-init when it defines bias)",
 }
 SIGNAL_FLAGS = {
     "depth": "number of layers, 1..200 (default 30)",
@@ -101,10 +101,10 @@ def _fail(line):
 
 
 def _stdout_name():
-    """"stdout", with the file it goes to when the system says (Linux: /proc/self/fd/1)."""
+    """ "stdout", with the file it goes to when the system says (Linux: /proc/self/fd/1)."""
     try:
         path = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
-    except (OSError, ValueError, AttributeError):      # (io.UnsupportedOperation is both)
+    except (OSError, ValueError, AttributeError):  # (io.UnsupportedOperation is both)
         return "stdout"
     return f"stdout ({path})" if path.startswith("/") else "stdout"
 
@@ -156,8 +156,9 @@ def _load_init_code(given):
     given["init"] = init
     if bias is not None:
         if "bias_init" in given:
-            raise ConfigError("init_code", "defines bias(fan_out, rng), which replaces --bias-init: give one "
-                              "of them", path)
+            raise ConfigError(
+                "init_code", "defines bias(fan_out, rng), which replaces --bias-init: give one of them", path
+            )
         given["bias_init"] = bias
 
 
@@ -168,15 +169,23 @@ def _add(parser, flags):
 
 
 def build_parser():
-    parser = _Parser(prog="pyinit", description="A numpy MLP with hand-written backprop: "
-                     "why zero initialization fails.")
+    parser = _Parser(
+        prog="pyinit", description="A numpy MLP with hand-written backprop: why zero initialization fails."
+    )
     parser.flags = {}
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                metavar="{run,signal,report,bench}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="{run,signal,report,bench}"
+    )
     _add(sub.add_parser("run", help="train one network, print everything recorded as JSON"), RUN_FLAGS)
     _add(sub.add_parser("signal", help="per-layer statistics of a deep net at init, as JSON"), SIGNAL_FLAGS)
-    _add(sub.add_parser("report", help="write one standalone HTML file with the figures of a run "
-                        "(needs plotly: pip install pyinit[plots])"), REPORT_FLAGS)
+    _add(
+        sub.add_parser(
+            "report",
+            help="write one standalone HTML file with the figures of a run "
+            "(needs plotly: pip install pyinit[plots])",
+        ),
+        REPORT_FLAGS,
+    )
     _add(sub.add_parser("bench", help="print steps/s and memory figures"), BENCH_FLAGS)
     return parser
 
@@ -185,11 +194,14 @@ def main(argv=None):
     """Run the CLI; returns the exit status (0, or 2 for bad arguments)."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    flags = {"run": RUN_FLAGS, "signal": SIGNAL_FLAGS, "report": REPORT_FLAGS,
-             "bench": BENCH_FLAGS}[args.command]
+    flags = {"run": RUN_FLAGS, "signal": SIGNAL_FLAGS, "report": REPORT_FLAGS, "bench": BENCH_FLAGS}[
+        args.command
+    ]
     if extra:
-        _fail(f"pyinit {args.command}: error: unrecognized arguments: {' '.join(extra)}; "
-              f"allowed flags: " + " ".join("--" + f for f in flags))
+        _fail(
+            f"pyinit {args.command}: error: unrecognized arguments: {' '.join(extra)}; "
+            f"allowed flags: " + " ".join("--" + f for f in flags)
+        )
     given = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
     code_file = given.get("init_code")
     try:
@@ -201,16 +213,20 @@ def main(argv=None):
             _emit(json.dumps(api.signal(given), separators=(",", ":"), allow_nan=False))
         elif args.command == "report":
             from .figures.report import cli_report
+
             return cli_report(given, emit=_emit)
         else:
             from .bench import run_bench
+
             for line in run_bench(**given):
                 _emit(line)
         return 0
-    except CodeError as err:                            # the init file: FILE, line and error
+    except CodeError as err:  # the init file: FILE, line and error
         where = f"line {err.line}: " if err.line else ""
         _fail(f"pyinit {args.command}: error: --init-code {code_file}: {where}{err.text}")
     except ConfigError as err:
-        _fail(f"pyinit {args.command}: error: {_where(err.param, flags)}: {err.constraint}, got {show(err.value)}")
+        _fail(
+            f"pyinit {args.command}: error: {_where(err.param, flags)}: {err.constraint}, got {show(err.value)}"
+        )
     except OutputError as err:
         return _output_failed(args.command, err)

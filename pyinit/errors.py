@@ -16,7 +16,9 @@ class _Repr(reprlib.Repr):
             return "{}"
         if level <= 0:
             return "{...}"
-        items = [f"{self.repr1(k, level - 1)}: {self.repr1(x[k], level - 1)}" for k in list(x)[:self.maxdict]]
+        items = [
+            f"{self.repr1(k, level - 1)}: {self.repr1(x[k], level - 1)}" for k in list(x)[: self.maxdict]
+        ]
         return "{" + ", ".join(items) + (", ..." if len(x) > self.maxdict else "") + "}"
 
 
@@ -44,7 +46,7 @@ def show(value):
     containers and long strings are cut, never expanded in full)."""
     try:
         text = _REPR.repr(value)
-    except Exception:                   # e.g. an int too long for str(), or a broken __repr__
+    except Exception:  # e.g. an int too long for str(), or a broken __repr__
         digits = f" of about {int(value.bit_length() * 0.30103)} digits" if isinstance(value, int) else ""
         text = f"<{type(value).__name__}{digits}>"
     text = " ".join(text.split())

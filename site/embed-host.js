@@ -24,7 +24,9 @@
       if (f.contentWindow !== source) continue;
       try {
         if (new URL(f.src, location.href).origin !== origin) return null;
-      } catch (e) { return null; }
+      } catch (e) {
+        return null;
+      }
       return f;
     }
     return null;
@@ -55,11 +57,25 @@
       return new Promise(function (resolve, reject) {
         var timer = setTimeout(function () {
           delete pending[id];
-          reject(new Error("pyinit embed: no reply to \"" + command + "\" within " + limit / 1000 + " s (the embed " +
-            "URL needs api=1, and this page's origin must be in the build's allow-list)"));
+          reject(
+            new Error(
+              'pyinit embed: no reply to "' +
+                command +
+                '" within ' +
+                limit / 1000 +
+                " s (the embed " +
+                "URL needs api=1, and this page's origin must be in the build's allow-list)",
+            ),
+          );
         }, limit);
-        pending[id] = function (reply) { clearTimeout(timer); resolve(reply); };
-        iframe.contentWindow.postMessage({ type: "pyinit:command", command: command, args: args || {}, requestId: id }, origin);
+        pending[id] = function (reply) {
+          clearTimeout(timer);
+          resolve(reply);
+        };
+        iframe.contentWindow.postMessage(
+          { type: "pyinit:command", command: command, args: args || {}, requestId: id },
+          origin,
+        );
       });
     },
   };

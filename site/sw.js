@@ -43,7 +43,9 @@ function loadState() {
   return statePromise;
 }
 async function saveState(st) {
-  await (await caches.open(META)).put("state", new Response(JSON.stringify(st), { headers: { "Content-Type": "application/json" } }));
+  await (
+    await caches.open(META)
+  ).put("state", new Response(JSON.stringify(st), { headers: { "Content-Type": "application/json" } }));
 }
 
 // caches.open() would re-create a cache that cleanup() has just deleted: read through this instead
@@ -55,7 +57,7 @@ async function manifestOf(vid) {
   if (!vid) return null;
   if (!manifests.has(vid)) {
     const c = await openExisting(cacheName(vid));
-    const r = c && await c.match(keyOf(MANIFEST));
+    const r = c && (await c.match(keyOf(MANIFEST)));
     if (!r) return null;
     manifests.set(vid, await r.json());
   }
@@ -67,8 +69,12 @@ const sha256 = async (buf) => hex(await crypto.subtle.digest("SHA-256", buf));
 
 function withTimeout(promise, ms) {
   let timer;
-  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), ms); })])
-    .finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timeout")), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** The network's manifest as {vid, text, manifest}, or null (offline, error, not a manifest). */
@@ -98,24 +104,35 @@ async function adopt(net, st) {
     manifests.set(net.vid, net.manifest);
     const small = Object.keys(net.manifest.files).filter((rel) => !BIG.test(rel));
     const failed = [];
-    await Promise.all(small.map(async (rel) => {
-      try {
-        const r = await ensure(net.vid, rel);
-        if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
-      } catch {
-        failed.push(rel);
-      }
-    }));
+    await Promise.all(
+      small.map(async (rel) => {
+        try {
+          const r = await ensure(net.vid, rel);
+          if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
+        } catch {
+          failed.push(rel);
+        }
+      }),
+    );
     if (failed.length) {
       manifests.delete(net.vid); // not a version (yet): its verified files wait in its cache
-      st.stale = { version: net.vid, failed: failed.sort(), since: st.stale?.version === net.vid ? st.stale.since : Date.now() };
+      st.stale = {
+        version: net.vid,
+        failed: failed.sort(),
+        since: st.stale?.version === net.vid ? st.stale.since : Date.now(),
+      };
       await saveState(st);
-      console.warn(`pyinit sw: the server's build ${net.vid} is incomplete (${failed.length} file(s) do not match ` +
-        `its manifest: ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ", …" : ""}); staying on ${st.current || "the network"}.`);
+      console.warn(
+        `pyinit sw: the server's build ${net.vid} is incomplete (${failed.length} file(s) do not match ` +
+          `its manifest: ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ", …" : ""}); staying on ${st.current || "the network"}.`,
+      );
       return st.current;
     }
     // the manifest goes in last: a version whose manifest is cached has all its small files
-    await cache.put(keyOf(MANIFEST), new Response(net.buf, { headers: { "Content-Type": "application/json" } }));
+    await cache.put(
+      keyOf(MANIFEST),
+      new Response(net.buf, { headers: { "Content-Type": "application/json" } }),
+    );
   }
   if (st.current !== net.vid || st.stale) {
     st.current = net.vid;
@@ -140,8 +157,11 @@ async function ensure(vid, rel) {
     const other = await manifestOf(name.slice(PREFIX.length));
     if (other && other.files[rel] && other.files[rel].sha256 === entry.sha256) {
       const oc = await openExisting(name);
-      const old = oc && await oc.match(key);
-      if (old) { await cache.put(key, old.clone()); return old; }
+      const old = oc && (await oc.match(key));
+      if (old) {
+        await cache.put(key, old.clone());
+        return old;
+      }
     }
   }
   // immutable files (versioned paths) may come from the HTTP cache; others are revalidated
@@ -162,7 +182,9 @@ async function ensure(vid, rel) {
 /** Delete the caches of versions no open page uses (and forget pins of closed pages). */
 async function cleanup() {
   const st = await loadState();
-  const alive = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id));
+  const alive = new Set(
+    (await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id),
+  );
   for (const id of Object.keys(st.pins)) if (!alive.has(id)) delete st.pins[id];
   const used = new Set([st.current, st.stale && st.stale.version, ...Object.values(st.pins)]);
   for (const name of await caches.keys()) {
@@ -175,20 +197,27 @@ async function cleanup() {
 }
 
 self.addEventListener("install", (ev) => {
-  ev.waitUntil((async () => {
-    const net = await networkManifest();
-    if (net) await adopt(net, await loadState());
-    await self.skipWaiting();
-  })());
+  ev.waitUntil(
+    (async () => {
+      const net = await networkManifest();
+      if (net) await adopt(net, await loadState());
+      await self.skipWaiting();
+    })(),
+  );
 });
-self.addEventListener("activate", (ev) => { ev.waitUntil(cleanup()); });
+self.addEventListener("activate", (ev) => {
+  ev.waitUntil(cleanup());
+});
 
 // ---- requests ---------------------------------------------------------------------------------
 async function versionFor(ev, st) {
   if (ev.request.mode === "navigate") {
     const net = await networkManifest();
     const vid = net ? await adopt(net, st) : st.current;
-    if (ev.resultingClientId && vid) { st.pins[ev.resultingClientId] = vid; await saveState(st); }
+    if (ev.resultingClientId && vid) {
+      st.pins[ev.resultingClientId] = vid;
+      await saveState(st);
+    }
     return vid;
   }
   const vid = st.pins[ev.clientId] || st.current;
@@ -205,7 +234,8 @@ async function respond(ev, rel) {
   const vid = await versionFor(ev, st);
   const manifest = await manifestOf(vid);
   if (!manifest) return fetch(ev.request);
-  if (rel === MANIFEST) return new Response(JSON.stringify(manifest), { headers: { "Content-Type": "application/json" } });
+  if (rel === MANIFEST)
+    return new Response(JSON.stringify(manifest), { headers: { "Content-Type": "application/json" } });
   if (!manifest.files[rel]) return fetch(ev.request); // not a file of this build
   let r;
   try {
@@ -229,10 +259,16 @@ self.addEventListener("fetch", (ev) => {
     if (ev.resultingClientId) bypass.add(ev.resultingClientId);
     return;
   }
-  if (url.searchParams.get("sw") === "0") { // opt-out: this page and everything it loads go to the network
+  if (url.searchParams.get("sw") === "0") {
+    // opt-out: this page and everything it loads go to the network
     if (ev.resultingClientId) {
       bypass.add(ev.resultingClientId);
-      ev.waitUntil(loadState().then((st) => { st.pins[ev.resultingClientId] = "off"; return saveState(st); }));
+      ev.waitUntil(
+        loadState().then((st) => {
+          st.pins[ev.resultingClientId] = "off";
+          return saveState(st);
+        }),
+      );
     }
     return;
   }
@@ -252,28 +288,40 @@ self.addEventListener("fetch", (ev) => {
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
   // answer on the MessagePort the page sent, if any, else to the page itself
-  const reply = (msg) => (ev.ports && ev.ports[0] ? ev.ports[0].postMessage(msg) : ev.source && ev.source.postMessage(msg));
-  ev.waitUntil((async () => {
-    const st = await loadState();
-    const vid = (ev.source && st.pins[ev.source.id]) || st.current;
-    const stale = st.stale ? { version: st.stale.version, failed: st.stale.failed } : null;
-    if (d.type === "pyinit-sw:warm") {
-      const manifest = await manifestOf(vid);
-      if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale });
-      const failed = [];
-      const rels = Object.keys(manifest.files);
-      for (const rel of rels) {
-        try {
-          const r = await ensure(vid, rel);
-          if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
-        } catch { failed.push(rel); }
+  const reply = (msg) =>
+    ev.ports && ev.ports[0] ? ev.ports[0].postMessage(msg) : ev.source && ev.source.postMessage(msg);
+  ev.waitUntil(
+    (async () => {
+      const st = await loadState();
+      const vid = (ev.source && st.pins[ev.source.id]) || st.current;
+      const stale = st.stale ? { version: st.stale.version, failed: st.stale.failed } : null;
+      if (d.type === "pyinit-sw:warm") {
+        const manifest = await manifestOf(vid);
+        if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale });
+        const failed = [];
+        const rels = Object.keys(manifest.files);
+        for (const rel of rels) {
+          try {
+            const r = await ensure(vid, rel);
+            if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
+          } catch {
+            failed.push(rel);
+          }
+        }
+        reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale });
+      } else if (d.type === "pyinit-sw:info") {
+        const kinds = {};
+        for (const c of await self.clients.matchAll({ type: "all" }))
+          if (st.pins[c.id]) kinds[c.type] = (kinds[c.type] || 0) + 1;
+        reply({
+          type: "pyinit-sw:info",
+          version: vid,
+          current: st.current,
+          pinned: kinds,
+          stale,
+          caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)),
+        });
       }
-      reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale });
-    } else if (d.type === "pyinit-sw:info") {
-      const kinds = {};
-      for (const c of await self.clients.matchAll({ type: "all" })) if (st.pins[c.id]) kinds[c.type] = (kinds[c.type] || 0) + 1;
-      reply({ type: "pyinit-sw:info", version: vid, current: st.current, pinned: kinds, stale,
-        caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)) });
-    }
-  })());
+    })(),
+  );
 });

@@ -69,8 +69,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def build_module():
-    return SimpleNamespace(**{name: value for module in (pins, common, bootstrap, assemble, server)
-                              for name, value in vars(module).items() if not name.startswith("_")})
+    return SimpleNamespace(
+        **{
+            name: value
+            for module in (pins, common, bootstrap, assemble, server)
+            for name, value in vars(module).items()
+            if not name.startswith("_")
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -110,8 +116,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=pins.CHROMIUM, args=pins.CHROMIUM_ARGS,
-                              headless=os.environ.get("PYINIT_HEADED") != "1")
+        b = p.chromium.launch(
+            executable_path=pins.CHROMIUM,
+            args=pins.CHROMIUM_ARGS,
+            headless=os.environ.get("PYINIT_HEADED") != "1",
+        )
         yield b
         b.close()
 
@@ -155,8 +164,7 @@ def page(browser):
 def wait_for_status(pg, timeout_ms: int = LOAD_TIMEOUT_MS) -> str:
     """Wait until <html data-status> leaves "loading"; return it ("ready" or "error")."""
     # A function, not a string: the page's CSP forbids eval, which string predicates use.
-    pg.wait_for_function("() => document.documentElement.dataset.status !== 'loading'",
-                         timeout=timeout_ms)
+    pg.wait_for_function("() => document.documentElement.dataset.status !== 'loading'", timeout=timeout_ms)
     return pg.evaluate("() => document.documentElement.dataset.status")
 
 
@@ -173,7 +181,9 @@ def py_call(pg, fn: str, args: dict | None = None):
             } catch (e) {
                 return {error: {type: e.type ?? e.name, message: e.message}};
             }
-        }""", [fn, args or {}])
+        }""",
+        [fn, args or {}],
+    )
 
 
 def untyped(value):
@@ -204,8 +214,10 @@ def lab_snapshot(pg):
 
 def wait_lab_live(pg):
     """Wait until the live Python runs have taken over from the precomputed ones."""
-    pg.wait_for_function("() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
-                         timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_function(
+        "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
+        timeout=LOAD_TIMEOUT_MS,
+    )
 
 
 def pause_lab(pg):
@@ -244,6 +256,7 @@ def until(pg, script, timeout=60.0, what=""):
 def run_cli(args, capsys):
     """`python -m pyinit ARGS` in this process: (exit code, stdout, stderr)."""
     from pyinit.cli import main
+
     try:
         code = main(args)
     except SystemExit as exit_:
@@ -255,11 +268,14 @@ def run_cli(args, capsys):
 def plot_data(pg, div_id):
     """What a chart last drew: the `chartData` its factory keeps on its container (typed arrays as
     lists, functions dropped), or None when it has drawn nothing."""
-    return pg.evaluate("""(id) => { const el = document.getElementById(id);
+    return pg.evaluate(
+        """(id) => { const el = document.getElementById(id);
         const plain = (v) => ArrayBuffer.isView(v) ? Array.from(v) : Array.isArray(v) ? v.map(plain)
             : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
                 .map(([k, x]) => [k, plain(x)])) : v;
-        return el && el.chartData ? plain(el.chartData) : null; }""", div_id)
+        return el && el.chartData ? plain(el.chartData) : null; }""",
+        div_id,
+    )
 
 
 def wait_lab_drawn(pg, timeout_ms: int = 20_000):
@@ -275,17 +291,23 @@ def lab_load(pg, query: str, timeout_ms: int = 60_000):
     # the page writes the URL from its state 150 ms after a change: a hash set before that is lost
     pg.wait_for_timeout(250)
     pg.evaluate("() => { window.__labMeta = window.pyinitLab.snapshot().meta; }")
-    same = pg.evaluate("""(q) => new Promise((done) => {
+    same = pg.evaluate(
+        """(q) => new Promise((done) => {
         const before = JSON.stringify(window.pyinitLab.settings());
         const after = () => setTimeout(() => done(JSON.stringify(window.pyinitLab.settings()) === before), 0);
         if (location.hash.slice(1) === q) return after();
         window.addEventListener("hashchange", after, {once: true});
-        location.hash = q; })""", query)
+        location.hash = q; })""",
+        query,
+    )
     if same:  # the same runs: Reset starts them again from step 0
         pg.click("#btn-reset")
-    pg.wait_for_function("""() => { const s = window.pyinitLab.snapshot();
+    pg.wait_for_function(
+        """() => { const s = window.pyinitLab.snapshot();
         return s && s.meta !== window.__labMeta && s.source === "live" && s.phase === "live" && s.handover === null
-            && s.step === 0 && !s.playing; }""", timeout=timeout_ms)
+            && s.step === 0 && !s.playing; }""",
+        timeout=timeout_ms,
+    )
     wait_lab_drawn(pg)
     return lab_snapshot(pg)
 

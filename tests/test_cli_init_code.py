@@ -28,23 +28,38 @@ def write(tmp_path):
         path = tmp_path / name
         path.write_text(source, encoding="utf-8")
         return str(path)
+
     return write
 
 
 def test_init_code_returning_the_xavier_formula_prints_the_numbers_of_init_xavier(write, capsys):
-    flags = ["--hidden", "4,3", "--steps", "120", "--seed", "2", "--init-seed", "7", "--optimizer", "adam",
-             "--lr", "0.05"]
+    flags = [
+        "--hidden",
+        "4,3",
+        "--steps",
+        "120",
+        "--seed",
+        "2",
+        "--init-seed",
+        "7",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.05",
+    ]
     code, out, err = run_cli(["run", "--init-code", write(XAVIER)] + flags, capsys)
     assert code == 0 and err == ""
     mine = json.loads(out)
     code, out, _ = run_cli(["run", "--init", "xavier"] + flags, capsys)
     builtin = json.loads(out)
     assert mine["config"].pop("init") == "python" and builtin["config"].pop("init") == "xavier"
-    assert mine == builtin                               # every recorded number, exactly (JSON floats)
+    assert mine == builtin  # every recorded number, exactly (JSON floats)
 
 
 def test_init_code_returning_a_constant_keeps_the_clones(write, capsys):
-    code, out, _ = run_cli(["run", "--init-code", write(CONSTANT), "--hidden", "4,4", "--steps", "400"], capsys)
+    code, out, _ = run_cli(
+        ["run", "--init-code", write(CONSTANT), "--hidden", "4,4", "--steps", "400"], capsys
+    )
     r = json.loads(out)
     assert code == 0 and len(r["symmetry"]) == 401 and all(s == [0.0, 0.0] for s in r["symmetry"])
     assert r["loss"][-1] < r["loss"][0]
@@ -54,18 +69,32 @@ def test_init_code_with_a_bias_function(write, capsys):
     source = CONSTANT + "\ndef bias(fan_out, rng):\n    return np.linspace(-1, 1, fan_out)\n"
     code, out, _ = run_cli(["run", "--init-code", write(source), "--steps", "0"], capsys)
     r = json.loads(out)
-    assert code == 0 and r["biases"][0][0] == np.linspace(-1, 1, 4).tolist() and r["config"]["bias_init"] == "python"
+    assert (
+        code == 0
+        and r["biases"][0][0] == np.linspace(-1, 1, 4).tolist()
+        and r["config"]["bias_init"] == "python"
+    )
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("def init(fan_in, fan_out, rng):\n    return np.zeros((fan_in, fan_out)\n", ": line 2: '(' was never closed"),
-    ("def init(fan_in, fan_out, rng):\n    w = 1\n    return npp.zeros((fan_in, fan_out))\n",
-     ": line 3: NameError: name 'npp' is not defined"),
-    ("def init(fan_in, fan_out, rng):\n    return np.zeros((fan_out, fan_in))\n",
-     ": line 1: init(2, 4, rng) returned an array of shape (4, 2); expected (2, 4) = (fan_in, fan_out)"),
-    ("import os\n", ": line 1: ImportError: only numpy and math can be imported here"),
-    ("x = 1\n", ": define a function init(fan_in, fan_out, rng)"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (
+            "def init(fan_in, fan_out, rng):\n    return np.zeros((fan_in, fan_out)\n",
+            ": line 2: '(' was never closed",
+        ),
+        (
+            "def init(fan_in, fan_out, rng):\n    w = 1\n    return npp.zeros((fan_in, fan_out))\n",
+            ": line 3: NameError: name 'npp' is not defined",
+        ),
+        (
+            "def init(fan_in, fan_out, rng):\n    return np.zeros((fan_out, fan_in))\n",
+            ": line 1: init(2, 4, rng) returned an array of shape (4, 2); expected (2, 4) = (fan_in, fan_out)",
+        ),
+        ("import os\n", ": line 1: ImportError: only numpy and math can be imported here"),
+        ("x = 1\n", ": define a function init(fan_in, fan_out, rng)"),
+    ],
+)
 def test_errors_in_the_file_are_one_line_naming_file_line_and_error(write, capsys, source, expected):
     path = write(source)
     code, out, err = run_cli(["run", "--init-code", path, "--steps", "3"], capsys)
@@ -75,7 +104,11 @@ def test_errors_in_the_file_are_one_line_naming_file_line_and_error(write, capsy
 
 def test_a_file_that_cannot_be_read_or_is_combined_with_init(write, tmp_path, capsys):
     code, _, err = run_cli(["run", "--init-code", str(tmp_path / "missing.py")], capsys)
-    assert code == 2 and err.count("\n") == 1 and "--init-code: must be a readable Python file (No such file" in err
+    assert (
+        code == 2
+        and err.count("\n") == 1
+        and "--init-code: must be a readable Python file (No such file" in err
+    )
     bad = tmp_path / "latin1.py"
     bad.write_bytes(b"# caf\xe9\n")
     code, _, err = run_cli(["run", "--init-code", str(bad)], capsys)
@@ -91,8 +124,9 @@ def test_report_with_init_code(write, tmp_path, capsys):
     pytest.importorskip("plotly")
     out = tmp_path / "mine.html"
     path = write(CONSTANT)
-    code, stdout, err = run_cli(["report", "--chapter", "clones", "--init-code", path, "--steps", "20",
-                             "--out", str(out)], capsys)
+    code, stdout, err = run_cli(
+        ["report", "--chapter", "clones", "--init-code", path, "--steps", "20", "--out", str(out)], capsys
+    )
     assert code == 0 and err == "" and stdout.startswith(f"wrote {out}")
     text = out.read_text(encoding="utf-8")
     assert f"--init-code {path}" in text and "<code>python</code>" in text
@@ -108,6 +142,7 @@ def test_the_report_of_a_chapter_with_code_shows_the_code_and_reproduces(tmp_pat
     from pyinit import api
     from pyinit.figures import report
     from pyinit.web import chapters
+
     if "yourself" not in chapters.ids():
         pytest.skip("no chapter with code")
     out = tmp_path / "yourself.html"

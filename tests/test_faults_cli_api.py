@@ -35,19 +35,33 @@ ROOT = Path(__file__).resolve().parents[1]
 def one_line(message):
     """One non-empty line (a trailing newline allowed)."""
     message = message[:-1] if message.endswith("\n") else message
-    return bool(message.strip()) and "\n" not in message and "\r" not in message and len(message.splitlines()) == 1
+    return (
+        bool(message.strip())
+        and "\n" not in message
+        and "\r" not in message
+        and len(message.splitlines()) == 1
+    )
 
 
 def limited(mb):
     """preexec_fn: cap the child's address space, so a run that ignores the budget fails fast."""
+
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (mb * 2**20, mb * 2**20))
+
     return cap
 
 
 def pyinit_cli(args, stdout=subprocess.PIPE, timeout=60, memory_mb=2048):
-    return subprocess.run([sys.executable, "-m", "pyinit", *args], cwd=ROOT, stdout=stdout,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout, preexec_fn=limited(memory_mb))
+    return subprocess.run(
+        [sys.executable, "-m", "pyinit", *args],
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limited(memory_mb),
+    )
 
 
 # --------------------------------------------------------------------------------------- budgets
@@ -66,7 +80,7 @@ def test_signal_beyond_the_memory_budget_is_refused_up_front_naming_the_flags():
 def test_signal_budget_is_the_stated_estimate():
     """The estimate counts the weights and the per-layer activations the run keeps."""
     cost = signal_mod.signal_cost(200, 512, 4096)
-    assert cost["bytes"] > 6e9 and cost["multiply_adds"] > 5e11          # what the run really took
+    assert cost["bytes"] > 6e9 and cost["multiply_adds"] > 5e11  # what the run really took
     default = signal_mod.signal_cost(30, 64, 256)
     assert default["bytes"] < 16e6 and default["multiply_adds"] < 1e8
     assert signal_mod.MEMORY_BUDGET_BYTES == 512 * 2**20
@@ -82,18 +96,21 @@ def test_signal_budget_is_the_stated_estimate():
 
 def test_signal_table_of_many_pairs_counts_their_total_work():
     cost = signal_mod.signal_cost(30, 256, 1024)
-    assert cost["bytes"] < signal_mod.MEMORY_BUDGET_BYTES          # one run alone fits in memory ...
+    assert cost["bytes"] < signal_mod.MEMORY_BUDGET_BYTES  # one run alone fits in memory ...
     assert cost["multiply_adds"] < signal_mod.WORK_BUDGET
-    with pytest.raises(ConfigError) as e:                           # ... but 30 of them take too long
+    with pytest.raises(ConfigError) as e:  # ... but 30 of them take too long
         api.signal_table({"depth": 30, "width": 256, "n_samples": 1024})
     assert "multiply-adds" in str(e.value) and one_line(str(e.value))
 
 
-@pytest.mark.parametrize("config, names", [
-    ({"hidden": [16] * 16, "n_samples": 10000}, "n_samples"),                  # scoring buffers: 1 GB
-    ({"hidden": [16, 16], "n_samples": 10000, "steps": 1000000}, "batch_size"),  # hours of work
-    ({"hidden": [64, 64], "steps": 100000, "max_records": 100000}, "max_records"),  # 100k snapshots
-])
+@pytest.mark.parametrize(
+    "config, names",
+    [
+        ({"hidden": [16] * 16, "n_samples": 10000}, "n_samples"),  # scoring buffers: 1 GB
+        ({"hidden": [16, 16], "n_samples": 10000, "steps": 1000000}, "batch_size"),  # hours of work
+        ({"hidden": [64, 64], "steps": 100000, "max_records": 100000}, "max_records"),  # 100k snapshots
+    ],
+)
 def test_run_beyond_its_budgets_is_refused_up_front(config, names):
     start = time.perf_counter()
     with pytest.raises(ConfigError) as e:
@@ -106,14 +123,14 @@ def test_run_budget_lets_the_chapters_and_long_small_runs_through():
     for name in chapters.ids():
         for side in ("left", "right"):
             trainer_mod.check_budget(report.resolve(name, side)[1])
-    trainer_mod.check_budget(RunConfig(steps=1_000_000))                   # default net, 1M steps
+    trainer_mod.check_budget(RunConfig(steps=1_000_000))  # default net, 1M steps
     trainer_mod.check_budget(RunConfig(steps=100_000, max_records=100_000))
 
 
 def test_inspect_and_landscape_are_budgeted_too():
     start = time.perf_counter()
     with pytest.raises(ConfigError) as e:
-        api.landscape({"hidden": [256, 256], "steps": 1}, resolution=201)     # a 201^2 x 66817 grid
+        api.landscape({"hidden": [256, 256], "steps": 1}, resolution=201)  # a 201^2 x 66817 grid
     assert e.value.param == "resolution, hidden" and one_line(str(e.value))
     with pytest.raises(ConfigError) as e:
         api.inspect({"hidden": [64, 64], "n_samples": 10000}, step=1_000_000)
@@ -122,10 +139,24 @@ def test_inspect_and_landscape_are_budgeted_too():
 
 
 def test_cli_run_and_report_beyond_the_budget_exit_2_naming_the_flags(capsys, tmp_path):
-    code, out, err = run_cli(["run", "--hidden", "64,64", "--steps", "100000", "--max-records", "100000"], capsys)
+    code, out, err = run_cli(
+        ["run", "--hidden", "64,64", "--steps", "100000", "--max-records", "100000"], capsys
+    )
     assert code == 2 and out == "" and one_line(err) and "--max-records" in err and "--steps" in err
-    code, out, err = run_cli(["report", "--hidden", "256,256", "--n-samples", "10000", "--steps", "100000",
-                          "--out", str(tmp_path / "r.html")], capsys)
+    code, out, err = run_cli(
+        [
+            "report",
+            "--hidden",
+            "256,256",
+            "--n-samples",
+            "10000",
+            "--steps",
+            "100000",
+            "--out",
+            str(tmp_path / "r.html"),
+        ],
+        capsys,
+    )
     assert code == 2 and one_line(err) and "--steps" in err and not (tmp_path / "r.html").exists()
 
 
@@ -145,11 +176,15 @@ def test_report_out_on_a_full_disk_is_one_line_exit_1(tmp_path):
     proc = pyinit_cli(["report", "--steps", "2", "--out", "/dev/full"], timeout=120)
     err = proc.stderr
     assert proc.returncode == 1 and one_line(err) and "Traceback" not in err, err
-    assert err.startswith("pyinit report: error: cannot write /dev/full: ") and "No space left on device" in err
-    with open("/dev/full", "w") as full:                         # the summary line on a full stdout
-        proc = pyinit_cli(["report", "--steps", "2", "--out", str(tmp_path / "r.html")], stdout=full, timeout=120)
+    assert (
+        err.startswith("pyinit report: error: cannot write /dev/full: ") and "No space left on device" in err
+    )
+    with open("/dev/full", "w") as full:  # the summary line on a full stdout
+        proc = pyinit_cli(
+            ["report", "--steps", "2", "--out", str(tmp_path / "r.html")], stdout=full, timeout=120
+        )
     assert proc.returncode == 1 and one_line(proc.stderr) and "No space left" in proc.stderr, proc.stderr
-    assert (tmp_path / "r.html").exists()                         # the report itself was written
+    assert (tmp_path / "r.html").exists()  # the report itself was written
 
 
 def test_a_failed_report_write_leaves_no_partial_file(tmp_path, monkeypatch):
@@ -170,25 +205,32 @@ def test_a_failed_report_write_leaves_no_partial_file(tmp_path, monkeypatch):
             self.fh.write(text[:100])
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("builtins.open", lambda path, *a, **k: Full(real_open(path, *a, **k))
-                        if str(path) == str(out) else real_open(path, *a, **k))
+    monkeypatch.setattr(
+        "builtins.open",
+        lambda path, *a, **k: (
+            Full(real_open(path, *a, **k)) if str(path) == str(out) else real_open(path, *a, **k)
+        ),
+    )
     with pytest.raises(OSError):
         report.write_report(out, steps=2)
     assert not out.exists()
 
 
 # ---------------------------------------------------------------------------- exact bad inputs
-@pytest.mark.parametrize("call, config, param", [
-    (api.run, {"lr": 10**400}, "lr"),
-    (api.run, {"seed": 10**5000}, "seed"),
-    (api.run, {"noise": -10**400}, "noise"),
-    (api.signal, {"activation": []}, "activation"),
-    (api.signal, {"activation": {"a": 1}}, "activation"),
-    (api.signal, {"depth": 10**400}, "depth"),
-    (api.signal_table, {"activations": [[1]]}, "activations"),
-    (api.signal_table, {"inits": [[1]]}, "inits"),
-    (api.signal_table, {"activations": ["tanh", "soft"]}, "activations"),
-])
+@pytest.mark.parametrize(
+    "call, config, param",
+    [
+        (api.run, {"lr": 10**400}, "lr"),
+        (api.run, {"seed": 10**5000}, "seed"),
+        (api.run, {"noise": -(10**400)}, "noise"),
+        (api.signal, {"activation": []}, "activation"),
+        (api.signal, {"activation": {"a": 1}}, "activation"),
+        (api.signal, {"depth": 10**400}, "depth"),
+        (api.signal_table, {"activations": [[1]]}, "activations"),
+        (api.signal_table, {"inits": [[1]]}, "inits"),
+        (api.signal_table, {"activations": ["tanh", "soft"]}, "activations"),
+    ],
+)
 def test_reported_inputs_are_config_errors(call, config, param):
     with pytest.raises(ConfigError) as e:
         call(config)
@@ -196,42 +238,103 @@ def test_reported_inputs_are_config_errors(call, config, param):
 
 
 # ------------------------------------------------------------------------------------ fuzzing
-NUMBERS = st.one_of(st.integers(min_value=-10**500, max_value=10**500), st.floats(allow_nan=True, allow_infinity=True),
-                    st.sampled_from([0, 1, -1, 2**31, 2**63, 10**400, -0.0, 1e308, 5e-324, True, False]))
-TEXT = st.one_of(st.text(max_size=30), st.text(min_size=2000, max_size=5000),
-                 st.sampled_from(["", " ", "1e400", "nan", "-inf", "4,4", "tanh", "xavier", "he:2", "normal:1e400",
-                                  "\u2028", "zeros,zeros", "constant:-0", "１２", "٣", "0x10", "1_000", "python",
-                                  "ZGVmIGluaXQ", "_w", "YWJj="]))
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**500), max_value=10**500),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, 1, -1, 2**31, 2**63, 10**400, -0.0, 1e308, 5e-324, True, False]),
+)
+TEXT = st.one_of(
+    st.text(max_size=30),
+    st.text(min_size=2000, max_size=5000),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "1e400",
+            "nan",
+            "-inf",
+            "4,4",
+            "tanh",
+            "xavier",
+            "he:2",
+            "normal:1e400",
+            "\u2028",
+            "zeros,zeros",
+            "constant:-0",
+            "１２",
+            "٣",
+            "0x10",
+            "1_000",
+            "python",
+            "ZGVmIGluaXQ",
+            "_w",
+            "YWJj=",
+        ]
+    ),
+)
 LEAF = st.one_of(st.none(), NUMBERS, TEXT)
-JSONISH = st.recursive(LEAF, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                      st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-                       max_leaves=8)
-FAST = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+JSONISH = st.recursive(
+    LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
-RUN_KEYS = ["dataset", "n_samples", "noise", "factor", "n_test", "hidden", "activation", "init", "bias_init",
-            "perturb", "lr", "momentum", "optimizer", "batch_size", "seed", "init_seed", "every", "max_records",
-            "members", "bogus"]
+RUN_KEYS = [
+    "dataset",
+    "n_samples",
+    "noise",
+    "factor",
+    "n_test",
+    "hidden",
+    "activation",
+    "init",
+    "bias_init",
+    "perturb",
+    "lr",
+    "momentum",
+    "optimizer",
+    "batch_size",
+    "seed",
+    "init_seed",
+    "every",
+    "max_records",
+    "members",
+    "bogus",
+]
 SIGNAL_KEYS = ["depth", "width", "activation", "init", "n_samples", "seed", "bogus"]
 TABLE_KEYS = ["depth", "width", "n_samples", "seed", "activations", "inits"]
 PAGE_KEYS = list(page_state.RUN_KEYS) + ["speed", "bogus"]
-SMALL = {"run": {"steps": 2, "n_samples": 8, "hidden": [2], "max_records": 4},
-         "signal": {"depth": 2, "width": 3, "n_samples": 4},
-         "table": {"depth": 2, "width": 2, "n_samples": 2, "activations": ["tanh"], "inits": ["zeros"]},
-         "page": {}}
+SMALL = {
+    "run": {"steps": 2, "n_samples": 8, "hidden": [2], "max_records": 4},
+    "signal": {"depth": 2, "width": 3, "n_samples": 4},
+    "table": {"depth": 2, "width": 2, "n_samples": 2, "activations": ["tanh"], "inits": ["zeros"]},
+    "page": {},
+}
 
 
-CODE = st.text(max_size=80).map(lambda t: base64.urlsafe_b64encode(t.encode("utf-8", "replace")).decode().rstrip("="))
+CODE = st.text(max_size=80).map(
+    lambda t: base64.urlsafe_b64encode(t.encode("utf-8", "replace")).decode().rstrip("=")
+)
 
 
 def configs(keys, small):
     """A small valid config with a few keys replaced by hostile values (or a hostile non-dict)."""
     hostile = st.dictionaries(st.sampled_from(keys), JSONISH, min_size=1, max_size=3)
-    if "activations" in keys:           # lists whose items are hostile (a list in the list: [[1]])
-        items = st.lists(st.one_of(JSONISH, st.sampled_from(["tanh", "relu", "xavier", "he"])), min_size=1, max_size=3)
+    if "activations" in keys:  # lists whose items are hostile (a list in the list: [[1]])
+        items = st.lists(
+            st.one_of(JSONISH, st.sampled_from(["tanh", "relu", "xavier", "he"])), min_size=1, max_size=3
+        )
         lists = st.dictionaries(st.sampled_from(["activations", "inits"]), items, min_size=1)
         hostile = st.one_of(hostile, lists)
-    if "code" in keys:                  # the page's code settings: base64url of random text, python inits
+    if "code" in keys:  # the page's code settings: base64url of random text, python inits
         code = st.fixed_dictionaries({"left_init": st.just("python"), "code": CODE})
         hostile = st.one_of(hostile, st.tuples(code, hostile).map(lambda p: {**p[0], **p[1]}))
     return st.one_of(hostile.map(lambda d: {**small, **d}), JSONISH)
@@ -241,7 +344,10 @@ def only_config_errors(call, config):
     """``call(config)`` returns or raises ConfigError with a one-line message. (Small time budgets
     keep the valid but large configs the fuzzer finds quick: they are refused like any other.)"""
     try:
-        with mock.patch.object(signal_mod, "WORK_BUDGET", 1e7), mock.patch.object(trainer_mod, "WORK_BUDGET", 1e7):
+        with (
+            mock.patch.object(signal_mod, "WORK_BUDGET", 1e7),
+            mock.patch.object(trainer_mod, "WORK_BUDGET", 1e7),
+        ):
             call(config)
     except ConfigError as e:
         message = str(e)
@@ -304,8 +410,11 @@ def test_report_runs_the_config_the_page_builds_for_that_side(name, k, side):
 
 
 def test_report_of_the_optimizers_and_restarts_chapters():
-    assert report.resolve("optimizers")[1].optimizer == page_state.run_config(
-        chapters.chapter("optimizers")["state"])[0].optimizer == "adam"
+    assert (
+        report.resolve("optimizers")[1].optimizer
+        == page_state.run_config(chapters.chapter("optimizers")["state"])[0].optimizer
+        == "adam"
+    )
     seeds = [report.resolve("restarts", side)[1].init_seed for side in ("left", "right")]
     assert seeds == [m.seed for m in page_state.run_config(chapters.chapter("restarts")["state"])[1]]
     assert seeds[0] != seeds[1]

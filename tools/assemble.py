@@ -53,8 +53,10 @@ def parse_origins(text: str | None) -> list[str] | None:
     for o in origins:
         u = urllib.parse.urlsplit(o)
         if u.scheme not in ("http", "https") or not u.netloc or u.path or u.query or u.fragment:
-            raise BuildError(f"--embed-origins: each entry must be an origin like https://a.example "
-                             f"(scheme://host[:port], no path), got {o!r}")
+            raise BuildError(
+                f"--embed-origins: each entry must be an origin like https://a.example "
+                f"(scheme://host[:port], no path), got {o!r}"
+            )
     return origins
 
 
@@ -87,7 +89,9 @@ def write_python(pdir: Path, *, cdn: bool, offline: bool) -> tuple[dict, Path, d
     stages: dict[str, list] = {}
     if cdn:
         for stage, names in PYODIDE_FILES.items():
-            stages[stage] = [{"url": PYODIDE_CDN + n, "bytes": (npm_pyodide / n).stat().st_size} for n in names]
+            stages[stage] = [
+                {"url": PYODIDE_CDN + n, "bytes": (npm_pyodide / n).stat().st_size} for n in names
+            ]
         stages["numpy"] = [{"url": PYODIDE_CDN + numpy_entry["file_name"], "bytes": None}]
     else:
         for stage, names in PYODIDE_FILES.items():
@@ -96,13 +100,22 @@ def write_python(pdir: Path, *, cdn: bool, offline: bool) -> tuple[dict, Path, d
             stages[stage] = [{"url": f"{PYODIDE_DIR}/{n}", "bytes": (pdir / n).stat().st_size} for n in names]
         shutil.copyfile(numpy, pdir / numpy.name)
         stages["numpy"] = [{"url": f"{PYODIDE_DIR}/{numpy.name}", "bytes": numpy.stat().st_size}]
-        pyinit_entry = {"name": "pyinit", "version": wheel.name.split("-")[1], "file_name": wheel.name,
-                        "install_dir": "site", "sha256": sha256_file(wheel),
-                        "package_type": "package", "imports": ["pyinit"], "depends": ["numpy"],
-                        "unvendored_tests": False}
+        pyinit_entry = {
+            "name": "pyinit",
+            "version": wheel.name.split("-")[1],
+            "file_name": wheel.name,
+            "install_dir": "site",
+            "sha256": sha256_file(wheel),
+            "package_type": "package",
+            "imports": ["pyinit"],
+            "depends": ["numpy"],
+            "unvendored_tests": False,
+        }
         # Our own lock file: just numpy and pyinit, each with its sha256, so Pyodide checks both.
-        write_json(pdir / "pyodide-lock.json",
-                   {"info": lock["info"], "packages": {"numpy": numpy_entry, "pyinit": pyinit_entry}})
+        write_json(
+            pdir / "pyodide-lock.json",
+            {"info": lock["info"], "packages": {"numpy": numpy_entry, "pyinit": pyinit_entry}},
+        )
     stages["pyinit"] = [{"url": f"{PYODIDE_DIR}/{wheel.name}", "bytes": wheel.stat().st_size}]
     return stages, wheel, numpy_entry
 
@@ -115,7 +128,8 @@ def write_vendor(out: Path) -> tuple[Path, Path]:
     shutil.copyfile(NODE_MODULES / PLOTLY_PACKAGE / "LICENSE", vendor / "LICENSE")
     try:
         codemirror = editor_bundle.bundle_editor(
-            NODE_MODULES, out / "vendor" / f"codemirror-{editor_bundle.codemirror_version(NODE_MODULES)}")
+            NODE_MODULES, out / "vendor" / f"codemirror-{editor_bundle.codemirror_version(NODE_MODULES)}"
+        )
     except editor_bundle.EditorBundleError as e:
         raise BuildError(str(e)) from None
     return vendor / PLOTLY_FILE, codemirror
@@ -129,15 +143,27 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
     write_embed_config(out, embed_origins)
     write_data(out / "data")
     plotly, codemirror = write_vendor(out)
-    files = {p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
-             for p in sorted(out.rglob("*")) if p.is_file()}
+    files = {
+        p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
     # Files whose URL changes whenever their bytes do: a server may cache them forever.
-    immutable = sorted(f for f in files if f.startswith(("vendor/", PYODIDE_DIR + "/"))
-                       and not f.endswith(("pyodide-lock.json", ".whl")) or f == stages["numpy"][0]["url"])
+    immutable = sorted(
+        f
+        for f in files
+        if f.startswith(("vendor/", PYODIDE_DIR + "/"))
+        and not f.endswith(("pyodide-lock.json", ".whl"))
+        or f == stages["numpy"][0]["url"]
+    )
     manifest = {
         "variant": "cdn" if cdn else "self-hosted",
-        "versions": {"pyodide": PYODIDE_VERSION, "pyinit": wheel.name.split("-")[1],
-                     "numpy": numpy_entry["version"], "plotly": npm_version(PLOTLY_PACKAGE)},
+        "versions": {
+            "pyodide": PYODIDE_VERSION,
+            "pyinit": wheel.name.split("-")[1],
+            "numpy": numpy_entry["version"],
+            "plotly": npm_version(PLOTLY_PACKAGE),
+        },
         "indexURL": PYODIDE_CDN if cdn else f"{PYODIDE_DIR}/",
         "pyinitWheel": f"{PYODIDE_DIR}/{wheel.name}",
         "plotly": plotly.relative_to(out).as_posix(),
@@ -158,14 +184,16 @@ def build_lock():
     with open(ROOT / ".cache" / "build.lock", "w") as f:
         try:
             import fcntl  # noqa: PLC0415
+
             fcntl.flock(f, fcntl.LOCK_EX)
         except ImportError:  # Windows: no locking
             pass
         yield
 
 
-def build(out: Path, *, cdn: bool = False, offline: bool = False,
-          embed_origins: list[str] | None = None) -> dict:
+def build(
+    out: Path, *, cdn: bool = False, offline: bool = False, embed_origins: list[str] | None = None
+) -> dict:
     """npm ci if needed, then a complete dist/ at `out` (replacing it only on success)."""
     t0 = time.perf_counter()
     with build_lock():
@@ -182,6 +210,8 @@ def build(out: Path, *, cdn: bool = False, offline: bool = False,
         shutil.rmtree(out, ignore_errors=True)
         tmp.rename(out)
     total = sum(f["bytes"] for f in manifest["files"].values())
-    log(f"built {out} ({manifest['variant']}, {len(manifest['files'])} files, {total / 1e6:.1f} MB) "
-        f"in {time.perf_counter() - t0:.1f} s")
+    log(
+        f"built {out} ({manifest['variant']}, {len(manifest['files'])} files, {total / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     return manifest

@@ -34,9 +34,19 @@ PAGES = Path(__file__).resolve().parent / "bench_pages"
 FIRST_PAINT_GOAL_S = 0.5
 LIVE_OVER_BARE_GOAL = 1.15
 LOAD_TIMEOUT_MS = 120_000
-BENCH_CONFIG = {"dataset": "moons", "n_samples": 200, "noise": 0.1, "hidden": [16, 16],
-                "activation": "tanh", "init": "xavier", "lr": 0.1, "batch_size": 200,
-                "steps": 2000, "every": 2000, "seed": 0}
+BENCH_CONFIG = {
+    "dataset": "moons",
+    "n_samples": 200,
+    "noise": 0.1,
+    "hidden": [16, 16],
+    "activation": "tanh",
+    "init": "xavier",
+    "lr": 0.1,
+    "batch_size": 200,
+    "steps": 2000,
+    "every": 2000,
+    "seed": 0,
+}
 
 LOAD_STATS_JS = """() => {
   const d = document.documentElement.dataset;
@@ -78,8 +88,9 @@ def load_page(browser, url: str, *, warm_reloads: int = 0, wait_live: bool = Fal
             raise BuildError(f"{url} did not load: {page.inner_text('body')[:500]}")
         if wait_live:  # data-live-ms may come after data-status="ready"
             try:
-                page.wait_for_function("() => 'liveMs' in document.documentElement.dataset",
-                                       timeout=LOAD_TIMEOUT_MS)
+                page.wait_for_function(
+                    "() => 'liveMs' in document.documentElement.dataset", timeout=LOAD_TIMEOUT_MS
+                )
             except Exception:  # noqa: BLE001 (Playwright's TimeoutError): reported as "not set"
                 pass
             first.update({k: page.evaluate(DATASET_MS_JS, k) for k in ("firstPaintMs", "liveMs")})
@@ -106,8 +117,10 @@ def lab_animation(page, speed: str, seconds: float = 5.0) -> dict:
     if page.evaluate("() => window.pyinitLab.snapshot().playing"):
         page.click("#btn-play")
     page.click("#btn-reset")
-    page.wait_for_function("() => { const s = window.pyinitLab.snapshot(); return s && s.step === 0 && !s.playing; }",
-                           timeout=15_000)
+    page.wait_for_function(
+        "() => { const s = window.pyinitLab.snapshot(); return s && s.step === 0 && !s.playing; }",
+        timeout=15_000,
+    )
     page.evaluate("() => window.pyinitLab.resetTiming()")
     step0, t0 = page.evaluate("() => [window.pyinitLab.snapshot().step, performance.now()]")
     page.click("#btn-play")
@@ -117,12 +130,17 @@ def lab_animation(page, speed: str, seconds: float = 5.0) -> dict:
     frames = sorted(page.evaluate("() => window.pyinitLab.snapshot().timing.frames"))
     if not frames or step1 <= step0:
         raise RuntimeError(f"no playback ({step1 - step0} steps, {len(frames)} frames)")
-    return {"seconds": seconds, "steps_per_s": (step1 - step0) / ((t1 - t0) / 1000),
-            "median_ms": frames[len(frames) // 2], "p95_ms": frames[int(0.95 * (len(frames) - 1))]}
+    return {
+        "seconds": seconds,
+        "steps_per_s": (step1 - step0) / ((t1 - t0) / 1000),
+        "median_ms": frames[len(frames) // 2],
+        "p95_ms": frames[int(0.95 * (len(frames) - 1))],
+    }
 
 
 def native_steps_per_s(config: dict) -> float:
     from pyinit import api  # noqa: PLC0415 (in .venv)
+
     api.run({**config, "steps": 100, "every": 100})
     times = []
     for _ in range(3):
@@ -141,29 +159,39 @@ def lab_script(dist: Path, lab: str) -> str:
 def measure(dist: Path, runs: int, lab: str = "index.html") -> dict:
     """Serve a copy of `dist` plus the bare page and time everything; the raw figures."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 (in .venv, test level)
+
     loads, lab_runs, anim, notes, rate = {}, [], {}, [], float("nan")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "site"
         shutil.copytree(dist, root)
         shutil.copytree(PAGES / "bare", root / "bare")
-        pages = [("bare Pyodide + numpy", f"bare/?indexURL=../{PYODIDE_DIR}/"),
-                 ("check.html (shell)", "check.html"), (f"{lab} (the lab)", lab)]
+        pages = [
+            ("bare Pyodide + numpy", f"bare/?indexURL=../{PYODIDE_DIR}/"),
+            ("check.html (shell)", "check.html"),
+            (f"{lab} (the lab)", lab),
+        ]
         with background_server(root) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for i in range(runs):  # interleaved, so machine noise hits every page alike
                 last = i == runs - 1
                 for name, path in pages:
                     is_lab = path == lab
-                    first, warm, page, ctx = load_page(browser, url + path, warm_reloads=3 if i == 0 else 0,
-                                                       wait_live=is_lab)
+                    first, warm, page, ctx = load_page(
+                        browser, url + path, warm_reloads=3 if i == 0 else 0, wait_live=is_lab
+                    )
                     r = loads.setdefault(name, {"cold": [], "ready": [], "bytes": [], "warm": []})
                     r["cold"].append(first["readyMs"])
                     r["ready"].append(first["now"])
                     r["bytes"].append(first["bytes"])
                     r["warm"] += [w["readyMs"] for w in warm]
                     if is_lab:
-                        lab_runs.append({"paint": first["firstPaintMs"], "live": first["liveMs"],
-                                         "bare": loads["bare Pyodide + numpy"]["cold"][i]})
+                        lab_runs.append(
+                            {
+                                "paint": first["firstPaintMs"],
+                                "live": first["liveMs"],
+                                "bare": loads["bare Pyodide + numpy"]["cold"][i],
+                            }
+                        )
                     if last and is_lab:
                         try:
                             anim = {speed: lab_animation(page, speed) for speed in ("2", "50")}
@@ -173,11 +201,19 @@ def measure(dist: Path, runs: int, lab: str = "index.html") -> dict:
                         try:
                             rate = page.evaluate(WORKER_RATE_JS, BENCH_CONFIG)
                         except Exception as e:  # noqa: BLE001
-                            notes.append(f"worker training speed not measured: {str(e).splitlines()[0][:160]}")
+                            notes.append(
+                                f"worker training speed not measured: {str(e).splitlines()[0][:160]}"
+                            )
                     ctx.close()
             browser.close()
-    return {"loads": loads, "lab": lab_runs, "animation": anim, "worker_rate": rate, "notes": notes,
-            "lab_script": lab_script(dist, lab)}
+    return {
+        "loads": loads,
+        "lab": lab_runs,
+        "animation": anim,
+        "worker_rate": rate,
+        "notes": notes,
+        "lab_script": lab_script(dist, lab),
+    }
 
 
 def _med(xs) -> float:
@@ -191,31 +227,45 @@ def _s(ms: float) -> str:
 
 def report(m: dict, manifest: dict, runs: int, lab: str = "index.html") -> None:
     """Print the figures of `measure` (the layout README.md shows)."""
-    print(f"pyinit {manifest['versions']['pyinit']}, Pyodide {PYODIDE_VERSION}, numpy "
-          f"{manifest['versions']['numpy']}, Chromium, local server; {runs} cold loads each "
-          f"(HTTP cache disabled), 3 warm reloads; {lab} runs {m['lab_script']}")
-    print(f"  {'page':24} {'Python ready, cold':>19} {'page ready, cold':>17} {'warm':>7} {'transferred':>12}")
+    print(
+        f"pyinit {manifest['versions']['pyinit']}, Pyodide {PYODIDE_VERSION}, numpy "
+        f"{manifest['versions']['numpy']}, Chromium, local server; {runs} cold loads each "
+        f"(HTTP cache disabled), 3 warm reloads; {lab} runs {m['lab_script']}"
+    )
+    print(
+        f"  {'page':24} {'Python ready, cold':>19} {'page ready, cold':>17} {'warm':>7} {'transferred':>12}"
+    )
     for name, r in m["loads"].items():
-        print(f"  {name:24} {_s(_med(r['cold'])):>19} {_s(_med(r['ready'])):>17} "
-              f"{_s(_med(r['warm'])) if r['warm'] else '':>7} {_med(r['bytes']) / 1e6:>9.1f} MB")
+        print(
+            f"  {name:24} {_s(_med(r['cold'])):>19} {_s(_med(r['ready'])):>17} "
+            f"{_s(_med(r['warm'])) if r['warm'] else '':>7} {_med(r['bytes']) / 1e6:>9.1f} MB"
+        )
     paint = _med([r["paint"] for r in m["lab"]])
     live, bare = _med([r["live"] for r in m["lab"]]), _med([r["bare"] for r in m["lab"]])
     print(f"  the lab ({lab}), cold, median of {runs}:")
-    print(f"    first paint (charts drawn from the precomputed runs): {_s(paint)}"
-          f"  (goal <= {FIRST_PAINT_GOAL_S:.1f} s{'' if not math.isnan(paint) else '; data-first-paint-ms not set'})")
+    print(
+        f"    first paint (charts drawn from the precomputed runs): {_s(paint)}"
+        f"  (goal <= {FIRST_PAINT_GOAL_S:.1f} s{'' if not math.isnan(paint) else '; data-first-paint-ms not set'})"
+    )
     print(f"    live (Python took over): {_s(live)}; bare Pyodide + numpy ready, same run: {_s(bare)}")
     # paired by round (bare, check, lab loaded one after another), so slow phases of the machine hit both
     pairs = [r["live"] / r["bare"] for r in m["lab"] if not math.isnan(r["live"] / r["bare"])]
-    print(f"    ratio live/bare: {_med(pairs):.2f}  (goal <= {LIVE_OVER_BARE_GOAL:.2f}; median of the loads: "
-          + (" ".join(f"{x:.2f}" for x in pairs) or "data-live-ms not set")
-          + f"; ratio of the medians {live / bare:.2f})")
+    print(
+        f"    ratio live/bare: {_med(pairs):.2f}  (goal <= {LIVE_OVER_BARE_GOAL:.2f}; median of the loads: "
+        + (" ".join(f"{x:.2f}" for x in pairs) or "data-live-ms not set")
+        + f"; ratio of the medians {live / bare:.2f})"
+    )
     for speed, a in m["animation"].items():
-        print(f"    animating both runs at {speed:>2} steps/frame for {a['seconds']:.0f} s: {a['steps_per_s']:6.0f} steps/s "
-              f"per run; frames median {a['median_ms']:.1f} ms ({1000 / a['median_ms']:.0f} fps), "
-              f"p95 {a['p95_ms']:.1f} ms")
+        print(
+            f"    animating both runs at {speed:>2} steps/frame for {a['seconds']:.0f} s: {a['steps_per_s']:6.0f} steps/s "
+            f"per run; frames median {a['median_ms']:.1f} ms ({1000 / a['median_ms']:.0f} fps), "
+            f"p95 {a['p95_ms']:.1f} ms"
+        )
     native = native_steps_per_s(BENCH_CONFIG)
-    print(f"  training 2-16-16-1 tanh, 200 points, full batch, {BENCH_CONFIG['steps']} steps per run "
-          "(pyinit.api.run, median of 3):")
+    print(
+        f"  training 2-16-16-1 tanh, 200 points, full batch, {BENCH_CONFIG['steps']} steps per run "
+        "(pyinit.api.run, median of 3):"
+    )
     print(f"    worker (Pyodide): {m['worker_rate']:8.0f} steps/s")
     print(f"    native CPython:   {native:8.0f} steps/s")
     print(f"    ratio browser/native: {m['worker_rate'] / native:.2f}")

@@ -25,16 +25,24 @@ from tools.pins import CHROMIUM, DEBIAN_PACKAGES, PYODIDE_VERSION, VENV_REQUIREM
 
 # --- system tools -------------------------------------------------------------------------------
 def may_apt() -> bool:
-    return (os.environ.get("PYINIT_NO_APT", "") in ("", "0") and hasattr(os, "geteuid")
-            and os.geteuid() == 0 and shutil.which("apt-get") is not None)
+    return (
+        os.environ.get("PYINIT_NO_APT", "") in ("", "0")
+        and hasattr(os, "geteuid")
+        and os.geteuid() == 0
+        and shutil.which("apt-get") is not None
+    )
 
 
 def apt_install(packages: str) -> None:
     log(f"installing Debian packages: {packages}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update"], env=env, quiet=True, what="apt-get update")
-    run(["apt-get", "install", "-y", "--no-install-recommends", *packages.split()], env=env,
-        quiet=True, what=f"apt-get install {packages}")
+    run(
+        ["apt-get", "install", "-y", "--no-install-recommends", *packages.split()],
+        env=env,
+        quiet=True,
+        what=f"apt-get install {packages}",
+    )
 
 
 def require_npm() -> str:
@@ -43,9 +51,11 @@ def require_npm() -> str:
         apt_install(DEBIAN_PACKAGES["npm"])
         npm = shutil.which("npm")
     if npm is None:
-        raise BuildError("npm not found: the build installs Pyodide and plotly.js with `npm ci`. "
-                         "Install Node.js 18+ with npm (Debian: `apt-get install -y nodejs npm`, "
-                         "or https://nodejs.org/) and run again.")
+        raise BuildError(
+            "npm not found: the build installs Pyodide and plotly.js with `npm ci`. "
+            "Install Node.js 18+ with npm (Debian: `apt-get install -y nodejs npm`, "
+            "or https://nodejs.org/) and run again."
+        )
     return npm
 
 
@@ -53,8 +63,10 @@ def require_chromium() -> str:
     if not Path(CHROMIUM).exists() and may_apt():
         apt_install(DEBIAN_PACKAGES["chromium"])
     if not Path(CHROMIUM).exists():
-        raise BuildError(f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
-                         "Install it with `apt-get install -y chromium` (as root).")
+        raise BuildError(
+            f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
+            "Install it with `apt-get install -y chromium` (as root)."
+        )
     return CHROMIUM
 
 
@@ -75,8 +87,10 @@ def _make_venv() -> None:
         shutil.rmtree(VENV, ignore_errors=True)
         proc = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise BuildError(f"could not create {VENV}: {proc.stderr.strip().splitlines()[-1:]}. "
-                         "Install the venv module (Debian: `apt-get install -y python3-venv`).")
+        raise BuildError(
+            f"could not create {VENV}: {proc.stderr.strip().splitlines()[-1:]}. "
+            "Install the venv module (Debian: `apt-get install -y python3-venv`)."
+        )
 
 
 def install_inputs() -> str:
@@ -106,8 +120,11 @@ def ensure_venv(level: str) -> None:
     log(f"installing Python packages into {VENV.name}/ ({level})")
     py = str(venv_python())
     run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"], quiet=True, what="pip install --upgrade pip")
-    run([py, "-m", "pip", "install", "-q", *VENV_REQUIREMENTS[level]], quiet=True,
-        what=f"pip install {' '.join(VENV_REQUIREMENTS[level])}")
+    run(
+        [py, "-m", "pip", "install", "-q", *VENV_REQUIREMENTS[level]],
+        quiet=True,
+        what=f"pip install {' '.join(VENV_REQUIREMENTS[level])}",
+    )
     stamp_path.write_text(json.dumps({"pyproject": pyproject, "levels": sorted(set(have) | {level})}))
 
 
@@ -130,17 +147,28 @@ def ensure_node_modules() -> None:
     """`npm ci` unless node_modules/ already matches package-lock.json (then: no network)."""
     lock = ROOT / "package-lock.json"
     if not lock.exists():
-        raise BuildError("package-lock.json is missing: restore it from git (`git checkout package-lock.json`).")
+        raise BuildError(
+            "package-lock.json is missing: restore it from git (`git checkout package-lock.json`)."
+        )
     want = hashlib.sha256(lock.read_bytes() + (ROOT / "package.json").read_bytes()).hexdigest()
     stamp = NODE_MODULES / ".pyinit-stamp"
-    if stamp.exists() and stamp.read_text() == want and (NODE_MODULES / "pyodide" / "pyodide-lock.json").exists():
+    if (
+        stamp.exists()
+        and stamp.read_text() == want
+        and (NODE_MODULES / "pyodide" / "pyodide-lock.json").exists()
+    ):
         return
     npm = require_npm()
     log("npm ci (Pyodide, plotly.js, CodeMirror, axe-core)")
-    run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], quiet=True,
-        what="npm ci")
+    run(
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
+        quiet=True,
+        what="npm ci",
+    )
     version = json.loads((NODE_MODULES / "pyodide" / "package.json").read_text())["version"]
     if version != PYODIDE_VERSION:
-        raise BuildError(f"node_modules/pyodide is {version}, tools/pins.py pins {PYODIDE_VERSION}: "
-                         "fix package.json/package-lock.json")
+        raise BuildError(
+            f"node_modules/pyodide is {version}, tools/pins.py pins {PYODIDE_VERSION}: "
+            "fix package.json/package-lock.json"
+        )
     stamp.write_text(want)

@@ -36,19 +36,26 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def run(cmd: list[str], *, env: dict | None = None, quiet: bool = False, what: str = "",
-        cwd: Path = ROOT) -> None:
+def run(
+    cmd: list[str], *, env: dict | None = None, quiet: bool = False, what: str = "", cwd: Path = ROOT
+) -> None:
     """Run a command; on failure raise BuildError with its output tail."""
     try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, text=True,
-                              stdout=subprocess.PIPE if quiet else None,
-                              stderr=subprocess.STDOUT if quiet else None)
+        proc = subprocess.run(
+            cmd,
+            cwd=cwd,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE if quiet else None,
+            stderr=subprocess.STDOUT if quiet else None,
+        )
     except FileNotFoundError as e:
         raise BuildError(f"{what or cmd[0]}: command not found ({e.filename})") from None
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout or "").splitlines()[-25:])
-        raise BuildError(f"{what or ' '.join(cmd)} failed (exit {proc.returncode})"
-                         + (f":\n{tail}" if tail else ""))
+        raise BuildError(
+            f"{what or ' '.join(cmd)} failed (exit {proc.returncode})" + (f":\n{tail}" if tail else "")
+        )
 
 
 def write_json(path: Path, data) -> None:

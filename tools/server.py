@@ -24,15 +24,26 @@ from pathlib import Path
 from tools.common import BuildError
 from tools.pins import CDN_ORIGIN
 
-MIME = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-        ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
-        ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-        ".svg": "image/svg+xml", ".png": "image/png", ".txt": "text/plain; charset=utf-8",
-        ".map": "application/json"}
+MIME = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+    ".map": "application/json",
+}
 COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".html", ".css", ".svg", ".txt", ".map"}
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'none'"
+)
 
 
 def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
@@ -80,7 +91,7 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
                 return
             if not path.startswith(base):
                 return self.fail(404, "Not Found (outside " + base + ")")
-            rel = path[len(base):]
+            rel = path[len(base) :]
             if rel == "" or rel.endswith("/"):
                 rel += "index.html"
             file = (root / rel).resolve()
@@ -97,8 +108,7 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
                 self.end_headers()
                 return
             data = None
-            gz = (not head and suffix in COMPRESSIBLE
-                  and "gzip" in self.headers.get("Accept-Encoding", ""))
+            gz = not head and suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
             if gz:
                 key = (str(file), stat.st_size, stat.st_mtime_ns)
                 with gz_lock:
@@ -148,8 +158,14 @@ def normalize_base(base: str) -> str:
     return "/" if base == "//" else base
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, base: str = "/",
-                quiet: bool = False, mime: dict | None = None) -> Server:
+def make_server(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    base: str = "/",
+    quiet: bool = False,
+    mime: dict | None = None,
+) -> Server:
     """A server for `root` (not started); its manifest decides the immutable files and the CSP."""
     root = root.resolve()
     base = normalize_base(base)
@@ -162,7 +178,8 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, base: str
     csp = CSP
     if manifest.get("variant") == "cdn":
         csp = csp.replace("script-src 'self'", f"script-src 'self' {CDN_ORIGIN}").replace(
-            "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}")
+            "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
+        )
     httpd.csp = csp
     httpd.base = base
     return httpd
@@ -180,8 +197,9 @@ def serve_forever(root: Path, host: str = "127.0.0.1", port: int = 8000, base: s
     try:
         httpd = make_server(root, host, port, base)
     except OSError as e:
-        raise BuildError(f"cannot listen on {host}:{port}: {e.strerror}. "
-                         "Choose another port with --port N.") from None
+        raise BuildError(
+            f"cannot listen on {host}:{port}: {e.strerror}. Choose another port with --port N."
+        ) from None
     print(f"Serving {root} at {server_url(httpd)}  (Ctrl-C stops)", flush=True)
     try:
         httpd.serve_forever()

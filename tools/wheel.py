@@ -18,8 +18,13 @@ def build_pyinit_wheel(out: Path) -> Path:
     shutil.rmtree(ROOT / "build", ignore_errors=True)  # stale files in build/lib would leak in
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, PYTHONHASHSEED="0")
     # Run from another folder: in ROOT, `-m build` would import build.py instead of pypa/build.
-    run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        env=env, quiet=True, what="python -m build --wheel (pyinit)", cwd=out)
+    run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        env=env,
+        quiet=True,
+        what="python -m build --wheel (pyinit)",
+        cwd=out,
+    )
     shutil.rmtree(ROOT / "build", ignore_errors=True)
     wheels = sorted(out.glob("pyinit-*-py3-none-any.whl"))
     if len(wheels) != 1:

@@ -27,7 +27,6 @@ The grid spans the projected trajectory with a 25 % margin on each axis, at leas
 Left out: Hessian analyses, filter normalisation of directions, any plotting.
 """
 
-
 import numpy as np
 
 from ..core.network import evaluate_many
@@ -59,10 +58,16 @@ def plane_directions(path, directions="pca", rng=None, layout=None):
     P = center.shape[0]
     rng = rng if rng is not None else seeding.generator(0, seeding.DIRECTIONS)
     if isinstance(directions, (tuple, list)):
-        if len(directions) != 2 or not all(isinstance(i, int) and 0 <= i < P for i in directions) \
-                or directions[0] == directions[1]:
-            raise ConfigError("directions", f"must be 'pca', 'random' or two different parameter "
-                              f"indices in 0..{P - 1}", directions)
+        if (
+            len(directions) != 2
+            or not all(isinstance(i, int) and 0 <= i < P for i in directions)
+            or directions[0] == directions[1]
+        ):
+            raise ConfigError(
+                "directions",
+                f"must be 'pca', 'random' or two different parameter indices in 0..{P - 1}",
+                directions,
+            )
         d1, d2 = np.zeros(P), np.zeros(P)
         d1[directions[0]] = d2[directions[1]] = 1.0
         return center, d1, d2, "coordinates"
@@ -107,11 +112,18 @@ def loss_slice(path, layout, activation, X, y, resolution=41, directions="pca", 
     half = np.maximum(1.25 * np.abs(coords).max(axis=0), 1.0)
     alphas = np.linspace(-half[0], half[0], G)
     betas = np.linspace(-half[1], half[1], G)
-    A, B = np.meshgrid(alphas, betas)                                   # rows = betas
+    A, B = np.meshgrid(alphas, betas)  # rows = betas
     grid = center + A.reshape(-1, 1) * d1 + B.reshape(-1, 1) * d2
     loss = evaluate_many(grid, layout, activation, X, y)["loss"].reshape(G, G)
-    return {"method": method, "alphas": alphas, "betas": betas, "loss": loss, "path": coords,
-            "d1": d1, "d2": d2}
+    return {
+        "method": method,
+        "alphas": alphas,
+        "betas": betas,
+        "loss": loss,
+        "path": coords,
+        "d1": d1,
+        "d2": d2,
+    }
 
 
 def landscape(trainer, member=0, resolution=41, directions="pca", seed=None):
@@ -125,6 +137,14 @@ def landscape(trainer, member=0, resolution=41, directions="pca", seed=None):
     steps = trainer.steps
     finite = np.isfinite(path).all(axis=1)
     path, steps = path[finite], steps[finite]
-    result = loss_slice(path, trainer.layout, trainer.activation, trainer.X, trainer.y, resolution,
-                        directions, seeding.generator(seed, seeding.DIRECTIONS))
+    result = loss_slice(
+        path,
+        trainer.layout,
+        trainer.activation,
+        trainer.X,
+        trainer.y,
+        resolution,
+        directions,
+        seeding.generator(seed, seeding.DIRECTIONS),
+    )
     return {**result, "steps": steps.copy(), "center_step": int(steps[-1])}

@@ -45,16 +45,23 @@ def check_budget(depth, width, n_samples, nets=1):
     cost = signal_cost(depth, width, n_samples)
     given = {"depth": depth, "width": width, "n_samples": n_samples}
     if cost["bytes"] > MEMORY_BUDGET_BYTES:
-        raise ConfigError("depth, width, n_samples", "together must fit the memory budget of "
-                          f"{MEMORY_BUDGET_BYTES / 2**20:.0f} MB (8 bytes x (depth x width^2 + "
-                          f"(2 x depth + 4) x n_samples x width)); this net would need "
-                          f"{cost['bytes'] / 2**20:,.0f} MB", given)
+        raise ConfigError(
+            "depth, width, n_samples",
+            "together must fit the memory budget of "
+            f"{MEMORY_BUDGET_BYTES / 2**20:.0f} MB (8 bytes x (depth x width^2 + "
+            f"(2 x depth + 4) x n_samples x width)); this net would need "
+            f"{cost['bytes'] / 2**20:,.0f} MB",
+            given,
+        )
     work = nets * cost["multiply_adds"]
     if work > WORK_BUDGET:
         per = f"{nets} nets x " if nets > 1 else ""
-        raise ConfigError("depth, width, n_samples", f"together must fit the time budget of {WORK_BUDGET:.0e} "
-                          f"multiply-adds ({per}3 x depth x n_samples x width^2); this would do {work:.1e}",
-                          given)
+        raise ConfigError(
+            "depth, width, n_samples",
+            f"together must fit the time budget of {WORK_BUDGET:.0e} "
+            f"multiply-adds ({per}3 x depth x n_samples x width^2); this would do {work:.1e}",
+            given,
+        )
 
 
 def _activation(name, param="activation"):
@@ -70,8 +77,12 @@ def _init_fn(init):
 
 
 def _sizes(depth, width, n_samples, seed):
-    return (parse_int("depth", depth, 1, MAX_DEPTH), parse_int("width", width, 1, MAX_WIDTH),
-            parse_int("n_samples", n_samples, 2, MAX_SAMPLES), parse_int("seed", seed, 0, MAX_SEED))
+    return (
+        parse_int("depth", depth, 1, MAX_DEPTH),
+        parse_int("width", width, 1, MAX_WIDTH),
+        parse_int("n_samples", n_samples, 2, MAX_SAMPLES),
+        parse_int("seed", seed, 0, MAX_SEED),
+    )
 
 
 def signal_propagation(depth=30, width=64, activation="tanh", init="xavier", n_samples=256, seed=0):
@@ -93,16 +104,19 @@ def signal_propagation(depth=30, width=64, activation="tanh", init="xavier", n_s
         for l in range(depth):
             z.append(a[-1] @ W[l])
             a.append(act.forward(z[-1], out=np.empty_like(z[-1])))
-        grad_a = data.standard_normal((n, width))                 # dL/da at the top
+        grad_a = data.standard_normal((n, width))  # dL/da at the top
         delta_std, dW_std = [0.0] * depth, [0.0] * depth
         for l in range(depth - 1, -1, -1):
             delta = act.backprop(grad_a, z[l], a[l + 1], out=np.empty_like(grad_a))
             delta_std[l] = float(delta.std())
             dW_std[l] = float((a[l].T @ delta / n).std())
             grad_a = delta @ W[l].T
-    return {"activation_std": [float(x.std()) for x in a[1:]],
-            "activation_mean": [float(x.mean()) for x in a[1:]],
-            "gradient_std": delta_std, "weight_gradient_std": dW_std}
+    return {
+        "activation_std": [float(x.std()) for x in a[1:]],
+        "activation_mean": [float(x.mean()) for x in a[1:]],
+        "gradient_std": delta_std,
+        "weight_gradient_std": dW_std,
+    }
 
 
 def variance_terms(depth=10, width=64, activation="tanh", init="xavier", n_samples=256, seed=0):
@@ -123,8 +137,12 @@ def variance_terms(depth=10, width=64, activation="tanh", init="xavier", n_sampl
         for _ in range(depth):
             W = init_fn(width, width, rng)
             z = a @ W
-            terms = {"var_z": float(z.var()), "var_w": float((W ** 2).mean()),
-                     "mean_sq_a": float((a ** 2).mean()), "var_a": float(a.var())}
+            terms = {
+                "var_z": float(z.var()),
+                "var_w": float((W**2).mean()),
+                "mean_sq_a": float((a**2).mean()),
+                "var_a": float(a.var()),
+            }
             terms["predicted"] = width * terms["var_w"] * terms["mean_sq_a"]
             terms["ratio"] = terms["var_z"] / terms["predicted"] if terms["predicted"] > 0 else float("nan")
             for k, v in terms.items():
@@ -152,6 +170,7 @@ def signal_table(depth=30, width=64, activations=None, inits=SIGNAL_INITS, n_sam
     activations, inits = list(dict.fromkeys(activations)), list(dict.fromkeys(inits))
     depth, width, n_samples, seed = _sizes(depth, width, n_samples, seed)
     check_budget(depth, width, n_samples, nets=len(activations) * len(inits))
-    return {act: {init: signal_propagation(depth, width, act, init, n_samples, seed) for init in inits}
-            for act in activations}
-
+    return {
+        act: {init: signal_propagation(depth, width, act, init, n_samples, seed) for init in inits}
+        for act in activations
+    }

@@ -48,5 +48,6 @@ def text(lang="en"):
     """The texts of one language (``LANGS``)."""
     if lang not in LANGS:
         from ..errors import ConfigError
+
         raise ConfigError("lang", "must be one of " + ", ".join(LANGS), lang)
     return load(f"text/{lang}.json")

@@ -63,8 +63,12 @@ def make_rings(n_samples, *, noise=0.0, rng, factor=0.8):
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, 2 * math.pi, n_out, endpoint=False)
     t_in = np.linspace(0.0, 2 * math.pi, n_in, endpoint=False)
-    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
-                        factor * np.stack([np.cos(t_in), np.sin(t_in)], axis=1)])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+            factor * np.stack([np.cos(t_in), np.sin(t_in)], axis=1),
+        ]
+    )
     y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
     order = rng.permutation(n_samples)
     return _finish(X[order], y[order], noise, rng)
@@ -94,7 +98,7 @@ def make_linear(n_samples, *, noise=0.0, rng):
     X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
     normal = np.array([1.0, 1.0]) / math.sqrt(2.0)
     side = X @ normal
-    shift = np.where(y == 1, 1.0, -1.0) * np.abs(side) - side      # reflect onto its class's side
+    shift = np.where(y == 1, 1.0, -1.0) * np.abs(side) - side  # reflect onto its class's side
     X = X + (shift + np.where(y == 1, 0.1, -0.1))[:, None] * normal
     return _finish(X, y, noise, rng)
 

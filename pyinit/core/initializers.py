@@ -39,7 +39,7 @@ from ..errors import ConfigError
 from .. import seeding
 
 MAX_SCALE = 1000.0
-MAX_ABS_VALUE = 1e6         # largest |value| a callable init may return
+MAX_ABS_VALUE = 1e6  # largest |value| a callable init may return
 SPEC_HELP = "zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal"
 BIAS_SPEC_HELP = "zeros, constant:C, normal:STD or uniform:A"
 
@@ -51,22 +51,28 @@ def zeros(fan_in, fan_out, rng):
 
 def constant(c):
     """W = c everywhere."""
+
     def init(fan_in, fan_out, rng):
         return np.full((fan_in, fan_out), float(c))
+
     return init
 
 
 def normal(std):
     """W ~ N(0, std^2)."""
+
     def init(fan_in, fan_out, rng):
         return rng.standard_normal((fan_in, fan_out)) * std
+
     return init
 
 
 def uniform(a):
     """W ~ U[-a, a]."""
+
     def init(fan_in, fan_out, rng):
         return rng.uniform(-a, a, size=(fan_in, fan_out))
+
     return init
 
 
@@ -130,41 +136,74 @@ def _checked(value, shape, call, expected, param, function, scalar_ok=False):
     or ResultError with ``expected`` (the shape in words)."""
     try:
         raw = np.asarray(value)
-    except (TypeError, ValueError, OverflowError):      # ragged lists
+    except (TypeError, ValueError, OverflowError):  # ragged lists
         raw = None
     if value is None:
-        raise ResultError(param, f"{call} returned None (is a return missing?); expected an array of "
-                          f"shape {expected}", function)
-    if raw is None or raw.dtype.kind not in "biuf":     # no text, objects, complex or huge ints
-        raise ResultError(param, f"{call} returned {_describe(value)}, not numbers; expected an array of "
-                          f"shape {expected}", function)
+        raise ResultError(
+            param,
+            f"{call} returned None (is a return missing?); expected an array of shape {expected}",
+            function,
+        )
+    if raw is None or raw.dtype.kind not in "biuf":  # no text, objects, complex or huge ints
+        raise ResultError(
+            param,
+            f"{call} returned {_describe(value)}, not numbers; expected an array of shape {expected}",
+            function,
+        )
     if raw.shape != shape and not (scalar_ok and raw.ndim == 0):
         if raw.ndim == 0:
-            raise ResultError(param, f"{call} returned one number; expected an array of shape {expected}, "
-                              f"e.g. np.full((fan_in, fan_out), {float(raw)!r})", function)
-        raise ResultError(param, f"{call} returned an array of shape {raw.shape}; expected {expected}", function)
+            raise ResultError(
+                param,
+                f"{call} returned one number; expected an array of shape {expected}, "
+                f"e.g. np.full((fan_in, fan_out), {float(raw)!r})",
+                function,
+            )
+        raise ResultError(
+            param, f"{call} returned an array of shape {raw.shape}; expected {expected}", function
+        )
     arr = np.array(np.broadcast_to(raw, shape), dtype=np.float64)
     bad = int(np.count_nonzero(~np.isfinite(arr)))
     if bad:
-        raise ResultError(param, f"{call} returned {bad} value{'s that are not finite numbers' if bad > 1 else ' that is not a finite number'} "
-                          "(nan or inf)", function)
+        raise ResultError(
+            param,
+            f"{call} returned {bad} value{'s that are not finite numbers' if bad > 1 else ' that is not a finite number'} "
+            "(nan or inf)",
+            function,
+        )
     big = float(np.max(np.abs(arr), initial=0.0))
     if big > MAX_ABS_VALUE:
-        raise ResultError(param, f"{call} returned a value of size {big:.3g}; every value must be at most "
-                          f"{MAX_ABS_VALUE:g} in size", function)
+        raise ResultError(
+            param,
+            f"{call} returned a value of size {big:.3g}; every value must be at most "
+            f"{MAX_ABS_VALUE:g} in size",
+            function,
+        )
     return arr
 
 
 def call_init(function, fan_in, fan_out, rng, param="init"):
     """W = ``function(fan_in, fan_out, rng)``, checked (see the module docstring): (fan_in, fan_out)."""
-    return _checked(function(fan_in, fan_out, rng), (fan_in, fan_out), f"init({fan_in}, {fan_out}, rng)",
-                    f"({fan_in}, {fan_out}) = (fan_in, fan_out)", param, function)
+    return _checked(
+        function(fan_in, fan_out, rng),
+        (fan_in, fan_out),
+        f"init({fan_in}, {fan_out}, rng)",
+        f"({fan_in}, {fan_out}) = (fan_in, fan_out)",
+        param,
+        function,
+    )
 
 
 def call_bias(function, fan_out, rng, param="bias_init"):
     """b = ``function(fan_out, rng)``, checked: (fan_out,), or one number used for every unit."""
-    return _checked(function(fan_out, rng), (fan_out,), f"bias({fan_out}, rng)",
-                    f"({fan_out},) = (fan_out,) or one number", param, function, scalar_ok=True)
+    return _checked(
+        function(fan_out, rng),
+        (fan_out,),
+        f"bias({fan_out}, rng)",
+        f"({fan_out},) = (fan_out,) or one number",
+        param,
+        function,
+        scalar_ok=True,
+    )
 
 
 def label(init):
@@ -207,8 +246,9 @@ def parse_layer_specs(spec, n_layers, param="init"):
         raise ConfigError(param, f"must be one of {SPEC_HELP}", spec)
     parts = spec.split(",")
     if len(parts) not in (1, n_layers):
-        raise ConfigError(param, f"must be one spec or {n_layers} comma-separated specs (one per "
-                          f"weight layer)", spec)
+        raise ConfigError(
+            param, f"must be one spec or {n_layers} comma-separated specs (one per weight layer)", spec
+        )
     inits = [parse_spec(p, param) for p in parts]
     return inits * n_layers if len(inits) == 1 else inits
 

@@ -47,11 +47,11 @@ import numpy as np
 from .activations import ACTIVATIONS, sigmoid
 from . import losses
 
-try:    # np.einsum(..., optimize=False) only forwards to c_einsum; calling it directly saves ~1.5 us
-    from numpy._core.multiarray import c_einsum as _einsum          # numpy >= 2
+try:  # np.einsum(..., optimize=False) only forwards to c_einsum; calling it directly saves ~1.5 us
+    from numpy._core.multiarray import c_einsum as _einsum  # numpy >= 2
 except ImportError:  # pragma: no cover
     try:
-        from numpy.core.multiarray import c_einsum as _einsum       # numpy 1.26
+        from numpy.core.multiarray import c_einsum as _einsum  # numpy 1.26
     except ImportError:
         _einsum = np.einsum
 
@@ -93,14 +93,14 @@ class Layout:
         """View of W[l] in ``flat`` (..., P): shape (..., fan_in, fan_out)."""
         fan_in, fan_out = self.sizes[l - 1], self.sizes[l]
         start = self.w_offsets[l]
-        block = flat[..., start:start + fan_in * fan_out]
+        block = flat[..., start : start + fan_in * fan_out]
         return T(block.reshape(flat.shape[:-1] + (fan_out, fan_in)))
 
     def b(self, flat, l):
         """View of b[l] in ``flat`` (..., P): shape (..., 1, fan_out)."""
         fan_out = self.sizes[l]
         start = self.b_offsets[l]
-        return flat[..., start:start + fan_out].reshape(flat.shape[:-1] + (1, fan_out))
+        return flat[..., start : start + fan_out].reshape(flat.shape[:-1] + (1, fan_out))
 
     def views(self, flat):
         """Lists ``W, b`` of views into ``flat``, indexed 1..L (index 0 is None)."""
@@ -131,12 +131,12 @@ class Workspace:
         self.z = [None] + [feature_major(K, n, w) for w in widths]
         self.a = [None] + [feature_major(K, n, w) for w in widths]
         self.delta = [None] + [feature_major(K, n, w) for w in widths]
-        self.g = [None] + [feature_major(K, n, w) for w in widths]   # delta[l+1] @ W[l+1].T
+        self.g = [None] + [feature_major(K, n, w) for w in widths]  # delta[l+1] @ W[l+1].T
         # row-major copies of W[l] for the backward product: einsum iterates much faster over them
         # than over the transposed blocks in theta when K > 1 (35 -> 9 us per member at K = 32)
         self.W_rows = [None] + [np.empty((K, i, o)) for i, o in zip(sizes[:-1], sizes[1:])]
         self.W_rows_T = [None] + [T(w) for w in self.W_rows[1:]]
-        self.a_T = [None] + [T(a) for a in self.a[1:]]             # a[l].T views, made once
+        self.a_T = [None] + [T(a) for a in self.a[1:]]  # a[l].T views, made once
         self.scratch = feature_major(K, n, 1)
         self.scratch2 = feature_major(K, n, 1)
 
@@ -168,11 +168,11 @@ def backward(W, activation, y, ws, dW, db):
     f_backprop = ACTIVATIONS[activation].backprop
     L = len(W) - 1
     z, a, a_T, delta, g = ws.z, ws.a, ws.a_T, ws.delta, ws.g
-    np.subtract(a[L], y, out=delta[L])                     # delta[L] = a[L] - y, exactly
+    np.subtract(a[L], y, out=delta[L])  # delta[L] = a[L] - y, exactly
     for l in range(L, 0, -1):
-        matmul(a_T[l - 1], delta[l], out=dW[l])            # dW[l] = a[l-1].T @ delta[l]
+        matmul(a_T[l - 1], delta[l], out=dW[l])  # dW[l] = a[l-1].T @ delta[l]
         np.add.reduce(delta[l], axis=-2, keepdims=True, out=db[l])
-        if l > 1:                                          # delta[l-1] = (delta[l] @ W[l].T) f'(z[l-1])
+        if l > 1:  # delta[l-1] = (delta[l] @ W[l].T) f'(z[l-1])
             np.copyto(ws.W_rows[l], W[l])
             matmul(delta[l], ws.W_rows_T[l], out=g[l - 1])
             f_backprop(g[l - 1], z[l - 1], a[l - 1], out=delta[l - 1])
@@ -213,19 +213,26 @@ def inspect_step(params, X, y, activation):
         grad /= n
         out = {"loss": float(loss(ws, yk)[0]), "accuracy": float(accuracy(ws, yk)[0]), "layers": []}
     for l in range(1, layout.L + 1):
-        out["layers"].append({
-            "W": W[l][0].copy(), "b": b[l][0, 0].copy(),
-            "z": ws.z[l][0].copy(), "a": ws.a[l][0].copy(), "delta": ws.delta[l][0].copy(),
-            "dW": dW[l][0].copy(), "db": db[l][0, 0].copy(),
-        })
+        out["layers"].append(
+            {
+                "W": W[l][0].copy(),
+                "b": b[l][0, 0].copy(),
+                "z": ws.z[l][0].copy(),
+                "a": ws.a[l][0].copy(),
+                "delta": ws.delta[l][0].copy(),
+                "dW": dW[l][0].copy(),
+                "db": db[l][0, 0].copy(),
+            }
+        )
     return out
 
 
-CHUNK_ELEMENTS = 2_000_000      # evaluate_many: at most about this many floats per activation buffer
+CHUNK_ELEMENTS = 2_000_000  # evaluate_many: at most about this many floats per activation buffer
 
 
-def evaluate_many(theta, layout, activation, X, y=None, *, keep=(), chunk_elements=CHUNK_ELEMENTS,
-                  workspaces=None):
+def evaluate_many(
+    theta, layout, activation, X, y=None, *, keep=(), chunk_elements=CHUNK_ELEMENTS, workspaces=None
+):
     """The forward pass of every parameter vector in ``theta`` (M, P) on all of X (n, d).
 
     Members are evaluated ``chunk`` at a time (a chunk's buffers hold about ``chunk_elements``
@@ -243,7 +250,7 @@ def evaluate_many(theta, layout, activation, X, y=None, *, keep=(), chunk_elemen
     theta = np.asarray(theta, dtype=np.float64).reshape(-1, layout.P)
     X = np.asarray(X, dtype=np.float64)
     M, n, L = theta.shape[0], X.shape[0], layout.L
-    x = T(np.ascontiguousarray(X.T))[None]             # feature-major (1, n, d), as the trainer's
+    x = T(np.ascontiguousarray(X.T))[None]  # feature-major (1, n, d), as the trainer's
     yk = None if y is None else np.asarray(y, dtype=np.float64).reshape(1, n, 1)
     out = {}
     if yk is not None:
@@ -257,7 +264,7 @@ def evaluate_many(theta, layout, activation, X, y=None, *, keep=(), chunk_elemen
     chunk = max(1, chunk_elements // (n * max(layout.sizes)))
     with np.errstate(all="ignore"):
         for start in range(0, M, chunk):
-            part = theta[start:start + chunk]
+            part = theta[start : start + chunk]
             m, rows = part.shape[0], slice(start, start + chunk)
             if not part.flags.c_contiguous:
                 part = np.ascontiguousarray(part)

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-BETA1, BETA2, EPS = 0.9, 0.999, 1e-8          # PyTorch's Adam defaults
+BETA1, BETA2, EPS = 0.9, 0.999, 1e-8  # PyTorch's Adam defaults
 
 
 class GradientDescent:
@@ -56,8 +56,8 @@ class Adam:
     def __init__(self, shape, lr, beta1=BETA1, beta2=BETA2, eps=EPS):
         self.lr, self.beta1, self.beta2, self.eps = float(lr), float(beta1), float(beta2), float(eps)
         self.t = 0
-        self.m = np.zeros(shape)                       # first moment (mean of the gradient)
-        self.v = np.zeros(shape)                       # second moment (mean of its square)
+        self.m = np.zeros(shape)  # first moment (mean of the gradient)
+        self.v = np.zeros(shape)  # second moment (mean of its square)
         self._a = np.empty(shape)
         self._b = np.empty(shape)
 
@@ -65,16 +65,16 @@ class Adam:
         """Update ``theta`` in place from ``grad`` (both (K, P))."""
         self.t += 1
         m, v, a, b = self.m, self.v, self._a, self._b
-        m *= self.beta1                                            # m <- b1 m + (1 - b1) g
+        m *= self.beta1  # m <- b1 m + (1 - b1) g
         m += np.multiply(grad, 1.0 - self.beta1, out=a)
-        v *= self.beta2                                            # v <- b2 v + (1 - b2) g^2
+        v *= self.beta2  # v <- b2 v + (1 - b2) g^2
         np.multiply(grad, grad, out=a)
         v += np.multiply(a, 1.0 - self.beta2, out=a)
-        step_size = self.lr / (1.0 - self.beta1 ** self.t)
-        np.sqrt(v, out=b)                                          # denom = sqrt(v) / sqrt(1 - b2^t) + eps
-        b /= math.sqrt(1.0 - self.beta2 ** self.t)
+        step_size = self.lr / (1.0 - self.beta1**self.t)
+        np.sqrt(v, out=b)  # denom = sqrt(v) / sqrt(1 - b2^t) + eps
+        b /= math.sqrt(1.0 - self.beta2**self.t)
         b += self.eps
-        np.divide(m, b, out=a)                                     # theta <- theta - step_size * m / denom
+        np.divide(m, b, out=a)  # theta <- theta - step_size * m / denom
         a *= step_size
         theta -= a
 

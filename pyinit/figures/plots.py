@@ -39,16 +39,26 @@ import numpy as np
 try:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
-except ImportError as err:          # the optional extra is missing
-    raise ImportError("pyinit.figures.plots needs plotly, an optional extra: pip install pyinit[plots]  "
-                      f"(import failed: {err})") from err
+except ImportError as err:  # the optional extra is missing
+    raise ImportError(
+        "pyinit.figures.plots needs plotly, an optional extra: pip install pyinit[plots]  "
+        f"(import failed: {err})"
+    ) from err
 
 from .. import content
 from ..core.network import Layout, evaluate_many
 from ..training.stats import identical_columns
 
-__all__ = ["trajectories", "loss", "boundary", "symmetry", "gradient_norms", "signal",
-           "OKABE_ITO", "ZERO_LABEL"]
+__all__ = [
+    "trajectories",
+    "loss",
+    "boundary",
+    "symmetry",
+    "gradient_norms",
+    "signal",
+    "OKABE_ITO",
+    "ZERO_LABEL",
+]
 
 # ----------------------------------------------------------------- encodings (content/encodings.json)
 ENC = content.encodings()
@@ -74,14 +84,25 @@ ZERO_LABEL = words("en")["zero"]
 
 def unit_style(j):
     """Line style of unit j (0-based): color j % 8, dash j // 8; the output unit (-1) is solid ink."""
-    return ({"color": INK, "dash": "solid"} if j < 0 else
-            {"color": OKABE_ITO[j % 8], "dash": DASHES[(j // 8) % len(DASHES)]})
+    return (
+        {"color": INK, "dash": "solid"}
+        if j < 0
+        else {"color": OKABE_ITO[j % 8], "dash": DASHES[(j // 8) % len(DASHES)]}
+    )
 
 
 def _layout(title, **extra):
-    layout = {"template": "none", "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 14}},
-              "font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest",
-              "showlegend": False, "margin": {"l": 74, "r": 48, "t": 64, "b": 44}, "height": 340}
+    layout = {
+        "template": "none",
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 14}},
+        "font": FONT,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hovermode": "closest",
+        "showlegend": False,
+        "margin": {"l": 74, "r": 48, "t": 64, "b": 44},
+        "height": 340,
+    }
     layout.update(extra)
     return layout
 
@@ -103,27 +124,47 @@ def log_with_zero(values, zero=ZERO_LABEL):
     lo = math.floor(math.log10(lo_v))
     hi = max(math.ceil(math.log10(hi_v)), lo + 1)
     floor_exp = lo - 1
-    floor = 10.0 ** floor_exp
+    floor = 10.0**floor_exp
     tickvals, ticktext = [floor], [zero]
     step = max(1, math.ceil((hi - lo) / 5))
     for e in range(hi, lo - 1, -step):
-        tickvals.append(10.0 ** e)
+        tickvals.append(10.0**e)
         ticktext.append(f"1e{e}")
-    axis = {"type": "log", "range": [floor_exp - 0.3, hi + 0.2], "tickvals": tickvals,
-            "ticktext": ticktext, "zeroline": False}
+    axis = {
+        "type": "log",
+        "range": [floor_exp - 0.3, hi + 0.2],
+        "tickvals": tickvals,
+        "ticktext": ticktext,
+        "zeroline": False,
+    }
     y_sep = 10.0 ** (floor_exp + 0.5)
-    separator = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y_sep, "y1": y_sep,
-                 "line": {"color": ENC["zero_row_line"], "width": 1, "dash": "dot"}}
+    separator = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y_sep,
+        "y1": y_sep,
+        "line": {"color": ENC["zero_row_line"], "width": 1, "dash": "dot"},
+    }
     return floor, axis, separator
 
 
 def _log_trace(name, x, raw, floor, style, zero, marker=None, xlabel="step"):
     """A line on a zero-keeping log axis: y = raw with zeros at ``floor``; raw values in customdata."""
     y = [None if v is None else (floor if v == 0 else (v if v > 0 else None)) for v in raw]
-    trace = {"type": "scatter", "mode": "lines", "name": name, "x": list(x), "y": y,
-             "customdata": raw, "text": ["–" if v is None else zero if v == 0 else f"{v:.4g}" for v in raw],
-             "line": {"color": style["color"], "dash": style["dash"], "width": 2},
-             "hovertemplate": f"%{{fullData.name}}, {xlabel} %{{x}}: %{{text}}<extra></extra>"}
+    trace = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": list(x),
+        "y": y,
+        "customdata": raw,
+        "text": ["–" if v is None else zero if v == 0 else f"{v:.4g}" for v in raw],
+        "line": {"color": style["color"], "dash": style["dash"], "width": 2},
+        "hovertemplate": f"%{{fullData.name}}, {xlabel} %{{x}}: %{{text}}<extra></extra>",
+    }
     if marker is not None:
         trace["mode"] = "lines+markers"
         trace["marker"] = {"symbol": marker, "size": 6, "color": style["color"]}
@@ -186,8 +227,8 @@ def trajectories(result, layer=1, max_points=400, lang="en"):
         raise ValueError(f"layer: must be an integer in 1..{L}, got {layer!r}")
     idx = stride_indices(len(result["steps"]), max_points)
     steps = _pick(result["steps"], idx)
-    W = _pick(result["weights"][layer - 1], idx)        # [R'][fan_in][fan_out]
-    b = _pick(result["biases"][layer - 1], idx)         # [R'][fan_out]
+    W = _pick(result["weights"][layer - 1], idx)  # [R'][fan_in][fan_out]
+    b = _pick(result["biases"][layer - 1], idx)  # [R'][fan_out]
     fan_in, fan_out = len(W[0]), len(W[0][0])
     output = layer == L
     traces = []
@@ -200,19 +241,32 @@ def trajectories(result, layer=1, max_points=400, lang="en"):
             ys += _values(values) + [None]
             text += [name] * len(steps) + [""]
         st = unit_style(-1 if output else j)
-        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "text": text,
-                       "name": w["output"] if output else w["unit"].format(j=j + 1),
-                       "line": {"color": st["color"], "dash": st["dash"], "width": 1.6},
-                       "connectgaps": False,
-                       "hovertemplate": f"%{{text}}<br>{w['step']} %{{x}}: %{{y:.6g}}<extra>%{{fullData.name}}</extra>"})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": xs,
+                "y": ys,
+                "text": text,
+                "name": w["output"] if output else w["unit"].format(j=j + 1),
+                "line": {"color": st["color"], "dash": st["dash"], "width": 1.6},
+                "connectgaps": False,
+                "hovertemplate": f"%{{text}}<br>{w['step']} %{{x}}: %{{y:.6g}}<extra>%{{fullData.name}}</extra>",
+            }
+        )
     if output:
         title = w["traj_output"] if L > 1 else w["traj_logistic"]
     else:
-        title = w["traj_layer"].format(layer=layer, units=fan_out, distinct=distinct_units(result, layer),
-                                       step=steps[-1])
-    layout = _layout(title, xaxis={"title": {"text": w["step"]}, "zeroline": False},
-                     yaxis={"title": {"text": w["value"]}, "zeroline": True, "zerolinecolor": "#cccccc"},
-                     showlegend=1 < len(traces) <= 8, legend={**LEGEND, "y": 1.0})
+        title = w["traj_layer"].format(
+            layer=layer, units=fan_out, distinct=distinct_units(result, layer), step=steps[-1]
+        )
+    layout = _layout(
+        title,
+        xaxis={"title": {"text": w["step"]}, "zeroline": False},
+        yaxis={"title": {"text": w["value"]}, "zeroline": True, "zerolinecolor": "#cccccc"},
+        showlegend=1 < len(traces) <= 8,
+        legend={**LEGEND, "y": 1.0},
+    )
     return go.Figure(data=traces, layout=layout)
 
 
@@ -225,30 +279,71 @@ def loss(result, max_points=600, lang="en"):
     idx = stride_indices(len(result["steps"]), max_points)
     x = _pick(result["steps"], idx)
     traces = [
-        {"type": "scatter", "mode": "lines", "name": w["loss"], "x": x, "y": _values(_pick(result["loss"], idx)),
-         "line": {"color": INK, "width": 2},
-         "hovertemplate": f"{w['step']} %{{x}}: {w['loss']} %{{y:.6g}}<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "name": w["accuracy"], "x": x,
-         "y": _values(_pick(result["accuracy"], idx)), "yaxis": "y2",
-         "line": {"color": OKABE_ITO[2], "width": 2, "dash": "dash"},
-         "hovertemplate": f"{w['step']} %{{x}}: {w['accuracy']} %{{y:.3f}}<extra></extra>"},
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": w["loss"],
+            "x": x,
+            "y": _values(_pick(result["loss"], idx)),
+            "line": {"color": INK, "width": 2},
+            "hovertemplate": f"{w['step']} %{{x}}: {w['loss']} %{{y:.6g}}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": w["accuracy"],
+            "x": x,
+            "y": _values(_pick(result["accuracy"], idx)),
+            "yaxis": "y2",
+            "line": {"color": OKABE_ITO[2], "width": 2, "dash": "dash"},
+            "hovertemplate": f"{w['step']} %{{x}}: {w['accuracy']} %{{y:.3f}}<extra></extra>",
+        },
     ]
     shapes, annotations = [], []
     if result.get("diverged") is not None:
         d = result["diverged"]
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": d, "x1": d, "y0": 0, "y1": 1,
-                       "line": {"color": NEG, "width": 2}})
-        annotations.append({"xref": "x", "yref": "paper", "x": d, "y": 1, "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 11, "color": INK},
-                            "text": w["diverged"].format(step=d, reason=result.get("diverged_reason")
-                                                         or w["non_finite"])})
-    layout = _layout(w["loss_title"],
-                     xaxis={"title": {"text": w["step"]}, "zeroline": False},
-                     yaxis={"title": {"text": w["loss"]}, "rangemode": "tozero", "zeroline": False},
-                     yaxis2={"title": {"text": w["accuracy"]}, "overlaying": "y", "side": "right",
-                             "range": [0, 1.02], "showgrid": False, "tickformat": ".0%",
-                             "tickvals": [0, 0.25, 0.5, 0.75, 1]},
-                     showlegend=True, legend={**LEGEND, "y": 1.0}, shapes=shapes, annotations=annotations)
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": d,
+                "x1": d,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": NEG, "width": 2},
+            }
+        )
+        annotations.append(
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": d,
+                "y": 1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": INK},
+                "text": w["diverged"].format(step=d, reason=result.get("diverged_reason") or w["non_finite"]),
+            }
+        )
+    layout = _layout(
+        w["loss_title"],
+        xaxis={"title": {"text": w["step"]}, "zeroline": False},
+        yaxis={"title": {"text": w["loss"]}, "rangemode": "tozero", "zeroline": False},
+        yaxis2={
+            "title": {"text": w["accuracy"]},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.02],
+            "showgrid": False,
+            "tickformat": ".0%",
+            "tickvals": [0, 0.25, 0.5, 0.75, 1],
+        },
+        showlegend=True,
+        legend={**LEGEND, "y": 1.0},
+        shapes=shapes,
+        annotations=annotations,
+    )
     return go.Figure(data=traces, layout=layout)
 
 
@@ -264,11 +359,13 @@ def probabilities(result, step=None, n=GRID_POINTS):
     """Display-only forward pass on the grid: (xs (n,), ys (n,), p (n, n) with rows at ys, step)."""
     _check_run(result)
     r = _record_index(result, step)
-    params = [(np.asarray(W[r], dtype=np.float64), np.asarray(b[r], dtype=np.float64))
-              for W, b in zip(result["weights"], result["biases"])]
+    params = [
+        (np.asarray(W[r], dtype=np.float64), np.asarray(b[r], dtype=np.float64))
+        for W, b in zip(result["weights"], result["biases"])
+    ]
     layout = Layout([2] + [W.shape[1] for W, _ in params])
     xs = grid_for(result["X"], n)
-    gx, gy = np.meshgrid(xs, xs)                            # rows = ys
+    gx, gy = np.meshgrid(xs, xs)  # rows = ys
     points = np.column_stack([gx.ravel(), gy.ravel()])
     out = evaluate_many(layout.pack(params), layout, result["config"]["activation"], points, keep=("output",))
     return xs, xs.copy(), out["output"][0].reshape(n, n), int(result["steps"][r])
@@ -282,48 +379,103 @@ def boundary(result, step=None, resolution=GRID_POINTS, lang="en"):
     z = [_values(row) for row in p]
     X, y = result["X"], result["y"]
     classes = [[i for i, c in enumerate(y) if c <= 0.5], [i for i, c in enumerate(y) if c > 0.5]]
-    markers = [{"symbol": m["symbol"], "size": 7, "color": m["color"], "line": {"width": lw, "color": m["color"]}}
-               for m, lw in zip(ENC["classes"], (1.6, 1.8))]
+    markers = [
+        {"symbol": m["symbol"], "size": 7, "color": m["color"], "line": {"width": lw, "color": m["color"]}}
+        for m, lw in zip(ENC["classes"], (1.6, 1.8))
+    ]
     traces = [
-        {"type": "heatmap", "x": xs.tolist(), "y": ys.tolist(), "z": z, "zmin": 0, "zmax": 1,
-         "colorscale": DIVERGING_SCALE, "showscale": True, "zsmooth": "best",
-         "colorbar": {"thickness": 10, "len": 0.9, "tickvals": [0, 0.5, 1], "tickfont": {"size": 10},
-                      "outlinewidth": 0, "title": {"text": "p"}},
-         "hovertemplate": "(%{x:.2f}, %{y:.2f}) p = %{z:.3f}<extra></extra>", "name": w["p_class1"]},
-        {"type": "contour", "x": xs.tolist(), "y": ys.tolist(), "z": z, "showscale": False, "hoverinfo": "skip",
-         "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-         "line": {"color": INK, "width": 1.5}, "name": "p = 0.5"},
+        {
+            "type": "heatmap",
+            "x": xs.tolist(),
+            "y": ys.tolist(),
+            "z": z,
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": DIVERGING_SCALE,
+            "showscale": True,
+            "zsmooth": "best",
+            "colorbar": {
+                "thickness": 10,
+                "len": 0.9,
+                "tickvals": [0, 0.5, 1],
+                "tickfont": {"size": 10},
+                "outlinewidth": 0,
+                "title": {"text": "p"},
+            },
+            "hovertemplate": "(%{x:.2f}, %{y:.2f}) p = %{z:.3f}<extra></extra>",
+            "name": w["p_class1"],
+        },
+        {
+            "type": "contour",
+            "x": xs.tolist(),
+            "y": ys.tolist(),
+            "z": z,
+            "showscale": False,
+            "hoverinfo": "skip",
+            "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+            "line": {"color": INK, "width": 1.5},
+            "name": "p = 0.5",
+        },
     ]
     for cls, idx in enumerate(classes):
-        traces.append({"type": "scatter", "mode": "markers", "name": w["class"].format(c=cls),
-                       "x": [X[i][0] for i in idx], "y": [X[i][1] for i in idx], "marker": markers[cls],
-                       "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra>%{fullData.name}</extra>"})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": w["class"].format(c=cls),
+                "x": [X[i][0] for i in idx],
+                "y": [X[i][1] for i in idx],
+                "marker": markers[cls],
+                "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra>%{fullData.name}</extra>",
+            }
+        )
     annotations = []
     finite = p[np.isfinite(p)]
     if finite.size and finite.max() - finite.min() < 1e-9:
-        annotations.append({"xref": "paper", "yref": "paper", "x": 0.5, "y": 1, "yanchor": "top",
-                            "showarrow": False, "bgcolor": "rgba(255,255,255,0.9)", "font": {"size": 11},
-                            "text": w["constant"].format(p=f"{finite.min():.3f}")})
-    layout = _layout(w["boundary_title"].format(step=at),
-                     xaxis={"title": {"text": "x₁"}, "range": [xs[0], xs[-1]], "zeroline": False,
-                            "constrain": "domain"},
-                     yaxis={"title": {"text": "x₂"}, "range": [ys[0], ys[-1]], "zeroline": False,
-                            "scaleanchor": "x"},
-                     annotations=annotations, height=420, margin={"l": 52, "r": 8, "t": 56, "b": 44})
+        annotations.append(
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 1,
+                "yanchor": "top",
+                "showarrow": False,
+                "bgcolor": "rgba(255,255,255,0.9)",
+                "font": {"size": 11},
+                "text": w["constant"].format(p=f"{finite.min():.3f}"),
+            }
+        )
+    layout = _layout(
+        w["boundary_title"].format(step=at),
+        xaxis={"title": {"text": "x₁"}, "range": [xs[0], xs[-1]], "zeroline": False, "constrain": "domain"},
+        yaxis={"title": {"text": "x₂"}, "range": [ys[0], ys[-1]], "zeroline": False, "scaleanchor": "x"},
+        annotations=annotations,
+        height=420,
+        margin={"l": 52, "r": 8, "t": 56, "b": 44},
+    )
     return go.Figure(data=traces, layout=layout)
 
 
 def _log_lines(title, y_title, steps, series, w, max_points=600):
     """Lines on the zero-keeping log axis; series: (name, raw values, style index or -1, marker)."""
-    floor, axis, separator = log_with_zero([v for _, raw, _, _ in series for v in raw], w["zero"])  # all records
+    floor, axis, separator = log_with_zero(
+        [v for _, raw, _, _ in series for v in raw], w["zero"]
+    )  # all records
     idx = stride_indices(len(steps), max_points)
     steps = _pick(steps, idx)
     series = [(name, _pick(raw, idx), style, marker) for name, raw, style, marker in series]
-    traces = [_log_trace(name, steps, raw, floor, unit_style(style), w["zero"], marker, w["step"])
-              for name, raw, style, marker in series]
-    layout = _layout(title, xaxis={"title": {"text": w["step"]}, "zeroline": False},
-                     yaxis={"title": {"text": y_title}, **axis}, shapes=[separator],
-                     showlegend=True, legend={**LEGEND, "y": 1.0})
+    traces = [
+        _log_trace(name, steps, raw, floor, unit_style(style), w["zero"], marker, w["step"])
+        for name, raw, style, marker in series
+    ]
+    layout = _layout(
+        title,
+        xaxis={"title": {"text": w["step"]}, "zeroline": False},
+        yaxis={"title": {"text": y_title}, **axis},
+        shapes=[separator],
+        showlegend=True,
+        legend={**LEGEND, "y": 1.0},
+    )
     return go.Figure(data=traces, layout=layout)
 
 
@@ -332,7 +484,7 @@ def symmetry(result, max_points=600, lang="en"):
     S = 0 exactly, "all units identical", has its own row labelled "0 (exactly)"."""
     _check_run(result)
     w = words(lang)
-    sym = result["symmetry"]                          # [R][L-1]
+    sym = result["symmetry"]  # [R][L-1]
     H = len(result["weights"]) - 1
     series = [(w["layer"].format(l=l + 1), _values([row[l] for row in sym]), l, None) for l in range(H)]
     fig = _log_lines(w["symmetry_title"], w["symmetry_axis"], result["steps"], series, w, max_points)
@@ -346,11 +498,20 @@ def gradient_norms(result, max_points=600, lang="en"):
     that keeps exact zeros ("0 (exactly)"). Hidden layers in the unit palette, the output in ink."""
     _check_run(result)
     w = words(lang)
-    g = np.hypot(np.asarray(result["grad_norms"], dtype=np.float64),
-                 np.asarray(result["bias_grad_norms"], dtype=np.float64))              # (R, L)
+    g = np.hypot(
+        np.asarray(result["grad_norms"], dtype=np.float64),
+        np.asarray(result["bias_grad_norms"], dtype=np.float64),
+    )  # (R, L)
     L = g.shape[1]
-    series = [(w["output"] if l == L - 1 else w["layer"].format(l=l + 1), _values(g[:, l]),
-               -1 if l == L - 1 else l, None) for l in range(L)]
+    series = [
+        (
+            w["output"] if l == L - 1 else w["layer"].format(l=l + 1),
+            _values(g[:, l]),
+            -1 if l == L - 1 else l,
+            None,
+        )
+        for l in range(L)
+    ]
     return _log_lines(w["gradnorm_title"], w["gradnorm_axis"], result["steps"], series, w, max_points)
 
 
@@ -367,21 +528,35 @@ def signal(results, names=None, lang="en"):
     w = words(lang)
     if names is None:
         names = [f"{r['config']['activation']}, {r['config']['init']}" for r in results]
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
-                        subplot_titles=(w["signal_act_title"], w["signal_grad_title"]))
-    for col, key, y_title in ((1, "activation_std", w["signal_act_axis"]),
-                              (2, "gradient_std", w["signal_grad_axis"])):
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.14,
+        subplot_titles=(w["signal_act_title"], w["signal_grad_title"]),
+    )
+    for col, key, y_title in (
+        (1, "activation_std", w["signal_act_axis"]),
+        (2, "gradient_std", w["signal_grad_axis"]),
+    ):
         raws = [_values(r[key]) for r in results]
         values = [v for raw in raws for v in raw]
-        if 0.0 in values:                            # the "0 (exactly)" row only when there are zeros
+        if 0.0 in values:  # the "0 (exactly)" row only when there are zeros
             floor, axis, separator = log_with_zero(values, w["zero"])
-        else:                                        # (as the tour's charts do)
+        else:  # (as the tour's charts do)
             floor, axis, separator = None, {"type": "log", "exponentformat": "power"}, None
         yref = "y" if col == 1 else "y2"
         for k, (r, raw) in enumerate(zip(results, raws)):
             st = {"color": SERIES_COLORS[k % 8], "dash": DASHES[k % len(DASHES)]}
-            trace = _log_trace(names[k], range(1, len(raw) + 1), raw, floor, st, w["zero"],
-                               SYMBOLS[k % len(SYMBOLS)], xlabel=w["layer_axis"])
+            trace = _log_trace(
+                names[k],
+                range(1, len(raw) + 1),
+                raw,
+                floor,
+                st,
+                w["zero"],
+                SYMBOLS[k % len(SYMBOLS)],
+                xlabel=w["layer_axis"],
+            )
             trace["legendgroup"] = names[k]
             trace["showlegend"] = col == 1
             fig.add_trace(go.Scatter(**trace), row=1, col=col)
@@ -392,8 +567,13 @@ def signal(results, names=None, lang="en"):
     depth = max(len(r["activation_std"]) for r in results)
     width = results[0]["config"].get("width")
     rows = (len(results) - 1) // 3
-    fig.update_layout(**_layout(w["signal_title"].format(depth=depth, width=width),
-                                showlegend=True, height=420 + 22 * rows,
-                                legend={**LEGEND, "y": -0.2, "yanchor": "top"},
-                                margin={"l": 74, "r": 20, "t": 72, "b": 110 + 22 * rows}))
+    fig.update_layout(
+        **_layout(
+            w["signal_title"].format(depth=depth, width=width),
+            showlegend=True,
+            height=420 + 22 * rows,
+            legend={**LEGEND, "y": -0.2, "yanchor": "top"},
+            margin={"l": 74, "r": 20, "t": 72, "b": 110 + 22 * rows},
+        )
+    )
     return fig

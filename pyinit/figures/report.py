@@ -34,17 +34,29 @@ from ..web import chapters, page_state
 
 ALIASES = {alias: c["id"] for c in content.chapters() for alias in c.get("aliases", ())}
 SIDES = page_state.SIDES
-SHARED = ("dataset", "n_samples", "noise", "factor", "hidden", "activation", "lr", "momentum", "optimizer",
-          "seed")
+SHARED = (
+    "dataset",
+    "n_samples",
+    "noise",
+    "factor",
+    "hidden",
+    "activation",
+    "lr",
+    "momentum",
+    "optimizer",
+    "seed",
+)
 FLAGS = {
-    "chapter": ("one of " + ", ".join(chapters.ids()) + " (the tour chapter's lab preset; explicit flags "
-                "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"),
+    "chapter": (
+        "one of " + ", ".join(chapters.ids()) + " (the tour chapter's lab preset; explicit flags "
+        "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"
+    ),
     "side": "left or right: which of the chapter's two lab runs (default left, the init the chapter "
-            "is about)",
+    "is about)",
     "lang": "the language of the report's texts: " + " or ".join(content.LANGS) + " (default en)",
     "out": "the HTML file to write (default report.html)",
 }
-TRAJECTORY_VALUES = 24_000     # values drawn per trajectory figure in a report, at most
+TRAJECTORY_VALUES = 24_000  # values drawn per trajectory figure in a report, at most
 
 
 class OutputError(OSError):
@@ -66,10 +78,10 @@ def preset(chapter, side="left"):
     if not config.full_batch:
         flags["batch_size"] = config.batch_size
     view = c["view"] or {}
-    if "hidden" in view:                   # chapter 8: the exercise's [10, 5] (the lab has one width)
+    if "hidden" in view:  # chapter 8: the exercise's [10, 5] (the lab has one width)
         flags["hidden"] = list(view["hidden"])
     flags.update(init=member.init, bias_init=member.bias_init, perturb=member.perturb, steps=c["steps"])
-    if member.seed is not None:            # the side's own init seed (a restart)
+    if member.seed is not None:  # the side's own init seed (a restart)
         flags["init_seed"] = member.seed
     return flags
 
@@ -82,7 +94,9 @@ def resolve(chapter=None, side=None, **flags):
         key = str(chapter).strip()
         name = ALIASES.get(key, key)
         if name not in chapters.ids():
-            raise ConfigError("chapter", "must be one of " + ", ".join(chapters.ids() + list(ALIASES)), chapter)
+            raise ConfigError(
+                "chapter", "must be one of " + ", ".join(chapters.ids() + list(ALIASES)), chapter
+            )
         preset_flags = preset(name, "left" if side is None else str(side).strip())
     elif side is not None:
         raise ConfigError("side", "needs --chapter (it picks one of a chapter's two runs)", side)
@@ -118,8 +132,9 @@ class Words:
 
 def _loss_facts(r, w):
     steps, loss, acc = r["steps"], r["loss"], r["accuracy"]
-    text = w.facts["loss"].format(loss0=w.num(loss[0]), loss1=w.num(loss[-1]), step=steps[-1],
-                                  acc0=w.pct(acc[0]), acc1=w.pct(acc[-1]))
+    text = w.facts["loss"].format(
+        loss0=w.num(loss[0]), loss1=w.num(loss[-1]), step=steps[-1], acc0=w.pct(acc[0]), acc1=w.pct(acc[-1])
+    )
     if r["diverged"] is not None:
         text += w.facts["diverged"].format(step=r["diverged"], reason=r["diverged_reason"])
     return text
@@ -155,13 +170,16 @@ def _symmetry_facts(r, w):
     H = len(r["weights"]) - 1
     if H == 0:
         return w.facts["no_hidden"]
-    return " ".join(_series_facts(w.facts["layer"].format(l=l + 1), r["steps"], [row[l] for row in r["symmetry"]], w)
-                    for l in range(H))
+    return " ".join(
+        _series_facts(w.facts["layer"].format(l=l + 1), r["steps"], [row[l] for row in r["symmetry"]], w)
+        for l in range(H)
+    )
 
 
 def _grad_facts(fig, w):
-    return " ".join(_series_facts(tr.name[0].upper() + tr.name[1:], list(tr.x), list(tr.customdata), w)
-                    for tr in fig.data)
+    return " ".join(
+        _series_facts(tr.name[0].upper() + tr.name[1:], list(tr.x), list(tr.customdata), w) for tr in fig.data
+    )
 
 
 def _boundary_facts(fig, w):
@@ -169,23 +187,31 @@ def _boundary_facts(fig, w):
     if not z:
         return w.facts["not_finite"]
     lo, hi = min(z), max(z)
-    fmt = lambda v: f"{v:.3f}".replace(".", w.r["decimal"])          # noqa: E731
+    fmt = lambda v: f"{v:.3f}".replace(".", w.r["decimal"])  # noqa: E731
     if hi - lo < 1e-9:
         return w.facts["constant"].format(p=fmt(lo))
     return w.facts["range"].format(lo=fmt(lo), hi=fmt(hi))
 
 
 def _signal_facts(results, names, w):
-    return " ".join(w.facts["signal"].format(
-        name=name, a0=w.num(s["activation_std"][0], 3), a1=w.num(s["activation_std"][-1], 3),
-        g0=w.num(s["gradient_std"][0], 3), g1=w.num(s["gradient_std"][-1], 3), depth=len(s["activation_std"]))
-        for name, s in zip(names, results))
+    return " ".join(
+        w.facts["signal"].format(
+            name=name,
+            a0=w.num(s["activation_std"][0], 3),
+            a1=w.num(s["activation_std"][-1], 3),
+            g0=w.num(s["gradient_std"][0], 3),
+            g1=w.num(s["gradient_std"][-1], 3),
+            depth=len(s["activation_std"]),
+        )
+        for name, s in zip(names, results)
+    )
 
 
 # ------------------------------------------------------------------------------ figures
 def figures(result, signal_results, signal_names, lang="en"):
     """The report's figures: a list of dicts with ``key``, ``title``, ``text``, ``facts``, ``figure``."""
     from . import plots
+
     w = Words(lang)
     titles, out = w.r["figures"], []
 
@@ -198,17 +224,25 @@ def figures(result, signal_results, signal_names, lang="en"):
     for l in range(1, L + 1):
         name = titles["output_layer"] if l == L else titles["layer"].format(l=l)
         lines = (len(result["weights"][l - 1][0]) + 1) * len(result["biases"][l - 1][0])
-        points = max(50, min(400, TRAJECTORY_VALUES // lines))   # keeps the file small for wide layers
-        add(f"trajectories-{l}", titles["trajectories"].format(name=name),
-            plots.trajectories(result, l, points, lang=lang), _trajectory_facts(result, l, plots, w))
+        points = max(50, min(400, TRAJECTORY_VALUES // lines))  # keeps the file small for wide layers
+        add(
+            f"trajectories-{l}",
+            titles["trajectories"].format(name=name),
+            plots.trajectories(result, l, points, lang=lang),
+            _trajectory_facts(result, l, plots, w),
+        )
     fig = plots.boundary(result, lang=lang)
     add("boundary", titles["boundary"], fig, _boundary_facts(fig, w))
-    if L > 1:                                     # no hidden layer: nothing can be symmetric
+    if L > 1:  # no hidden layer: nothing can be symmetric
         add("symmetry", titles["symmetry"], plots.symmetry(result, lang=lang), _symmetry_facts(result, w))
     fig = plots.gradient_norms(result, lang=lang)
     add("gradient_norms", titles["gradient_norms"], fig, _grad_facts(fig, w))
-    add("signal", titles["signal"], plots.signal(signal_results, signal_names, lang=lang),
-        _signal_facts(signal_results, signal_names, w))
+    add(
+        "signal",
+        titles["signal"],
+        plots.signal(signal_results, signal_names, lang=lang),
+        _signal_facts(signal_results, signal_names, w),
+    )
     return out
 
 
@@ -216,6 +250,7 @@ def figures(result, signal_results, signal_names, lang="en"):
 def _script_json(obj):
     """JSON that is safe inside a <script> element (no "</script>", no "<!--")."""
     from plotly.utils import PlotlyJSONEncoder
+
     text = json.dumps(obj, cls=PlotlyJSONEncoder, allow_nan=False, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -226,7 +261,7 @@ def _flags_line(config):
     for key, value in config.to_dict().items():
         if key == "batch_size" and value == config.n_samples:
             continue
-        if callable(getattr(config, key)):           # your own init: the file it came from
+        if callable(getattr(config, key)):  # your own init: the file it came from
             if key == "init":
                 parts.append(f"--init-code {_code_file(config.init)}")
             continue
@@ -235,8 +270,11 @@ def _flags_line(config):
         if key == "hidden":
             value = ",".join(str(w) for w in value)
             value = value if value else "''"
-        parts.append(f"--{key.replace('_', '-')} {value!r}" if isinstance(value, float)
-                     else f"--{key.replace('_', '-')} {value}")
+        parts.append(
+            f"--{key.replace('_', '-')} {value!r}"
+            if isinstance(value, float)
+            else f"--{key.replace('_', '-')} {value}"
+        )
     return " ".join(parts)
 
 
@@ -254,6 +292,7 @@ def _sentence(template, **parts):
 def render(result, chapter, side, config, figs, lang="en"):
     """The report as one HTML string (plotly.js inlined)."""
     from plotly.offline import get_plotlyjs
+
     esc, w = html.escape, Words(lang)
     r, ch = w.r, (w.chapters[chapter] if chapter else None)
     title = ch["report_title"] if ch else r["untitled"]
@@ -261,37 +300,68 @@ def render(result, chapter, side, config, figs, lang="en"):
     if ch:
         body.append(f"<p>{esc(ch['report_text'])}</p>")
         noise = _sentence(r["noise"], eps=repr(config.perturb)) if config.perturb else ""
-        body.append("<p>" + _sentence(r["shows_side"], side=f"<strong>{esc(r['sides'][side])}</strong>",
-                                      init=f"<code>{esc(label(config.init))}</code>", noise=noise,
-                                      about_left=_sentence(r["about_left"]) if side == "right" else "") + "</p>")
-    body.append("<p class=\"muted\">" + _sentence(r["reproduce"], pyinit="<code>pyinit</code>",
-                                                  version=esc(__version__)) + "</p>")
+        body.append(
+            "<p>"
+            + _sentence(
+                r["shows_side"],
+                side=f"<strong>{esc(r['sides'][side])}</strong>",
+                init=f"<code>{esc(label(config.init))}</code>",
+                noise=noise,
+                about_left=_sentence(r["about_left"]) if side == "right" else "",
+            )
+            + "</p>"
+        )
+    body.append(
+        '<p class="muted">'
+        + _sentence(r["reproduce"], pyinit="<code>pyinit</code>", version=esc(__version__))
+        + "</p>"
+    )
     body.append(f"<pre>python -m pyinit run {esc(_flags_line(config))}</pre>")
-    if getattr(config.init, "source", None):                       # your own init: the code itself
-        body.append(f"<pre class=\"code\"># {esc(_code_file(config.init))}\n{esc(config.init.source)}</pre>")
-    for flags, what in (ch["try_next"] if ch else []):
-        command = f"python -m pyinit report --chapter {chapter} {flags}" + ("" if lang == "en" else f" --lang {lang}")
-        body.append("<p>" + _sentence(r["try_next"], command=f"<code>{esc(command)}</code>", what=esc(what)) + "</p>")
+    if getattr(config.init, "source", None):  # your own init: the code itself
+        body.append(f'<pre class="code"># {esc(_code_file(config.init))}\n{esc(config.init.source)}</pre>')
+    for flags, what in ch["try_next"] if ch else []:
+        command = f"python -m pyinit report --chapter {chapter} {flags}" + (
+            "" if lang == "en" else f" --lang {lang}"
+        )
+        body.append(
+            "<p>" + _sentence(r["try_next"], command=f"<code>{esc(command)}</code>", what=esc(what)) + "</p>"
+        )
     final = result["final"]
-    rows = [(r["final_step"], str(final["step"])), (r["loss"], esc(w.num(final["loss"]))),
-            (r["accuracy"], esc(w.pct(final["accuracy"]))),
-            (r["diverged"], esc(r["no"] if result["diverged"] is None else str(result["diverged"])))]
-    body.append("<table>" + "".join(f"<tr><th>{_sentence(k)}</th><td>{v}</td></tr>" for k, v in rows) + "</table>")
+    rows = [
+        (r["final_step"], str(final["step"])),
+        (r["loss"], esc(w.num(final["loss"]))),
+        (r["accuracy"], esc(w.pct(final["accuracy"]))),
+        (r["diverged"], esc(r["no"] if result["diverged"] is None else str(result["diverged"]))),
+    ]
+    body.append(
+        "<table>" + "".join(f"<tr><th>{_sentence(k)}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    )
     for f in figs:
         div = f"fig-{f['key']}"
         spec = f["figure"].to_plotly_json()
-        body.append(f"<figure aria-labelledby=\"{div}-title\"><h2 id=\"{div}-title\">{esc(f['title'])}</h2>"
-                    f"<p>{esc(f['text'])}</p>"
-                    f"<div class=\"plot\" id=\"{div}\" role=\"img\" aria-label=\"{esc(f['title'])}: "
-                    f"{esc(f['facts'])}\"></div>"
-                    f"<figcaption class=\"facts\">{esc(f['facts'])}</figcaption></figure>")
-        body.append(f"<script type=\"application/json\" class=\"pyinit-figure\" data-key=\"{esc(f['key'])}\" "
-                    f"data-target=\"{div}\">{_script_json({'data': spec['data'], 'layout': spec['layout']})}"
-                    "</script>")
+        body.append(
+            f'<figure aria-labelledby="{div}-title"><h2 id="{div}-title">{esc(f["title"])}</h2>'
+            f"<p>{esc(f['text'])}</p>"
+            f'<div class="plot" id="{div}" role="img" aria-label="{esc(f["title"])}: '
+            f'{esc(f["facts"])}"></div>'
+            f'<figcaption class="facts">{esc(f["facts"])}</figcaption></figure>'
+        )
+        body.append(
+            f'<script type="application/json" class="pyinit-figure" data-key="{esc(f["key"])}" '
+            f'data-target="{div}">{_script_json({"data": spec["data"], "layout": spec["layout"]})}'
+            "</script>"
+        )
     meta = {"pyinit": __version__, "chapter": chapter, "side": side, "lang": lang, "config": config.to_dict()}
-    page = Template(resources.files(__package__).joinpath("templates/report.html").read_text(encoding="utf-8"))
-    return page.substitute(lang=lang, title=esc(r["page_title"].format(title=title)), body="\n".join(body),
-                           meta=_script_json(meta), plotly=get_plotlyjs())
+    page = Template(
+        resources.files(__package__).joinpath("templates/report.html").read_text(encoding="utf-8")
+    )
+    return page.substitute(
+        lang=lang,
+        title=esc(r["page_title"].format(title=title)),
+        body="\n".join(body),
+        meta=_script_json(meta),
+        plotly=get_plotlyjs(),
+    )
 
 
 def write_report(out="report.html", chapter=None, side=None, lang="en", **flags):
@@ -311,6 +381,7 @@ def write_report(out="report.html", chapter=None, side=None, lang="en", **flags)
     if not out.strip() or os.path.isdir(out) or not os.path.isdir(parent) or not os.access(parent, os.W_OK):
         raise ConfigError("out", "must be a file path in an existing, writable directory", out)
     from . import plots  # noqa: F401  (raises the ImportError naming the extra before any work)
+
     result = api.run(config)
     signal_results = []
     names = []
@@ -321,9 +392,15 @@ def write_report(out="report.html", chapter=None, side=None, lang="en", **flags)
     side = (side or "left").strip() if name else None
     text = render(result, name, side, config, figs, lang)
     _write(out, text)
-    return {"path": out, "chapter": name, "side": side, "lang": lang,
-            "config": config.to_dict(), "figures": [f["key"] for f in figs],
-            "bytes": len(text.encode("utf-8"))}
+    return {
+        "path": out,
+        "chapter": name,
+        "side": side,
+        "lang": lang,
+        "config": config.to_dict(),
+        "figures": [f["key"] for f in figs],
+        "bytes": len(text.encode("utf-8")),
+    }
 
 
 def _write(out, text):
@@ -348,6 +425,7 @@ def cli_report(given, emit=print):
     ``OutputError`` (exit 1); missing plotly prints one line naming the extra and returns 1.
     """
     import sys
+
     given = dict(given)
     out = given.pop("out", None)
     out = "report.html" if out is None else out
@@ -360,7 +438,9 @@ def cli_report(given, emit=print):
         sys.stderr.write("pyinit report: error: " + " ".join(str(err).split()) + "\n")
         return 1
     size = info["bytes"] / 2**20
-    emit(f"wrote {info['path']}: {len(info['figures'])} figures, {size:.1f} MB, plotly.js embedded "
-         f"(chapter {info['chapter'] or '-'}{', ' + info['side'] + ' run' if info['side'] else ''}, "
-         f"{info['config']['steps']} steps)")
+    emit(
+        f"wrote {info['path']}: {len(info['figures'])} figures, {size:.1f} MB, plotly.js embedded "
+        f"(chapter {info['chapter'] or '-'}{', ' + info['side'] + ' run' if info['side'] else ''}, "
+        f"{info['config']['steps']} steps)"
+    )
     return 0

@@ -33,7 +33,7 @@ MAX_HIDDEN_LAYERS = 16
 MAX_SAMPLES = 10_000
 MAX_STEPS = 10_000_000
 MAX_SEED = 2**32 - 1
-MEMORY_BUDGET_BYTES = 512 * 2**20   # what one run or signal call may allocate (estimated up front)
+MEMORY_BUDGET_BYTES = 512 * 2**20  # what one run or signal call may allocate (estimated up front)
 
 
 def _choice(name, value, options):
@@ -69,10 +69,13 @@ def parse_float(name, value, low, high, low_open=False, high_open=False):
             result = float(value)
         elif isinstance(value, str):
             result = float(value.strip())
-    except (ValueError, OverflowError):             # "abc"; an int beyond float's range (10**400)
+    except (ValueError, OverflowError):  # "abc"; an int beyond float's range (10**400)
         result = math.nan
-    ok = math.isfinite(result) and (low < result if low_open else low <= result) \
+    ok = (
+        math.isfinite(result)
+        and (low < result if low_open else low <= result)
         and (result < high if high_open else result <= high)
+    )
     if not ok:
         interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
         raise ConfigError(name, f"must be a number in {interval}", value)
@@ -162,8 +165,8 @@ class RunConfig:
     dataset: str = "xor"
     n_samples: int = 200
     noise: float = 0.1
-    factor: float = 0.8          # rings only: the inner ring's radius (the outer one's is 1)
-    n_test: int = None           # size of the held-out test set (None: n_samples)
+    factor: float = 0.8  # rings only: the inner ring's radius (the outer one's is 1)
+    n_test: int = None  # size of the held-out test set (None: n_samples)
     hidden: tuple = (4,)
     activation: str = "tanh"
     init: str = "xavier"
@@ -171,12 +174,12 @@ class RunConfig:
     perturb: float = 0.0
     lr: float = 0.5
     momentum: float = 0.0
-    optimizer: str = "sgd"       # sgd (with momentum > 0: heavy-ball momentum), momentum, adam
+    optimizer: str = "sgd"  # sgd (with momentum > 0: heavy-ball momentum), momentum, adam
     batch_size: int = None
     steps: int = 200
     every: int = 1
     seed: int = 0
-    init_seed: int = None        # seed of the initial weights (None: seed); data and batches use seed
+    init_seed: int = None  # seed of the initial weights (None: seed); data and batches use seed
     max_records: int = 1000
 
     def __post_init__(self):
@@ -185,8 +188,11 @@ class RunConfig:
         s(self, "n_samples", parse_int("n_samples", self.n_samples, 2, MAX_SAMPLES))
         s(self, "noise", parse_float("noise", self.noise, 0, 5))
         s(self, "factor", parse_float("factor", self.factor, 0, 1, high_open=True))
-        s(self, "n_test", self.n_samples if self.n_test is None
-          else parse_int("n_test", self.n_test, 2, MAX_SAMPLES))
+        s(
+            self,
+            "n_test",
+            self.n_samples if self.n_test is None else parse_int("n_test", self.n_test, 2, MAX_SAMPLES),
+        )
         s(self, "hidden", parse_hidden(self.hidden))
         s(self, "activation", _choice("activation", self.activation, list(ACTIVATIONS)))
         s(self, "init", _init_spec("init", self.init, len(self.hidden) + 1))
@@ -196,12 +202,17 @@ class RunConfig:
         s(self, "momentum", parse_float("momentum", self.momentum, 0, 1, high_open=True))
         s(self, "optimizer", _choice("optimizer", self.optimizer, list(OPTIMIZERS)))
         if self.optimizer == "adam" and self.momentum > 0:
-            raise ConfigError("momentum", "must be 0 with optimizer adam (Adam keeps its own moments; "
-                              "use optimizer momentum for heavy-ball momentum)", self.momentum)
+            raise ConfigError(
+                "momentum",
+                "must be 0 with optimizer adam (Adam keeps its own moments; "
+                "use optimizer momentum for heavy-ball momentum)",
+                self.momentum,
+            )
         if self.optimizer == "momentum" and self.momentum == 0:
             raise ConfigError("momentum", "must be in (0, 1) with optimizer momentum", self.momentum)
-        if self.batch_size is None or (isinstance(self.batch_size, str)
-                                       and self.batch_size.strip() in ("", "full")):
+        if self.batch_size is None or (
+            isinstance(self.batch_size, str) and self.batch_size.strip() in ("", "full")
+        ):
             s(self, "batch_size", self.n_samples)
         else:
             s(self, "batch_size", parse_int("batch_size", self.batch_size, 1, self.n_samples))

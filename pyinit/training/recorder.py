@@ -22,9 +22,9 @@ class Recorder:
         assert capacity >= 2 and every >= 1
         self.capacity = int(capacity)
         self.stride = int(every)
-        self.count = 0                                   # permanent records
-        self.tail = False                                # one provisional record after them?
-        slots = capacity + 1                             # (+1: the provisional tail)
+        self.count = 0  # permanent records
+        self.tail = False  # one provisional record after them?
+        slots = capacity + 1  # (+1: the provisional tail)
         self._steps = np.zeros(slots, dtype=np.int64)
         self._theta = np.zeros((slots, K, P))
         self._grad = np.zeros((slots, K, P))
@@ -61,9 +61,9 @@ class Recorder:
 
     def _halve(self):
         self.stride *= 2
-        keep = np.flatnonzero(self._steps[:self.count] % self.stride == 0)
+        keep = np.flatnonzero(self._steps[: self.count] % self.stride == 0)
         for arr in (self._steps, self._theta, self._grad, self._loss, self._accuracy):
-            arr[:len(keep)] = arr[keep]
+            arr[: len(keep)] = arr[keep]
         self.count = len(keep)
 
     # Views of the filled part, the tail included: (R,), (R, K, P), (R, K, P), (R, K), (R, K).
@@ -74,23 +74,23 @@ class Recorder:
 
     @property
     def steps(self):
-        return self._steps[:self.size]
+        return self._steps[: self.size]
 
     @property
     def theta(self):
-        return self._theta[:self.size]
+        return self._theta[: self.size]
 
     @property
     def grad(self):
-        return self._grad[:self.size]
+        return self._grad[: self.size]
 
     @property
     def loss(self):
-        return self._loss[:self.size]
+        return self._loss[: self.size]
 
     @property
     def accuracy(self):
-        return self._accuracy[:self.size]
+        return self._accuracy[: self.size]
 
     @property
     def nbytes(self):

@@ -54,13 +54,13 @@ def distinct_units(theta, layout, chunk=256):
     lead = theta.shape[:-1]
     flat = theta.reshape(-1, layout.P)
     out = np.zeros((flat.shape[0], layout.L - 1), dtype=np.int64)
-    for start in range(0, flat.shape[0], chunk):                  # (bounds the (m, w, w) tables)
-        part = flat[start:start + chunk]
+    for start in range(0, flat.shape[0], chunk):  # (bounds the (m, w, w) tables)
+        part = flat[start : start + chunk]
         for l in range(1, layout.L):
             bits = np.ascontiguousarray(T(_units(part, layout, l))).view(np.uint64)  # (m, width, fan_in+1)
-            same = (bits[:, :, None, :] == bits[:, None, :, :]).all(axis=-1)        # (m, width, width)
-            repeats = np.tril(same, -1).any(axis=-1).sum(axis=-1)                   # equal to an earlier unit
-            out[start:start + chunk, l - 1] = layout.sizes[l] - repeats
+            same = (bits[:, :, None, :] == bits[:, None, :, :]).all(axis=-1)  # (m, width, width)
+            repeats = np.tril(same, -1).any(axis=-1).sum(axis=-1)  # equal to an earlier unit
+            out[start : start + chunk, l - 1] = layout.sizes[l] - repeats
     return out.reshape(lead + (layout.L - 1,))
 
 
@@ -77,15 +77,19 @@ def identical_columns(mats):
 
 def weight_grad_norms(grad, layout):
     """||dW[l]||_F for every layer l = 1..L: shape grad.shape[:-1] + (L,)."""
-    sizes = layout.sizes                               # (an explicit size: R may be 0)
-    return np.stack([_norm(layout.W(grad, l).reshape(grad.shape[:-1] + (sizes[l - 1] * sizes[l],)), axis=-1)
-                     for l in range(1, layout.L + 1)], axis=-1)
+    sizes = layout.sizes  # (an explicit size: R may be 0)
+    return np.stack(
+        [
+            _norm(layout.W(grad, l).reshape(grad.shape[:-1] + (sizes[l - 1] * sizes[l],)), axis=-1)
+            for l in range(1, layout.L + 1)
+        ],
+        axis=-1,
+    )
 
 
 def bias_grad_norms(grad, layout):
     """||db[l]||_2 for every layer l = 1..L: shape grad.shape[:-1] + (L,)."""
-    return np.stack([_norm(layout.b(grad, l)[..., 0, :], axis=-1)
-                     for l in range(1, layout.L + 1)], axis=-1)
+    return np.stack([_norm(layout.b(grad, l)[..., 0, :], axis=-1) for l in range(1, layout.L + 1)], axis=-1)
 
 
 def activation_stats(theta, layout, activation, X):
@@ -100,5 +104,8 @@ def activation_stats(theta, layout, activation, X):
     """
     lead = theta.shape[:-1]
     out = evaluate_many(theta.reshape(-1, layout.P), layout, activation, X, keep=("activations",))
-    return {"mean": out["mean"].reshape(lead + (layout.L,)), "std": out["std"].reshape(lead + (layout.L,)),
-            "dead": None if out["dead"] is None else out["dead"].reshape(lead + (layout.L - 1,))}
+    return {
+        "mean": out["mean"].reshape(lead + (layout.L,)),
+        "std": out["std"].reshape(lead + (layout.L,)),
+        "dead": None if out["dead"] is None else out["dead"].reshape(lead + (layout.L - 1,)),
+    }

@@ -75,14 +75,22 @@ def run_cost(config, K=1):
     capacity = record_capacity(config, K, P)
     R = min(capacity, steps // config.every + 1)
     appended = min(steps // config.every + 1, R * (1 + math.log2(max(1.0, (steps / config.every + 1) / R))))
-    def scoring(rows):                                  # evaluate_many's buffers for R * K records
+
+    def scoring(rows):  # evaluate_many's buffers for R * K records
         return 32 * units * rows * min(R * K, max(1, network.CHUNK_ELEMENTS // (rows * widest)))
-    memory = (32 * K * batch * units                 # the batch's z, a, delta, g
-              + scoring(n) + (scoring(n_test) if n_test != n else 0)   # records on data and test set
-              + 8 * (capacity + 1) * (2 * K * P + 2 * K + 1)
-              + 64 * R * K * P)                      # the JSON output of every record
-    work = (3 * steps * K * batch * P + R * K * (n + n_test) * P
-            + (0 if config.full_batch else appended * K * n * P))
+
+    memory = (
+        32 * K * batch * units  # the batch's z, a, delta, g
+        + scoring(n)
+        + (scoring(n_test) if n_test != n else 0)  # records on data and test set
+        + 8 * (capacity + 1) * (2 * K * P + 2 * K + 1)
+        + 64 * R * K * P
+    )  # the JSON output of every record
+    work = (
+        3 * steps * K * batch * P
+        + R * K * (n + n_test) * P
+        + (0 if config.full_batch else appended * K * n * P)
+    )
     return {"bytes": memory, "values": R * K * P, "multiply_adds": work, "records": R, "P": P}
 
 
@@ -92,22 +100,30 @@ def check_budget(config, K=1):
     cost = run_cost(config, K)
     members = f" x {K} members" if K > 1 else ""
     if cost["values"] > OUTPUT_BUDGET_VALUES:
-        raise ConfigError("steps, every, max_records", f"together record min(max_records, steps // every + 1) "
-                          f"= {cost['records']} snapshots of P = {cost['P']} parameters{members} = "
-                          f"{cost['values']:,} values; at most {OUTPUT_BUDGET_VALUES:,} fit the output budget "
-                          f"(fewer records or a smaller net)",
-                          {"steps": config.steps, "every": config.every, "max_records": config.max_records})
+        raise ConfigError(
+            "steps, every, max_records",
+            f"together record min(max_records, steps // every + 1) "
+            f"= {cost['records']} snapshots of P = {cost['P']} parameters{members} = "
+            f"{cost['values']:,} values; at most {OUTPUT_BUDGET_VALUES:,} fit the output budget "
+            f"(fewer records or a smaller net)",
+            {"steps": config.steps, "every": config.every, "max_records": config.max_records},
+        )
     if cost["bytes"] > MEMORY_BUDGET_BYTES:
-        raise ConfigError("n_samples, batch_size, hidden", f"together must fit the memory budget of "
-                          f"{MEMORY_BUDGET_BYTES / 2**20:.0f} MB (batch buffers, record scoring, records and "
-                          f"output); this run would need {cost['bytes'] / 2**20:,.0f} MB",
-                          {"n_samples": config.n_samples, "batch_size": config.batch_size,
-                           "hidden": list(config.hidden)})
+        raise ConfigError(
+            "n_samples, batch_size, hidden",
+            f"together must fit the memory budget of "
+            f"{MEMORY_BUDGET_BYTES / 2**20:.0f} MB (batch buffers, record scoring, records and "
+            f"output); this run would need {cost['bytes'] / 2**20:,.0f} MB",
+            {"n_samples": config.n_samples, "batch_size": config.batch_size, "hidden": list(config.hidden)},
+        )
     if cost["multiply_adds"] > WORK_BUDGET:
-        raise ConfigError("steps, batch_size, hidden", f"together must fit the time budget of {WORK_BUDGET:.0e} "
-                          f"multiply-adds (3 x steps x batch_size x P{members}, P = {cost['P']} parameters, "
-                          f"plus scoring the records); this run would do {cost['multiply_adds']:.1e}",
-                          {"steps": config.steps, "batch_size": config.batch_size, "hidden": list(config.hidden)})
+        raise ConfigError(
+            "steps, batch_size, hidden",
+            f"together must fit the time budget of {WORK_BUDGET:.0e} "
+            f"multiply-adds (3 x steps x batch_size x P{members}, P = {cost['P']} parameters, "
+            f"plus scoring the records); this run would do {cost['multiply_adds']:.1e}",
+            {"steps": config.steps, "batch_size": config.batch_size, "hidden": list(config.hidden)},
+        )
     return cost
 
 
@@ -162,7 +178,7 @@ class Trainer:
         self._x = _as_input(self.X)
         self._y = self.y.astype(np.float64).reshape(1, n, 1)
         self._workspaces = {}
-        self._eval_workspaces = {}                      # evaluate(): buffers reused by shape
+        self._eval_workspaces = {}  # evaluate(): buffers reused by shape
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
         self._order, self._position = None, n
 
@@ -173,7 +189,7 @@ class Trainer:
         self.diverged = [None] * K
         self.diverged_reason = [None] * K
         self._any_stopped = False
-        self._test = None                               # (X, y) of the test set, made when asked
+        self._test = None  # (X, y) of the test set, made when asked
         self._full_batch = config.full_batch
         self._stopped = np.zeros(K, dtype=bool)
         with np.errstate(all="ignore"):
@@ -207,10 +223,10 @@ class Trainer:
         cfg = self.config
         if self._full_batch:
             return self._x, self._y, self._workspace(cfg.n_samples)
-        if self._position >= cfg.n_samples:                 # new epoch: a fresh permutation
+        if self._position >= cfg.n_samples:  # new epoch: a fresh permutation
             self._order = self._batch_rng.permutation(cfg.n_samples)
             self._position = 0
-        idx = self._order[self._position:self._position + cfg.batch_size]
+        idx = self._order[self._position : self._position + cfg.batch_size]
         self._position += len(idx)
         return _as_input(self.X[idx]), self._y[:, idx], self._workspace(len(idx))
 
@@ -274,8 +290,9 @@ class Trainer:
     # ---------------------------------------------------------------- evaluation
     def evaluate(self, theta):
         """Loss and accuracy on the whole dataset for parameters ``theta`` (M, P): two (M,) arrays."""
-        out = evaluate_many(theta, self.layout, self.activation, self._x[0], self.y,
-                            workspaces=self._eval_workspaces)
+        out = evaluate_many(
+            theta, self.layout, self.activation, self._x[0], self.y, workspaces=self._eval_workspaces
+        )
         return out["loss"], out["accuracy"]
 
     @property
@@ -303,8 +320,9 @@ class Trainer:
     # ---------------------------------------------------------------- records
     def _rec(self):
         if self.recorder is None:
-            raise ConfigError("record", "recording is off for this trainer; create it with record=True",
-                              False)
+            raise ConfigError(
+                "record", "recording is off for this trainer; create it with record=True", False
+            )
         return self.recorder
 
     @property

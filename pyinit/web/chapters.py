@@ -36,7 +36,7 @@ from ..training.trainer import Trainer
 from . import page_state, scale_experiments, sessions, symmetry_experiments
 from .experiment_runs import chapter_trainer, checked, f64
 
-REPRODUCE_CHUNK = 5000    # steps per reproduce_step() call
+REPRODUCE_CHUNK = 5000  # steps per reproduce_step() call
 
 
 # ------------------------------------------------------------------------------------------ presets
@@ -58,8 +58,17 @@ def presets():
     for i, c in enumerate(content.chapters()):
         state = {**defaults, **c["preset"]}
         view = None if c["view"] is None else {**c["view"], "lab": dict(state)}
-        out.append({"id": c["id"], "number": i + 1, "legacy": c.get("legacy"), "state": state,
-                    "steps": c["steps"], "panels": list(c["panels"]), "view": view})
+        out.append(
+            {
+                "id": c["id"],
+                "number": i + 1,
+                "legacy": c.get("legacy"),
+                "state": state,
+                "steps": c["steps"],
+                "panels": list(c["panels"]),
+                "view": view,
+            }
+        )
     return {"defaults": defaults, "chapters": out}
 
 
@@ -73,8 +82,11 @@ def chapter(id_or_number):
     for c in presets()["chapters"]:
         if key == c["id"]:
             return c
-    raise ConfigError("chapter", "must be one of " + ", ".join(CHAPTER_IDS) + " or an old chapter number "
-                      f"1..{len(LEGACY)}", id_or_number)
+    raise ConfigError(
+        "chapter",
+        "must be one of " + ", ".join(CHAPTER_IDS) + f" or an old chapter number 1..{len(LEGACY)}",
+        id_or_number,
+    )
 
 
 # --------------------------------------------------------------------------- chapter 8: reproduce
@@ -89,14 +101,22 @@ def _reproduce_frame(rid):
     test_loss, test_acc = test_loss.reshape(R, K), test_acc.reshape(R, K)
     stopped = np.isnan(tr.loss_history)
     test_loss[stopped], test_acc[stopped] = np.nan, np.nan
-    return {"id": rid, "step": tr.t, "inits": [m.init for m in tr.members],
-            "steps": f64(tr.steps), "loss": f64(tr.loss_history), "accuracy": f64(tr.accuracy_history),
-            "test_loss": f64(test_loss), "test_accuracy": f64(test_acc),
-            "final_loss": [float(v) for v in tr.loss_history[-1]],
-            "final_accuracy": [float(v) for v in tr.accuracy_history[-1]],
-            "final_test_loss": [float(v) for v in test_loss[-1]],
-            "final_test_accuracy": [float(v) for v in test_acc[-1]],
-            "n_samples": tr.config.n_samples, "n_test": tr.config.n_test}
+    return {
+        "id": rid,
+        "step": tr.t,
+        "inits": [m.init for m in tr.members],
+        "steps": f64(tr.steps),
+        "loss": f64(tr.loss_history),
+        "accuracy": f64(tr.accuracy_history),
+        "test_loss": f64(test_loss),
+        "test_accuracy": f64(test_acc),
+        "final_loss": [float(v) for v in tr.loss_history[-1]],
+        "final_accuracy": [float(v) for v in tr.accuracy_history[-1]],
+        "final_test_loss": [float(v) for v in test_loss[-1]],
+        "final_test_accuracy": [float(v) for v in test_acc[-1]],
+        "n_samples": tr.config.n_samples,
+        "n_test": tr.config.n_test,
+    }
 
 
 def reproduce_start(view=None):
@@ -105,8 +125,13 @@ def reproduce_start(view=None):
     ``view`` None: the "reproduce" chapter's own view (what the page runs)."""
     view = checked(chapter("reproduce")["view"] if view is None else view, "reproduce")
     every = parse_int("every", view.get("every", 50), 1, 10_000)
-    tr = chapter_trainer(view["lab"], [Member(init=i) for i in view["inits"]], hidden=view["hidden"],
-                         every=every, n_test=view.get("n_test"))
+    tr = chapter_trainer(
+        view["lab"],
+        [Member(init=i) for i in view["inits"]],
+        hidden=view["hidden"],
+        every=every,
+        n_test=view.get("n_test"),
+    )
     return _reproduce_frame(sessions.create(tr, per_kind=1))
 
 
@@ -134,15 +159,22 @@ def reproduce(view):
 
 
 # ------------------------------------------------------------------- every chapter's view as data
-KINDS = {"layers": symmetry_experiments.layers, "stuck": symmetry_experiments.stuck,
-         "optimizers": symmetry_experiments.optimizers, "escape": symmetry_experiments.escape,
-         "eps_sweep": symmetry_experiments.eps_sweep, "restarts": scale_experiments.restarts,
-         "signal": scale_experiments.signal, "outcomes": scale_experiments.outcomes,
-         "variance": scale_experiments.variance, "reproduce": reproduce}
-CURVE_POINTS = 101        # a shipped curve keeps about this many points (first and last included)
-DIGITS = 6                # significant digits of a shipped number (the page shows at most 4)
-P_DECIMALS = 3            # decimals of a shipped grid probability (restarts' maps)
-GRID_POINTS = 21          # a shipped map keeps about this many grid points per axis (the page interpolates)
+KINDS = {
+    "layers": symmetry_experiments.layers,
+    "stuck": symmetry_experiments.stuck,
+    "optimizers": symmetry_experiments.optimizers,
+    "escape": symmetry_experiments.escape,
+    "eps_sweep": symmetry_experiments.eps_sweep,
+    "restarts": scale_experiments.restarts,
+    "signal": scale_experiments.signal,
+    "outcomes": scale_experiments.outcomes,
+    "variance": scale_experiments.variance,
+    "reproduce": reproduce,
+}
+CURVE_POINTS = 101  # a shipped curve keeps about this many points (first and last included)
+DIGITS = 6  # significant digits of a shipped number (the page shows at most 4)
+P_DECIMALS = 3  # decimals of a shipped grid probability (restarts' maps)
+GRID_POINTS = 21  # a shipped map keeps about this many grid points per axis (the page interpolates)
 
 
 def view(chapter_id):
@@ -151,8 +183,12 @@ def view(chapter_id):
     ``data/chapters/<id>-view.json`` and what the page's "Recompute" gets from the worker."""
     c = chapter(chapter_id)
     if c["view"] is None:
-        raise ConfigError("chapter_id", "must be a chapter with an experiment: " + ", ".join(
-            x["id"] for x in presets()["chapters"] if x["view"]), chapter_id)
+        raise ConfigError(
+            "chapter_id",
+            "must be a chapter with an experiment: "
+            + ", ".join(x["id"] for x in presets()["chapters"] if x["view"]),
+            chapter_id,
+        )
     kind = c["view"]["kind"]
     return export(kind, KINDS[kind](c["view"]))
 
@@ -181,7 +217,7 @@ def _number(x, digits=DIGITS):
     if not math.isfinite(x):
         return None
     x = float(f"{x:.{digits}g}")
-    return int(x) if x.is_integer() and abs(x) < 2 ** 53 else x
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
 
 
 def _json(x):

@@ -58,8 +58,10 @@ def thin(n_steps, points=100):
 def weights_moved(tr):
     """Per member: did any *weight* (not bias) change from step 0 to the last record?"""
     layout, first, last = tr.layout, tr.theta_history[0], tr.theta_history[-1]
-    return [bool(any((layout.W(last[k], l) != layout.W(first[k], l)).any() for l in range(1, layout.L + 1)))
-            for k in range(tr.K)]
+    return [
+        bool(any((layout.W(last[k], l) != layout.W(first[k], l)).any() for l in range(1, layout.L + 1)))
+        for k in range(tr.K)
+    ]
 
 
 def line_fit(x, y):
@@ -67,8 +69,11 @@ def line_fit(x, y):
     slope, intercept = np.polyfit(x, y, 1)
     ss = ((y - y.mean()) ** 2).sum()
     resid = y - (slope * x + intercept)
-    return {"slope": float(slope), "intercept": float(intercept),
-            "r2": float(1 - (resid ** 2).sum() / ss) if ss > 0 else 1.0}
+    return {
+        "slope": float(slope),
+        "intercept": float(intercept),
+        "r2": float(1 - (resid**2).sum() / ss) if ss > 0 else 1.0,
+    }
 
 
 def finite(x):

@@ -41,12 +41,12 @@ from ..training.trainer import Trainer
 from .. import seeding
 from . import page_state, sessions
 
-MAX_RECORDS = 2000        # records kept per session (then the recorder halves its resolution) ...
-RECORD_FLOATS = 1_000_000 # ... and at most this many theta floats: the page mirrors every record
-MAX_CHUNK = 10_000        # steps per step() call
-MAX_STEPS = 1_000_000     # a session stops here (the page's step setting has the same maximum)
-INSPECT_ROWS = 4          # sample rows shown by the inspector
-FORMULA_TERMS = 3         # terms of aT.delta written out
+MAX_RECORDS = 2000  # records kept per session (then the recorder halves its resolution) ...
+RECORD_FLOATS = 1_000_000  # ... and at most this many theta floats: the page mirrors every record
+MAX_CHUNK = 10_000  # steps per step() call
+MAX_STEPS = 1_000_000  # a session stops here (the page's step setting has the same maximum)
+INSPECT_ROWS = 4  # sample rows shown by the inspector
+FORMULA_TERMS = 3  # terms of aT.delta written out
 
 
 def session_config(config, K):
@@ -62,10 +62,28 @@ def layout_meta(layout):
     for l in range(1, layout.L + 1):
         fan_in, fan_out = layout.sizes[l - 1], layout.sizes[l]
         # network.Layout stores W[l] transposed: element (i, j) at offset + j * fan_in + i
-        out.append({"kind": "W", "layer": l, "offset": layout.w_offsets[l], "size": fan_in * fan_out,
-                    "rows": fan_in, "cols": fan_out, "order": "col"})
-        out.append({"kind": "b", "layer": l, "offset": layout.b_offsets[l], "size": fan_out,
-                    "rows": 1, "cols": fan_out, "order": "row"})
+        out.append(
+            {
+                "kind": "W",
+                "layer": l,
+                "offset": layout.w_offsets[l],
+                "size": fan_in * fan_out,
+                "rows": fan_in,
+                "cols": fan_out,
+                "order": "col",
+            }
+        )
+        out.append(
+            {
+                "kind": "b",
+                "layer": l,
+                "offset": layout.b_offsets[l],
+                "size": fan_out,
+                "rows": 1,
+                "cols": fan_out,
+                "order": "row",
+            }
+        )
     return out
 
 
@@ -74,15 +92,23 @@ def record_arrays(trainer, idx):
     rec, layout = trainer.recorder, trainer.layout
     theta, grad = rec.theta[idx], rec.grad[idx]
     gnorm = np.hypot(stats.weight_grad_norms(grad, layout), stats.bias_grad_norms(grad, layout))
-    return {"steps": rec.steps[idx].astype(np.float64), "theta": theta.ravel(), "grad": grad.ravel(),
-            "loss": rec.loss[idx].ravel(), "acc": rec.accuracy[idx].ravel(),
-            "sym": stats.symmetry(theta, layout).ravel(), "gnorm": gnorm.ravel(),
-            "distinct": stats.distinct_units(theta, layout).astype(np.float64).ravel()}
+    return {
+        "steps": rec.steps[idx].astype(np.float64),
+        "theta": theta.ravel(),
+        "grad": grad.ravel(),
+        "loss": rec.loss[idx].ravel(),
+        "acc": rec.accuracy[idx].ravel(),
+        "sym": stats.symmetry(theta, layout).ravel(),
+        "gnorm": gnorm.ravel(),
+        "distinct": stats.distinct_units(theta, layout).astype(np.float64).ravel(),
+    }
 
 
 def diverged(trainer):
-    return [None if d is None else {"step": int(d), "reason": r}
-            for d, r in zip(trainer.diverged, trainer.diverged_reason)]
+    return [
+        None if d is None else {"step": int(d), "reason": r}
+        for d, r in zip(trainer.diverged, trainer.diverged_reason)
+    ]
 
 
 class Session:
@@ -93,8 +119,8 @@ class Session:
         self.members = list(members)
         self.trainer = Trainer(self.config, self.members)
         self.layout = self.trainer.layout
-        self.sent = -1                                  # last permanent record's step sent
-        self.stride = self.trainer.recorder.stride      # to notice halving
+        self.sent = -1  # last permanent record's step sent
+        self.stride = self.trainer.recorder.stride  # to notice halving
 
     @classmethod
     def from_settings(cls, settings=None):
@@ -102,11 +128,18 @@ class Session:
 
     def meta(self):
         tr = self.trainer
-        return {"K": tr.K, "P": self.layout.P, "sizes": list(self.layout.sizes),
-                "hidden": list(self.config.hidden), "activation": self.config.activation,
-                "layout": layout_meta(self.layout), "config": self.config.to_dict(),
-                "members": [{k: m.to_dict()[k] for k in ("init", "bias_init", "perturb")} for m in self.members],
-                "max_records": tr.recorder.capacity, "max_steps": MAX_STEPS}
+        return {
+            "K": tr.K,
+            "P": self.layout.P,
+            "sizes": list(self.layout.sizes),
+            "hidden": list(self.config.hidden),
+            "activation": self.config.activation,
+            "layout": layout_meta(self.layout),
+            "config": self.config.to_dict(),
+            "members": [{k: m.to_dict()[k] for k in ("init", "bias_init", "perturb")} for m in self.members],
+            "max_records": tr.recorder.capacity,
+            "max_steps": MAX_STEPS,
+        }
 
     def data(self):
         return {"X": self.trainer.X.astype(np.float64).ravel(), "y": self.trainer.y.astype(np.float64)}
@@ -128,10 +161,16 @@ class Session:
             sent = rec.steps[-1] if rec.size else -1
         else:
             new = np.flatnonzero(rec.steps > self.sent)
-            sent = rec.steps[rec.count - 1] if rec.count else -1        # (a provisional tail is sent again)
+            sent = rec.steps[rec.count - 1] if rec.count else -1  # (a provisional tail is sent again)
         self.sent = max(self.sent, int(sent))
-        return {"step": tr.t, "records": record_arrays(tr, new), "kept": kept, "diverged": diverged(tr),
-                "provisional": bool(rec.tail), "limit": "max_steps" if tr.t >= MAX_STEPS else None}
+        return {
+            "step": tr.t,
+            "records": record_arrays(tr, new),
+            "kept": kept,
+            "diverged": diverged(tr),
+            "provisional": bool(rec.tail),
+            "limit": "max_steps" if tr.t >= MAX_STEPS else None,
+        }
 
     def record_index(self, step):
         """Index of the record of ``step`` (ConfigError if that step is not recorded)."""
@@ -203,21 +242,49 @@ def inspect(id, step, member=0, rows=INSPECT_ROWS):
     layers, prev_a, prev_groups = [], X, []
     L = s.layout.L
     for l, d in enumerate(out["layers"], start=1):
-        groups = [] if l == L else stats.identical_columns(
-            [d["W"], d["b"][None], d["z"], d["a"], d["delta"], d["dW"], d["db"][None]])
+        groups = (
+            []
+            if l == L
+            else stats.identical_columns(
+                [d["W"], d["b"][None], d["z"], d["a"], d["delta"], d["dW"], d["db"][None]]
+            )
+        )
         terms = [[float(prev_a[r, 0]), float(d["delta"][r, 0])] for r in range(min(FORMULA_TERMS, n))]
-        layers.append({
-            "l": l, "output": l == L,
-            "a_in": _matrix(prev_a, rows), "z": _matrix(d["z"], rows), "a": _matrix(d["a"], rows),
-            "delta": _matrix(d["delta"], rows), "dW": _matrix(d["dW"]), "db": _matrix(d["db"][None]),
-            "identical": groups, "identical_in": prev_groups,
-            "a_in_zero": bool(np.all(prev_a == 0)), "delta_zero": bool(np.all(d["delta"] == 0)),
-            "formula": {"i": 0, "j": 0, "terms": terms, "n": n, "value": float(d["dW"][0, 0]),
-                        "check": float(prev_a[:, 0] @ d["delta"][:, 0] / n)},
-        })
+        layers.append(
+            {
+                "l": l,
+                "output": l == L,
+                "a_in": _matrix(prev_a, rows),
+                "z": _matrix(d["z"], rows),
+                "a": _matrix(d["a"], rows),
+                "delta": _matrix(d["delta"], rows),
+                "dW": _matrix(d["dW"]),
+                "db": _matrix(d["db"][None]),
+                "identical": groups,
+                "identical_in": prev_groups,
+                "a_in_zero": bool(np.all(prev_a == 0)),
+                "delta_zero": bool(np.all(d["delta"] == 0)),
+                "formula": {
+                    "i": 0,
+                    "j": 0,
+                    "terms": terms,
+                    "n": n,
+                    "value": float(d["dW"][0, 0]),
+                    "check": float(prev_a[:, 0] @ d["delta"][:, 0] / n),
+                },
+            }
+        )
         prev_a, prev_groups = d["a"], groups
-    return {"step": int(step), "member": k, "m": min(rows, n), "n": n, "loss": out["loss"],
-            "accuracy": out["accuracy"], "full_batch": s.config.full_batch, "layers": layers}
+    return {
+        "step": int(step),
+        "member": k,
+        "m": min(rows, n),
+        "n": n,
+        "loss": out["loss"],
+        "accuracy": out["accuracy"],
+        "full_batch": s.config.full_batch,
+        "layers": layers,
+    }
 
 
 def landscape(id, step, member=0, n=21):
@@ -234,8 +301,24 @@ def landscape(id, step, member=0, n=21):
     n = parse_int("n", n, 5, 61)
     path = s.trainer.recorder.theta[: i + 1, k]
     path = path[np.isfinite(path).all(axis=1)]
-    out = loss_slice(path, s.layout, s.config.activation, s.trainer.X, s.trainer.y, n, "pca",
-                     seeding.generator(s.config.seed, seeding.DIRECTIONS), layers=True)
-    return {"alpha": out["alphas"], "beta": out["betas"], "loss": out["loss"].ravel(),
-            "path": {"alpha": out["path"][:, 0].copy(), "beta": out["path"][:, 1].copy()},
-            "now": [0.0, 0.0], "how": out["method"].replace("+", "_"), "step": int(step), "member": k}
+    out = loss_slice(
+        path,
+        s.layout,
+        s.config.activation,
+        s.trainer.X,
+        s.trainer.y,
+        n,
+        "pca",
+        seeding.generator(s.config.seed, seeding.DIRECTIONS),
+        layers=True,
+    )
+    return {
+        "alpha": out["alphas"],
+        "beta": out["betas"],
+        "loss": out["loss"].ravel(),
+        "path": {"alpha": out["path"][:, 0].copy(), "beta": out["path"][:, 1].copy()},
+        "now": [0.0, 0.0],
+        "how": out["method"].replace("+", "_"),
+        "step": int(step),
+        "member": k,
+    }

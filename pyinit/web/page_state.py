@@ -39,8 +39,8 @@ INITS = tuple(_SCHEMA["inits"])
 INIT_PARAM = dict(_SCHEMA["init_param"])
 SPEC = {e["name"]: e for e in _SCHEMA["settings"]}
 RUN_KEYS = tuple(name for name, e in SPEC.items() if e["group"] == "run")
-POSITIVE = ("normal", "uniform", "zeros_eps")     # inits whose number must be > 0
-RANDOM = {"relu": "he", "leaky_relu": "he"}         # zeros_first / zeros_last: the other layers' init
+POSITIVE = ("normal", "uniform", "zeros_eps")  # inits whose number must be > 0
+RANDOM = {"relu": "he", "leaky_relu": "he"}  # zeros_first / zeros_last: the other layers' init
 CODE_KEY = {"left": "code", "right": "code_right"}
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -58,8 +58,11 @@ def _value(name, value):
         return parse_float(name, value, spec["min"], spec["max"])
     if spec["type"] == "text":
         if not isinstance(value, str) or len(value) > spec["maxLength"]:
-            raise ConfigError(name, f"must be a string of at most {spec['maxLength']} characters",
-                              value if not isinstance(value, str) else f"{len(value)} characters")
+            raise ConfigError(
+                name,
+                f"must be a string of at most {spec['maxLength']} characters",
+                value if not isinstance(value, str) else f"{len(value)} characters",
+            )
         return value
     if not isinstance(value, str) or value not in spec["choices"]:
         raise ConfigError(name, "must be one of " + ", ".join(spec["choices"]), value)
@@ -77,18 +80,27 @@ def run_settings(settings=None):
         raise ConfigError("settings", "must be an object (dict) of the page's settings", settings)
     for key in settings:
         if key not in SPEC:
-            raise ConfigError("settings", "keys must be the page's settings (run settings: "
-                              + ", ".join(RUN_KEYS) + ")", key)
+            raise ConfigError(
+                "settings",
+                "keys must be the page's settings (run settings: " + ", ".join(RUN_KEYS) + ")",
+                key,
+            )
     out = {name: _value(name, settings.get(name, SPEC[name]["default"])) for name in RUN_KEYS}
     if out["batch_size"] > out["n_samples"]:
-        raise ConfigError("batch_size", f"must be 0 (full batch) or at most n_samples = {out['n_samples']}",
-                          settings.get("batch_size"))
+        raise ConfigError(
+            "batch_size",
+            f"must be 0 (full batch) or at most n_samples = {out['n_samples']}",
+            settings.get("batch_size"),
+        )
     for side in SIDES:
         init, key = out[f"{side}_init"], f"{side}_scale"
         if init in POSITIVE and not out[key] > 0:
             spec = SPEC[key]
-            raise ConfigError(key, f"must be a number in (0, {spec['max']:g}] for init {init} "
-                              f"(its {INIT_PARAM[init]})", settings.get(key, spec["default"]))
+            raise ConfigError(
+                key,
+                f"must be a number in (0, {spec['max']:g}] for init {init} (its {INIT_PARAM[init]})",
+                settings.get(key, spec["default"]),
+            )
     return out
 
 
@@ -117,8 +129,9 @@ def decode_code(name, value):
     except (binascii.Error, UnicodeDecodeError):
         raise ConfigError(name, "must be base64url of UTF-8 text", value) from None
     if len(raw) > user_code.MAX_CODE_BYTES:
-        raise ConfigError(name, f"must be at most {user_code.MAX_CODE_BYTES} bytes of code (UTF-8)",
-                          f"{len(raw)} bytes")
+        raise ConfigError(
+            name, f"must be at most {user_code.MAX_CODE_BYTES} bytes of code (UTF-8)", f"{len(raw)} bytes"
+        )
     return source
 
 
@@ -126,8 +139,12 @@ def code_member(name, value, bias, seed=None):
     """A side whose init is python: the member with the code's init (and bias, else ``bias``)."""
     source = decode_code(name, value)
     if not source.strip():
-        raise user_code.CodeError(name, "write a function init(fan_in, fan_out, rng) that returns the "
-                                  "weights of one layer, shape (fan_in, fan_out)", kind="result")
+        raise user_code.CodeError(
+            name,
+            "write a function init(fan_in, fan_out, rng) that returns the "
+            "weights of one layer, shape (fan_in, fan_out)",
+            kind="result",
+        )
     init, bias_fn = user_code.compile_init(source, name)
     bias_init = bias_fn if bias_fn is not None else ("zeros" if bias == 0 else f"constant:{float(bias)!r}")
     return Member(init=init, bias_init=bias_init, perturb=0.0, seed=seed)
@@ -140,16 +157,33 @@ def run_config(settings=None):
     the lab replaces them). ConfigError names the page's key.
     """
     s = run_settings(settings)
-    config = RunConfig(dataset=s["dataset"], factor=s["factor"], n_samples=s["n_samples"], noise=s["noise"],
-                       hidden=(s["width"],) * s["layers"], activation=s["activation"], lr=s["lr"],
-                       momentum=s["momentum"], optimizer=s["optimizer"], batch_size=s["batch_size"] or None,
-                       seed=s["seed"])
+    config = RunConfig(
+        dataset=s["dataset"],
+        factor=s["factor"],
+        n_samples=s["n_samples"],
+        noise=s["noise"],
+        hidden=(s["width"],) * s["layers"],
+        activation=s["activation"],
+        lr=s["lr"],
+        momentum=s["momentum"],
+        optimizer=s["optimizer"],
+        batch_size=s["batch_size"] or None,
+        seed=s["seed"],
+    )
     members = []
     for side in SIDES:
         seed = s["seed"] + s[f"{side}_init_seed"] if s[f"{side}_init_seed"] else None
         if s[f"{side}_init"] == "python":
             members.append(code_member(CODE_KEY[side], s[CODE_KEY[side]], s[f"{side}_bias"], seed))
         else:
-            members.append(member(s[f"{side}_init"], s[f"{side}_scale"], s[f"{side}_bias"], seed,
-                                  s["layers"], s["activation"]))
+            members.append(
+                member(
+                    s[f"{side}_init"],
+                    s[f"{side}_scale"],
+                    s[f"{side}_bias"],
+                    seed,
+                    s["layers"],
+                    s["activation"],
+                )
+            )
     return config, members

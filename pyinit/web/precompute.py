@@ -41,15 +41,16 @@ def chapter_run(chapter_id, budget_bytes=150_000):
     """One chapter's runs, thinned to fit ``budget_bytes`` where possible: (head, blob)."""
     c = chapters.chapter(chapter_id)
     settings = page_state.run_settings(c["state"])
-    session = lab.Session.from_settings(settings)            # the live session's config and meta
+    session = lab.Session.from_settings(settings)  # the live session's config and meta
     layout, K, steps = session.layout, len(session.members), c["steps"]
     H, L, n = layout.L - 1, layout.L, session.config.n_samples
     per_record = 8 + 4 * K * (2 * layout.P + 2 + 2 * H + L)
     stride = _stride(steps, per_record, 24 * n, budget_bytes)
-    trainer = Trainer(session.config.replace(every=stride, max_records=max(2, steps // stride + 1)),
-                      session.members)
+    trainer = Trainer(
+        session.config.replace(every=stride, max_records=max(2, steps // stride + 1)), session.members
+    )
     trainer.step(steps)
-    assert trainer.recorder.stride == stride                 # never halved: a uniform stride
+    assert trainer.recorder.stride == stride  # never halved: a uniform stride
     records = lab.record_arrays(trainer, np.arange(trainer.recorder.size))
     arrays = {"steps": records.pop("steps"), **session.data(), **records}
     index, parts, offset = {}, [], 0
@@ -60,10 +61,22 @@ def chapter_run(chapter_id, budget_bytes=150_000):
         parts.append(part.tobytes())
         offset += part.nbytes
     blob = b"".join(parts)
-    head = {"format": FORMAT, "chapter": c["id"], "settings": settings, "steps": steps, "stride": stride,
-            "records": len(arrays["steps"]), "meta": session.meta(), "diverged": lab.diverged(trainer),
-            "provisional": False, "limit": None, "binary": f"{c['id']}.bin", "bytes": len(blob),
-            "budget": budget_bytes, "arrays": index}
+    head = {
+        "format": FORMAT,
+        "chapter": c["id"],
+        "settings": settings,
+        "steps": steps,
+        "stride": stride,
+        "records": len(arrays["steps"]),
+        "meta": session.meta(),
+        "diverged": lab.diverged(trainer),
+        "provisional": False,
+        "limit": None,
+        "binary": f"{c['id']}.bin",
+        "bytes": len(blob),
+        "budget": budget_bytes,
+        "arrays": index,
+    }
     return head, blob
 
 

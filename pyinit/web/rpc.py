@@ -31,12 +31,20 @@ from ..errors import ConfigError
 from . import chapters, lab
 
 EXPORTS = {
-    "api.run": api.run, "api.signal": api.signal, "api.signal_table": api.signal_table,
+    "api.run": api.run,
+    "api.signal": api.signal,
+    "api.signal_table": api.signal_table,
     "api.version": api.version,
-    "lab.create": lab.create, "lab.step": lab.step, "lab.advance": lab.advance,
-    "lab.inspect": lab.inspect, "lab.landscape": lab.landscape, "lab.dispose": lab.dispose,
-    "chapters.view": chapters.view, "chapters.reproduce_start": chapters.reproduce_start,
-    "chapters.reproduce_step": chapters.reproduce_step, "chapters.reproduce_dispose": chapters.reproduce_dispose,
+    "lab.create": lab.create,
+    "lab.step": lab.step,
+    "lab.advance": lab.advance,
+    "lab.inspect": lab.inspect,
+    "lab.landscape": lab.landscape,
+    "lab.dispose": lab.dispose,
+    "chapters.view": chapters.view,
+    "chapters.reproduce_start": chapters.reproduce_start,
+    "chapters.reproduce_step": chapters.reproduce_step,
+    "chapters.reproduce_dispose": chapters.reproduce_dispose,
 }
 MODULES = sorted({name.split(".")[0] for name in EXPORTS})
 
@@ -70,8 +78,10 @@ def _lookup(name):
     if func.startswith("_"):
         raise ProtocolError(f"{name!r} is private")
     if name not in EXPORTS:
-        raise LookupError(f"{name!r} is not a function the page may call "
-                          f"({module}: {', '.join(n.split('.')[1] for n in EXPORTS if n.startswith(module + '.'))})")
+        raise LookupError(
+            f"{name!r} is not a function the page may call "
+            f"({module}: {', '.join(n.split('.')[1] for n in EXPORTS if n.startswith(module + '.'))})"
+        )
     return EXPORTS[name]
 
 
@@ -79,17 +89,23 @@ def dispatch(name, kwargs=None):
     """Call ``EXPORTS[name](**kwargs)``; the reply as plain data, never an exception."""
     try:
         func = _lookup(name)
-        if hasattr(kwargs, "to_py"):                    # a JsProxy, if the worker passes one
+        if hasattr(kwargs, "to_py"):  # a JsProxy, if the worker passes one
             kwargs = kwargs.to_py()
         kwargs = {} if kwargs is None else kwargs
         if not isinstance(kwargs, dict):
             raise ProtocolError(f"args must be an object of keyword arguments, got {type(kwargs).__name__}")
         return {"ok": True, "result": plain(func(**kwargs))}
-    except Exception as e:                              # every failure is a reply
-        reply = {"ok": False, "type": type(e).__name__, "message": str(e) or type(e).__name__,
-                 "traceback": traceback.format_exc()}
-        if isinstance(e, ConfigError):                  # which setting; for user code also where and how
-            reply["details"] = {k: plain(getattr(e, k, None)) for k in ("param", "line", "column", "kind", "text")}
+    except Exception as e:  # every failure is a reply
+        reply = {
+            "ok": False,
+            "type": type(e).__name__,
+            "message": str(e) or type(e).__name__,
+            "traceback": traceback.format_exc(),
+        }
+        if isinstance(e, ConfigError):  # which setting; for user code also where and how
+            reply["details"] = {
+                k: plain(getattr(e, k, None)) for k in ("param", "line", "column", "kind", "text")
+            }
         return reply
 
 

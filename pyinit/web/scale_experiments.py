@@ -24,7 +24,7 @@ from ..training.config import Member, parse_int
 from . import page_state
 from .experiment_runs import chapter_trainer, checked, f64, finite, thin, weights_moved
 
-SATURATED = 0.99          # |a| above this: a saturated tanh unit (tanh' = 1 - a^2 < 0.02)
+SATURATED = 0.99  # |a| above this: a saturated tanh unit (tanh' = 1 - a^2 < 0.02)
 
 
 # ------------------------------------------------------------------------------------ "restarts"
@@ -56,10 +56,16 @@ def restarts(view):
     tr = chapter_trainer(view["lab"], [Member(init=init, seed=s) for s in seeds], every=every)
     tr.step(n_steps)
     xs, ys, p = grid_probabilities(tr, G)
-    return {"seeds": seeds, "steps": f64(tr.steps), "loss": f64(tr.loss_history),
-            "final_loss": [float(v) for v in tr.loss_history[-1]],
-            "final_accuracy": [float(v) for v in tr.accuracy_history[-1]],
-            "X": f64(tr.X), "y": f64(tr.y), "grid": {"xs": f64(xs), "ys": f64(ys), "p": f64(p)}}
+    return {
+        "seeds": seeds,
+        "steps": f64(tr.steps),
+        "loss": f64(tr.loss_history),
+        "final_loss": [float(v) for v in tr.loss_history[-1]],
+        "final_accuracy": [float(v) for v in tr.accuracy_history[-1]],
+        "X": f64(tr.X),
+        "y": f64(tr.y),
+        "grid": {"xs": f64(xs), "ys": f64(ys), "p": f64(p)},
+    }
 
 
 # --------------------------------------------------------------------------------- "scale": signal
@@ -71,10 +77,23 @@ def signal(view):
     depth = parse_int("depth", view.get("depth", 30), 1, 200)
     width = parse_int("width", view.get("width", 64), 1, 512)
     table = signal_table(depth, width, activations=view["activations"], inits=view["inits"])
-    runs = [{"activation": act, "init": init, "activation_std": r["activation_std"],
-             "gradient_std": r["gradient_std"]} for act, row in table.items() for init, r in row.items()]
-    return {"depth": depth, "width": width, "activations": list(view["activations"]),
-            "inits": list(view["inits"]), "runs": runs}
+    runs = [
+        {
+            "activation": act,
+            "init": init,
+            "activation_std": r["activation_std"],
+            "gradient_std": r["gradient_std"],
+        }
+        for act, row in table.items()
+        for init, r in row.items()
+    ]
+    return {
+        "depth": depth,
+        "width": width,
+        "activations": list(view["activations"]),
+        "inits": list(view["inits"]),
+        "runs": runs,
+    }
 
 
 # ----------------------------------------------------------------------- "large": four outcomes
@@ -93,11 +112,18 @@ def _hidden_state(tr, theta):
     sat = dead = [None] * tr.K
     if act in ("tanh", "sigmoid"):
         a = [ws.a[l] if act == "tanh" else 2 * ws.a[l] - 1 for l in hidden]
-        sat = [float(sum((np.abs(x[k]) > SATURATED).sum() for x in a) / sum(x[k].size for x in a))
-               for k in range(tr.K)]
+        sat = [
+            float(sum((np.abs(x[k]) > SATURATED).sum() for x in a) / sum(x[k].size for x in a))
+            for k in range(tr.K)
+        ]
     if act == "relu":
-        dead = [float(sum((ws.z[l][k] <= 0).all(axis=0).sum() for l in hidden)
-                      / sum(layout.sizes[l] for l in hidden)) for k in range(tr.K)]
+        dead = [
+            float(
+                sum((ws.z[l][k] <= 0).all(axis=0).sum() for l in hidden)
+                / sum(layout.sizes[l] for l in hidden)
+            )
+            for k in range(tr.K)
+        ]
     return sat, dead
 
 
@@ -140,33 +166,51 @@ def outcomes(view):
             raise ConfigError("activations", "must be names of activations", act)
         specs = [page_state.RANDOM.get(act, "xavier") if i == "random" else i for i in view["inits"]]
         state = {**view["lab"], "activation": act, **view.get("changes", {}).get(act, {})}
-        tr = chapter_trainer(state, [Member(init=s) for s in specs], every=every, max_records=n_steps // every + 1)
+        tr = chapter_trainer(
+            state, [Member(init=s) for s in specs], every=every, max_records=n_steps // every + 1
+        )
         sat0, _ = _hidden_state(tr, tr.theta)
-        grad0 = np.sqrt((tr.grad ** 2).sum(axis=1))
+        grad0 = np.sqrt((tr.grad**2).sum(axis=1))
         tr.step(n_steps)
         sat, dead = _hidden_state(tr, tr.theta)
-        sym = tr.symmetry()[-1]                                               # (K, H)
+        sym = tr.symmetry()[-1]  # (K, H)
         layout = tr.layout
         for k, (spec, moved) in enumerate(zip(specs, weights_moved(tr))):
             loss = tr.loss_history[:, k]
             dataset = state["dataset"]
             dead_layer = False
             if act == "relu" and layout.L > 1:
-                W, b = layout.views(tr.theta[k:k + 1])
+                W, b = layout.views(tr.theta[k : k + 1])
                 ws = Workspace(layout.sizes, 1, tr.X.shape[0])
                 forward(W, b, act, tr.X[None], ws)
                 dead_layer = any((ws.z[l][0] <= 0).all() for l in range(1, layout.L))
             symmetric = bool(sym.shape[-1] and (sym[k] == 0).all())
-            runs.append({"activation": act, "init": spec, "dataset": dataset,
-                         "outcome": outcome(tr.diverged[k], moved, symmetric, dead_layer, sat0[k]),
-                         "final_loss": finite(loss[-1]), "final_accuracy": finite(tr.accuracy_history[-1, k]),
-                         "diverged": tr.diverged[k], "loss0": float(loss[0]),
-                         "max_loss": float(np.nanmax(loss)), "grad_norm0": float(grad0[k]),
-                         "saturated0": sat0[k], "saturated": sat[k], "dead": dead[k],
-                         "symmetry": float(sym[k].max()) if sym.shape[-1] else None, "moved": moved,
-                         "loss": f64(loss)})
-    return {"activations": list(view["activations"]), "inits": list(view["inits"]), "steps": f64(tr.steps),
-            "runs": runs}
+            runs.append(
+                {
+                    "activation": act,
+                    "init": spec,
+                    "dataset": dataset,
+                    "outcome": outcome(tr.diverged[k], moved, symmetric, dead_layer, sat0[k]),
+                    "final_loss": finite(loss[-1]),
+                    "final_accuracy": finite(tr.accuracy_history[-1, k]),
+                    "diverged": tr.diverged[k],
+                    "loss0": float(loss[0]),
+                    "max_loss": float(np.nanmax(loss)),
+                    "grad_norm0": float(grad0[k]),
+                    "saturated0": sat0[k],
+                    "saturated": sat[k],
+                    "dead": dead[k],
+                    "symmetry": float(sym[k].max()) if sym.shape[-1] else None,
+                    "moved": moved,
+                    "loss": f64(loss),
+                }
+            )
+    return {
+        "activations": list(view["activations"]),
+        "inits": list(view["inits"]),
+        "steps": f64(tr.steps),
+        "runs": runs,
+    }
 
 
 # ------------------------------------------------------------- "origins": where Xavier/He come from

@@ -14,7 +14,7 @@ from ..errors import ConfigError
 
 MAX_SESSIONS = 8
 
-_open = {}                  # id -> object, oldest first (dicts keep insertion order)
+_open = {}  # id -> object, oldest first (dicts keep insertion order)
 _next_id = [1]
 
 
@@ -25,7 +25,7 @@ def create(obj, per_kind=None):
     _open[sid] = obj
     if per_kind is not None:
         same = [i for i, o in _open.items() if type(o) is type(obj)]
-        for i in same[:max(0, len(same) - per_kind)]:
+        for i in same[: max(0, len(same) - per_kind)]:
             del _open[i]
     while len(_open) > MAX_SESSIONS:
         del _open[next(iter(_open))]

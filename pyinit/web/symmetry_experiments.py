@@ -47,19 +47,39 @@ def layers(view):
     runs = []
     for act in view["activations"]:
         state = {**view["lab"], "activation": act}
-        members = [page_state.member(case if case != "random" else page_state.RANDOM.get(act, "xavier"),
-                                     1.0, 0, None, state["layers"], act) for case in LAYER_CASES]
+        members = [
+            page_state.member(
+                case if case != "random" else page_state.RANDOM.get(act, "xavier"),
+                1.0,
+                0,
+                None,
+                state["layers"],
+                act,
+            )
+            for case in LAYER_CASES
+        ]
         tr = chapter_trainer(state, members, every=every, max_records=n_steps // every + 1)
         tr.step(n_steps)
         distinct = stats.distinct_units(tr.theta_history[-1], tr.layout)
         for k, (case, moved) in enumerate(zip(LAYER_CASES, weights_moved(tr))):
-            runs.append({"activation": act, "case": case, "init": members[k].init,
-                         "final_loss": float(tr.loss_history[-1, k]),
-                         "final_accuracy": float(tr.accuracy_history[-1, k]),
-                         "distinct": [int(d) for d in distinct[k]], "moved": moved,
-                         "loss": f64(tr.loss_history[:, k])})
-    return {"activations": list(view["activations"]), "cases": list(LAYER_CASES), "steps": f64(tr.steps),
-            "runs": runs}
+            runs.append(
+                {
+                    "activation": act,
+                    "case": case,
+                    "init": members[k].init,
+                    "final_loss": float(tr.loss_history[-1, k]),
+                    "final_accuracy": float(tr.accuracy_history[-1, k]),
+                    "distinct": [int(d) for d in distinct[k]],
+                    "moved": moved,
+                    "loss": f64(tr.loss_history[:, k]),
+                }
+            )
+    return {
+        "activations": list(view["activations"]),
+        "cases": list(LAYER_CASES),
+        "steps": f64(tr.steps),
+        "runs": runs,
+    }
 
 
 # ------------------------------------------------------------------------------- "stuck"
@@ -78,14 +98,28 @@ def stuck(view):
         state = {**view["lab"], "activation": act, "layers": view.get("layers", view["lab"]["layers"])}
         tr = chapter_trainer(state, [Member(init="zeros", bias_init="zeros")])
         tr.step(n_steps)
-        dW = tr.grad_norms()[:, 0]                        # (S, L)
+        dW = tr.grad_norms()[:, 0]  # (S, L)
         db = tr.bias_grad_norms()[:, 0]
-        first = [int(tr.steps[np.flatnonzero(dW[:, l])[0]]) if dW[:, l].any() else None
-                 for l in range(dW.shape[1])]
-        runs.append({"activation": act, "dW": f64(dW), "db_out": f64(db[:, -1]), "first_moving": first,
-                     "symmetry": f64(tr.symmetry()[:, 0]), "loss": f64(tr.loss_history[:, 0])})
-    return {"activations": list(view["activations"]), "steps": f64(tr.steps), "layers": int(tr.layout.L),
-            "hidden": int(tr.layout.L - 1), "runs": runs}
+        first = [
+            int(tr.steps[np.flatnonzero(dW[:, l])[0]]) if dW[:, l].any() else None for l in range(dW.shape[1])
+        ]
+        runs.append(
+            {
+                "activation": act,
+                "dW": f64(dW),
+                "db_out": f64(db[:, -1]),
+                "first_moving": first,
+                "symmetry": f64(tr.symmetry()[:, 0]),
+                "loss": f64(tr.loss_history[:, 0]),
+            }
+        )
+    return {
+        "activations": list(view["activations"]),
+        "steps": f64(tr.steps),
+        "layers": int(tr.layout.L),
+        "hidden": int(tr.layout.L - 1),
+        "runs": runs,
+    }
 
 
 # ------------------------------------------------------------------------------------- optimizers
@@ -104,22 +138,36 @@ def optimizers(view):
     runs = []
     for opt in view["optimizers"]:
         lr = view.get("lr", {}).get(opt, view["lab"]["lr"])
-        state = {**view["lab"], "optimizer": opt, "lr": lr,
-                 "momentum": view.get("momentum", 0.9) if opt == "momentum" else 0}
-        tr = chapter_trainer(state, [Member(init=i) for i in inits], every=every, max_records=n_steps // every + 1)
+        state = {
+            **view["lab"],
+            "optimizer": opt,
+            "lr": lr,
+            "momentum": view.get("momentum", 0.9) if opt == "momentum" else 0,
+        }
+        tr = chapter_trainer(
+            state, [Member(init=i) for i in inits], every=every, max_records=n_steps // every + 1
+        )
         tr.step(n_steps)
         layout, theta = tr.layout, tr.theta_history
-        weights = np.concatenate([layout.W(theta, l).reshape(theta.shape[:2] + (-1,))
-                                  for l in range(1, layout.L + 1)], axis=-1)          # (R, K, weights)
+        weights = np.concatenate(
+            [layout.W(theta, l).reshape(theta.shape[:2] + (-1,)) for l in range(1, layout.L + 1)], axis=-1
+        )  # (R, K, weights)
         sym = tr.symmetry()
         for k, (init, moved) in enumerate(zip(inits, weights_moved(tr))):
-            runs.append({"optimizer": opt, "init": init, "lr": float(lr),
-                         "final_loss": float(tr.loss_history[-1, k]),
-                         "final_accuracy": float(tr.accuracy_history[-1, k]),
-                         "max_weight": float(np.abs(weights[-1, k]).max()),
-                         "weights_zero": bool(not weights[:, k].any()),
-                         "max_symmetry": float(sym[:, k].max()) if sym.shape[-1] else None,
-                         "moved": moved, "loss": f64(tr.loss_history[:, k])})
+            runs.append(
+                {
+                    "optimizer": opt,
+                    "init": init,
+                    "lr": float(lr),
+                    "final_loss": float(tr.loss_history[-1, k]),
+                    "final_accuracy": float(tr.accuracy_history[-1, k]),
+                    "max_weight": float(np.abs(weights[-1, k]).max()),
+                    "weights_zero": bool(not weights[:, k].any()),
+                    "max_symmetry": float(sym[:, k].max()) if sym.shape[-1] else None,
+                    "moved": moved,
+                    "loss": f64(tr.loss_history[:, k]),
+                }
+            )
     return {"optimizers": list(view["optimizers"]), "inits": inits, "steps": f64(tr.steps), "runs": runs}
 
 
@@ -151,14 +199,28 @@ def escape(view):
     threshold = LN2 - delta
     base, _ = page_state.run_config(view["lab"])
     width = base.hidden[0] if base.hidden else page_state.SPEC["width"]["default"]
-    base = base.replace(batch_size=None, steps=0)                 # full batch: loss = full-data loss
-    out = {"depths": depths, "eps": eps, "delta": delta, "threshold": threshold, "budget": budget,
-           "width": width, "escape": [], "grad_norm": [], "grad_order": [], "fit": {}, "power": {},
-           "curve_steps": list(range(0, budget + 1, every)), "loss": [], "final_loss": [], "final_accuracy": []}
+    base = base.replace(batch_size=None, steps=0)  # full batch: loss = full-data loss
+    out = {
+        "depths": depths,
+        "eps": eps,
+        "delta": delta,
+        "threshold": threshold,
+        "budget": budget,
+        "width": width,
+        "escape": [],
+        "grad_norm": [],
+        "grad_order": [],
+        "fit": {},
+        "power": {},
+        "curve_steps": list(range(0, budget + 1, every)),
+        "loss": [],
+        "final_loss": [],
+        "final_accuracy": [],
+    }
     members = [Member(init="zeros", bias_init="zeros", perturb=e) for e in eps]
     for depth in depths:
         tr = Trainer(base.replace(hidden=(width,) * depth), members, record=False)
-        gnorm = np.sqrt((tr.grad ** 2).sum(axis=1))
+        gnorm = np.sqrt((tr.grad**2).sum(axis=1))
         found = np.full(len(eps), -1)
         curve = [tr.loss.copy()]
         while tr.t < budget:
@@ -206,17 +268,28 @@ def eps_sweep(view):
     eps = [parse_float("eps", e, 0, 100, low_open=True) for e in view["eps"]]
     tau = parse_float("tau", view.get("tau", 0.5), 0, 1e6, low_open=True)
     n_steps = parse_int("steps", view.get("steps", 2500), 1, 100_000)
-    tr = chapter_trainer(view["lab"], [Member(init="zeros", bias_init="zeros", perturb=e) for e in eps],
-                 max_records=n_steps + 1)
+    tr = chapter_trainer(
+        view["lab"],
+        [Member(init="zeros", bias_init="zeros", perturb=e) for e in eps],
+        max_records=n_steps + 1,
+    )
     tr.step(n_steps)
-    sym = tr.symmetry()[:, :, 0]                           # (R, K)
+    sym = tr.symmetry()[:, :, 0]  # (R, K)
     br = break_steps(tr.steps, sym, tau)
     ok = [k for k, b in enumerate(br) if b is not None]
     fit = None
     if len(ok) >= 2:
-        fit = line_fit(np.log10(1.0 / np.array([eps[k] for k in ok])),
-                       np.array([br[k] for k in ok], dtype=np.float64))
-    return {"eps": eps, "tau": tau, "steps": f64(tr.steps), "symmetry": f64(sym),
-            "loss": f64(tr.loss_history), "break_step": br, "fit": fit,
-            "final_loss": [float(v) for v in tr.loss_history[-1]],
-            "final_accuracy": [float(v) for v in tr.accuracy_history[-1]]}
+        fit = line_fit(
+            np.log10(1.0 / np.array([eps[k] for k in ok])), np.array([br[k] for k in ok], dtype=np.float64)
+        )
+    return {
+        "eps": eps,
+        "tau": tau,
+        "steps": f64(tr.steps),
+        "symmetry": f64(sym),
+        "loss": f64(tr.loss_history),
+        "break_step": br,
+        "fit": fit,
+        "final_loss": [float(v) for v in tr.loss_history[-1]],
+        "final_accuracy": [float(v) for v in tr.accuracy_history[-1]],
+    }

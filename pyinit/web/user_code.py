@@ -39,9 +39,9 @@ from ..errors import ConfigError
 
 FILENAME = "<your code>"
 MAX_CODE_BYTES = 4096
-MAX_TEXT = 300                      # characters of an error's text
+MAX_TEXT = 300  # characters of an error's text
 ALLOWED_IMPORTS = ("numpy", "math")
-CONSOLE_BUILTINS = ("input", "breakpoint", "help", "exit", "quit")   # no console in the worker
+CONSOLE_BUILTINS = ("input", "breakpoint", "help", "exit", "quit")  # no console in the worker
 ARGS = {"init": ("fan_in", "fan_out", "rng"), "bias": ("fan_out", "rng")}
 
 
@@ -50,7 +50,7 @@ class CodeError(ConfigError):
 
     def __init__(self, param, text, line=None, column=None, kind="runtime"):
         text = " ".join(str(text).split())
-        text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 3] + "..."
+        text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
         self.param, self.constraint, self.value = param, text, None
         self.text, self.line, self.column, self.kind = text, line, column, kind
         ValueError.__init__(self, f"{param}: line {line}: {text}" if line else f"{param}: {text}")
@@ -62,8 +62,13 @@ class CodeError(ConfigError):
     def details(self):
         """{param, line, column, kind, text}: what the page's editor shows (``text`` without the
         "param: line N:" that the message starts with)."""
-        return {"param": self.param, "line": self.line, "column": self.column, "kind": self.kind,
-                "text": self.text}
+        return {
+            "param": self.param,
+            "line": self.line,
+            "column": self.column,
+            "kind": self.kind,
+            "text": self.text,
+        }
 
 
 @contextlib.contextmanager
@@ -77,8 +82,9 @@ def _quiet():
 
 def _import(name, globals=None, locals=None, fromlist=(), level=0):
     if level != 0 or name.partition(".")[0] not in ALLOWED_IMPORTS:
-        raise ImportError(f"only numpy and math can be imported here (np and math are already there), "
-                          f"not {name!r}")
+        raise ImportError(
+            f"only numpy and math can be imported here (np and math are already there), not {name!r}"
+        )
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 
@@ -97,10 +103,15 @@ def _runtime(param, error, filename):
             column = (frame.colno + 1) if getattr(frame, "colno", None) is not None else None
     try:
         message = str(error)
-    except Exception:                                   # an exception class of the user's, broken
+    except Exception:  # an exception class of the user's, broken
         message = ""
-    return CodeError(param, f"{type(error).__name__}: {message}" if message else type(error).__name__,
-                     line, column, "runtime")
+    return CodeError(
+        param,
+        f"{type(error).__name__}: {message}" if message else type(error).__name__,
+        line,
+        column,
+        "runtime",
+    )
 
 
 def _function(namespace, name, param, required):
@@ -110,22 +121,30 @@ def _function(namespace, name, param, required):
     function = namespace.get(name)
     if function is None:
         if required:
-            raise CodeError(param, f"define a function {wanted} that returns the weights of one layer, "
-                            "shape (fan_in, fan_out)", kind="result")
+            raise CodeError(
+                param,
+                f"define a function {wanted} that returns the weights of one layer, shape (fan_in, fan_out)",
+                kind="result",
+            )
         return None
     if not callable(function):
-        raise CodeError(param, f"{name} must be a function {wanted}, not {type(function).__name__}",
-                        kind="result")
+        raise CodeError(
+            param, f"{name} must be a function {wanted}, not {type(function).__name__}", kind="result"
+        )
     line = getattr(getattr(function, "__code__", None), "co_firstlineno", None)
     try:
         signature = inspect.signature(function)
-    except (TypeError, ValueError):                     # some builtins have none: call and see
+    except (TypeError, ValueError):  # some builtins have none: call and see
         return function
     try:
         signature.bind(*args)
     except TypeError:
-        raise CodeError(param, f"{name} must take {len(args)} arguments ({', '.join(args)}); yours takes "
-                        f"{signature}", line, kind="result") from None
+        raise CodeError(
+            param,
+            f"{name} must take {len(args)} arguments ({', '.join(args)}); yours takes {signature}",
+            line,
+            kind="result",
+        ) from None
     return function
 
 
@@ -148,9 +167,9 @@ class UserFunction:
                 return self._check(self.function, *args)
         except ResultError as e:
             raise CodeError(self.param, e.sentence, self._line, kind="result") from None
-        except KeyboardInterrupt:                       # Pyodide's interrupt: not the code's error
+        except KeyboardInterrupt:  # Pyodide's interrupt: not the code's error
             raise
-        except BaseException as e:                      # SystemExit too: it must not end the worker
+        except BaseException as e:  # SystemExit too: it must not end the worker
             raise _runtime(self.param, e, self.path) from None
 
     def _key(self):
@@ -183,7 +202,7 @@ def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYT
             code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as e:
         raise CodeError(param, e.msg, e.lineno, e.offset, "syntax") from None
-    except (ValueError, MemoryError, RecursionError) as e:   # a null byte; nesting too deep
+    except (ValueError, MemoryError, RecursionError) as e:  # a null byte; nesting too deep
         raise CodeError(param, f"the code cannot be compiled: {e}", kind="syntax") from None
     namespace = _namespace()
     try:
@@ -195,5 +214,7 @@ def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYT
         raise _runtime(param, e, filename) from None
     init = _function(namespace, "init", param, required=True)
     bias = _function(namespace, "bias", param, required=False)
-    return (UserFunction(init, "init", param, filename, source, call_init),
-            None if bias is None else UserFunction(bias, "bias", param, filename, source, call_bias))
+    return (
+        UserFunction(init, "init", param, filename, source, call_init),
+        None if bias is None else UserFunction(bias, "bias", param, filename, source, call_bias),
+    )

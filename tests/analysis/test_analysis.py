@@ -19,7 +19,7 @@ def test_landscape_pca_plane_contains_the_run():
     tr.step(100)
     r = landscape(tr, resolution=11)
     assert r["method"] == "pca" and r["loss"].shape == (11, 11) and r["path"].shape == (101, 2)
-    assert np.allclose(r["path"][-1], 0.0)                        # the center is the last step
+    assert np.allclose(r["path"][-1], 0.0)  # the center is the last step
     assert abs(r["d1"] @ r["d2"]) < 1e-12 and np.isclose(np.linalg.norm(r["d1"]), 1.0)
     # the loss at the grid point nearest the center equals the recorded loss there
     i, j = np.argmin(np.abs(r["betas"])), np.argmin(np.abs(r["alphas"]))
@@ -33,7 +33,7 @@ def test_landscape_falls_back_when_only_the_output_bias_moves():
     r = landscape(tr, resolution=7)
     assert r["method"] == "pca+random"
     out_bias = tr.layout.b_offsets[tr.layout.L]
-    assert abs(r["d1"][out_bias]) == pytest.approx(1.0)           # the one direction it moved in
+    assert abs(r["d1"][out_bias]) == pytest.approx(1.0)  # the one direction it moved in
     assert abs(r["d1"] @ r["d2"]) < 1e-12 and np.isfinite(r["loss"]).all()
 
 
@@ -57,9 +57,9 @@ def test_evaluate_many_matches_trainer_records():
 
 def test_signal_propagation_shows_vanishing_and_preserved_signals():
     small = signal_propagation(depth=30, width=64, activation="tanh", init="normal:0.01")
-    assert small["activation_std"][-1] < 1e-10 < small["activation_std"][0]   # vanishes with depth
+    assert small["activation_std"][-1] < 1e-10 < small["activation_std"][0]  # vanishes with depth
     he = signal_propagation(depth=30, width=64, activation="relu", init="he")
-    assert 0.2 < he["activation_std"][-1] < 5                                  # roughly preserved
+    assert 0.2 < he["activation_std"][-1] < 5  # roughly preserved
     zeros = signal_propagation(depth=5, width=8, activation="tanh", init="zeros")
     assert zeros["activation_std"] == [0.0] * 5 and zeros["weight_gradient_std"][:-1] == [0.0] * 4
     assert len(he["gradient_std"]) == 30 and len(he["weight_gradient_std"]) == 30
@@ -68,8 +68,12 @@ def test_signal_propagation_shows_vanishing_and_preserved_signals():
 def test_api_functions_return_plain_json():
     assert set(api.version()) == {"pyinit", "numpy", "python"}
     cfg = {"hidden": [3], "steps": 5}
-    for result in (api.run(cfg), api.signal({"depth": 4, "width": 8}),
-                   api.inspect(cfg, step=2), api.landscape(cfg, resolution=5)):
+    for result in (
+        api.run(cfg),
+        api.signal({"depth": 4, "width": 8}),
+        api.inspect(cfg, step=2),
+        api.landscape(cfg, resolution=5),
+    ):
         json.dumps(result, allow_nan=False)
     ins = api.inspect({"hidden": [3], "n_samples": 20}, step=4)
     assert ins["step"] == 4 and len(ins["layers"]) == 2

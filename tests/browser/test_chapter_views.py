@@ -58,19 +58,29 @@ def view_box(pg, dist_dir, cid):
 def wait_drawn(pg, box, source="build", timeout=30_000):
     pg.wait_for_selector(box, state="attached", timeout=timeout)
     pg.locator(box).scroll_into_view_if_needed()
-    pg.wait_for_function("([s, src]) => { const b = document.querySelector(s); return b && b.dataset.status === 'done' "
-                         "&& b.dataset.source === src || b && b.dataset.status === 'error'; }", arg=[box, source], timeout=timeout)
+    pg.wait_for_function(
+        "([s, src]) => { const b = document.querySelector(s); return b && b.dataset.status === 'done' "
+        "&& b.dataset.source === src || b && b.dataset.status === 'error'; }",
+        arg=[box, source],
+        timeout=timeout,
+    )
     assert pg.get_attribute(box, "data-status") == "done", pg.inner_text(box)
 
 
 def table_rows(pg, table_id):
-    return pg.evaluate("""(id) => Array.from(document.querySelectorAll('#' + id + ' tbody tr'),
-        (tr) => Array.from(tr.children, (c) => c.childNodes[0] ? c.childNodes[0].textContent.trim() : ''))""", table_id)
+    return pg.evaluate(
+        """(id) => Array.from(document.querySelectorAll('#' + id + ' tbody tr'),
+        (tr) => Array.from(tr.children, (c) => c.childNodes[0] ? c.childNodes[0].textContent.trim() : ''))""",
+        table_id,
+    )
 
 
 def traces(pg, div_id):
-    return pg.evaluate("""(id) => (document.getElementById(id).data || []).map((t) => ({name: t.name, x: Array.from(t.x),
-        y: Array.from(t.y, (v) => v === null ? null : v), mode: t.mode, symbol: t.marker && t.marker.symbol}))""", div_id)
+    return pg.evaluate(
+        """(id) => (document.getElementById(id).data || []).map((t) => ({name: t.name, x: Array.from(t.x),
+        y: Array.from(t.y, (v) => v === null ? null : v), mode: t.mode, symbol: t.marker && t.marker.symbol}))""",
+        div_id,
+    )
 
 
 def pct(x):
@@ -86,7 +96,9 @@ def check_layers(pg, d):
     text = pg.inner_text("#view-layers-table")
     assert "frozen" in text and "learns" in text
     relu_first = next(r for r in d["runs"] if r["activation"] == "relu" and r["case"] == "zeros_first")
-    assert not relu_first["moved"] and "frozen at 50%" in pg.inner_text(".chapter-view[data-kind=layers] .view-result")
+    assert not relu_first["moved"] and "frozen at 50%" in pg.inner_text(
+        ".chapter-view[data-kind=layers] .view-result"
+    )
 
 
 def check_stuck(pg, d):
@@ -108,18 +120,22 @@ def check_noise(pg, d):
     rows = table_rows(pg, "view-escape-table")
     assert len(rows) == len(d["eps"]) + 1
     for k, row in enumerate(rows[:-1]):
-        assert row[1:] == [f"{s:,}" if s is not None else "—" for s in (d["escape"][i][k] for i in range(len(d["depths"])))]
+        assert row[1:] == [
+            f"{s:,}" if s is not None else "—" for s in (d["escape"][i][k] for i in range(len(d["depths"])))
+        ]
     drawn = {t["name"]: t for t in traces(pg, "view-escape-chart")}
     one = drawn["1 hidden layer"]
     assert one["y"] == d["escape"][0] and one["x"] == d["eps"]
     over = drawn["did not escape (above the budget line)"]
     misses = sum(s is None for row in d["escape"] for s in row)
-    assert len(over["x"]) == misses and min(over["y"]) > d["budget"]           # marked above the budget line
+    assert len(over["x"]) == misses and min(over["y"]) > d["budget"]  # marked above the budget line
     assert all(sym.endswith("-open") for sym in over["symbol"])
-    assert any("straight line" in name for name in drawn)                       # the 1-layer fit
+    assert any("straight line" in name for name in drawn)  # the 1-layer fit
     result = pg.inner_text(".chapter-view[data-kind=escape] .view-result")
     assert f"R² = {d['fit']['1']['r2']:.4f}" in result and "higher-order saddle" in result
-    layout = pg.evaluate("() => { const l = document.getElementById('view-escape-chart').layout; return [l.xaxis.type, l.yaxis.type]; }")
+    layout = pg.evaluate(
+        "() => { const l = document.getElementById('view-escape-chart').layout; return [l.xaxis.type, l.yaxis.type]; }"
+    )
     assert layout == ["log", "log"]
 
 
@@ -136,7 +152,9 @@ def check_scale(pg, d):
 
 
 def check_large(pg, d):
-    cards = pg.evaluate("() => Array.from(document.querySelectorAll('#view-outcomes-cards .outcome-card'), (c) => c.dataset.outcome)")
+    cards = pg.evaluate(
+        "() => Array.from(document.querySelectorAll('#view-outcomes-cards .outcome-card'), (c) => c.dataset.outcome)"
+    )
     relu = [r["outcome"] for r in d["runs"] if r["activation"] == "relu"]
     assert cards == relu and set(relu) == {"stuck", "symmetric", "learning", "dead"}
     assert pg.locator("#view-outcomes-cards svg polyline").count() == 4
@@ -171,7 +189,9 @@ def test_view_drawn_from_shipped_data_without_python(browser, server_url, dist_d
     try:
         box = view_box(pg, dist_dir, cid)
         wait_drawn(pg, box)
-        assert "chapters.view" not in pg.evaluate("() => window.__pyCalls"), "computed although the data is shipped"
+        assert "chapters.view" not in pg.evaluate("() => window.__pyCalls"), (
+            "computed although the data is shipped"
+        )
         assert "Computed at build time" in pg.inner_text(box)
         assert pg.inner_text(f"{box} .view-result").strip(), "a one-line result in words"
         CHECKS[cid](pg, shipped(dist_dir, cid))
@@ -188,9 +208,12 @@ def test_views_fit_the_story_column_and_a_phone(browser, server_url, dist_dir, s
         for cid in CHAPTERS:
             box = view_box(pg, dist_dir, cid)
             wait_drawn(pg, box)
-            over = pg.evaluate("""(s) => { const b = document.querySelector(s); const right = b.getBoundingClientRect().right;
+            over = pg.evaluate(
+                """(s) => { const b = document.querySelector(s); const right = b.getBoundingClientRect().right;
                 return Array.from(b.querySelectorAll('figure, .plot, .main-svg, canvas, p, fieldset, .table-scroll, .outcome-card, button'))
-                  .filter((e) => e.getBoundingClientRect().right > right + 1).map((e) => e.tagName + '.' + e.getAttribute('class'))}""", box)
+                  .filter((e) => e.getBoundingClientRect().right > right + 1).map((e) => e.tagName + '.' + e.getAttribute('class'))}""",
+                box,
+            )
             assert over == [], (cid, over)
             assert pg.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), cid
         assert pg.console_errors == []
@@ -239,12 +262,17 @@ def test_polish_view_numbers_and_words_after_a_language_switch(browser, server_u
         wait_drawn(pg, box)
         assert "higher-order saddle" in pg.inner_text(box)
         pg.click("#lang-switch button[data-lang=pl]")
-        pg.wait_for_function("(s) => document.querySelector(s).innerText.includes('Przelicz w przeglądarce')", arg=box)
+        pg.wait_for_function(
+            "(s) => document.querySelector(s).innerText.includes('Przelicz w przeglądarce')", arg=box
+        )
         text = pg.inner_text(box)
         d = shipped(dist_dir, "noise")
         assert f"R² = {d['fit']['1']['r2']:.4f}".replace(".", ",") in text, "Polish decimal comma"
         assert "siodłem wyższego rzędu" in text and "higher-order" not in text
-        assert pg.evaluate("() => document.getElementById('view-escape-chart').layout.xaxis.title.text") == "ε (mniej szumu →)"
+        assert (
+            pg.evaluate("() => document.getElementById('view-escape-chart').layout.xaxis.title.text")
+            == "ε (mniej szumu →)"
+        )
         assert "chapters.view" not in pg.evaluate("() => window.__pyCalls"), "a language switch only redraws"
         assert "[view." not in text and pg.console_errors == []
         assert math.isfinite(d["fit"]["1"]["slope"])

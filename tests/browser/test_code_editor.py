@@ -56,9 +56,14 @@ def harness_html(dist_dir: Path) -> str:
 
 def open_harness(pg, server_url, dist_dir, build_module, opts=None):
     html = harness_html(dist_dir)
-    pg.route(server_url + HARNESS, lambda route: route.fulfill(
-        status=200, body=html,
-        headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": build_module.CSP}))
+    pg.route(
+        server_url + HARNESS,
+        lambda route: route.fulfill(
+            status=200,
+            body=html,
+            headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": build_module.CSP},
+        ),
+    )
     pg.add_init_script(LISTEN_CSP)
     pg.goto(server_url + HARNESS)
     pg.evaluate(CREATE, [{"doc": EXAMPLE, "label": LABEL, **(opts or {})}, COMPONENT])
@@ -79,7 +84,9 @@ def code(pg) -> str:
 
 def active(pg) -> str:
     """Where the keyboard focus is: 'editor', or the focused element's id."""
-    return pg.evaluate("() => document.activeElement.closest('.cm-editor') ? 'editor' : document.activeElement.id")
+    return pg.evaluate(
+        "() => document.activeElement.closest('.cm-editor') ? 'editor' : document.activeElement.id"
+    )
 
 
 def test_example_renders_with_line_numbers_and_highlighting(editor, server_url):
@@ -146,7 +153,9 @@ def test_escape_then_tab_leaves_the_editor_and_shift_tab_reenters(editor):
     assert active(pg) == "editor"
     # the focus ring: the site's 3 px outline on the whole editor (CodeMirror sets .cm-focused soon after focus)
     pg.wait_for_selector(".cm-editor.cm-focused")
-    outline = pg.eval_on_selector(".cm-editor", "(e) => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
+    outline = pg.eval_on_selector(
+        ".cm-editor", "(e) => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
     assert outline == ["solid", "3px"]
     pg.keyboard.press("Tab")  # indents: no keyboard trap thanks to Escape
     assert active(pg) == "editor" and code(pg).startswith("    def init")
@@ -186,14 +195,27 @@ def test_show_error_marks_the_line_and_announces_the_message(editor):
     assert box.get_attribute("aria-invalid") is None
     pg.evaluate("() => window.ce.ed.showError({line: 2, column: 5, message: 'SyntaxError: invalid syntax'})")
     lines = pg.locator(".cm-content .cm-line")
-    assert [lines.nth(i).evaluate("(e) => e.classList.contains('cm-error-line')") for i in range(3)] == [False, True, False]
+    assert [lines.nth(i).evaluate("(e) => e.classList.contains('cm-error-line')") for i in range(3)] == [
+        False,
+        True,
+        False,
+    ]
     assert pg.locator(".cm-error-at").inner_text() == '"'  # column 5 of line 2: the docstring's first quote
     markers = pg.locator(".cm-error-gutter .cm-gutterElement:visible .cm-error-marker")
     assert markers.count() == 1
     # the marker sits on line 2 (same vertical position as line 2's number)
     y = lambda loc: round(loc.bounding_box()["y"])  # noqa: E731
-    assert abs(y(pg.locator(".cm-error-gutter .cm-gutterElement:visible").filter(has=pg.locator(".cm-error-marker")))
-               - y(lines.nth(1))) <= 2
+    assert (
+        abs(
+            y(
+                pg.locator(".cm-error-gutter .cm-gutterElement:visible").filter(
+                    has=pg.locator(".cm-error-marker")
+                )
+            )
+            - y(lines.nth(1))
+        )
+        <= 2
+    )
     assert msg.inner_text() == "Line 2, column 5: SyntaxError: invalid syntax"
     assert msg.is_visible()
     assert box.get_attribute("aria-invalid") == "true"
@@ -202,7 +224,12 @@ def test_show_error_marks_the_line_and_announces_the_message(editor):
     box.click()
     pg.keyboard.press("Control+Home")
     pg.keyboard.press("Enter")
-    assert [lines.nth(i).evaluate("(e) => e.classList.contains('cm-error-line')") for i in range(4)] == [False, False, True, False]
+    assert [lines.nth(i).evaluate("(e) => e.classList.contains('cm-error-line')") for i in range(4)] == [
+        False,
+        False,
+        True,
+        False,
+    ]
     # clearError removes everything
     pg.evaluate("() => window.ce.ed.clearError()")
     assert pg.locator(".cm-error-line").count() == 0 and markers.count() == 0
@@ -210,7 +237,9 @@ def test_show_error_marks_the_line_and_announces_the_message(editor):
     assert box.get_attribute("aria-invalid") is None
     # a message without a line (e.g. a wrong shape) marks no line; a line past the end marks the last
     pg.evaluate("() => window.ce.ed.showError({message: 'expected shape (2, 8), got (8, 2)'})")
-    assert msg.inner_text() == "expected shape (2, 8), got (8, 2)" and pg.locator(".cm-error-line").count() == 0
+    assert (
+        msg.inner_text() == "expected shape (2, 8), got (8, 2)" and pg.locator(".cm-error-line").count() == 0
+    )
     assert box.get_attribute("aria-invalid") == "true" and markers.count() == 0
     assert pg.locator(".code-editor").get_attribute("data-error-line") is None
     pg.evaluate("() => window.ce.ed.showError({line: 99, message: 'SyntaxError: unexpected EOF'})")
@@ -260,13 +289,17 @@ def test_a_390px_phone_shows_all_code_without_sideways_scrolling(browser, server
     errors = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     open_harness(pg, server_url, dist_dir, build_module)
-    pg.evaluate("() => window.ce.ed.showError({line: 3, column: 12, message: 'NameError: name \\'np\\' is not defined'})")
+    pg.evaluate(
+        "() => window.ce.ed.showError({line: 3, column: 12, message: 'NameError: name \\'np\\' is not defined'})"
+    )
     assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
     box = pg.locator(".code-editor .cm-editor").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     # long lines wrap instead of hiding behind a horizontal scrollbar
     assert pg.eval_on_selector(".cm-scroller", "(e) => e.scrollWidth <= e.clientWidth")
-    assert pg.eval_on_selector(".cm-editor", "(e) => getComputedStyle(e).fontSize") == "16px"  # no zoom on focus
+    assert (
+        pg.eval_on_selector(".cm-editor", "(e) => getComputedStyle(e).fontSize") == "16px"
+    )  # no zoom on focus
     msg = pg.locator(".code-editor-error").bounding_box()
     assert msg["x"] + msg["width"] <= 390
     assert errors == []
@@ -294,7 +327,9 @@ def test_editor_in_check_html_while_python_runs(page, server_url):
     page.add_init_script(LISTEN_CSP)
     page.goto(server_url + "check.html")
     assert wait_for_status(page) == "ready", page.inner_text("#boot")
-    page.evaluate("() => { const d = document.createElement('div'); d.id = 'host'; document.getElementById('app').append(d); }")
+    page.evaluate(
+        "() => { const d = document.createElement('div'); d.id = 'host'; document.getElementById('app').append(d); }"
+    )
     page.evaluate(CREATE, [{"doc": EXAMPLE, "label": LABEL}, COMPONENT])
     box = page.get_by_role("textbox", name=LABEL)
     box.click()

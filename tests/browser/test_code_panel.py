@@ -58,21 +58,25 @@ def run_button(pg):
 
 def test_link_code_is_shown_not_run_until_the_click_then_clones(code_page):
     pg = code_page(CONSTANT)
-    time.sleep(1.5)                                     # Python is ready: nothing may start by itself
+    time.sleep(1.5)  # Python is ready: nothing may start by itself
     assert pg.evaluate("() => window.__pyCalls.filter((f) => f === 'lab.create').length") == 0
     assert run_button(pg).is_visible() and "Run this code" in run_button(pg).inner_text()
     shown = pg.inner_text(".code-cell[data-side=left] .cm-content")
     assert "np.full((fan_in, fan_out), 0.3)" in shown
     assert pg.evaluate("() => document.documentElement.dataset.phase") == "waiting"
-    assert pg.evaluate("() => window.pyinitLab.snapshot()") is None      # no runs at all
+    assert pg.evaluate("() => window.pyinitLab.snapshot()") is None  # no runs at all
     run_button(pg).click()
-    until(pg, "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live' && s.step >= 50; }", 60)
+    until(
+        pg,
+        "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live' && s.step >= 50; }",
+        60,
+    )
     pg.click("#btn-play") if pg.evaluate("() => window.pyinitLab.snapshot().playing") else None
     snap = pg.evaluate("() => window.pyinitLab.snapshot()")
-    assert snap["runs"][0]["caption"] == "layer 1: 4 units, 1 distinct"   # clones, computed by pyinit
+    assert snap["runs"][0]["caption"] == "layer 1: 4 units, 1 distinct"  # clones, computed by pyinit
     assert snap["runs"][1]["caption"] == "layer 1: 4 units, 4 distinct"
     theta = snap["runs"][0]["theta"]
-    assert len(set(theta[:8])) == 1 or snap["step"] > 0                # layer-1 weights move together
+    assert len(set(theta[:8])) == 1 or snap["step"] > 0  # layer-1 weights move together
     assert pg.evaluate("() => window.__pyCalls.filter((f) => f === 'lab.create').length") == 1
     assert not pg.errors
 
@@ -81,8 +85,10 @@ def test_a_syntax_error_shows_its_line(code_page):
     pg = code_page(SYNTAX)
     run_button(pg).click()
     until(pg, "() => document.querySelector('.code-cell[data-side=left] .cm-error-line') !== null", 30)
-    marked = pg.evaluate("() => [...document.querySelectorAll('.code-cell[data-side=left] .cm-line')].findIndex((l) => l.classList.contains('cm-error-line')) + 1")
-    assert marked == 2                                                   # the second line is marked
+    marked = pg.evaluate(
+        "() => [...document.querySelectorAll('.code-cell[data-side=left] .cm-line')].findIndex((l) => l.classList.contains('cm-error-line')) + 1"
+    )
+    assert marked == 2  # the second line is marked
     text = pg.inner_text(".code-cell[data-side=left] .code-editor-error")
     assert "Line 2" in text and "never closed" in text
     assert "see the line marked in the editor" in pg.inner_text("#notice")
@@ -95,8 +101,8 @@ def test_an_endless_loop_is_stopped_within_10_s_and_the_page_goes_on(code_page):
     run_button(pg).click()
     until(pg, "() => document.getElementById('notice').textContent.includes('ran longer than')", 12)
     assert time.time() - t0 < 10.5
-    assert pg.evaluate("() => 1 + 1") == 2                              # the page responds
-    pg.click("#btn-step")                                               # and its controls work
+    assert pg.evaluate("() => 1 + 1") == 2  # the page responds
+    pg.click("#btn-step")  # and its controls work
     # Python was restarted: a fixed code runs at once
     until(pg, "() => document.documentElement.dataset.status === 'ready'", 60)
     pg.locator(".code-cell[data-side=left] .cm-content").click()

@@ -76,8 +76,9 @@ def test_embed_runs_python_with_no_violation(watched, serve, csp_dist):
     url = serve(csp_dist)
     watched.goto(url + "embed.html?panels=trajectories,loss,boundary,network&sw=0")
     watched.click("#btn-run")
-    watched.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.phase)",
-                              timeout=LOAD_TIMEOUT_MS)
+    watched.wait_for_function(
+        "() => ['live', 'error'].includes(document.documentElement.dataset.phase)", timeout=LOAD_TIMEOUT_MS
+    )
     assert watched.evaluate("() => document.documentElement.dataset.phase") == "live"
     watched.click("#btn-step")
     watched.wait_for_function("() => window.pyinitEmbed.snapshot().step > 0")  # the next recorded step
@@ -88,8 +89,10 @@ def test_lab_page_with_no_violation(watched, serve, csp_dist):
     url = serve(csp_dist)
     watched.goto(url + "#sw=0")
     assert wait_for_status(watched) == "ready"
-    watched.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot() && window.pyinitLab.snapshot().source === 'live'",
-                              timeout=LOAD_TIMEOUT_MS)
+    watched.wait_for_function(
+        "() => window.pyinitLab && window.pyinitLab.snapshot() && window.pyinitLab.snapshot().source === 'live'",
+        timeout=LOAD_TIMEOUT_MS,
+    )
     assert not violations(watched), violations(watched)
 
 
@@ -106,9 +109,14 @@ def test_course_page_with_no_violation(watched, serve, csp_dist):
 def test_meta_policy_alone_applies_on_a_static_host(watched, csp_dist):
     """A static host sending no CSP header: the meta tag still forbids eval and inline script in
     the page, and the embed still works."""
+
     class Static(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                          ".mjs": "text/javascript", ".wasm": "application/wasm"}
+        extensions_map = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".js": "text/javascript",
+            ".mjs": "text/javascript",
+            ".wasm": "application/wasm",
+        }
 
         def log_message(self, *args):
             pass

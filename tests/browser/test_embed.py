@@ -62,7 +62,10 @@ def context(browser):
     ctx.requests = []
     ctx.on("weberror", lambda e: ctx.errors.append(str(e.error)))
     ctx.on("request", lambda r: ctx.requests.append(r.url))
-    ctx.on("console", lambda m: ctx.errors.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None)
+    ctx.on(
+        "console",
+        lambda m: ctx.errors.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None,
+    )
     ctx.on("response", lambda r: ctx.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     yield ctx
     ctx.close()
@@ -77,22 +80,31 @@ def embed_snapshot(frame):
 
 
 def wait_embed(frame, phases=("precomputed", "waiting", "live")):
-    frame.wait_for_function("(ph) => window.pyinitEmbed && ph.includes(document.documentElement.dataset.phase)",
-                            arg=list(phases), timeout=60_000)
+    frame.wait_for_function(
+        "(ph) => window.pyinitEmbed && ph.includes(document.documentElement.dataset.phase)",
+        arg=list(phases),
+        timeout=60_000,
+    )
 
 
 def wait_drawn(frame):
     """Every chart of the embed's figure has data."""
-    frame.wait_for_function("""() => { const p = [...document.querySelectorAll('#fig-panels .plot')];
-        return p.length > 0 && p.every((el) => el.chartData); }""", timeout=30_000)
+    frame.wait_for_function(
+        """() => { const p = [...document.querySelectorAll('#fig-panels .plot')];
+        return p.length > 0 && p.every((el) => el.chartData); }""",
+        timeout=30_000,
+    )
 
 
 def run_embed(frame):
     """Press "Run in your browser" and wait until the embed trains live."""
     frame.click("#btn-run")
-    frame.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.phase)",
-                            timeout=LOAD_TIMEOUT_MS)
-    assert frame.evaluate("() => document.documentElement.dataset.phase") == "live", frame.inner_text("#notice")
+    frame.wait_for_function(
+        "() => ['live', 'error'].includes(document.documentElement.dataset.phase)", timeout=LOAD_TIMEOUT_MS
+    )
+    assert frame.evaluate("() => document.documentElement.dataset.phase") == "live", frame.inner_text(
+        "#notice"
+    )
 
 
 def overflowing_charts(pg):
@@ -117,17 +129,21 @@ def test_chosen_panels_and_controls_without_loading_python(context, server_url):
     wait_drawn(pg)
     assert pg.evaluate("() => document.getElementById('fig-panels').dataset.panels") == "loss,boundary"
     assert pg.eval_on_selector_all("#fig-panels .plot", "els => els.map((e) => e.id)") == [
-        "loss-left", "boundary-left", "loss-right", "boundary-right"]
+        "loss-left",
+        "boundary-left",
+        "loss-right",
+        "boundary-right",
+    ]
     assert visible_controls(pg) == ["btn-reset", "btn-step"]
     assert pg.is_visible("#btn-step") and pg.is_visible("#btn-reset")
     assert not overflowing_charts(pg)
     # the default setup shows its precomputed runs at once; nothing of Python before a click
     assert pg.evaluate("() => document.documentElement.dataset.phase") == "precomputed"
-    assert plot_data(pg, "loss-left")["x"] == [0]                      # step 0 drawn: a point
+    assert plot_data(pg, "loss-left")["x"] == [0]  # step 0 drawn: a point
     assert pg.is_visible("#btn-run") and "16 MB" in pg.inner_text("#btn-run")
     assert "Press the button" in pg.inner_text("#embed-status")
     assert not python_requests(context) and pg.evaluate("() => window.pyinitEmbed.workers()") == 0
-    pg.click("#btn-step")                                              # one record of the thinned runs
+    pg.click("#btn-step")  # one record of the thinned runs
     pg.wait_for_function("() => window.pyinitEmbed.snapshot().step === 2")
     assert pg.inner_text("#fig-panels .run[data-side=left] .run-stat") == "loss 0.6931, accuracy 50.0%"
     assert not context.errors, context.errors
@@ -150,7 +166,10 @@ def test_every_chapter_is_drawn_at_once_without_python(context, server_url):
         want = page_state.run_settings(ch["preset"])
         assert {k: state[k] for k in want} == json.loads(json.dumps(want)), cid
         shown = pg.evaluate("() => document.getElementById('fig-panels').dataset.panels").split(",")
-        assert all(p in ch["panels"] for p in shown) and set(ch["panels"]) - set(shown) <= HIDDEN_ONLY, (cid, shown)
+        assert all(p in ch["panels"] for p in shown) and set(ch["panels"]) - set(shown) <= HIDDEN_ONLY, (
+            cid,
+            shown,
+        )
         assert pg.inner_text("#embed-text h2") == TEXT[cid]["title"]
         assert pg.is_visible("#btn-run")
     assert not python_requests(context) and pg.evaluate("() => window.pyinitEmbed.workers()") == 0
@@ -181,16 +200,18 @@ def test_lazy_start_on_click_reaches_a_step_past_the_precomputed_runs(context, s
     wait_embed(pg)
     s = embed_snapshot(pg)
     assert s["source"] == "precomputed" and s["lastStep"] == 600
-    assert "750" in pg.inner_text("#notice")                         # the step is trained live ...
-    assert pg.is_visible("#btn-run")                                  # ... on request
+    assert "750" in pg.inner_text("#notice")  # the step is trained live ...
+    assert pg.is_visible("#btn-run")  # ... on request
     assert not python_requests(context)
     run_embed(pg)
     pg.wait_for_function("() => window.pyinitEmbed.snapshot().step === 750", timeout=60_000)
     snap = embed_snapshot(pg)
     assert snap["source"] == "live" and snap["phase"] == "live"
-    assert "1 distinct" in pg.inner_text("#fig-panels .run[data-side=left] .caption")   # constant init: clones
+    assert "1 distinct" in pg.inner_text("#fig-panels .run[data-side=left] .caption")  # constant init: clones
     assert pg.is_hidden("#embed-start") and pg.evaluate("() => window.pyinitEmbed.workers()") == 1
-    assert "step=750" in pg.get_attribute("#open-lab", "href") and "chapter=clones" in pg.get_attribute("#open-lab", "href")
+    assert "step=750" in pg.get_attribute("#open-lab", "href") and "chapter=clones" in pg.get_attribute(
+        "#open-lab", "href"
+    )
     assert not context.errors, context.errors
 
 
@@ -207,12 +228,18 @@ def test_theme_text_and_phone_width(context, server_url):
     for theme, width in [("light", 900), ("dark", 360)]:
         pg = context.new_page()
         pg.set_viewport_size({"width": width, "height": 800})
-        pg.goto(server_url + f"embed.html?theme={theme}&step=120&text=1&chapter=simple&panels=trajectories,loss,boundary&sw=0")
+        pg.goto(
+            server_url
+            + f"embed.html?theme={theme}&step=120&text=1&chapter=simple&panels=trajectories,loss,boundary&sw=0"
+        )
         wait_embed(pg)
         pg.wait_for_function("() => document.documentElement.dataset.step === '120'")
         assert pg.evaluate("() => document.documentElement.dataset.theme") == theme
         assert pg.is_visible("#embed-text") and pg.inner_text("#embed-text h2") == TEXT["simple"]["title"]
-        assert pg.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), (theme, width)
+        assert pg.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+            theme,
+            width,
+        )
         wait_drawn(pg)
         assert not overflowing_charts(pg), (theme, width, overflowing_charts(pg))
         assert pg.is_visible("#btn-play") and pg.is_visible("#scrubber")
@@ -228,7 +255,7 @@ def test_lang_pl(context, server_url):
     assert pg.inner_text("#btn-run").startswith("Uruchom w przeglądarce")
     assert pg.inner_text("#readout").startswith("krok 0 z 600")
     stat = pg.inner_text("#fig-panels .run[data-side=left] .run-stat")
-    assert re.fullmatch(r"strata 0,\d{4}, trafność \d+,\d\s?%", stat), stat          # Polish numbers
+    assert re.fullmatch(r"strata 0,\d{4}, trafność \d+,\d\s?%", stat), stat  # Polish numbers
     legend = pg.inner_text("#edge-legend")
     assert re.search(r"\|w\| = \d+,\d+\.", legend) and legend.startswith("Krawędzie"), legend
     assert not context.errors, context.errors
@@ -285,7 +312,9 @@ def test_course_page_embeds_python_downloaded_once(context, build_module, dist_d
         # the host helper (embed-host.js) sized every iframe to its content
         heights = pg.eval_on_selector_all("iframe.pyinit", "els => els.map(e => e.style.height)")
         px = [float(h[:-2]) for h in heights if h.endswith("px")]
-        assert len(px) == 4 and px[0] > 300 and px[1] > 300 and 60 < px[2] < 300 and px[3] > 60, heights  # 3rd: text + Run
+        assert len(px) == 4 and px[0] > 300 and px[1] > 300 and 60 < px[2] < 300 and px[3] > 60, (
+            heights
+        )  # 3rd: text + Run
         # (the example course page itself has no icon: the browser's /favicon.ico is not the embeds')
         errors = [e for e in context.errors if not e.endswith("/favicon.ico)")]
         assert not errors, errors
@@ -347,15 +376,22 @@ def embed_frame(pg):
 
 
 def send(pg, command, args=None, request_id="r1"):
-    pg.evaluate("""([c, a, id]) => document.getElementById("lab").contentWindow.postMessage(
-        {type: "pyinit:command", command: c, args: a, requestId: id}, "*")""", [command, args or {}, request_id])
+    pg.evaluate(
+        """([c, a, id]) => document.getElementById("lab").contentWindow.postMessage(
+        {type: "pyinit:command", command: c, args: a, requestId: id}, "*")""",
+        [command, args or {}, request_id],
+    )
 
 
 def reply(pg, request_id):
-    pg.wait_for_function("(id) => window.got.some((m) => m.data.type === 'pyinit:reply' && m.data.requestId === id)",
-                         arg=request_id)
-    return pg.evaluate("(id) => window.got.find((m) => m.data.type === 'pyinit:reply' && m.data.requestId === id).data",
-                       request_id)
+    pg.wait_for_function(
+        "(id) => window.got.some((m) => m.data.type === 'pyinit:reply' && m.data.requestId === id)",
+        arg=request_id,
+    )
+    return pg.evaluate(
+        "(id) => window.got.find((m) => m.data.type === 'pyinit:reply' && m.data.requestId === id).data",
+        request_id,
+    )
 
 
 def test_height_reaches_the_parent_and_the_helper_resizes_the_iframe(context, serve, api_dist, hosts):
@@ -368,8 +404,9 @@ def test_height_reaches_the_parent_and_the_helper_resizes_the_iframe(context, se
     heights = [m for m in msgs if m["data"]["type"] == "pyinit:height"]
     assert heights[0]["origin"] == url.rstrip("/")
     assert heights[0]["data"]["version"] == 1 and heights[-1]["data"]["height"] > 200
-    pg.wait_for_function("(h) => document.getElementById('lab').style.height === h + 'px'",
-                         arg=heights[-1]["data"]["height"])
+    pg.wait_for_function(
+        "(h) => document.getElementById('lab').style.height === h + 'px'", arg=heights[-1]["data"]["height"]
+    )
     status = [m["data"] for m in msgs if m["data"]["type"] == "pyinit:status"]
     assert status and status[-1]["phase"] == "precomputed" and status[-1]["step"] == 0
 
@@ -399,7 +436,7 @@ def test_commands_from_an_allowed_origin_are_obeyed(context, serve, api_dist, ho
     frame.wait_for_function("() => !window.pyinitEmbed.snapshot().playing")
     send(pg, "reset", {}, "s6")
     frame.wait_for_function("() => window.pyinitEmbed.snapshot().step === 0")
-    assert frame.evaluate("() => window.pyinitEmbed.workers()") == 0      # commands need no Python here
+    assert frame.evaluate("() => window.pyinitEmbed.workers()") == 0  # commands need no Python here
     assert not context.errors, context.errors
 
 
@@ -429,7 +466,9 @@ def test_commands_need_api_1(context, serve, dist_dir, hosts):
 
 def test_build_embed_origins_validates(build_module):
     assert build_module.parse_origins(None) is None
-    assert build_module.parse_origins("https://a.example, http://b.example:8080") == \
-        ["https://a.example", "http://b.example:8080"]
+    assert build_module.parse_origins("https://a.example, http://b.example:8080") == [
+        "https://a.example",
+        "http://b.example:8080",
+    ]
     with pytest.raises(build_module.BuildError, match="embed-origins"):
         build_module.parse_origins("https://a.example/path")

@@ -44,8 +44,11 @@ def open_host(context, url, phases=("precomputed", "idle", "live")):
     pg = context.new_page()
     pg.goto(url)
     frame = pg.query_selector("#lab").content_frame()
-    frame.wait_for_function("(ph) => window.pyinitEmbed && ph.includes((document.documentElement.dataset.phase || document.documentElement.dataset.embedPhase))",
-                            arg=list(phases), timeout=LOAD_TIMEOUT_MS)
+    frame.wait_for_function(
+        "(ph) => window.pyinitEmbed && ph.includes((document.documentElement.dataset.phase || document.documentElement.dataset.embedPhase))",
+        arg=list(phases),
+        timeout=LOAD_TIMEOUT_MS,
+    )
     return pg, frame
 
 
@@ -57,9 +60,11 @@ def context(browser):
 
 
 def send_all(pg, commands):
-    pg.evaluate("""(cmds) => { const w = document.getElementById("lab").contentWindow;
+    pg.evaluate(
+        """(cmds) => { const w = document.getElementById("lab").contentWindow;
         for (const [command, args, requestId] of cmds) w.postMessage({type: "pyinit:command", command, args, requestId}, "*"); }""",
-                commands)
+        commands,
+    )
 
 
 def replies(pg, n):
@@ -70,8 +75,12 @@ def replies(pg, n):
 @pytest.mark.parametrize("lazy", ["1", "0"], ids=["precomputed", "live"])
 def test_ten_steps_sent_at_once_make_ten_steps(context, server_url, host, lazy):
     url, root = host
-    (root / f"burst{lazy}.html").write_text(HOST_HTML.format(embed=server_url).replace("api=1&", f"api=1&lazy={lazy}&"))
-    pg, frame = open_host(context, url + f"burst{lazy}.html", ["precomputed", "idle"] if lazy == "1" else ["live"])
+    (root / f"burst{lazy}.html").write_text(
+        HOST_HTML.format(embed=server_url).replace("api=1&", f"api=1&lazy={lazy}&")
+    )
+    pg, frame = open_host(
+        context, url + f"burst{lazy}.html", ["precomputed", "idle"] if lazy == "1" else ["live"]
+    )
     send_all(pg, [["step", {}, f"s{i}"] for i in range(10)])
     got = replies(pg, 10)
     assert [r["requestId"] for r in got] == [f"s{i}" for i in range(10)]
@@ -84,8 +93,9 @@ def test_ten_steps_sent_at_once_make_ten_steps(context, server_url, host, lazy):
     assert frame.evaluate("() => window.pyinitEmbed.snapshot().step") == steps[-1]
 
 
-@pytest.mark.parametrize("n,shown", [(1e12, "1000000000000"), (0, "0"), (2.5, "2.5"), (1001, "1001"), ("5", '"5"'),
-                                     (-1, "-1")])
+@pytest.mark.parametrize(
+    "n,shown", [(1e12, "1000000000000"), (0, "0"), (2.5, "2.5"), (1001, "1001"), ("5", '"5"'), (-1, "-1")]
+)
 def test_step_n_outside_1_to_1000_is_refused_in_words(context, server_url, host, n, shown):
     url, root = host
     (root / "n.html").write_text(HOST_HTML.format(embed=server_url))
@@ -123,8 +133,12 @@ def test_host_helper_rejects_when_no_reply_comes(context, server_url, host):
 def test_mixed_commands_sent_at_once_run_in_order(context, server_url, host, lazy):
     """step 3, reset, step 1: each runs after the one before it has finished."""
     url, root = host
-    (root / f"mixed{lazy}.html").write_text(HOST_HTML.format(embed=server_url).replace("api=1&", f"api=1&lazy={lazy}&"))
-    pg, frame = open_host(context, url + f"mixed{lazy}.html", ["precomputed", "idle"] if lazy == "1" else ["live"])
+    (root / f"mixed{lazy}.html").write_text(
+        HOST_HTML.format(embed=server_url).replace("api=1&", f"api=1&lazy={lazy}&")
+    )
+    pg, frame = open_host(
+        context, url + f"mixed{lazy}.html", ["precomputed", "idle"] if lazy == "1" else ["live"]
+    )
     send_all(pg, [["step", {"n": 3}, "a"], ["reset", {}, "b"], ["step", {"n": 1}, "c"]])
     a, b, c = replies(pg, 3)
     assert [a["requestId"], b["requestId"], c["requestId"]] == ["a", "b", "c"]

@@ -50,7 +50,9 @@ def test_every_run_diverges_and_the_page_says_so(open_page):
     until(pg, "() => window.pyinitLab.snapshot().stopReason === 'diverged'", 60, "playback stops: diverged")
     text = notice(pg)
     assert "Both runs diverged" in text and "learning rate" in text
-    assert pg.is_visible(".run[data-side=left] .diverged") and pg.is_visible(".run[data-side=right] .diverged")
+    assert pg.is_visible(".run[data-side=left] .diverged") and pg.is_visible(
+        ".run[data-side=right] .diverged"
+    )
     assert not pg.errors
 
 
@@ -71,15 +73,20 @@ def test_the_embed_says_so_too(open_page):
     assert not pg.errors
 
 
-@pytest.mark.parametrize("link, words", [
-    ("n_samples=10&batch_size=500", ["batch_size"]),
-    ("left_init=normal&left_scale=0", ["left_scale"]),
-])
+@pytest.mark.parametrize(
+    "link, words",
+    [
+        ("n_samples=10&batch_size=500", ["batch_size"]),
+        ("left_init=normal&left_scale=0", ["left_scale"]),
+    ],
+)
 def test_a_setting_pair_python_refuses_stays_named_on_the_page(open_page, link, words):
     pg = open_page(f"index.html?sw=0#{link}")
     assert wait_for_status(pg) == "ready"
-    until(pg, "() => document.getElementById('notice').textContent.includes('Python refused the setting')", 60)
-    time.sleep(2)                                    # nothing overwrites it later ("Live: …")
+    until(
+        pg, "() => document.getElementById('notice').textContent.includes('Python refused the setting')", 60
+    )
+    time.sleep(2)  # nothing overwrites it later ("Live: …")
     text = notice(pg)
     assert "Python refused the setting" in text and all(w in text for w in words), text
     assert pg.evaluate("() => document.documentElement.dataset.phase") == "error"
@@ -95,9 +102,13 @@ def test_a_terminated_worker_is_named_and_restarted_with_the_runs_back(open_page
     step = pg.evaluate("() => window.pyinitLab.snapshot().step")
     pg.evaluate("() => window.pyinitBoot.py.worker.terminate()")
     until(pg, "() => document.getElementById('notice').textContent.includes('Python stopped')", 20)
-    assert pg.evaluate("() => window.pyinitLab.snapshot().step") == step       # what was shown stays
-    pg.click("#notice button")                                                 # Restart Python
-    until(pg, "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live' && document.documentElement.dataset.phase === 'live'; }", 90)
+    assert pg.evaluate("() => window.pyinitLab.snapshot().step") == step  # what was shown stays
+    pg.click("#notice button")  # Restart Python
+    until(
+        pg,
+        "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live' && document.documentElement.dataset.phase === 'live'; }",
+        90,
+    )
     assert pg.evaluate("() => window.pyinitLab.snapshot().step") == step
     pg.click("#btn-step")
     until(pg, f"() => window.pyinitLab.snapshot().step > {step}", 30)
@@ -119,7 +130,9 @@ def test_a_links_query_does_not_outlive_a_change(open_page):
     pg.fill("#lr", "0.5")
     pg.press("#lr", "Enter")
     until(pg, "() => !location.search.includes('lr=2')", 10)
-    link = pg.evaluate("() => document.getElementById('btn-copy-link') && (document.getElementById('btn-copy-link').click(), new Promise((r) => setTimeout(() => r(document.getElementById('share-text').value), 300)))")
+    link = pg.evaluate(
+        "() => document.getElementById('btn-copy-link') && (document.getElementById('btn-copy-link').click(), new Promise((r) => setTimeout(() => r(document.getElementById('share-text').value), 300)))"
+    )
     assert "lr=2" not in link and "?" not in link.split("#")[0]
 
 

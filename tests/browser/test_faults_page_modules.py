@@ -56,21 +56,47 @@ def broken(dist_dir: Path, dst: Path, rel: str, how: str) -> Path:
 
 CASES = [
     # (page, file, how, words the message must contain)
-    *[(page, "js/platform/boot.js", "syntax",
-       ["js/platform/boot.js does not match this build", "sha256", "SyntaxError", "line"]) for page in PAGES],
-    *[(page, "js/platform/worker-client.js", "missing", ["js/platform/worker-client.js: HTTP 404"]) for page in PAGES],
-    *[(page, "js/platform/boot.js", "text/plain", ["js/platform/boot.js is served as text/plain", "text/javascript"])
-      for page in PAGES],
+    *[
+        (
+            page,
+            "js/platform/boot.js",
+            "syntax",
+            ["js/platform/boot.js does not match this build", "sha256", "SyntaxError", "line"],
+        )
+        for page in PAGES
+    ],
+    *[
+        (page, "js/platform/worker-client.js", "missing", ["js/platform/worker-client.js: HTTP 404"])
+        for page in PAGES
+    ],
+    *[
+        (
+            page,
+            "js/platform/boot.js",
+            "text/plain",
+            ["js/platform/boot.js is served as text/plain", "text/javascript"],
+        )
+        for page in PAGES
+    ],
     # the lab page's own modules (issue 13's examples were js/lab/render.js and js/lab/views.js, now
     # js/app/figure.js, which draws the panels, and js/app/views.js)
-    ("index.html", "js/app/figure.js", "syntax", ["js/app/figure.js does not match this build", "SyntaxError"]),
+    (
+        "index.html",
+        "js/app/figure.js",
+        "syntax",
+        ["js/app/figure.js does not match this build", "SyntaxError"],
+    ),
     ("index.html", "js/app/views.js", "missing", ["js/app/views.js: HTTP 404"]),
     ("index.html", "js/app/figure.js", "text/plain", ["js/app/figure.js is served as text/plain"]),
 ]
 
 
-@pytest.mark.parametrize("page_name,rel,how,words", CASES, ids=[f"{c[0]}-{c[1].split('/')[-1]}-{c[2]}" for c in CASES])
-def test_broken_page_module_is_named_within_seconds(page_name, rel, how, words, build_module, dist_dir, page, tmp_path):
+@pytest.mark.parametrize(
+    "page_name,rel,how,words", CASES, ids=[f"{c[0]}-{c[1].split('/')[-1]}-{c[2]}" for c in CASES]
+)
+def test_broken_page_module_is_named_within_seconds(
+    page_name, rel, how, words, build_module, dist_dir, page, tmp_path
+):
     if not (dist_dir / rel).exists():
         pytest.skip(f"{rel} is not part of this build any more")
     root = dist_dir if how == "text/plain" else broken(dist_dir, tmp_path / "dist", rel, how)
@@ -91,7 +117,9 @@ def test_guard_stays_quiet_on_a_page_that_started(page, server_url):
     """A page whose modules loaded is never overruled by the guard (even with an error later on)."""
     page.goto(server_url + "embed.html?sw=0")
     page.wait_for_function("() => window.pyinitEmbed || window.pyinitStarted")
-    page.evaluate("() => { window.pyinitStarted = true; setTimeout(() => { throw new Error('a later bug'); }); }")
+    page.evaluate(
+        "() => { window.pyinitStarted = true; setTimeout(() => { throw new Error('a later bug'); }); }"
+    )
     page.wait_for_timeout(2500)
     assert page.evaluate("() => document.documentElement.dataset.status") != "error"
 
@@ -106,7 +134,7 @@ def test_when_no_script_runs_at_all_the_page_says_so(page, browser, build_module
         with server(build_module, dist_dir, plain=lambda path: path.endswith((".js", ".mjs"))) as url:
             pg.goto(url + page + "?sw=0")
             fallback = pg.locator(".script-fallback")
-            assert not fallback.is_visible()                 # not at once: scripts may still be coming
+            assert not fallback.is_visible()  # not at once: scripts may still be coming
             deadline = time.time() + 15
             while time.time() < deadline and not fallback.is_visible():
                 time.sleep(0.5)

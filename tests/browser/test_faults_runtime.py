@@ -39,6 +39,7 @@ def flip(at: int):
         b = bytearray(data)
         b[at] ^= 0xFF
         return bytes(b)
+
     return edit
 
 
@@ -50,18 +51,42 @@ def syntax_error(data: bytes) -> bytes:
 
 CASES = {
     # case: (edits, loading step shown, the row marked failed, words the message must contain)
-    "wasm-flipped-byte": ({f"{PYODIDE}/pyodide.asm.wasm": flip(5_000_000)}, "Python runtime (Pyodide)", "runtime",
-                          [f"{PYODIDE}/pyodide.asm.wasm is damaged", "sha256", "expected"]),
-    "stdlib-flipped-byte": ({f"{PYODIDE}/python_stdlib.zip": flip(1_000_000)}, "Python standard library", "stdlib",
-                            [f"{PYODIDE}/python_stdlib.zip is damaged", "sha256"]),
-    "asm-js-syntax-error": ({f"{PYODIDE}/pyodide.asm.js": syntax_error}, "Python runtime (Pyodide)", "runtime",
-                            [f"{PYODIDE}/pyodide.asm.js is damaged", "sha256"]),
-    "manifest-truncated": ({"build-manifest.json": lambda d: d[: len(d) // 2]}, "build manifest (build-manifest.json)",
-                           None, ["build-manifest.json is damaged or truncated", "not valid JSON"]),
-    "lock-truncated": ({f"{PYODIDE}/pyodide-lock.json": lambda d: d[: len(d) // 2]}, "Python runtime (Pyodide)",
-                       "runtime", [f"{PYODIDE}/pyodide-lock.json is damaged", "sha256"]),
-    "lock-removed": ({f"{PYODIDE}/pyodide-lock.json": lambda d: None}, "Python runtime (Pyodide)", "runtime",
-                     [f"{PYODIDE}/pyodide-lock.json could not be loaded: HTTP 404"]),
+    "wasm-flipped-byte": (
+        {f"{PYODIDE}/pyodide.asm.wasm": flip(5_000_000)},
+        "Python runtime (Pyodide)",
+        "runtime",
+        [f"{PYODIDE}/pyodide.asm.wasm is damaged", "sha256", "expected"],
+    ),
+    "stdlib-flipped-byte": (
+        {f"{PYODIDE}/python_stdlib.zip": flip(1_000_000)},
+        "Python standard library",
+        "stdlib",
+        [f"{PYODIDE}/python_stdlib.zip is damaged", "sha256"],
+    ),
+    "asm-js-syntax-error": (
+        {f"{PYODIDE}/pyodide.asm.js": syntax_error},
+        "Python runtime (Pyodide)",
+        "runtime",
+        [f"{PYODIDE}/pyodide.asm.js is damaged", "sha256"],
+    ),
+    "manifest-truncated": (
+        {"build-manifest.json": lambda d: d[: len(d) // 2]},
+        "build manifest (build-manifest.json)",
+        None,
+        ["build-manifest.json is damaged or truncated", "not valid JSON"],
+    ),
+    "lock-truncated": (
+        {f"{PYODIDE}/pyodide-lock.json": lambda d: d[: len(d) // 2]},
+        "Python runtime (Pyodide)",
+        "runtime",
+        [f"{PYODIDE}/pyodide-lock.json is damaged", "sha256"],
+    ),
+    "lock-removed": (
+        {f"{PYODIDE}/pyodide-lock.json": lambda d: None},
+        "Python runtime (Pyodide)",
+        "runtime",
+        [f"{PYODIDE}/pyodide-lock.json could not be loaded: HTTP 404"],
+    ),
 }
 
 
@@ -105,7 +130,13 @@ def test_runtime_files_are_downloaded_once_and_checked(build_module, dist_dir, b
         context.close()
         httpd.shutdown()
         httpd.server_close()
-    for name in ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js", "pyodide.mjs", "pyodide-lock.json"]:
+    for name in [
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide.asm.js",
+        "pyodide.mjs",
+        "pyodide-lock.json",
+    ]:
         gets = [s for s in sent if s[0] == "GET" and s[1] == f"/{PYODIDE}/{name}"]
         assert len(gets) == 1, (name, gets)
     assert set(hashed) == {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.browser
 SW_DONE = "() => ['cached', 'failed', 'stale-deploy'].includes(document.documentElement.dataset.sw)"
 # Files a rebuild changes (each carries the build's mark); en.js is the one a half-done deploy misses.
 EDITS = {
-    "embed.html": lambda t, m: t.replace("<head>", f'<head>\n  <meta name="pyinit-test-build" content="{m}">', 1),
+    "embed.html": lambda t, m: t.replace(
+        "<head>", f'<head>\n  <meta name="pyinit-test-build" content="{m}">', 1
+    ),
     "css/embed.css": lambda t, m: t + f'\n:root {{ --pyinit-test-build: "{m}"; }}\n',
     "js/embed/messages.js": lambda t, m: t + f'\nglobalThis.pyinitTestBuild = "{m}";\n',
     "js/platform/sw-register.js": lambda t, m: t + f'\nglobalThis.pyinitTestRegister = "{m}";\n',
@@ -69,9 +71,16 @@ def marks(pg):
 def open_live(context, url):
     pg = context.new_page()
     pg.goto(url + "embed.html?lazy=0")
-    pg.wait_for_function("() => ['live', 'error'].includes((document.documentElement.dataset.phase || document.documentElement.dataset.embedPhase))",
-                         timeout=LOAD_TIMEOUT_MS)
-    assert pg.evaluate("() => (document.documentElement.dataset.phase || document.documentElement.dataset.embedPhase)") == "live", pg.inner_text("body")[:800]
+    pg.wait_for_function(
+        "() => ['live', 'error'].includes((document.documentElement.dataset.phase || document.documentElement.dataset.embedPhase))",
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    assert (
+        pg.evaluate(
+            "() => (document.documentElement.dataset.phase || document.documentElement.dataset.embedPhase)"
+        )
+        == "live"
+    ), pg.inner_text("body")[:800]
     pg.wait_for_function(SW_DONE, timeout=LOAD_TIMEOUT_MS)
     return pg
 

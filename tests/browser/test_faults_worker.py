@@ -18,8 +18,17 @@ pytestmark = pytest.mark.browser
 
 # A call that keeps Python busy for far longer than any limit below (stopped by the tests).
 # (30,000 steps of a 2-64-64-64-1 net on 200 points: within pyinit's work budget, minutes in Pyodide)
-LONG_RUN = {"config": {"dataset": "moons", "n_samples": 200, "hidden": [64, 64, 64], "steps": 30000,
-                       "every": 1000, "seed": 0}}
+LONG_RUN = {
+    "config": {
+        "dataset": "moons",
+        "n_samples": 200,
+        "hidden": [64, 64, 64],
+        "steps": 30000,
+        "every": 1000,
+        "seed": 0,
+    }
+}
+
 
 @pytest.fixture
 def check_page(page, server_url):
@@ -45,7 +54,8 @@ def settle(page, expr: str, ms: int = 10_000):
 
 def test_terminated_worker_rejects_the_pending_call_and_restart_recovers(check_page):
     pg = check_page
-    got = pg.evaluate("""async () => {
+    got = pg.evaluate(
+        """async () => {
         const py = window.pyinitBoot.py;
         const pending = py.call("api.run", %s);
         py.worker.terminate();  // the worker dies while a call is running
@@ -55,13 +65,17 @@ def test_terminated_worker_rejects_the_pending_call_and_restart_recovers(check_p
         out.lost = await py.lost.then((e) => e.type);
         out.later = await py.call("api.version").catch((e) => e.type);
         return out;
-    }""" % json.dumps(LONG_RUN))
+    }"""
+        % json.dumps(LONG_RUN)
+    )
     assert got["name"] == "WorkerCallError" and got["type"] == "WorkerLost", got
     assert "terminated" in got["message"] and got["ms"] < 1000
     assert got["lost"] == "WorkerLost" and got["later"] == "WorkerLost"
     assert pg.evaluate("() => window.lostSeen") == [{"type": "WorkerLost", "message": got["message"]}]
     # Restart: a fresh worker, and calls work again.
-    again = settle(pg, "window.pyinitBoot.py.restart().then(() => window.pyinitBoot.py.call('api.version'))", 90_000)
+    again = settle(
+        pg, "window.pyinitBoot.py.restart().then(() => window.pyinitBoot.py.call('api.version'))", 90_000
+    )
     assert again.get("ok", {}).get("numpy") == "2.0.2", again
     assert pg.evaluate("() => window.lostSeen.length") == 1  # a restart is not a loss
 
@@ -72,7 +86,9 @@ def test_worker_that_dies_silently_is_caught_by_the_call_timeout(check_page):
     pg.evaluate("() => Worker.prototype.terminate.call(window.pyinitBoot.py.worker)")
     got = settle(pg, "window.pyinitBoot.py.call('api.version', {}, {timeoutMs: 1500})")
     assert got["type"] == "Timeout", got
-    assert "api.version" in got["message"] and "1.5 s" in got["message"] and "Restart Python" in got["message"]
+    assert (
+        "api.version" in got["message"] and "1.5 s" in got["message"] and "Restart Python" in got["message"]
+    )
     assert 1400 <= got["ms"] < 5000
     assert pg.evaluate("() => window.lostSeen.map((e) => e.type)") == ["Timeout"]
     # every later call fails at once, in words
@@ -86,7 +102,8 @@ def test_endless_call_is_stopped_by_its_timeout_and_by_restart(check_page):
     assert got["type"] == "Timeout" and 900 <= got["ms"] < 5000, got
     assert settle(pg, "window.pyinitBoot.py.restart()", 90_000).get("ok"), "restart failed"
     # No time limit this time: restart() alone must stop the running call.
-    got = pg.evaluate("""async (args) => {
+    got = pg.evaluate(
+        """async (args) => {
         const py = window.pyinitBoot.py;
         const long = py.call("api.run", args, {timeoutMs: Infinity});
         const queued = py.call("api.version", {}, {timeoutMs: Infinity});
@@ -95,7 +112,9 @@ def test_endless_call_is_stopped_by_its_timeout_and_by_restart(check_page):
         const out = await Promise.allSettled([long, queued]);
         await fresh;
         return {calls: out.map((s) => s.reason && s.reason.type), version: (await py.call("api.version")).numpy};
-    }""", LONG_RUN)
+    }""",
+        LONG_RUN,
+    )
     assert got == {"calls": ["WorkerLost", "WorkerLost"], "version": "2.0.2"}
 
 

@@ -14,8 +14,11 @@ from conftest import wait_for_status
 from test_faults_page_modules import broken
 
 pytestmark = pytest.mark.browser
-CASES = [(rel, how) for rel in ("js/platform/worker-files.js", "js/platform/worker-load.js")
-         for how in ("missing", "syntax")]
+CASES = [
+    (rel, how)
+    for rel in ("js/platform/worker-files.js", "js/platform/worker-load.js")
+    for how in ("missing", "syntax")
+]
 
 
 @pytest.mark.parametrize("rel,how", CASES, ids=[f"{r.split('/')[-1]}-{h}" for r, h in CASES])

@@ -19,8 +19,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import (LOAD_TIMEOUT_MS, lab_go_to, lab_load, lab_snapshot, open_live_lab, pause_lab,
-                      plot_data, wait_for_status, wait_lab_drawn, wait_lab_live)
+from conftest import (
+    LOAD_TIMEOUT_MS,
+    lab_go_to,
+    lab_load,
+    lab_snapshot,
+    open_live_lab,
+    pause_lab,
+    plot_data,
+    wait_for_status,
+    wait_lab_drawn,
+    wait_lab_live,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = [2, 4, 1]
@@ -40,7 +50,7 @@ def flat_theta(run, sizes, record=-1):
     """A CLI run's record -> the flat theta as pyinit's Layout stores it (each W transposed)."""
     parts = []
     for l in range(len(sizes) - 1):
-        W = np.asarray(run["weights"][l][record])                      # (fan_in, fan_out)
+        W = np.asarray(run["weights"][l][record])  # (fan_in, fan_out)
         parts += [W.T.ravel(), np.asarray(run["biases"][l][record])]
     return np.concatenate(parts)
 
@@ -61,7 +71,7 @@ def lab(browser, server_url):
     would set up that chapter); the figure keeps drawing the shown step."""
     context, pg = open_live_lab(browser, server_url)
     pg.click("#figure a.more-link")
-    pg.wait_for_timeout(1500)                      # the story's last experiments load (and may move it)
+    pg.wait_for_timeout(1500)  # the story's last experiments load (and may move it)
     pause_lab(pg)
     yield pg
     context.close()
@@ -77,13 +87,13 @@ def test_precomputed_runs_first_then_live_with_the_clis_numbers(page, server_url
     first = snapshot(page)
     if page.evaluate("() => document.documentElement.dataset.status") == "loading":
         assert first["source"] == "precomputed" and first["phase"] == "precomputed"
-    assert first["lastStep"] == 600 and first["records"] == 301          # chapter 1: 600 steps, every 2nd kept
+    assert first["lastStep"] == 600 and first["records"] == 301  # chapter 1: 600 steps, every 2nd kept
     assert wait_for_status(page) == "ready"
     wait_lab_live(page)
     s = snapshot(page)
     h = s["handover"]
-    assert h["step"] == h["liveStep"] == first["lastStep"], h             # Python trained silently up to there
-    assert h["maxDiff"] <= 1e-6, h                                         # ... and agrees (float32 records)
+    assert h["step"] == h["liveStep"] == first["lastStep"], h  # Python trained silently up to there
+    assert h["maxDiff"] <= 1e-6, h  # ... and agrees (float32 records)
     assert page.evaluate("() => document.documentElement.dataset.phase") == "live"
     # the live session's step 0 is the shipped step 0, rounded to float32 exactly as the build stored it
     same = page.evaluate("""async () => {
@@ -114,20 +124,23 @@ def test_without_python_the_precomputed_runs_stay_usable(page, server_url):
     page.route("**/*.wasm", lambda route: route.abort())
     page.goto(server_url)
     assert wait_for_status(page) == "error"
-    page.wait_for_function("() => document.getElementById('figure-status').textContent.includes('could not start')")
-    assert "Precomputed runs" in page.inner_text("#figure-status") or \
-        "End of the precomputed runs" in page.inner_text("#figure-status")
+    page.wait_for_function(
+        "() => document.getElementById('figure-status').textContent.includes('could not start')"
+    )
+    assert "Precomputed runs" in page.inner_text(
+        "#figure-status"
+    ) or "End of the precomputed runs" in page.inner_text("#figure-status")
     s = snapshot(page)
     assert s["source"] == "precomputed" and s["lastStep"] == 600
     pause(page)
-    page.fill("#scrubber", "50")                      # record 50 of the thinned runs: step 100
+    page.fill("#scrubber", "50")  # record 50 of the thinned runs: step 100
     page.dispatch_event("#scrubber", "input")
     wait_lab_drawn(page)
     assert snapshot(page)["step"] == 100
     assert page.inner_text("#readout") == "step 100 of 600"
     assert plot_data(page, "fig-loss-right")["x"][-1] == 100
-    assert page.is_disabled("#lr")                    # new settings need Python: the form says so
-    assert page.is_enabled("#speed")                  # what is shown can still change
+    assert page.is_disabled("#lr")  # new settings need Python: the form says so
+    assert page.is_enabled("#speed")  # what is shown can still change
 
 
 # ------------------------------------------------------------------------------------ what the charts show
@@ -136,17 +149,20 @@ def test_zero_init_trajectories_are_flat_and_identical_xavier_distinct(lab):
     lab_go_to(lab, 40)
     left, right = plot_data(lab, "traj-left"), plot_data(lab, "traj-right")
     assert left["x"] == list(range(41)) == right["x"]
-    assert len(left["series"]) == len(right["series"]) == 12        # 4 units x (2 weights + bias)
+    assert len(left["series"]) == len(right["series"]) == 12  # 4 units x (2 weights + bias)
     assert [e["name"] for e in left["legend"]] == ["unit 1", "unit 2", "unit 3", "unit 4"]
     for line in left["series"]:
-        assert all(y == 0.0 for y in line["y"])                      # flat, exactly at 0
+        assert all(y == 0.0 for y in line["y"])  # flat, exactly at 0
     by_unit = {}
     for line in right["series"]:
         by_unit.setdefault(line["unit"], []).append(tuple(line["y"]))
-    assert len({tuple(v) for v in by_unit.values()}) == 4            # four different units
+    assert len({tuple(v) for v in by_unit.values()}) == 4  # four different units
     assert side_text(lab, "left", "caption") == "layer 1: 4 units, 1 distinct"
     assert side_text(lab, "right", "caption") == "layer 1: 4 units, 4 distinct"
-    assert [r["caption"] for r in snapshot(lab)["runs"]] == ["layer 1: 4 units, 1 distinct", "layer 1: 4 units, 4 distinct"]
+    assert [r["caption"] for r in snapshot(lab)["runs"]] == [
+        "layer 1: 4 units, 1 distinct",
+        "layer 1: 4 units, 4 distinct",
+    ]
     # the zero run's gradient norms are exactly 0, drawn on the log axis's "0 (exactly)" lane
     g = plot_data(lab, "gradnorm-left")
     assert g["yMode"] == "logzero" and [s["name"] for s in g["series"]] == ["layer 1", "output"]
@@ -164,7 +180,7 @@ def test_unit_pictures_identical_for_clones_distinct_for_xavier(lab):
         left, right = plot_data(lab, f"{prefix}-left"), plot_data(lab, f"{prefix}-right")
         hidden_left, hidden_right = left["maps"][0], right["maps"][0]
         assert len(hidden_left) == len(hidden_right) == 4
-        assert all(m == hidden_left[0] for m in hidden_left), prefix          # clones: one picture, four times
+        assert all(m == hidden_left[0] for m in hidden_left), prefix  # clones: one picture, four times
         assert len({tuple(m) for m in hidden_right}) == 4, prefix
         assert len(set(hidden_left[0])) > 1, "a clone's picture is not flat: the units do compute something"
     units_left, units_right = plot_data(lab, "units-left"), plot_data(lab, "units-right")
@@ -177,7 +193,11 @@ def test_hidden_units_row_names_the_clones(lab):
     lab_go_to(lab, 5)
     assert plot_data(lab, "units-left")["clones"] == [-1, 0, 0, 0]
     assert lab.locator("#units-left figcaption").all_inner_texts() == [
-        "unit 1", "unit 2 = unit 1", "unit 3 = unit 1", "unit 4 = unit 1"]
+        "unit 1",
+        "unit 2 = unit 1",
+        "unit 3 = unit 1",
+        "unit 4 = unit 1",
+    ]
 
 
 def test_n_steps_in_the_page_equal_the_cli(lab):
@@ -215,16 +235,16 @@ def test_scrubber_restores_an_earlier_step(lab):
 
 def test_keyboard_only_transport(lab):
     lab_load(lab, "seed=1")
-    lab.focus("#btn-play")                                   # Space on the focused Play button
+    lab.focus("#btn-play")  # Space on the focused Play button
     lab.keyboard.press("Space")
     lab.wait_for_function("() => window.pyinitLab.snapshot().step > 10")
     assert lab.inner_text("#btn-play") == "Pause" and lab.get_attribute("#btn-play", "aria-pressed") == "true"
     lab.keyboard.press("Space")
     lab.wait_for_function("() => !window.pyinitLab.snapshot().playing")
-    blur(lab)                                                # Space anywhere else on the page
+    blur(lab)  # Space anywhere else on the page
     lab.keyboard.press("Space")
     lab.wait_for_function("() => window.pyinitLab.snapshot().step > 20")
-    lab.keyboard.press("Space")                              # pause: takes effect by the next frame
+    lab.keyboard.press("Space")  # pause: takes effect by the next frame
     lab.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     lab.evaluate("() => window.pyinitLab.idle()")
     shown = snapshot(lab)
@@ -266,7 +286,7 @@ def test_divergence_stops_one_side_and_the_other_goes_on(lab):
     assert lab.is_hidden("#fig-panels .run[data-side=left] .diverged")
     assert s["step"] > d["step"] and s["runs"][0]["diverged"] is None
     assert np.isfinite(s["runs"][0]["loss"])
-    assert lab.is_hidden("#notice") or "diverged" not in lab.inner_text("#notice")   # one side only: no stop
+    assert lab.is_hidden("#notice") or "diverged" not in lab.inner_text("#notice")  # one side only: no stop
     # the loss chart marks the divergence
     assert plot_data(lab, "loss-right")["marks"][-1]["x"] == d["step"]
 
@@ -277,9 +297,14 @@ def test_bad_values_are_refused_at_the_control(lab):
         if (!py.__wrapped) { const call = py.call.bind(py);
             py.call = (fn, args) => { window.__calls.push(fn); return call(fn, args); }; py.__wrapped = true; } }""")
     creates = "() => window.__calls.filter((f) => f === 'lab.create').length"
-    cases = [("#lr", "abc", "must be a number from"), ("#width", "17", "from 1 to 16"),
-             ("#width", "2.5", "whole number"), ("#n_samples", "", "enter a number"),
-             ("#batch_size", "500", "at most the number of points (200)"), ("#lr", "1e999", "must be a number")]
+    cases = [
+        ("#lr", "abc", "must be a number from"),
+        ("#width", "17", "from 1 to 16"),
+        ("#width", "2.5", "whole number"),
+        ("#n_samples", "", "enter a number"),
+        ("#batch_size", "500", "at most the number of points (200)"),
+        ("#lr", "1e999", "must be a number"),
+    ]
     for sel, value, message in cases:
         lab.fill(sel, value)
         lab.press(sel, "Enter")
@@ -315,11 +340,11 @@ def test_a_focused_field_never_commits_a_stale_value(lab):
     lab.press("#lr", "Enter")
     lab.wait_for_function("() => window.pyinitLab.state().lr === 0.25")
     assert lab.evaluate("() => document.activeElement.id") == "lr"
-    lab_load(lab, "seed=2")                         # lr back to its default while #lr has the focus
+    lab_load(lab, "seed=2")  # lr back to its default while #lr has the focus
     assert lab.evaluate("() => document.activeElement.id") == "lr"
     assert lab.input_value("#lr") == "0.5"
     lab_go_to(lab, 3)
-    blur(lab)                                       # leaving the field: no commit, same runs, same step
+    blur(lab)  # leaving the field: no commit, same runs, same step
     lab.wait_for_timeout(400)
     snap = lab.evaluate("() => [window.pyinitLab.state().lr, window.pyinitLab.snapshot().step]")
     assert snap == [0.5, 3], snap
@@ -336,19 +361,26 @@ def test_inspector_landscape_and_network_show_the_numbers(lab):
         land: document.getElementById('landscape-left').data }; }""")
     lab_go_to(lab, 5)
     # computed by Python for the shown step once paused: new numbers (not a previous test's), at step 5
-    lab.wait_for_function("""() => { const t = document.querySelector('#inspector-left table');
+    lab.wait_for_function(
+        """() => { const t = document.querySelector('#inspector-left table');
         return t && t !== window.__old.table && document.querySelector('#row-inspector .cell-extra').textContent === 'Numbers at step 5.'; }""",
-                          timeout=30_000)
-    lab.wait_for_function("""() => { const d = document.getElementById('landscape-left').data;
-        return d && d.length && d !== window.__old.land; }""", timeout=30_000)
+        timeout=30_000,
+    )
+    lab.wait_for_function(
+        """() => { const d = document.getElementById('landscape-left').data;
+        return d && d.length && d !== window.__old.land; }""",
+        timeout=30_000,
+    )
     captions = lab.eval_on_selector_all("#inspector-left caption", "els => els.map(e => e.textContent)")
     assert {"a0", "z1", "a1", "delta1", "dW1", "db1", "dW2"} <= set(captions)
-    assert lab.locator("#inspector-left th.ident").count() >= 4     # the four clone columns, marked
+    assert lab.locator("#inspector-left th.ident").count() >= 4  # the four clone columns, marked
     assert lab.locator("#inspector-right th.ident").count() == 0
     formula = lab.inner_text("#inspector-left .formula >> nth=0")
     assert formula.startswith("dW[1,1] = (aᵀ·delta)[1,1] / n = (") and formula.endswith("/ 200 = 0")
     assert lab.evaluate("() => document.getElementById('landscape-left').data[0].type") == "contour"
-    lab.wait_for_function("() => document.querySelector('#row-landscape .cell-extra').textContent.startsWith('Step 5.')")
+    lab.wait_for_function(
+        "() => document.querySelector('#row-landscape .cell-extra').textContent.startsWith('Step 5.')"
+    )
     why = lab.inner_text("#inspector-left")
     assert "dW1 is exactly 0 because delta1 is 0 for every sample" in why
     assert "dW2 is exactly 0 because a1 is 0 for every sample" in why
@@ -371,10 +403,16 @@ def test_live_region_and_numbers_table_for_screen_readers(lab):
     lab.wait_for_function("() => document.getElementById('lab-announce').textContent.startsWith('Step 3.')")
     assert lab.get_attribute("#lab-announce", "aria-live") == "polite"
     assert "Loss left 0.6931, right " in lab.inner_text("#lab-announce")
-    lab.wait_for_function("() => document.getElementById('lab-numbers-caption').textContent.startsWith('Step 3:')")
+    lab.wait_for_function(
+        "() => document.getElementById('lab-numbers-caption').textContent.startsWith('Step 3:')"
+    )
     rows = lab.evaluate("""() => Array.from(document.querySelectorAll('#lab-numbers tbody tr'),
         (tr) => Array.from(tr.children, (c) => c.textContent))""")
     assert rows[0][:2] == ["loss", "0.693147"] and rows[1][:2] == ["accuracy", "50%"]
-    assert [r[0] for r in rows[2:]] == ["symmetry S, hidden layer 1", "gradient norm, layer 1", "gradient norm, output layer"]
-    assert rows[2][1] == "0 (exactly)" and rows[3][1] == "0 (exactly)"      # zeros: symmetric, frozen
-    assert float(rows[2][2]) > 0 and float(rows[3][2]) > 0                   # Xavier: neither
+    assert [r[0] for r in rows[2:]] == [
+        "symmetry S, hidden layer 1",
+        "gradient norm, layer 1",
+        "gradient norm, output layer",
+    ]
+    assert rows[2][1] == "0 (exactly)" and rows[3][1] == "0 (exactly)"  # zeros: symmetric, frozen
+    assert float(rows[2][2]) > 0 and float(rows[3][2]) > 0  # Xavier: neither

@@ -23,7 +23,9 @@ def test_report_opens_offline_in_chromium(browser, tmp_path):
     context.route("**/*", guard)
     page.goto(out.as_uri())
     page.wait_for_function("(n) => document.querySelectorAll('.plot.js-plotly-plot').length === n", arg=n)
-    assert page.evaluate("() => [...document.querySelectorAll('.plot')].every("
-                         "(d) => d.querySelector('.main-svg .scatterlayer, .main-svg .heatmaplayer'))")
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('.plot')].every("
+        "(d) => d.querySelector('.main-svg .scatterlayer, .main-svg .heatmaplayer'))"
+    )
     assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
     context.close()

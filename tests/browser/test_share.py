@@ -13,7 +13,7 @@ import pytest
 
 from conftest import LOAD_TIMEOUT_MS, lab_snapshot, pause_lab, wait_for_status, wait_lab_live
 
-MAX_NOTICES = 8   # site/js/app/schema.js
+MAX_NOTICES = 8  # site/js/app/schema.js
 HOSTILE = {
     # name: raw value (URL-encoded below); in URL order
     "dataset": "<script>window.pwned=1</script>",
@@ -54,8 +54,12 @@ def snapshot(pg):
 
 
 def wait_live_at(pg, step):
-    pg.wait_for_function("""(step) => { const s = window.pyinitLab && window.pyinitLab.snapshot();
-        return s && s.source === 'live' && !s.playing && s.step === step; }""", arg=step, timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_function(
+        """(step) => { const s = window.pyinitLab && window.pyinitLab.snapshot();
+        return s && s.source === 'live' && !s.playing && s.step === step; }""",
+        arg=step,
+        timeout=LOAD_TIMEOUT_MS,
+    )
 
 
 def assert_harmless(pg, refused, context):
@@ -64,7 +68,7 @@ def assert_harmless(pg, refused, context):
     assert pg.evaluate("() => window.pwned === undefined")
     assert not context.dialogs
     tags = pg.eval_on_selector_all("#notice *", "els => els.map(e => e.tagName)")
-    assert set(tags) <= {"P"}, tags                                   # plain text paragraphs only
+    assert set(tags) <= {"P"}, tags  # plain text paragraphs only
     assert not pg.query_selector_all("img[src='x'], script:not([src]), svg[onload]")
     notices = pg.eval_on_selector_all("#notice p", "els => els.map(e => e.textContent)")
     named, rest = refused[:MAX_NOTICES], refused[MAX_NOTICES:]
@@ -76,22 +80,34 @@ def assert_harmless(pg, refused, context):
     text = " ".join(notices)
     for name in UNKNOWN:
         assert name not in text
-    assert "A" * 100 not in text and "pwned" not in text             # a value is never echoed
+    assert "A" * 100 not in text and "pwned" not in text  # a value is never echoed
     assert not context.errors, context.errors
 
 
 # ------------------------------------------------------------------------------------ embed.html
 def test_embed_survives_hostile_parameters(context, server_url):
     pg = context.new_page()
-    extra = {"panels": "loss,<svg onload=window.pwned=1>", "theme": "dark;background:url(x)", "controls": "play,eval"}
+    extra = {
+        "panels": "loss,<svg onload=window.pwned=1>",
+        "theme": "dark;background:url(x)",
+        "controls": "play,eval",
+    }
     pg.goto(server_url + "embed.html?" + hostile_query(extra) + "&sw=0")
-    pg.wait_for_function("() => window.pyinitEmbed && ['precomputed', 'waiting'].includes(document.documentElement.dataset.phase)")
+    pg.wait_for_function(
+        "() => window.pyinitEmbed && ['precomputed', 'waiting'].includes(document.documentElement.dataset.phase)"
+    )
     assert_harmless(pg, [*HOSTILE, *extra], context)
     # every refused value fell back to its default: the default setup, its precomputed runs
     assert pg.evaluate("() => document.documentElement.dataset.phase") == "precomputed"
     assert pg.evaluate("() => document.documentElement.dataset.theme") == "light"
     state = pg.evaluate("() => window.pyinitEmbed.state()")
-    assert (state["dataset"], state["width"], state["lr"], state["step"], state["chapter"]) == ("xor", 4, 0.5, 0, "simple")
+    assert (state["dataset"], state["width"], state["lr"], state["step"], state["chapter"]) == (
+        "xor",
+        4,
+        0.5,
+        0,
+        "simple",
+    )
     assert pg.evaluate("() => document.getElementById('fig-panels').dataset.panels") == "traj,loss,boundary"
 
 
@@ -99,8 +115,10 @@ def test_embed_code_is_a_working_iframe(context, server_url):
     """The lab's embed code, pasted into a page: the iframe shows the same runs at the same step."""
     pg = context.new_page()
     pg.goto(server_url + "#chapter=clones&step=42")
-    pg.wait_for_function("() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.step === 42; }",
-                         timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_function(
+        "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.step === 42; }",
+        timeout=LOAD_TIMEOUT_MS,
+    )
     pg.click("#btn-copy-embed")
     code = pg.input_value("#share-text")
     assert code.startswith("<iframe ") and 'loading="lazy"' in code and "title=" in code
@@ -123,16 +141,27 @@ def test_lab_survives_hostile_parameters(context, server_url):
     pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
     assert_harmless(pg, list(HOSTILE), context)
     state = pg.evaluate("() => window.pyinitLab.state()")
-    assert (state["dataset"], state["width"], state["layers"], state["n_samples"], state["chapter"]) == ("xor", 4, 1, 200, "simple")
-    assert snapshot(pg)["source"] == "precomputed" or snapshot(pg)["source"] == "live"   # the default runs, drawn
+    assert (state["dataset"], state["width"], state["layers"], state["n_samples"], state["chapter"]) == (
+        "xor",
+        4,
+        1,
+        200,
+        "simple",
+    )
+    assert (
+        snapshot(pg)["source"] == "precomputed" or snapshot(pg)["source"] == "live"
+    )  # the default runs, drawn
     assert wait_for_status(pg) == "ready"
-    assert_harmless(pg, list(HOSTILE), context)                      # still, once Python is there
+    assert_harmless(pg, list(HOSTILE), context)  # still, once Python is there
 
 
 def test_link_round_trip_same_weights_at_the_same_step(context, server_url):
     """state -> "Copy link" -> a new page (new browser context) -> the same runs, at the same step."""
     pg = context.new_page()
-    pg.goto(server_url + "#left_init=he&right_init=normal&right_scale=0.3&activation=relu&width=5&seed=7&lr=0.2&dataset=moons")
+    pg.goto(
+        server_url
+        + "#left_init=he&right_init=normal&right_scale=0.3&activation=relu&width=5&seed=7&lr=0.2&dataset=moons"
+    )
     assert wait_for_status(pg) == "ready"
     wait_lab_live(pg)
     pause_lab(pg)
@@ -150,7 +179,9 @@ def test_link_round_trip_same_weights_at_the_same_step(context, server_url):
         pg2.goto(link)
         wait_live_at(pg2, 25)
         after = lab_snapshot(pg2)
-        assert pg2.evaluate("() => window.pyinitLab.settings()") == pg.evaluate("() => window.pyinitLab.settings()")
+        assert pg2.evaluate("() => window.pyinitLab.settings()") == pg.evaluate(
+            "() => window.pyinitLab.settings()"
+        )
         assert after["step"] == before["step"] == 25
         for r0, r1 in zip(before["runs"], after["runs"]):
             assert r1["theta"] == r0["theta"]  # bit for bit
@@ -163,35 +194,43 @@ def test_lab_url_follows_the_shown_step(context, server_url):
     """When the transport stops, the URL holds the shown step (what "Copy link" and a bookmark keep);
     a hash pasted with another step moves the timeline there, without new runs."""
     pg = context.new_page()
-    pg.route("**/pyodide.asm.wasm", lambda route: None)           # the precomputed runs are enough
+    pg.route("**/pyodide.asm.wasm", lambda route: None)  # the precomputed runs are enough
     pg.goto(server_url)
     pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
     pause_lab(pg)
     pg.evaluate("() => document.activeElement && document.activeElement.blur()")
     pg.keyboard.press("ArrowRight")
     step = snapshot(pg)["step"]
-    pg.wait_for_function("(s) => new URLSearchParams(location.hash.slice(1)).get('step') === String(s)", arg=step)
+    pg.wait_for_function(
+        "(s) => new URLSearchParams(location.hash.slice(1)).get('step') === String(s)", arg=step
+    )
     pg.evaluate("() => { window.__shareMeta = window.pyinitLab.snapshot().meta; }")
     target = 100 if step != 100 else 102
     pg.evaluate("(s) => { location.hash = 'step=' + s; }", target)
     pg.wait_for_function("(s) => window.pyinitLab.snapshot().step === s", arg=target)
     assert pg.evaluate("() => window.pyinitLab.snapshot().meta === window.__shareMeta"), "the same runs"
-    pg.wait_for_function("(s) => new URLSearchParams(location.hash.slice(1)).get('step') === String(s)", arg=target)
+    pg.wait_for_function(
+        "(s) => new URLSearchParams(location.hash.slice(1)).get('step') === String(s)", arg=target
+    )
     assert not context.errors, context.errors
 
 
 def test_in_page_links_keep_the_settings(context, server_url):
-    """"More panels and settings", the skip links and "Open the lab" are anchors (#more, #story):
+    """ "More panels and settings", the skip links and "Open the lab" are anchors (#more, #story):
     following one scrolls, and keeps the reader's settings and the URL that holds them."""
     pg = context.new_page()
     pg.route("**/pyodide.asm.wasm", lambda route: None)
     query = "left_init=constant&seed=7&width=5"
     pg.goto(server_url + "#" + query)
-    pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.state().seed === 7", timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_function(
+        "() => window.pyinitLab && window.pyinitLab.state().seed === 7", timeout=LOAD_TIMEOUT_MS
+    )
     settings = pg.evaluate("() => window.pyinitLab.settings()")
     pg.click("#figure a.more-link")
-    pg.wait_for_function("() => document.getElementById('more').getBoundingClientRect().top < innerHeight / 2")
-    pg.wait_for_timeout(300)                       # the page writes its URL 150 ms after a change
+    pg.wait_for_function(
+        "() => document.getElementById('more').getBoundingClientRect().top < innerHeight / 2"
+    )
+    pg.wait_for_timeout(300)  # the page writes its URL 150 ms after a change
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
     assert sorted(pg.evaluate("() => location.hash.slice(1)").split("&")) == sorted(query.split("&"))
     pg.evaluate("() => { location.hash = 'story'; }")
@@ -204,14 +243,16 @@ def test_more_panels_link_keeps_a_links_runs_with_python_live(context, server_ur
     """With Python live, "More panels and settings" scrolls past the story (whose last experiments
     are drawn as they come near): no chapter is set up on the way, the link's runs stay."""
     pg = context.new_page()
-    query = "left_init=he&right_init=normal&right_scale=0.3&activation=relu&width=5&seed=7&lr=0.2&dataset=moons"
+    query = (
+        "left_init=he&right_init=normal&right_scale=0.3&activation=relu&width=5&seed=7&lr=0.2&dataset=moons"
+    )
     pg.goto(server_url + "#" + query)
     assert wait_for_status(pg) == "ready"
     wait_lab_live(pg)
     pause_lab(pg)
     settings = pg.evaluate("() => window.pyinitLab.settings()")
     pg.click("#figure a.more-link")
-    pg.wait_for_timeout(1500)                      # the experiments near the end of the story load
+    pg.wait_for_timeout(1500)  # the experiments near the end of the story load
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
     assert pg.evaluate("() => document.getElementById('more').getBoundingClientRect().top") < 100
     assert not context.errors, context.errors

@@ -95,8 +95,9 @@ def test_losses_in_the_worker_equal_cpython(worker_page):
             for i, (x, y) in enumerate(zip(a, b)):
                 compare(x, y, f"{path}[{i}]")
         elif isinstance(a, float) and isinstance(b, (int, float)):
-            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b)), \
+            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b)), (
                 f"{path}: CPython {a!r} vs worker {b!r}"
+            )
         else:
             assert a == b, f"{path}: CPython {a!r} vs worker {b!r}"
 
@@ -108,8 +109,15 @@ def test_losses_in_the_worker_equal_cpython(worker_page):
 
 def test_float64_results_arrive_as_typed_arrays(worker_page):
     check_page = worker_page
-    settings = {"dataset": "moons", "n_samples": 120, "noise": 0.2, "layers": 2, "width": 6,
-                "activation": "tanh", "seed": 3}
+    settings = {
+        "dataset": "moons",
+        "n_samples": 120,
+        "noise": 0.2,
+        "layers": 2,
+        "width": 6,
+        "activation": "tanh",
+        "seed": 3,
+    }
     got = py_call(check_page, "lab.create", {"settings": settings})
     assert "error" not in got, got
     data = got["result"]["data"]
@@ -123,18 +131,24 @@ def test_float64_results_arrive_as_typed_arrays(worker_page):
         lab.dispose(native["id"])
     py_call(check_page, "lab.dispose", {"id": got["result"]["id"]})
     # Each array has its own transferred buffer (not a view into the wasm heap).
-    sizes = check_page.evaluate("""async (settings) => {
+    sizes = check_page.evaluate(
+        """async (settings) => {
         const r = await window.pyinitBoot.py.call("lab.create", {settings});
         await window.pyinitBoot.py.call("lab.dispose", {id: r.id});
         return [r.data.X.buffer.byteLength, r.data.X.length * 8];
-    }""", settings)
+    }""",
+        settings,
+    )
     assert sizes[0] == sizes[1]
 
 
 def test_errors_cross_the_boundary(worker_page):
     page = worker_page
     bad_module = py_call(page, "os.system", {"command": "true"})
-    assert bad_module["error"]["type"] == "ProtocolError" and "allowed: api, chapters, lab" in bad_module["error"]["message"]
+    assert (
+        bad_module["error"]["type"] == "ProtocolError"
+        and "allowed: api, chapters, lab" in bad_module["error"]["message"]
+    )
     private = py_call(page, "api._secret")
     assert private["error"]["type"] == "ProtocolError"
     missing = py_call(page, "api.no_such_function")

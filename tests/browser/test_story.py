@@ -29,7 +29,7 @@ CHAPTERS = content.load("chapters.json")["chapters"]
 IDS = [c["id"] for c in CHAPTERS]
 N = len(CHAPTERS)
 TEXT = {lang: content.load(f"text/{lang}.json")["chapters"] for lang in ("en", "pl")}
-HIDDEN_ONLY = {"symmetry", "units"}           # panels that apply only to a net with a hidden layer
+HIDDEN_ONLY = {"symmetry", "units"}  # panels that apply only to a net with a hidden layer
 snapshot = lab_snapshot
 
 
@@ -47,10 +47,16 @@ def go(pg, cid):
     """Activate chapter `cid` the way scrolling does (the page's hook scrolls there at once) and wait
     until the figure shows that chapter's runs."""
     pg.evaluate("() => { const s = window.pyinitLab.snapshot(); window.__storyMeta = s && s.meta; }")
-    same = pg.evaluate("(want) => JSON.stringify(window.pyinitLab.settings()) === JSON.stringify(want)", run_settings(cid))
+    same = pg.evaluate(
+        "(want) => JSON.stringify(window.pyinitLab.settings()) === JSON.stringify(want)", run_settings(cid)
+    )
     pg.evaluate("(id) => window.pyinitLab.chapter(id)", cid)
-    pg.wait_for_function("""([id, same]) => { const s = window.pyinitLab.snapshot();
-        return s && s.chapter === id && (same || s.meta !== window.__storyMeta); }""", arg=[cid, same], timeout=30_000)
+    pg.wait_for_function(
+        """([id, same]) => { const s = window.pyinitLab.snapshot();
+        return s && s.chapter === id && (same || s.meta !== window.__storyMeta); }""",
+        arg=[cid, same],
+        timeout=30_000,
+    )
     assert pg.evaluate("() => window.pyinitLab.settings()") == run_settings(cid)
 
 
@@ -61,18 +67,26 @@ def active_section(pg):
 
 def axe(pg, selector=None):
     """Serious and critical axe-core violations in the document or in one part of it."""
-    result = pg.evaluate("""(sel) => window.axe.run(sel ? document.querySelector(sel) : document,
+    result = pg.evaluate(
+        """(sel) => window.axe.run(sel ? document.querySelector(sel) : document,
         {resultTypes: ['violations']}).then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact,
-        help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))})))""", selector)
+        help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))})))""",
+        selector,
+    )
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def wait_view(pg, n, timeout=120_000):
     """Wait for chapter n's experiment (its view) to show its numbers."""
     sel = f"#chapter-{n}-view"
-    pg.wait_for_function("(sel) => ['done', 'error'].includes(document.querySelector(sel).dataset.status)", arg=sel,
-                         timeout=timeout)
-    assert pg.evaluate("(sel) => document.querySelector(sel).dataset.status", sel) == "done", pg.inner_text(sel)
+    pg.wait_for_function(
+        "(sel) => ['done', 'error'].includes(document.querySelector(sel).dataset.status)",
+        arg=sel,
+        timeout=timeout,
+    )
+    assert pg.evaluate("(sel) => document.querySelector(sel).dataset.status", sel) == "done", pg.inner_text(
+        sel
+    )
 
 
 def new_page(browser, size=(1280, 900), hold_python=False, **kw):
@@ -90,7 +104,7 @@ def new_page(browser, size=(1280, 900), hold_python=False, **kw):
 def story(browser, server_url):
     assert AXE.exists(), "npm ci installs axe-core (pinned in package.json)"
     context, pg = new_page(browser)
-    context.add_init_script(path=str(AXE))   # test tooling: runs before the page, outside its CSP
+    context.add_init_script(path=str(AXE))  # test tooling: runs before the page, outside its CSP
     pg.goto(server_url)
     assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
     wait_lab_live(pg)
@@ -106,7 +120,7 @@ def load_views(pg):
     for n, ch in enumerate(CHAPTERS, 1):
         if ch.get("view"):
             pg.evaluate("(n) => document.getElementById(`chapter-${n}-view`).scrollIntoView()", n)
-            if ch["view"]["kind"] != "reproduce":                        # that one runs on request
+            if ch["view"]["kind"] != "reproduce":  # that one runs on request
                 wait_view(pg, n)
     pg.evaluate("() => window.pyinitLab.chapter('simple')")
     pg.wait_for_function("() => window.pyinitLab.snapshot().chapter === 'simple'")
@@ -115,27 +129,37 @@ def load_views(pg):
 
 # ------------------------------------------------------------------------------------ the chapters
 def test_sections_and_contents_follow_chapters_json(story):
-    sections = story.evaluate("() => [...document.querySelectorAll('#story .chapter-step')].map((s) => [s.id, s.dataset.id])")
+    sections = story.evaluate(
+        "() => [...document.querySelectorAll('#story .chapter-step')].map((s) => [s.id, s.dataset.id])"
+    )
     assert sections == [[f"chapter-{n}", cid] for n, cid in enumerate(IDS, 1)]
     titles = story.eval_on_selector_all("#story .chapter-step h2", "els => els.map((e) => e.textContent)")
     assert titles == [TEXT["en"][cid]["title"] for cid in IDS]
-    toc = story.eval_on_selector_all(".story-toc a", "els => els.map((a) => [a.textContent, a.getAttribute('href')])")
+    toc = story.eval_on_selector_all(
+        ".story-toc a", "els => els.map((a) => [a.textContent, a.getAttribute('href')])"
+    )
     assert [t for t, _ in toc] == titles
     # every link of the contents, read as the page reads a link (its own schema), names its chapter
-    resolved = story.evaluate("""async (hrefs) => {
+    resolved = story.evaluate(
+        """async (hrefs) => {
         const { loadSchema } = await import(new URL('js/app/schema.js', location.href));
         const chapters = (await (await fetch('data/content/chapters.json')).json()).chapters;
         const schema = await loadSchema(undefined, { chapters });
-        return hrefs.map((h) => schema.deserialize(h).values.chapter); }""", [h for _, h in toc])
+        return hrefs.map((h) => schema.deserialize(h).values.chapter); }""",
+        [h for _, h in toc],
+    )
     assert resolved == IDS
     # the old numbered links still find their chapters
     legacy = {str(c["legacy"]): c["id"] for c in CHAPTERS if c.get("legacy")}
     assert len(legacy) == 8
-    resolved = story.evaluate("""async (numbers) => {
+    resolved = story.evaluate(
+        """async (numbers) => {
         const { loadSchema } = await import(new URL('js/app/schema.js', location.href));
         const chapters = (await (await fetch('data/content/chapters.json')).json()).chapters;
         const schema = await loadSchema(undefined, { chapters });
-        return numbers.map((n) => schema.deserialize('chapter=' + n).values.chapter); }""", list(legacy))
+        return numbers.map((n) => schema.deserialize('chapter=' + n).values.chapter); }""",
+        list(legacy),
+    )
     assert resolved == list(legacy.values())
 
 
@@ -144,7 +168,10 @@ def test_every_chapter_is_drawn_at_once_from_its_precomputed_runs(browser, serve
     its 2-4 panels (those that apply), its runs precomputed at build time, every chart with data at
     step 0 (reduced motion: nothing plays by itself). And what the first chapters claim is there."""
     context, pg = new_page(browser, hold_python=True, reduced_motion="reduce")
-    index = {c["id"]: c for c in json.loads(pg.request.get(server_url + "data/chapters/index.json").text())["chapters"]}
+    index = {
+        c["id"]: c
+        for c in json.loads(pg.request.get(server_url + "data/chapters/index.json").text())["chapters"]
+    }
     try:
         pg.goto(server_url)
         pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
@@ -161,8 +188,12 @@ def test_every_chapter_is_drawn_at_once_from_its_precomputed_runs(browser, serve
             assert s["lastStep"] == index[cid]["steps"] == ch["steps"], cid
             hidden = len(s["meta"]["sizes"]) > 2
             want = [p for p in ch["panels"] if hidden or p not in HIDDEN_ONLY]
-            assert pg.evaluate("() => document.getElementById('fig-panels').dataset.panels") == ",".join(want), cid
-            empty = pg.evaluate("""() => [...document.querySelectorAll('#fig-panels .plot')].filter((el) => !el.chartData).map((el) => el.id)""")
+            assert pg.evaluate("() => document.getElementById('fig-panels').dataset.panels") == ",".join(
+                want
+            ), cid
+            empty = pg.evaluate(
+                """() => [...document.querySelectorAll('#fig-panels .plot')].filter((el) => !el.chartData).map((el) => el.id)"""
+            )
             assert not empty, (cid, empty)
             assert pg.inner_text("#figure-title") == f"{n}/{N} · {TEXT['en'][cid]['title']}"
             (sec,) = active_section(pg)
@@ -177,26 +208,27 @@ def test_every_chapter_is_drawn_at_once_from_its_precomputed_runs(browser, serve
 
 def check_claims(pg, cid):
     """What a chapter's text says its runs show, read from its precomputed runs (float32 records)."""
+
     def at(step):
         assert pg.evaluate("(s) => window.pyinitLab.goTo(s)", step)
         return snapshot(pg)
 
     if cid == "simple":
         left, right = at(30)["runs"]
-        assert not any(left["theta"]) and not any(left["grad"])            # zeros: frozen, exactly
+        assert not any(left["theta"]) and not any(left["grad"])  # zeros: frozen, exactly
         assert left["loss"] == pytest.approx(LN2, abs=1e-6)
-        assert right["loss"] < LN2 - 0.01                                   # Xavier learns
+        assert right["loss"] < LN2 - 0.01  # Xavier learns
     elif cid == "additive":
         s = at(30)
         assert s["meta"]["sizes"] == [2, 1]
         left, right = s["runs"]
-        assert any(left["theta"])                                           # no hidden layer: zeros learn
+        assert any(left["theta"])  # no hidden layer: zeros learn
         assert left["loss"] < 0.5 and right["loss"] < 0.5
         assert left["caption"] == "no hidden layer: logistic regression"
     elif cid == "clones":
         left, right = at(30)["runs"]
-        W1 = np.array(left["theta"][:8]).reshape(4, 2)                      # one row per unit
-        assert np.all(W1 == W1[0]) and np.abs(W1 - 0.5).max() > 0          # moved, and still clones
+        W1 = np.array(left["theta"][:8]).reshape(4, 2)  # one row per unit
+        assert np.all(W1 == W1[0]) and np.abs(W1 - 0.5).max() > 0  # moved, and still clones
         assert left["caption"] == "layer 1: 4 units, 1 distinct"
         assert right["caption"] == "layer 1: 4 units, 4 distinct"
     elif cid == "stuck":
@@ -219,15 +251,22 @@ def test_scrolling_to_a_chapter_sets_the_figure_up(story):
     story.wait_for_function("() => window.pyinitLab.snapshot().chapter === 'clones'", timeout=10_000)
     story.wait_for_function("() => window.pyinitLab.settings().left_init === 'constant'")
     assert story.evaluate("() => window.pyinitLab.settings()") == run_settings("clones")
-    assert story.evaluate("() => document.getElementById('fig-panels').dataset.panels") == "network,traj,symmetry"
+    assert (
+        story.evaluate("() => document.getElementById('fig-panels').dataset.panels")
+        == "network,traj,symmetry"
+    )
     (sec,) = active_section(story)
     assert sec["id"] == "clones"
-    story.wait_for_function("(t) => document.getElementById('figure-title').textContent === t",
-                            arg=f"3/{N} · {TEXT['en']['clones']['title']}")
+    story.wait_for_function(
+        "(t) => document.getElementById('figure-title').textContent === t",
+        arg=f"3/{N} · {TEXT['en']['clones']['title']}",
+    )
     s = snapshot(story)
     assert s["step"] <= 200, "the chapter's runs start again from step 0"
     assert s["runs"][0]["caption"] == "layer 1: 4 units, 1 distinct"
-    story.wait_for_function("() => !document.getElementById('sr-announce') || document.getElementById('sr-announce').textContent.includes('Clones')")
+    story.wait_for_function(
+        "() => !document.getElementById('sr-announce') || document.getElementById('sr-announce').textContent.includes('Clones')"
+    )
     pause_lab(story)
 
 
@@ -235,22 +274,33 @@ def test_chapter_links_by_id_and_by_old_number(browser, server_url):
     """A link opens the page at its chapter: the chapter active and in view, the figure set up by
     its preset; the old numbered links (chapter=3, ...) still work; ?query works like #hash and
     the hash wins (the page writes the hash)."""
-    cases = [("#chapter=clones", "clones", "en"), ("#chapter=3", "clones", "en"), ("#chapter=5", "noise", "en"),
-             ("?chapter=restarts&lang=pl", "restarts", "pl"), ("?lang=pl&chapter=3#lang=en&chapter=noise", "noise", "en")]
+    cases = [
+        ("#chapter=clones", "clones", "en"),
+        ("#chapter=3", "clones", "en"),
+        ("#chapter=5", "noise", "en"),
+        ("?chapter=restarts&lang=pl", "restarts", "pl"),
+        ("?lang=pl&chapter=3#lang=en&chapter=noise", "noise", "en"),
+    ]
     context, pg = new_page(browser, hold_python=True)
     try:
         for link, cid, lang in cases:
-            pg.goto("about:blank")                                     # a new document each time
+            pg.goto("about:blank")  # a new document each time
             pg.goto(server_url + link)
-            pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
+            pg.wait_for_function(
+                "() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS
+            )
             s = snapshot(pg)
             assert s["chapter"] == cid, link
             assert pg.evaluate("() => window.pyinitLab.settings()") == run_settings(cid), link
             assert pg.evaluate("() => document.documentElement.lang") == lang, link
-            assert pg.inner_text("#figure-title") == f"{chapter_no(cid)}/{N} · {TEXT[lang][cid]['title']}", link
-            pg.wait_for_function("(id) => document.querySelector('#story .chapter-step.active').dataset.id === id", arg=cid)
+            assert pg.inner_text("#figure-title") == f"{chapter_no(cid)}/{N} · {TEXT[lang][cid]['title']}", (
+                link
+            )
+            pg.wait_for_function(
+                "(id) => document.querySelector('#story .chapter-step.active').dataset.id === id", arg=cid
+            )
             (sec,) = active_section(pg)
-            assert -2 <= sec["top"] <= 0.5 * 900, (link, sec)         # scrolled to it
+            assert -2 <= sec["top"] <= 0.5 * 900, (link, sec)  # scrolled to it
             assert pg.get_attribute(f"#chapter-{chapter_no(cid)}", "class").split().count("active") == 1
         assert not pg.errors, pg.errors
     finally:
@@ -264,8 +314,8 @@ def test_a_chapter_link_pasted_into_the_open_page_sets_that_chapter_up(browser, 
     try:
         pg.goto(server_url)
         pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
-        pg.wait_for_timeout(1000)                  # the page has written its own URL (150 ms after a change)
-        pg.evaluate("() => { location.hash = 'chapter=clones'; }")     # same document: a hashchange
+        pg.wait_for_timeout(1000)  # the page has written its own URL (150 ms after a change)
+        pg.evaluate("() => { location.hash = 'chapter=clones'; }")  # same document: a hashchange
         pg.wait_for_function("() => window.pyinitLab.state().chapter === 'clones'", timeout=5_000)
         pg.wait_for_timeout(500)
         assert pg.evaluate("() => window.pyinitLab.settings()") == run_settings("clones")
@@ -277,19 +327,22 @@ def test_a_chapter_link_pasted_into_the_open_page_sets_that_chapter_up(browser, 
 
 def view_above(cid):
     """The number of the nearest chapter before `cid` that has an experiment (a view)."""
-    return max(n for n, ch in enumerate(CHAPTERS[:IDS.index(cid)], 1) if ch.get("view"))
+    return max(n for n, ch in enumerate(CHAPTERS[: IDS.index(cid)], 1) if ch.get("view"))
 
 
 def test_a_linked_chapter_stays_in_place_while_the_experiment_above_loads(browser, server_url):
     """A link to a chapter right after an experiment opens there; that experiment is drawn once it
     comes near the screen (hundreds of pixels), and the chapter stays where the reader is."""
-    target = IDS[max(i for i in range(1, N) if CHAPTERS[i - 1].get("view"))]   # the last such chapter
+    target = IDS[max(i for i in range(1, N) if CHAPTERS[i - 1].get("view"))]  # the last such chapter
     context, pg = new_page(browser, hold_python=True)
     try:
         pg.goto(server_url + f"#chapter={target}")
         pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
-        pg.wait_for_function("(n) => document.getElementById(`chapter-${n}-view`).dataset.status === 'done'",
-                             arg=view_above(target), timeout=60_000)
+        pg.wait_for_function(
+            "(n) => document.getElementById(`chapter-${n}-view`).dataset.status === 'done'",
+            arg=view_above(target),
+            timeout=60_000,
+        )
         pg.wait_for_timeout(300)
         (sec,) = active_section(pg)
         assert sec["id"] == target and abs(sec["top"]) <= 50, sec
@@ -309,8 +362,11 @@ def test_a_chapter_jumped_to_stays_active_while_the_experiment_above_loads(brows
         pg.wait_for_timeout(500)
         n = chapter_no("noise")
         pg.evaluate("() => window.pyinitLab.chapter('noise')")
-        pg.wait_for_function("(n) => document.getElementById(`chapter-${n}-view`).dataset.status === 'done'",
-                             arg=view_above("noise"), timeout=60_000)
+        pg.wait_for_function(
+            "(n) => document.getElementById(`chapter-${n}-view`).dataset.status === 'done'",
+            arg=view_above("noise"),
+            timeout=60_000,
+        )
         pg.wait_for_timeout(500)
         assert pg.evaluate("() => window.pyinitLab.state().chapter") == "noise"
         (sec,) = active_section(pg)
@@ -336,7 +392,7 @@ def test_keyboard_only_reading(browser, server_url):
     try:
         pg.goto(server_url)
         pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
-        tab_to("a.skip-link[href='#story']", limit=1)                 # the first stop
+        tab_to("a.skip-link[href='#story']", limit=1)  # the first stop
         pg.keyboard.press("Enter")
         tab_to(".story-toc a[data-chapter='3']")
         outline = pg.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
@@ -344,14 +400,16 @@ def test_keyboard_only_reading(browser, server_url):
         pg.keyboard.press("Enter")
         pg.wait_for_function("() => window.pyinitLab.snapshot().chapter === 'clones'")
         assert pg.evaluate("() => document.activeElement.id") == "chapter-3", "focus moves to the chapter"
-        pg.wait_for_function("() => window.pyinitLab.snapshot().meta.members[0].init.startsWith('constant')")  # its runs
+        pg.wait_for_function(
+            "() => window.pyinitLab.snapshot().meta.members[0].init.startsWith('constant')"
+        )  # its runs
         tab_to(".replay[data-chapter='3']")
         pg.evaluate("(s) => window.pyinitLab.goTo(s)", 100)
         assert lab_snapshot(pg)["step"] == 100
-        pg.keyboard.press("Enter")                                    # replay: from step 0 again
+        pg.keyboard.press("Enter")  # replay: from step 0 again
         pg.wait_for_function("() => window.pyinitLab.snapshot().step === 0", timeout=10_000)
         pg.evaluate("() => document.activeElement.blur()")
-        pg.keyboard.press("Space")                                    # Space anywhere: Play / Pause
+        pg.keyboard.press("Space")  # Space anywhere: Play / Pause
         pg.wait_for_function("() => window.pyinitLab.snapshot().step > 10")
         pg.keyboard.press("Space")
         pg.wait_for_function("() => !window.pyinitLab.snapshot().playing")
@@ -385,15 +443,20 @@ def test_language_switch_keeps_the_runs_and_is_remembered(story, server_url):
     wait_lab_drawn(story)
     after = snapshot(story)
     assert after["step"] == before["step"] == 40
-    assert after["runs"][0]["theta"] == before["runs"][0]["theta"] and after["runs"][1]["theta"] == before["runs"][1]["theta"]
+    assert (
+        after["runs"][0]["theta"] == before["runs"][0]["theta"]
+        and after["runs"][1]["theta"] == before["runs"][1]["theta"]
+    )
     state_after = story.evaluate("() => window.pyinitLab.state()")
-    assert {k: v for k, v in state_after.items() if k != "lang"} == {k: v for k, v in state_before.items() if k != "lang"}
+    assert {k: v for k, v in state_after.items() if k != "lang"} == {
+        k: v for k, v in state_before.items() if k != "lang"
+    }
     n = chapter_no("noise")
     assert story.inner_text(f"#chapter-{n}-title") == TEXT["pl"]["noise"]["title"]
     assert story.inner_text("#figure-title") == f"{n}/{N} · {TEXT['pl']['noise']['title']}"
     assert story.inner_text("#btn-reset") == "↺Od nowa" or story.inner_text("#btn-reset").endswith("Od nowa")
     stat = story.inner_text("#fig-panels .run[data-side=left] .run-stat")
-    assert re.fullmatch(r"strata 0,\d+, trafność \d+,\d\s?%", stat), stat        # Polish decimal commas
+    assert re.fullmatch(r"strata 0,\d+, trafność \d+,\d\s?%", stat), stat  # Polish decimal commas
     assert "|w| = " in story.inner_text("#edge-legend") and "Krawędzie" in story.inner_text("#edge-legend")
     story.wait_for_function("() => location.hash.includes('lang=pl')")
     assert story.evaluate("() => localStorage.getItem('pyinit.lang')") == "pl"
@@ -402,7 +465,9 @@ def test_language_switch_keeps_the_runs_and_is_remembered(story, server_url):
     try:
         other.route("**/pyodide.asm.wasm", lambda route: None)
         other.goto(server_url + "#chapter=additive")
-        other.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
+        other.wait_for_function(
+            "() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS
+        )
         assert other.evaluate("() => document.documentElement.lang") == "pl"
         assert other.inner_text(f"#chapter-{chapter_no('additive')}-title") == TEXT["pl"]["additive"]["title"]
     finally:

@@ -35,8 +35,9 @@ def wait_cached(pg):
 
 
 def wait_live(pg):
-    pg.wait_for_function("() => ['live', 'error'].includes(document.documentElement.dataset.phase)",
-                         timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_function(
+        "() => ['live', 'error'].includes(document.documentElement.dataset.phase)", timeout=LOAD_TIMEOUT_MS
+    )
     assert pg.evaluate("() => document.documentElement.dataset.phase") == "live", pg.inner_text("body")[:800]
 
 
@@ -55,7 +56,9 @@ def make_version(src: Path, dst: Path, mark: str) -> None:
         shutil.rmtree(dst)
     shutil.copytree(src, dst)
     edits = {
-        "embed.html": lambda t: t.replace("<head>", f'<head>\n  <meta name="pyinit-test-build" content="{mark}">', 1),
+        "embed.html": lambda t: t.replace(
+            "<head>", f'<head>\n  <meta name="pyinit-test-build" content="{mark}">', 1
+        ),
         "css/embed.css": lambda t: t + f'\n:root {{ --pyinit-test-build: "{mark}"; }}\n',
         "js/embed/messages.js": lambda t: t + f'\nglobalThis.pyinitTestBuild = "{mark}";\n',
     }
@@ -99,7 +102,9 @@ def test_second_visit_works_with_the_server_stopped(context, build_module, dist_
     # the lab page too
     lab = context.new_page()
     lab.goto(url)
-    lab.wait_for_function("() => document.documentElement.dataset.status === 'ready'", timeout=LOAD_TIMEOUT_MS)
+    lab.wait_for_function(
+        "() => document.documentElement.dataset.status === 'ready'", timeout=LOAD_TIMEOUT_MS
+    )
 
 
 def test_upgrade_is_atomic_and_old_pages_keep_their_version(context, build_module, dist_dir, tmp_path):
@@ -148,7 +153,9 @@ def test_sw_0_opts_out_and_unregisters(context, serve, dist_dir):
     url = serve(dist_dir)
     pg = context.new_page()
     pg.goto(url + "embed.html")
-    pg.wait_for_function("() => document.documentElement.dataset.sw === 'registered' || document.documentElement.dataset.sw === 'cached'")
+    pg.wait_for_function(
+        "() => document.documentElement.dataset.sw === 'registered' || document.documentElement.dataset.sw === 'cached'"
+    )
     pg.evaluate("() => navigator.serviceWorker.ready")
     off = context.new_page()
     served_by_sw = []

@@ -11,13 +11,28 @@ NAN = float("nan")
 
 
 def measurements(live=(5500.0, 6000.0, NAN)) -> dict:
-    loads = {"bare Pyodide + numpy": {"cold": [5000.0, 5000.0, 4000.0], "ready": [5001.0] * 3, "bytes": [8.8e6] * 3,
-                                      "warm": [4000.0]},
-             "check.html (shell)": {"cold": [5200.0] * 3, "ready": [5300.0] * 3, "bytes": [8.9e6] * 3, "warm": []},
-             "index.html (the lab)": {"cold": [NAN] * 3, "ready": [5400.0] * 3, "bytes": [9.4e6] * 3, "warm": []}}
-    lab = [{"paint": p, "live": v, "bare": b} for p, v, b in zip([400.0, 450.0, 500.0], live, [5000.0, 5000.0, 4000.0])]
-    return {"loads": loads, "lab": lab, "animation": {}, "worker_rate": 4500.0, "notes": ["a note"],
-            "lab_script": "js/pages/lab.js"}
+    loads = {
+        "bare Pyodide + numpy": {
+            "cold": [5000.0, 5000.0, 4000.0],
+            "ready": [5001.0] * 3,
+            "bytes": [8.8e6] * 3,
+            "warm": [4000.0],
+        },
+        "check.html (shell)": {"cold": [5200.0] * 3, "ready": [5300.0] * 3, "bytes": [8.9e6] * 3, "warm": []},
+        "index.html (the lab)": {"cold": [NAN] * 3, "ready": [5400.0] * 3, "bytes": [9.4e6] * 3, "warm": []},
+    }
+    lab = [
+        {"paint": p, "live": v, "bare": b}
+        for p, v, b in zip([400.0, 450.0, 500.0], live, [5000.0, 5000.0, 4000.0])
+    ]
+    return {
+        "loads": loads,
+        "lab": lab,
+        "animation": {},
+        "worker_rate": 4500.0,
+        "notes": ["a note"],
+        "lab_script": "js/pages/lab.js",
+    }
 
 
 def test_report_prints_first_paint_live_and_the_ratio(monkeypatch, capsys):
@@ -28,7 +43,9 @@ def test_report_prints_first_paint_live_and_the_ratio(monkeypatch, capsys):
     assert "first paint (charts drawn from the precomputed runs): 0.45 s" in out
     assert "live (Python took over): 5.75 s; bare Pyodide + numpy ready, same run: 5.00 s" in out
     # median of the loads with a live time (1.10, 1.20); the median live 5.75 s / bare 5.00 s
-    assert "ratio live/bare: 1.15" in out and "median of the loads: 1.10 1.20; ratio of the medians 1.15)" in out
+    assert (
+        "ratio live/bare: 1.15" in out and "median of the loads: 1.10 1.20; ratio of the medians 1.15)" in out
+    )
     assert "ratio browser/native: 0.38" in out and "note: a note" in out
     assert "index.html (the lab)                       —" in out  # no data-ready-ms: a dash, not "nan s"
 

@@ -22,10 +22,13 @@ import pytest
 from tools import assemble, bootstrap
 from tools.common import ROOT, BuildError
 from tools.pins import PYODIDE_CDN, PYODIDE_VERSION
+
 TEXT_SUFFIXES = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".py"}
 URL_RE = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?""", re.I)
 # XML namespace names look like URLs but identify a vocabulary; nothing fetches them.
-NAMESPACE_RE = re.compile(r"http://www\.w3\.org/(?:2000/svg|1999/xlink|1999/xhtml|2000/xmlns/?|XML/1998/namespace)")
+NAMESPACE_RE = re.compile(
+    r"http://www\.w3\.org/(?:2000/svg|1999/xlink|1999/xhtml|2000/xmlns/?|XML/1998/namespace)"
+)
 
 # Host names that occur in the vendored files but are never fetched:
 # license/attribution/documentation links in plotly.js (topojsonURL is only used by geo traces,
@@ -33,8 +36,13 @@ NAMESPACE_RE = re.compile(r"http://www\.w3\.org/(?:2000/svg|1999/xlink|1999/xhtm
 # the page's config and only followed on a user click). Pyodide's runtime names its CDN only as
 # a fallback for Node.js (`setCdnUrl`); in a browser it loads packages from indexURL.
 INERT_HOSTS = {
-    "plotly.com", "cloud.plotly.com", "cdn.plot.ly",
-    "feross.org", "github.com", "getify.mit-license.org", "syntheti.cc",
+    "plotly.com",
+    "cloud.plotly.com",
+    "cdn.plot.ly",
+    "feross.org",
+    "github.com",
+    "getify.mit-license.org",
+    "syntheti.cc",
     "cdn.jsdelivr.net",
 }
 VENDOR_PREFIXES = ("vendor/", "pyodide-")
@@ -59,16 +67,33 @@ def hosts_in(root: Path) -> dict[str, set[str]]:
 
 
 def run_build(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def offline_env(**extra) -> dict:
     """An environment in which every download fails fast."""
     dead = "http://127.0.0.1:9"  # discard port: nothing listens
-    return dict(os.environ, HTTP_PROXY=dead, HTTPS_PROXY=dead, http_proxy=dead, https_proxy=dead,
-                ALL_PROXY=dead, NO_PROXY="", no_proxy="", PIP_NO_INDEX="1", npm_config_offline="true",
-                PYINIT_NO_APT="1", **extra)
+    return dict(
+        os.environ,
+        HTTP_PROXY=dead,
+        HTTPS_PROXY=dead,
+        http_proxy=dead,
+        https_proxy=dead,
+        ALL_PROXY=dead,
+        NO_PROXY="",
+        no_proxy="",
+        PIP_NO_INDEX="1",
+        npm_config_offline="true",
+        PYINIT_NO_APT="1",
+        **extra,
+    )
 
 
 def no_network_prefix() -> list[str]:
@@ -82,13 +107,31 @@ def no_network_prefix() -> list[str]:
 def test_dist_has_every_file(dist_dir):
     manifest = json.loads((dist_dir / "build-manifest.json").read_text())
     pyodide = f"pyodide-{PYODIDE_VERSION}"
-    required = ["index.html", "favicon.svg", "css/base.css", "js/platform/file-check.js",
-                "js/platform/boot.js", "js/platform/worker.js", "js/platform/worker-client.js", "check.html", "js/pages/check.js", "js/pages/proof.js",
-                *(f"{pyodide}/{n}" for n in ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
-                                             "python_stdlib.zip", "pyodide-lock.json",
-                                             "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
-                                             "pyinit-0.1.0-py3-none-any.whl"]),
-                manifest["plotly"]]
+    required = [
+        "index.html",
+        "favicon.svg",
+        "css/base.css",
+        "js/platform/file-check.js",
+        "js/platform/boot.js",
+        "js/platform/worker.js",
+        "js/platform/worker-client.js",
+        "check.html",
+        "js/pages/check.js",
+        "js/pages/proof.js",
+        *(
+            f"{pyodide}/{n}"
+            for n in [
+                "pyodide.mjs",
+                "pyodide.asm.js",
+                "pyodide.asm.wasm",
+                "python_stdlib.zip",
+                "pyodide-lock.json",
+                "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+                "pyinit-0.1.0-py3-none-any.whl",
+            ]
+        ),
+        manifest["plotly"],
+    ]
     for rel in required:
         assert (dist_dir / rel).is_file(), rel
     # The manifest lists exactly the files present, with their sizes and hashes.
@@ -118,6 +161,7 @@ def test_numpy_and_pyinit_are_pinned_by_sha256(dist_dir):
         assert hashlib.sha256((pdir / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
     # The pyinit wheel is a real wheel built from pyproject.toml.
     import zipfile
+
     with zipfile.ZipFile(pdir / lock["packages"]["pyinit"]["file_name"]) as z:
         names = z.namelist()
         assert "pyinit/__init__.py" in names
@@ -165,7 +209,7 @@ def test_bad_numpy_wheel_in_cache_is_rejected(dist_dir, tmp_path, damage):
     if damage == "tampered":
         data[len(data) // 2] ^= 0xFF
     else:
-        del data[len(data) // 3:]
+        del data[len(data) // 3 :]
     bad.write_bytes(data)
     proc = run_build("--out", str(tmp_path / "dist"), env=offline_env(PYINIT_CACHE_DIR=str(cache)))
     assert proc.returncode == 1
@@ -176,8 +220,9 @@ def test_bad_numpy_wheel_in_cache_is_rejected(dist_dir, tmp_path, damage):
 
 
 def test_numpy_unreachable_everywhere_says_what_to_do(dist_dir, tmp_path):
-    proc = run_build("--out", str(tmp_path / "dist"),
-                     env=offline_env(PYINIT_CACHE_DIR=str(tmp_path / "empty-cache")))
+    proc = run_build(
+        "--out", str(tmp_path / "dist"), env=offline_env(PYINIT_CACHE_DIR=str(tmp_path / "empty-cache"))
+    )
     assert proc.returncode == 1
     err = proc.stderr
     assert "could not download numpy for Pyodide" in err
@@ -192,11 +237,14 @@ def test_missing_npm_says_how_to_get_it(monkeypatch):
         bootstrap.require_npm()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-    (["serve", "--port", "99999"], "--port must be in 0..65535, got 99999"),
-    (["build", "--bogus"], "unrecognized arguments: --bogus"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["serve", "--port", "99999"], "--port must be in 0..65535, got 99999"),
+        (["build", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_message(args, message):
     proc = run_build(*args, timeout=60)
     assert proc.returncode == 2

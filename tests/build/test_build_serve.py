@@ -33,15 +33,18 @@ def sub_url(dist_dir, serve):
     return serve(dist_dir, base="/courses/ml/pyinit/")
 
 
-@pytest.mark.parametrize("path, mime", [
-    ("index.html", "text/html"),
-    ("js/platform/worker.js", "text/javascript"),
-    ("pyodide-0.27.7/pyodide.mjs", "text/javascript"),
-    ("pyodide-0.27.7/pyodide.asm.wasm", "application/wasm"),
-    ("pyodide-0.27.7/pyodide-lock.json", "application/json"),
-    ("css/base.css", "text/css"),
-    ("pyodide-0.27.7/pyinit-0.1.0-py3-none-any.whl", "application/zip"),
-])
+@pytest.mark.parametrize(
+    "path, mime",
+    [
+        ("index.html", "text/html"),
+        ("js/platform/worker.js", "text/javascript"),
+        ("pyodide-0.27.7/pyodide.mjs", "text/javascript"),
+        ("pyodide-0.27.7/pyodide.asm.wasm", "application/wasm"),
+        ("pyodide-0.27.7/pyodide-lock.json", "application/json"),
+        ("css/base.css", "text/css"),
+        ("pyodide-0.27.7/pyinit-0.1.0-py3-none-any.whl", "application/zip"),
+    ],
+)
 def test_content_types(server_url, path, mime):
     status, headers, _ = fetch(server_url + path, method="HEAD")
     assert status == 200
@@ -51,8 +54,13 @@ def test_content_types(server_url, path, mime):
 def test_cache_headers_and_revalidation(server_url, dist_dir):
     _, wasm, _ = fetch(server_url + "pyodide-0.27.7/pyodide.asm.wasm", method="HEAD")
     assert "immutable" in wasm["Cache-Control"]  # versioned folder: never changes
-    for mutable in ["index.html", "js/platform/worker.js", "pyodide-0.27.7/pyodide-lock.json",
-                    "pyodide-0.27.7/pyinit-0.1.0-py3-none-any.whl", "build-manifest.json"]:
+    for mutable in [
+        "index.html",
+        "js/platform/worker.js",
+        "pyodide-0.27.7/pyodide-lock.json",
+        "pyodide-0.27.7/pyinit-0.1.0-py3-none-any.whl",
+        "build-manifest.json",
+    ]:
         status, headers, _ = fetch(server_url + mutable)
         assert status == 200 and headers["Cache-Control"] == "no-cache", mutable
         again, _, body = fetch(server_url + mutable, headers={"If-None-Match": headers["ETag"]})
@@ -60,13 +68,16 @@ def test_cache_headers_and_revalidation(server_url, dist_dir):
 
 
 def test_gzip_when_asked_and_bytes_unchanged(server_url, dist_dir):
-    status, headers, body = fetch(server_url + "pyodide-0.27.7/pyodide.asm.wasm",
-                                  headers={"Accept-Encoding": "gzip"})
+    status, headers, body = fetch(
+        server_url + "pyodide-0.27.7/pyodide.asm.wasm", headers={"Accept-Encoding": "gzip"}
+    )
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     original = (dist_dir / "pyodide-0.27.7/pyodide.asm.wasm").read_bytes()
     assert gzip.decompress(body) == original and len(body) < len(original) / 2
     _, plain_headers, plain = fetch(server_url + "js/platform/boot.js")
-    assert "Content-Encoding" not in plain_headers and plain == (dist_dir / "js/platform/boot.js").read_bytes()
+    assert (
+        "Content-Encoding" not in plain_headers and plain == (dist_dir / "js/platform/boot.js").read_bytes()
+    )
 
 
 def test_csp_header_on_pages_and_scripts(server_url):
@@ -85,9 +96,22 @@ def test_sub_path(sub_url):
 
 
 def test_serve_prints_url_and_stops_cleanly_on_ctrl_c(dist_dir):
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--no-build", "--port", "0",
-                             "--out", str(dist_dir)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--no-build",
+            "--port",
+            "0",
+            "--out",
+            str(dist_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("Serving ") and "http://127.0.0.1:" in line, line

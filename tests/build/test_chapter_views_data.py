@@ -18,21 +18,49 @@ from tools import site_data
 
 FAST = ["layers", "stuck", "optimizers", "restarts", "origins", "large"]
 SLOW = ["noise", "scale", "reproduce"]
-BUDGET = 150_000          # bytes per shipped view, as for a chapter's runs (issue 9)
+BUDGET = 150_000  # bytes per shipped view, as for a chapter's runs (issue 9)
 
 # the keys each kind returns (web.chapters' docstrings); the page draws from exactly these
 KEYS = {
     "layers": {"activations", "cases", "steps", "runs"},
     "stuck": {"activations", "steps", "layers", "hidden", "runs"},
     "optimizers": {"optimizers", "inits", "steps", "runs"},
-    "escape": {"depths", "eps", "delta", "threshold", "budget", "width", "escape", "grad_norm", "grad_order", "fit",
-               "power", "curve_steps", "loss", "final_loss", "final_accuracy"},
+    "escape": {
+        "depths",
+        "eps",
+        "delta",
+        "threshold",
+        "budget",
+        "width",
+        "escape",
+        "grad_norm",
+        "grad_order",
+        "fit",
+        "power",
+        "curve_steps",
+        "loss",
+        "final_loss",
+        "final_accuracy",
+    },
     "restarts": {"seeds", "steps", "loss", "final_loss", "final_accuracy", "X", "y", "grid"},
     "signal": {"depth", "width", "activations", "inits", "runs"},
     "outcomes": {"activations", "inits", "steps", "runs"},
     "variance": {"depth", "width", "runs"},
-    "reproduce": {"step", "inits", "steps", "loss", "accuracy", "test_loss", "test_accuracy", "final_loss",
-                  "final_accuracy", "final_test_loss", "final_test_accuracy", "n_samples", "n_test"},
+    "reproduce": {
+        "step",
+        "inits",
+        "steps",
+        "loss",
+        "accuracy",
+        "test_loss",
+        "test_accuracy",
+        "final_loss",
+        "final_accuracy",
+        "final_test_loss",
+        "final_test_accuracy",
+        "n_samples",
+        "n_test",
+    },
 }
 
 
@@ -84,20 +112,28 @@ def test_slow_views_have_their_kinds_shape(dist_dir, cid):
     view = chapters.chapter(cid)["view"]
     if kind == "escape":
         D, E = len(view["depths"]), len(view["eps"])
-        assert data["depths"] == view["depths"] and data["eps"] == view["eps"] and data["budget"] == view["steps"]
+        assert (
+            data["depths"] == view["depths"]
+            and data["eps"] == view["eps"]
+            and data["budget"] == view["steps"]
+        )
         assert len(data["escape"]) == D and all(len(row) == E for row in data["escape"])
         C = len(data["curve_steps"])
         assert 2 <= C <= chapters.CURVE_POINTS and data["curve_steps"][-1] == view["steps"]
         assert all(len(curve) == C for row in data["loss"] for curve in row)
         assert set(data["fit"]) == {"1"} and data["fit"]["1"]["r2"] > 0.99
-        assert [round(g) for g in data["grad_order"]] == view["depths"]          # a saddle of order H
-        assert all(isinstance(s, int) for s in data["escape"][0])                # 1 layer: every eps escapes
+        assert [round(g) for g in data["grad_order"]] == view["depths"]  # a saddle of order H
+        assert all(isinstance(s, int) for s in data["escape"][0])  # 1 layer: every eps escapes
     elif kind == "signal":
         assert len(data["runs"]) == len(view["activations"]) * len(view["inits"])
         assert all(len(r["activation_std"]) == len(r["gradient_std"]) == view["depth"] for r in data["runs"])
     elif kind == "reproduce":
         K, R = len(view["inits"]), len(data["steps"])
-        assert data["inits"] == view["inits"] and data["step"] == view["steps"] and data["steps"][-1] == view["steps"]
+        assert (
+            data["inits"] == view["inits"]
+            and data["step"] == view["steps"]
+            and data["steps"][-1] == view["steps"]
+        )
         assert R <= chapters.CURVE_POINTS
         for name in ("loss", "accuracy", "test_loss", "test_accuracy"):
             assert len(data[name]) == R * K, name
@@ -120,4 +156,6 @@ def test_the_view_cache_gives_the_same_bytes_without_computing(tmp_path, monkeyp
     second = site_data.write_views(tmp_path / "b", cache=cache)
     assert first == second
     for cid in ("stuck", "origins"):
-        assert (tmp_path / "a" / f"{cid}-view.json").read_bytes() == (tmp_path / "b" / f"{cid}-view.json").read_bytes()
+        assert (tmp_path / "a" / f"{cid}-view.json").read_bytes() == (
+            tmp_path / "b" / f"{cid}-view.json"
+        ).read_bytes()

@@ -77,10 +77,22 @@ def test_bundle_names_no_host_and_ships_every_license(bundle, node_modules):
     assert set(HOST_RE.findall(text)) == set(), "no CDN or other URL inside"
     licenses = (bundle.parent / "LICENSES.txt").read_text()
     listed = dict(re.findall(r"^(@?[\w./-]+) (\d[\w.-]*) \(MIT\)$", licenses, re.M))
-    for name in ["@codemirror/state", "@codemirror/view", "@codemirror/language", "@codemirror/lang-python",
-                 "@codemirror/commands", "@lezer/highlight", "@lezer/python", "@lezer/lr", "@lezer/common",
-                 "style-mod", "w3c-keyname"]:
-        assert listed.get(name) == json.loads((node_modules / name / "package.json").read_text())["version"], name
+    for name in [
+        "@codemirror/state",
+        "@codemirror/view",
+        "@codemirror/language",
+        "@codemirror/lang-python",
+        "@codemirror/commands",
+        "@lezer/highlight",
+        "@lezer/python",
+        "@lezer/lr",
+        "@lezer/common",
+        "style-mod",
+        "w3c-keyname",
+    ]:
+        assert (
+            listed.get(name) == json.loads((node_modules / name / "package.json").read_text())["version"]
+        ), name
     assert "esbuild" not in listed, "the bundler is a tool, not part of the bundle"
     assert licenses.count("Permission is hereby granted, free of charge") == len(listed)
 
@@ -88,21 +100,33 @@ def test_bundle_names_no_host_and_ships_every_license(bundle, node_modules):
 def test_versions_are_pinned_exactly():
     deps = json.loads((ROOT / "package.json").read_text())["dependencies"]
     lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
-    for name in ["@codemirror/state", "@codemirror/view", "@codemirror/language", "@codemirror/lang-python",
-                 "@codemirror/commands", "@lezer/highlight", "esbuild"]:
+    for name in [
+        "@codemirror/state",
+        "@codemirror/view",
+        "@codemirror/language",
+        "@codemirror/lang-python",
+        "@codemirror/commands",
+        "@lezer/highlight",
+        "esbuild",
+    ]:
         assert re.fullmatch(r"\d+\.\d+\.\d+", deps[name]), (name, deps[name])
         assert lock[f"node_modules/{name}"]["version"] == deps[name]
     # esbuild's binary for every platform is in the lock (npm ci picks the one it needs)
     assert {"@esbuild/linux-x64", "@esbuild/darwin-arm64", "@esbuild/win32-x64"} <= {
-        k.removeprefix("node_modules/") for k in lock if k.startswith("node_modules/@esbuild/")}
+        k.removeprefix("node_modules/") for k in lock if k.startswith("node_modules/@esbuild/")
+    }
 
 
 def test_bundling_needs_no_network(node_modules, tmp_path):
     unshare = shutil.which("unshare")
     if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode != 0:
         pytest.skip("no network namespaces here")
-    proc = subprocess.run([unshare, "-n", sys.executable, str(ROOT / "tools" / "editor_bundle.py"), str(tmp_path / "o")],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [unshare, "-n", sys.executable, str(ROOT / "tools" / "editor_bundle.py"), str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert Path(proc.stdout.strip()).is_file()
 
@@ -110,7 +134,9 @@ def test_bundling_needs_no_network(node_modules, tmp_path):
 def test_missing_esbuild_says_what_to_do(tmp_path):
     fake = tmp_path / "node_modules"
     fake.mkdir()
-    with pytest.raises(editor_bundle.EditorBundleError, match=r"esbuild.*pinned in package.json; run `npm ci`"):
+    with pytest.raises(
+        editor_bundle.EditorBundleError, match=r"esbuild.*pinned in package.json; run `npm ci`"
+    ):
         editor_bundle.bundle_editor(fake, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -24,7 +24,9 @@ def static_imports(entry):
     return seen - {entry}
 
 
-@pytest.mark.parametrize("page, entry", [("index.html", "js/pages/lab.js"), ("embed.html", "js/pages/embed.js")])
+@pytest.mark.parametrize(
+    "page, entry", [("index.html", "js/pages/lab.js"), ("embed.html", "js/pages/embed.js")]
+)
 def test_every_imported_module_is_preloaded(page, entry):
     html = (SITE / page).read_text(encoding="utf-8")
     assert f'src="{entry}"' in html

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 STRINGS = SITE / "js" / "strings"
 LANGS = ["en", "pl"]
-KEY = re.compile(r'^\s*"([^"]+)":\s*"', re.M)
+KEY = re.compile(r'^\s*"([^"]+)":\s*["\x27]', re.M)
 
 
 def catalog(lang):
@@ -76,9 +76,15 @@ def test_no_missing_literal_keys():
 @pytest.mark.parametrize("lang", LANGS)
 def test_placeholders_match_english(lang):
     """A translation uses exactly the {placeholders} of the English template."""
+
     def templates(l):
         text = (STRINGS / f"{l}.js").read_text(encoding="utf-8")
         return dict(re.findall(r'^\s*"([^"]+)":\s*"((?:[^"\\]|\\.)*)"', text, re.M))
+
     en, other = templates("en"), templates(lang)
-    bad = [k for k in en if k in other and set(re.findall(r"\{(\w+)\}", en[k])) != set(re.findall(r"\{(\w+)\}", other[k]))]
+    bad = [
+        k
+        for k in en
+        if k in other and set(re.findall(r"\{(\w+)\}", en[k])) != set(re.findall(r"\{(\w+)\}", other[k]))
+    ]
     assert not bad, f"{lang}.js placeholders differ from en.js in: {bad}"

@@ -54,7 +54,9 @@ def test_every_chapter_has_short_text_formula_and_takeaway(lang):
 
 def test_the_zero_label_is_text_named_by_the_encodings():
     group, key = content.encodings()["zero_label"].split(".")
-    assert content.text("en")[group][key] == "0 (exactly)" and content.text("pl")[group][key] == "0 (dokładnie)"
+    assert (
+        content.text("en")[group][key] == "0 (exactly)" and content.text("pl")[group][key] == "0 (dokładnie)"
+    )
 
 
 def visible_text(path):
@@ -77,6 +79,6 @@ def test_the_report_renders_in_each_language(lang, tmp_path):
     if lang != "en":
         for english in ("Loss and accuracy", "Decision boundary", "exactly", "at step", "This report"):
             assert english not in words, english
-        assert "--lang " + lang in words                           # the "try next" command keeps the language
+        assert "--lang " + lang in words  # the "try next" command keeps the language
     with pytest.raises(SystemExit):
         main(["report", "--steps", "2", "--lang", "de", "--out", str(out)])

@@ -20,19 +20,23 @@ import types
 class _Mark:
     def __getattr__(self, name):
         if name == "parametrize":
+
             def parametrize(names, values, ids=None):
                 def deco(f):
                     f.__dict__.setdefault("_params", []).append((names, list(values)))
                     return f
+
                 return deco
+
             return parametrize
-        return lambda *a, **k: (lambda f: f)
+        return lambda *a, **k: lambda f: f
 
 
 @contextlib.contextmanager
 def raises(exc, match=None):
     class Info:
         value = None
+
     info = Info()
     try:
         yield info
@@ -47,6 +51,7 @@ def approx(x, rel=1e-6, abs=1e-12):
     class Approx:
         def __eq__(self, other):
             return math.isclose(other, x, rel_tol=rel, abs_tol=abs)
+
     return Approx()
 
 
@@ -70,6 +75,7 @@ def run(files, root="/repo"):
     install()
     sys.path[:0] = [root]
     import numpy
+
     passed, failed = 0, []
     for path in files:
         name = path.rsplit("/", 1)[-1][:-3]
@@ -86,9 +92,10 @@ def run(files, root="/repo"):
                     passed += 1
                 except Exception:
                     failed.append(f"{path}::{test}{kw}: " + traceback.format_exc(limit=2))
-    return json.dumps({"numpy": numpy.__version__, "python": sys.version.split()[0], "passed": passed,
-                       "failed": failed})
+    return json.dumps(
+        {"numpy": numpy.__version__, "python": sys.version.split()[0], "passed": passed, "failed": failed}
+    )
 
 
 if __name__ == "__main__":
-    RESULT = run(list(TEST_FILES))                                 # noqa: F821 (set by the .mjs)
+    RESULT = run(list(TEST_FILES))  # noqa: F821 (set by the .mjs)

@@ -25,11 +25,17 @@ def train(members, steps=STEPS, **changes):
 # ------------------------------------------------------------------------------------------ biases
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_zero_biases_are_fine_once_W_is_random(seed):
-    tr = train([Member(init="xavier"), Member(init="xavier", bias_init="normal:0.1"),
-                Member(init="xavier", bias_init="uniform:0.5")], seed=seed)
+    tr = train(
+        [
+            Member(init="xavier"),
+            Member(init="xavier", bias_init="normal:0.1"),
+            Member(init="xavier", bias_init="uniform:0.5"),
+        ],
+        seed=seed,
+    )
     acc = tr.accuracy_history[-1]
     assert acc.min() >= 0.94, acc
-    assert acc.max() - acc.min() <= 0.03, acc                    # the same accuracy band
+    assert acc.max() - acc.min() <= 0.03, acc  # the same accuracy band
     assert (tr.symmetry()[0, 0] > 0).all(), "random W: the units differ from step 0, zero bias or not"
     assert not tr.biases(1)[0, 0].any() and tr.biases(1)[-1, 0].all(), "zero biases start at 0 and learn"
 
@@ -92,8 +98,11 @@ def test_zero_first_layer_only_learns_with_tanh():
     assert tr.loss_history[-1, 0] == pytest.approx(0.165, abs=5e-4)
 
 
-@pytest.mark.parametrize("hidden, spec", [((4,), "zeros,he"), ((8,), "zeros,he"), ((4, 4), "zeros,he,he"),
-                                          ((8, 8), "zeros,xavier,xavier")], ids=str)
+@pytest.mark.parametrize(
+    "hidden, spec",
+    [((4,), "zeros,he"), ((8,), "zeros,he"), ((4, 4), "zeros,he,he"), ((8, 8), "zeros,xavier,xavier")],
+    ids=str,
+)
 def test_zero_first_layer_with_relu_freezes_everything(hidden, spec):
     """ReLU, zero first layer, random later layers: a_1 = relu(0) = 0 and relu'(0) = 0, so
     delta_1 = 0 and every later layer sees a = 0: no weight ever moves (balanced data: not even the
@@ -116,6 +125,7 @@ def test_zero_first_layer_with_relu_unbalanced_only_the_output_bias_moves():
 # ------------------------------------------------------------------- asymmetry, not randomness itself
 def test_orthogonal_init_is_orthonormal_and_learns():
     from pyinit.core.initializers import orthogonal
+
     rng = np.random.default_rng(0)
     for shape in [(2, 4), (4, 4), (4, 1), (8, 3)]:
         W = orthogonal(*shape, rng)
@@ -136,8 +146,9 @@ def test_a_deterministic_asymmetric_init_learns_too():
     W, b = layout.unpack(theta)[0]
     assert (W == 0.3).all() and len(set(b)) == 4
     from pyinit.core.network import inspect_step
+
     params = layout.unpack(theta)
-    for _ in range(STEPS):                        # plain full-batch gradient descent, lr 0.5
+    for _ in range(STEPS):  # plain full-batch gradient descent, lr 0.5
         out = inspect_step(params, tr.X, tr.y, "tanh")
         params = [(W - 0.5 * d["dW"], b - 0.5 * d["db"]) for (W, b), d in zip(params, out["layers"])]
     out = inspect_step(params, tr.X, tr.y, "tanh")

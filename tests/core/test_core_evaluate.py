@@ -36,11 +36,19 @@ def test_chunks_and_reused_workspaces_give_the_same_bits():
     layout, X, y, theta = setup()
     whole = evaluate_many(theta, layout, "tanh", X, y, keep=("output", "activations"))
     cache = {}
-    for chunk in (1, 3):                       # chunk_elements so that 1 or 3 members fit
-        parts = evaluate_many(theta, layout, "tanh", X, y, keep=("output", "activations"),
-                              chunk_elements=chunk * 40 * 5, workspaces=cache)
+    for chunk in (1, 3):  # chunk_elements so that 1 or 3 members fit
+        parts = evaluate_many(
+            theta,
+            layout,
+            "tanh",
+            X,
+            y,
+            keep=("output", "activations"),
+            chunk_elements=chunk * 40 * 5,
+            workspaces=cache,
+        )
         for key in ("loss", "accuracy", "output", "mean", "std"):
             np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)
     assert set(cache) == {(1, 40), (3, 40)}
     assert set(evaluate_many(theta[:0], layout, "tanh", X, y)) == {"loss", "accuracy"}
-    assert set(evaluate_many(theta, layout, "tanh", X)) == set()            # no labels: nothing asked
+    assert set(evaluate_many(theta, layout, "tanh", X)) == set()  # no labels: nothing asked

@@ -9,7 +9,7 @@ from pyinit.core.initializers import initial_params
 from pyinit.core.network import Layout, Workspace, forward, inspect_step, loss
 from pyinit.core.optimizers import GradientDescent
 
-DEPTHS = [(), (3,), (3, 4), (4, 3, 2)]        # 0..3 hidden layers
+DEPTHS = [(), (3,), (3, 4), (4, 3, 2)]  # 0..3 hidden layers
 
 
 def mean_loss(layout, activation, flat, X, y):
@@ -38,7 +38,7 @@ def describe(layout, i):
         fan_in, fan_out = layout.sizes[l - 1], layout.sizes[l]
         w0, b0 = layout.w_offsets[l], layout.b_offsets[l]
         if w0 <= i < b0:
-            col, row = divmod(i - w0, fan_in)          # W blocks are stored transposed
+            col, row = divmod(i - w0, fan_in)  # W blocks are stored transposed
             return f"W[{l}][{row}, {col}]"
         if b0 <= i < b0 + fan_out:
             return f"b[{l}][{i - b0}]"
@@ -61,8 +61,10 @@ def test_gradient_matches_central_differences(activation, hidden):
     for layer in result["layers"][:-1]:
         assert np.abs(layer["z"]).min() > 1e-4
     bad = np.abs(analytic - numeric) > 1e-7 + 1e-5 * np.abs(numeric)
-    report = "\n".join(f"  {describe(layout, i)}: analytic {analytic[i]:.10g}, numeric {numeric[i]:.10g}"
-                       for i in np.flatnonzero(bad))
+    report = "\n".join(
+        f"  {describe(layout, i)}: analytic {analytic[i]:.10g}, numeric {numeric[i]:.10g}"
+        for i in np.flatnonzero(bad)
+    )
     assert not bad.any(), f"{activation} {sizes}: gradient mismatch\n{report}"
 
 
@@ -77,8 +79,9 @@ def test_gradient_on_both_sides_of_the_kink(activation, side):
     result = inspect_step(params, X, y, activation)
     analytic = layout.pack([(layer["dW"], layer["db"]) for layer in result["layers"]])
     numeric = numeric_gradient(lambda v: mean_loss(layout, activation, v, X, y), layout.pack(params), 1e-4)
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9,
-                               err_msg=f"analytic {analytic} vs numeric {numeric}")
+    np.testing.assert_allclose(
+        analytic, numeric, rtol=1e-6, atol=1e-9, err_msg=f"analytic {analytic} vs numeric {numeric}"
+    )
 
 
 def test_worked_example_2_2_1():
@@ -111,8 +114,10 @@ def test_worked_example_2_2_1():
     """
     x = np.array([[1.0, -1.0]])
     y = np.array([1])
-    params = [(np.array([[0.5, -0.5], [0.25, 0.25]]), np.array([0.0, 0.1])),
-              (np.array([[0.4], [-0.6]]), np.array([0.05]))]
+    params = [
+        (np.array([[0.5, -0.5], [0.25, 0.25]]), np.array([0.0, 0.1])),
+        (np.array([[0.4], [-0.6]]), np.array([0.05])),
+    ]
     r = inspect_step(params, x, y, "tanh")
     l1, l2 = r["layers"]
     close = dict(rtol=0, atol=1e-10)
@@ -122,12 +127,13 @@ def test_worked_example_2_2_1():
     np.testing.assert_allclose(l2["a"], [[0.6203347821]], **close)
     np.testing.assert_allclose(r["loss"], 0.4774959755, **close)
     np.testing.assert_allclose(l2["delta"], [[-0.3796652179]], **close)
-    assert l2["delta"][0, 0] == l2["a"][0, 0] - 1.0                 # delta at the output is exactly a - y
+    assert l2["delta"][0, 0] == l2["a"][0, 0] - 1.0  # delta at the output is exactly a - y
     np.testing.assert_allclose(l2["dW"], [[-0.0929870973], [0.2170432022]], **close)
     np.testing.assert_allclose(l2["db"], [-0.3796652179], **close)
     np.testing.assert_allclose(l1["delta"], [[-0.1427563770, 0.1533528827]], **close)
-    np.testing.assert_allclose(l1["dW"], [[-0.1427563770, 0.1533528827],
-                                          [0.1427563770, -0.1533528827]], **close)
+    np.testing.assert_allclose(
+        l1["dW"], [[-0.1427563770, 0.1533528827], [0.1427563770, -0.1533528827]], **close
+    )
     np.testing.assert_allclose(l1["db"], [-0.1427563770, 0.1533528827], **close)
 
     layout = Layout((2, 2, 1))

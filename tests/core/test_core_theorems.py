@@ -14,17 +14,27 @@ HIDDEN = [(7,), (9,), (7, 9), (16, 16)]
 
 def hidden_units_identical(trainer, l):
     """Per record: all units of hidden layer l have identical incoming W, b and outgoing W."""
-    W_in, b = trainer.weights(l), trainer.biases(l)            # (R, K, fan_in, w), (R, K, w)
-    W_out = trainer.weights(l + 1)                              # (R, K, w, fan_out)
-    return ((W_in == W_in[..., :1]).all(axis=(1, 2, 3)) & (b == b[..., :1]).all(axis=(1, 2))
-            & (W_out == W_out[:, :, :1, :]).all(axis=(1, 2, 3)))
+    W_in, b = trainer.weights(l), trainer.biases(l)  # (R, K, fan_in, w), (R, K, w)
+    W_out = trainer.weights(l + 1)  # (R, K, w, fan_out)
+    return (
+        (W_in == W_in[..., :1]).all(axis=(1, 2, 3))
+        & (b == b[..., :1]).all(axis=(1, 2))
+        & (W_out == W_out[:, :, :1, :]).all(axis=(1, 2, 3))
+    )
 
 
 @pytest.mark.parametrize("hidden", HIDDEN, ids=str)
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_constant_init_keeps_units_identical_every_step(activation, hidden):
-    cfg = RunConfig(hidden=hidden, activation=activation, init="constant:0.3", bias_init="constant:0.1",
-                    lr=0.5, steps=40, noise=0.2)
+    cfg = RunConfig(
+        hidden=hidden,
+        activation=activation,
+        init="constant:0.3",
+        bias_init="constant:0.1",
+        lr=0.5,
+        steps=40,
+        noise=0.2,
+    )
     tr = Trainer(cfg)
     tr.step(cfg.steps)
     assert len(tr.steps) == cfg.steps + 1
@@ -35,7 +45,9 @@ def test_constant_init_keeps_units_identical_every_step(activation, hidden):
     assert not (tr.theta_history[-1] == tr.theta_history[0]).all(), "nothing moved"
 
 
-@pytest.mark.parametrize("variant", [dict(batch_size=16), dict(momentum=0.9), dict(init="normal:0.5,constant:-0.2")])
+@pytest.mark.parametrize(
+    "variant", [dict(batch_size=16), dict(momentum=0.9), dict(init="normal:0.5,constant:-0.2")]
+)
 def test_constant_init_symmetry_with_minibatches_momentum_and_layer_specs(variant):
     cfg = RunConfig(**{**dict(hidden=(9,), activation="tanh", init="constant:0.5", steps=60), **variant})
     tr = Trainer(cfg)
@@ -49,11 +61,14 @@ def test_constant_init_symmetry_with_minibatches_momentum_and_layer_specs(varian
 
 @pytest.mark.parametrize("hidden", [(1,), (4,), (7, 9), (3, 3, 3), (5, 5, 5, 5)], ids=str)
 @pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
-@pytest.mark.parametrize("variant", [{}, dict(batch_size=16, momentum=0.5)], ids=["full", "minibatch+momentum"])
+@pytest.mark.parametrize(
+    "variant", [{}, dict(batch_size=16, momentum=0.5)], ids=["full", "minibatch+momentum"]
+)
 def test_zero_init_gives_exactly_zero_weight_gradients(activation, hidden, variant):
     # 201 samples: 101 of class 0, 100 of class 1, so the output bias has a non-zero gradient
-    cfg = RunConfig(n_samples=201, hidden=hidden, activation=activation, init="zeros", lr=0.5,
-                    steps=50, **variant)
+    cfg = RunConfig(
+        n_samples=201, hidden=hidden, activation=activation, init="zeros", lr=0.5, steps=50, **variant
+    )
     tr = Trainer(cfg)
     tr.step(cfg.steps)
     layout = tr.layout

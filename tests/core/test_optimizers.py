@@ -30,15 +30,20 @@ def test_adam_three_steps_by_hand():
     #        theta3 = (0.744621134421515, -0.352778367331450, 0)
     adam = Adam((1, 3), lr=0.1)
     theta = np.array([[1.0, -0.5, 0.0]])
-    expected = [(0.900000005, -0.400000001), (0.803481805469538, -0.373366297370903),
-                (0.744621134421515, -0.352778367331450)]
+    expected = [
+        (0.900000005, -0.400000001),
+        (0.803481805469538, -0.373366297370903),
+        (0.744621134421515, -0.352778367331450),
+    ]
     for g, (e0, e1) in zip([(0.2, -1.0, 0.0), (0.4, 0.5, 0.0), (-0.1, 0.0, 0.0)], expected):
         adam.update(theta, np.array([g]))
         assert theta[0, 0] == pytest.approx(e0, rel=1e-13, abs=0), (theta, e0)
         assert theta[0, 1] == pytest.approx(e1, rel=1e-13, abs=0), (theta, e1)
         assert theta[0, 2] == 0.0, "a gradient that is always 0 never moves its parameter"
     assert adam.t == 3
-    assert adam.m[0, 0] == pytest.approx(0.0422, rel=1e-14) and adam.v[0, 1] == pytest.approx(1.247751e-3, rel=1e-14)
+    assert adam.m[0, 0] == pytest.approx(0.0422, rel=1e-14) and adam.v[0, 1] == pytest.approx(
+        1.247751e-3, rel=1e-14
+    )
 
 
 def test_adam_first_step_is_lr_times_sign():
@@ -58,7 +63,7 @@ def test_stopped_member_is_not_moved_by_its_moments():
     frozen = theta[1].copy()
     for _ in range(5):
         g = np.ones((2, 3))
-        g[1] = 0.0                                            # the trainer zeroes a stopped member's grad
+        g[1] = 0.0  # the trainer zeroes a stopped member's grad
         adam.update(theta, g)
     assert np.array_equal(theta[1], frozen) and (theta[0] < frozen).all()
 
@@ -66,15 +71,18 @@ def test_stopped_member_is_not_moved_by_its_moments():
 def test_make_picks_the_method():
     assert isinstance(make("adam", (1, 2), 0.1), Adam)
     assert make("sgd", (1, 2), 0.1).velocity is None
-    assert make("sgd", (1, 2), 0.1, 0.9).momentum == 0.9 and make("momentum", (1, 2), 0.1, 0.5).momentum == 0.5
+    assert (
+        make("sgd", (1, 2), 0.1, 0.9).momentum == 0.9 and make("momentum", (1, 2), 0.1, 0.5).momentum == 0.5
+    )
     assert OPTIMIZERS == ("sgd", "momentum", "adam")
 
 
 def test_trainer_adam_follows_the_formula_on_the_real_gradient():
     """Three Trainer steps with optimizer adam against the formula applied by hand (numpy, written
     out) to the gradient of ``network.inspect_step`` at each step."""
-    cfg = RunConfig(dataset="moons", hidden=(5, 3), activation="tanh", init="xavier", lr=0.05,
-                    optimizer="adam", steps=3)
+    cfg = RunConfig(
+        dataset="moons", hidden=(5, 3), activation="tanh", init="xavier", lr=0.05, optimizer="adam", steps=3
+    )
     tr = Trainer(cfg)
     tr.step(3)
     params = Trainer(cfg).params(0)
@@ -90,8 +98,8 @@ def test_trainer_adam_follows_the_formula_on_the_real_gradient():
             for i, (p, g) in enumerate(zip((W, b), grads)):
                 m[l][i][...] = b1 * m[l][i] + (1 - b1) * g
                 v[l][i][...] = b2 * v[l][i] + (1 - b2) * g * g
-                denom = np.sqrt(v[l][i]) / np.sqrt(1 - b2 ** t) + eps
-                pair.append(p - (lr / (1 - b1 ** t)) * m[l][i] / denom)
+                denom = np.sqrt(v[l][i]) / np.sqrt(1 - b2**t) + eps
+                pair.append(p - (lr / (1 - b1**t)) * m[l][i] / denom)
             new.append(tuple(pair))
         params = new
         for (W, b), (Wt, bt) in zip(params, tr.layout.unpack(tr.theta_history[t, 0])):
@@ -108,15 +116,21 @@ def test_momentum_optimizer_equals_sgd_with_momentum_bitwise():
 
 def test_sgd_default_is_unchanged():
     assert RunConfig().optimizer == "sgd"
-    assert type(Trainer(RunConfig()).optimizer) is GradientDescent and Trainer(RunConfig()).optimizer.velocity is None
+    assert (
+        type(Trainer(RunConfig()).optimizer) is GradientDescent
+        and Trainer(RunConfig()).optimizer.velocity is None
+    )
 
 
-@pytest.mark.parametrize("changes, message", [
-    (dict(optimizer="adam", momentum=0.9), "momentum: must be 0 with optimizer adam"),
-    (dict(optimizer="momentum"), r"momentum: must be in \(0, 1\) with optimizer momentum, got 0.0"),
-    (dict(optimizer="rmsprop"), "optimizer: must be one of sgd, momentum, adam, got 'rmsprop'"),
-    (dict(optimizer=None), "optimizer: must be one of sgd, momentum, adam, got None"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(optimizer="adam", momentum=0.9), "momentum: must be 0 with optimizer adam"),
+        (dict(optimizer="momentum"), r"momentum: must be in \(0, 1\) with optimizer momentum, got 0.0"),
+        (dict(optimizer="rmsprop"), "optimizer: must be one of sgd, momentum, adam, got 'rmsprop'"),
+        (dict(optimizer=None), "optimizer: must be one of sgd, momentum, adam, got None"),
+    ],
+)
 def test_contradictory_optimizer_settings_are_one_line_errors(changes, message):
     with pytest.raises(ConfigError, match=message) as err:
         RunConfig(**changes)
@@ -124,8 +138,11 @@ def test_contradictory_optimizer_settings_are_one_line_errors(changes, message):
 
 
 # ------------------------------------------------------------------ theorems: no optimizer rescues
-METHODS = [dict(optimizer="momentum", momentum=0.9), dict(optimizer="adam", lr=0.01),
-           dict(optimizer="adam", lr=0.05, batch_size=20)]
+METHODS = [
+    dict(optimizer="momentum", momentum=0.9),
+    dict(optimizer="adam", lr=0.01),
+    dict(optimizer="adam", lr=0.05, batch_size=20),
+]
 METHOD_IDS = ["momentum", "adam", "adam-minibatch"]
 
 
@@ -135,8 +152,9 @@ METHOD_IDS = ["momentum", "adam", "adam-minibatch"]
 def test_momentum_and_adam_keep_zero_weights_exactly_zero(method, activation, n_samples):
     """From all zeros, every weight gradient is exactly 0 at every step and every weight stays
     exactly 0; only the output bias may move -- and on balanced full-batch XOR not even that."""
-    cfg = RunConfig(n_samples=n_samples, hidden=(4, 4), activation=activation, init="zeros", steps=300,
-                    **method)
+    cfg = RunConfig(
+        n_samples=n_samples, hidden=(4, 4), activation=activation, init="zeros", steps=300, **method
+    )
     tr = Trainer(cfg)
     tr.step(cfg.steps)
     layout = tr.layout
@@ -157,8 +175,15 @@ def test_momentum_and_adam_keep_zero_weights_exactly_zero(method, activation, n_
 @pytest.mark.parametrize("method", METHODS, ids=METHOD_IDS)
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
 def test_momentum_and_adam_keep_constant_init_units_bitwise_identical(method, activation):
-    cfg = RunConfig(hidden=(7, 9), activation=activation, init="constant:0.3", bias_init="constant:0.1",
-                    noise=0.2, steps=400, **method)
+    cfg = RunConfig(
+        hidden=(7, 9),
+        activation=activation,
+        init="constant:0.3",
+        bias_init="constant:0.1",
+        noise=0.2,
+        steps=400,
+        **method,
+    )
     tr = Trainer(cfg)
     tr.step(cfg.steps)
     assert tr.t == 400 and tr.diverged == [None]

@@ -26,23 +26,33 @@ def test_report_embeds_the_runs_numbers_and_plotly_and_nothing_external(tmp_path
     assert "wrote" in capsys.readouterr().out
     text, parsed = parse_report(out)
     # self-contained: no script, stylesheet or image from anywhere; plotly.js inlined once
-    assert not re.search(r"""<(script|link|img|iframe)[^>]*\s(src|href)\s*=\s*["']?(https?:)?//""", text, re.I)
+    assert not re.search(
+        r"""<(script|link|img|iframe)[^>]*\s(src|href)\s*=\s*["']?(https?:)?//""", text, re.I
+    )
     assert all("src" not in s for s in parsed.scripts)
     assert text.count("plotly.js v") == 1 and "Plotly.newPlot" in text
     expected = api.run({**report.preset("clones"), "steps": 30})
     assert parsed.meta["chapter"] == "clones" and parsed.meta["side"] == "left"
     assert parsed.meta["config"] == expected["config"]
     figs = parsed.figures
-    assert list(figs) == ["loss", "trajectories-1", "trajectories-2", "boundary", "symmetry",
-                          "gradient_norms", "signal"]
+    assert list(figs) == [
+        "loss",
+        "trajectories-1",
+        "trajectories-2",
+        "boundary",
+        "symmetry",
+        "gradient_norms",
+        "signal",
+    ]
     assert named_trace(figs["loss"], "loss")["y"] == expected["loss"]
     assert named_trace(figs["loss"], "accuracy")["y"] == expected["accuracy"]
-    for j in range(4):                                       # every weight into unit j of layer 1
+    for j in range(4):  # every weight into unit j of layer 1
         trace = named_trace(figs["trajectories-1"], f"unit {j + 1}")
         for i, (x, y) in enumerate(segments(trace["x"], trace["y"])):
             assert x == expected["steps"]
-            assert y == ([w[i][j] for w in expected["weights"][0]] if i < 2
-                         else [b[j] for b in expected["biases"][0]])
+            assert y == (
+                [w[i][j] for w in expected["weights"][0]] if i < 2 else [b[j] for b in expected["biases"][0]]
+            )
     sym = named_trace(figs["symmetry"], "layer 1")
     assert sym["customdata"] == [row[0] for row in expected["symmetry"]] == [0.0] * 31
     assert figs["symmetry"]["layout"]["yaxis"]["ticktext"][0] == "0 (exactly)"
@@ -73,8 +83,26 @@ def test_report_side_right_is_the_other_lab_run(tmp_path):
 
 def test_report_flags_override_the_chapter_and_aliases_work(tmp_path):
     out = tmp_path / "r.html"
-    assert main(["report", "--chapter", "symmetry", "--init", "xavier", "--hidden", "2",
-                 "--steps", "5", "--n-samples", "40", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--chapter",
+                "symmetry",
+                "--init",
+                "xavier",
+                "--hidden",
+                "2",
+                "--steps",
+                "5",
+                "--n-samples",
+                "40",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     _, parsed = parse_report(out)
     cfg = parsed.meta["config"]
     assert parsed.meta["chapter"] == "clones"
@@ -91,18 +119,21 @@ def test_report_without_a_chapter_is_a_plain_run(tmp_path):
     assert parsed.meta["chapter"] is None and parsed.meta["config"] == api.run({"steps": 4})["config"]
 
 
-@pytest.mark.parametrize("argv, flag", [
-    (["--chapter", "nope"], "--chapter"),
-    (["--hidden", "-3"], "--hidden"),
-    (["--lr", "abc"], "--lr"),
-    (["--n-samples", "1"], "--n-samples"),
-    (["--bogus", "1"], "--bogus"),
-    (["--out", "/nonexistent-dir/r.html"], "--out"),
-    (["--out", ""], "--out"),
-    (["--chapter", "clones", "--init", "zeros,zeros,zeros"], "--init"),
-    (["--chapter", "clones", "--side", "middle"], "--side"),
-    (["--side", "right"], "--side"),
-])
+@pytest.mark.parametrize(
+    "argv, flag",
+    [
+        (["--chapter", "nope"], "--chapter"),
+        (["--hidden", "-3"], "--hidden"),
+        (["--lr", "abc"], "--lr"),
+        (["--n-samples", "1"], "--n-samples"),
+        (["--bogus", "1"], "--bogus"),
+        (["--out", "/nonexistent-dir/r.html"], "--out"),
+        (["--out", ""], "--out"),
+        (["--chapter", "clones", "--init", "zeros,zeros,zeros"], "--init"),
+        (["--chapter", "clones", "--side", "middle"], "--side"),
+        (["--side", "right"], "--side"),
+    ],
+)
 def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsys, tmp_path):
     argv = argv if "--out" in argv else argv + ["--out", str(tmp_path / "r.html")]
     with pytest.raises(SystemExit) as exc:
@@ -114,8 +145,22 @@ def test_report_bad_flags_exit_2_with_one_line_naming_the_flag(argv, flag, capsy
 
 
 def test_every_chapter_is_the_tours_preset():
-    assert tour.ids() == ["simple", "additive", "clones", "layers", "stuck", "biases", "optimizers", "noise",
-                          "restarts", "scale", "large", "origins", "yourself", "reproduce"]
+    assert tour.ids() == [
+        "simple",
+        "additive",
+        "clones",
+        "layers",
+        "stuck",
+        "biases",
+        "optimizers",
+        "noise",
+        "restarts",
+        "scale",
+        "large",
+        "origins",
+        "yourself",
+        "reproduce",
+    ]
     for name in tour.ids():
         for k, side in enumerate(("left", "right")):
             chapter, cfg = report.resolve(name, side)
@@ -123,16 +168,23 @@ def test_every_chapter_is_the_tours_preset():
             page_cfg, members = page_state.run_config(c["state"])
             member = members[k]
             assert chapter == name and cfg.steps == c["steps"]
-            if callable(member.init):   # the reader's code (chapter "yourself"): compiled anew each time
-                assert callable(cfg.init) and (cfg.bias_init, cfg.perturb) == (member.bias_init, member.perturb)
+            if callable(member.init):  # the reader's code (chapter "yourself"): compiled anew each time
+                assert callable(cfg.init) and (cfg.bias_init, cfg.perturb) == (
+                    member.bias_init,
+                    member.perturb,
+                )
             else:
-                assert (cfg.init, cfg.bias_init, cfg.perturb) == (member.init, member.bias_init, member.perturb)
+                assert (cfg.init, cfg.bias_init, cfg.perturb) == (
+                    member.init,
+                    member.bias_init,
+                    member.perturb,
+                )
             for key in ("dataset", "n_samples", "noise", "activation", "lr", "seed"):
                 assert getattr(cfg, key) == getattr(page_cfg, key)
             assert list(cfg.hidden) == (c["view"] or {}).get("hidden", list(page_cfg.hidden))
-            words = shlex.split(report._flags_line(cfg))       # the command printed in the report
+            words = shlex.split(report._flags_line(cfg))  # the command printed in the report
             given = {w[2:].replace("-", "_"): v for w, v in zip(words[::2], words[1::2])}
-            if callable(member.init):                           # the code goes in a file: --init-code FILE
+            if callable(member.init):  # the code goes in a file: --init-code FILE
                 assert "init_code" in given
                 continue
             assert RunConfig.from_dict(given) == cfg

@@ -13,7 +13,11 @@ from pyinit.errors import ConfigError
 from pyinit.training.trainer import Trainer
 
 BAD = [
-    ("dataset", "xorr", "dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, got 'xorr'"),
+    (
+        "dataset",
+        "xorr",
+        "dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, got 'xorr'",
+    ),
     ("n_samples", 1, "n_samples: must be an integer in 2..10000, got 1"),
     ("n_samples", True, "n_samples: must be an integer in 2..10000, got True"),
     ("noise", -0.1, "noise: must be a number in [0, 5], got -0.1"),
@@ -21,10 +25,22 @@ BAD = [
     ("hidden", "4,-3", "hidden: each width must be an integer in 1..256, got '-3'"),
     ("hidden", [4, 300], "hidden: each width must be an integer in 1..256, got 300"),
     ("hidden", "4,x", "hidden: each width must be an integer in 1..256, got 'x'"),
-    ("activation", "softmax", "activation: must be one of tanh, relu, sigmoid, linear, leaky_relu, got 'softmax'"),
-    ("init", "glorot", "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal, got 'glorot'"),
+    (
+        "activation",
+        "softmax",
+        "activation: must be one of tanh, relu, sigmoid, linear, leaky_relu, got 'softmax'",
+    ),
+    (
+        "init",
+        "glorot",
+        "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal, got 'glorot'",
+    ),
     ("init", "normal:-1", "init: the number after ':' must be in 0..1000, got 'normal:-1'"),
-    ("init", "he,he,he", "init: must be one spec or 2 comma-separated specs (one per weight layer), got 'he,he,he'"),
+    (
+        "init",
+        "he,he,he",
+        "init: must be one spec or 2 comma-separated specs (one per weight layer), got 'he,he,he'",
+    ),
     ("bias_init", "xavier", "bias_init: must be zeros, constant:C, normal:STD or uniform:A, got 'xavier'"),
     ("perturb", -1, "perturb: must be a number in [0, 100], got -1"),
     ("lr", 0, "lr: must be a number in (0, 100], got 0"),
@@ -63,9 +79,28 @@ def test_strings_as_from_the_cli_and_round_trip():
 
 
 VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-10, 10**9), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12), st.sampled_from(["xor", "relu", "zeros", "he", "constant:1e400", "normal:0.1",
-                                           "uniform:", "4,4", "", "full", "1e3", "nan", "-0"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10**9),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "xor",
+            "relu",
+            "zeros",
+            "he",
+            "constant:1e400",
+            "normal:0.1",
+            "uniform:",
+            "4,4",
+            "",
+            "full",
+            "1e3",
+            "nan",
+            "-0",
+        ]
+    ),
     st.lists(st.integers(-3, 300), max_size=4),
 )
 KEYS = st.sampled_from([f for f in RunConfig.__dataclass_fields__] + ["bogus"])
@@ -82,23 +117,28 @@ def test_fuzzed_configs_raise_only_config_error(d):
     assert RunConfig.from_dict(cfg.to_dict()) == cfg
 
 
-SMALL = st.fixed_dictionaries({}, optional={
-    "dataset": st.sampled_from(["xor", "moons", "circles", "spiral", "gaussians", "linear"]),
-    "n_samples": st.integers(2, 40),
-    "noise": st.floats(0, 5),
-    "hidden": st.lists(st.integers(1, 9), max_size=3),
-    "activation": st.sampled_from(["tanh", "relu", "sigmoid", "linear", "leaky_relu"]),
-    "init": st.sampled_from(["zeros", "constant:1000", "constant:-3", "normal:1000", "uniform:2", "xavier", "he", "lecun"]),
-    "bias_init": st.sampled_from(["zeros", "constant:1000", "constant:-0.5"]),
-    "perturb": st.floats(0, 100),
-    "lr": st.floats(1e-6, 100),
-    "momentum": st.floats(0, 0.999),
-    "batch_size": st.integers(1, 2),
-    "steps": st.integers(0, 20),
-    "every": st.integers(1, 5),
-    "seed": st.integers(0, 2**32 - 1),
-    "max_records": st.integers(2, 6),
-})
+SMALL = st.fixed_dictionaries(
+    {},
+    optional={
+        "dataset": st.sampled_from(["xor", "moons", "circles", "spiral", "gaussians", "linear"]),
+        "n_samples": st.integers(2, 40),
+        "noise": st.floats(0, 5),
+        "hidden": st.lists(st.integers(1, 9), max_size=3),
+        "activation": st.sampled_from(["tanh", "relu", "sigmoid", "linear", "leaky_relu"]),
+        "init": st.sampled_from(
+            ["zeros", "constant:1000", "constant:-3", "normal:1000", "uniform:2", "xavier", "he", "lecun"]
+        ),
+        "bias_init": st.sampled_from(["zeros", "constant:1000", "constant:-0.5"]),
+        "perturb": st.floats(0, 100),
+        "lr": st.floats(1e-6, 100),
+        "momentum": st.floats(0, 0.999),
+        "batch_size": st.integers(1, 2),
+        "steps": st.integers(0, 20),
+        "every": st.integers(1, 5),
+        "seed": st.integers(0, 2**32 - 1),
+        "max_records": st.integers(2, 6),
+    },
+)
 
 
 @settings(max_examples=120, deadline=10000, suppress_health_check=list(HealthCheck))
@@ -109,13 +149,18 @@ def test_fuzzed_small_runs_finish_with_json_or_config_error(d):
     except ConfigError:
         return
     import json
-    json.dumps(result, allow_nan=False)                  # strictly valid JSON: no NaN or inf
+
+    json.dumps(result, allow_nan=False)  # strictly valid JSON: no NaN or inf
     assert result["steps"][0] == 0 and len(result["loss"]) == len(result["steps"])
     assert result["diverged"] is None or isinstance(result["diverged"], int)
 
 
 @settings(max_examples=60, deadline=5000, suppress_health_check=list(HealthCheck))
-@given(st.dictionaries(st.sampled_from(["init", "bias_init", "perturb", "seed", "label", "x"]), VALUES, max_size=3))
+@given(
+    st.dictionaries(
+        st.sampled_from(["init", "bias_init", "perturb", "seed", "label", "x"]), VALUES, max_size=3
+    )
+)
 def test_fuzzed_members_raise_only_config_error(d):
     try:
         Trainer(RunConfig(hidden=(2,), steps=1), [d], record=False).step(1)

@@ -16,16 +16,16 @@ def test_a_provisional_tail_is_replaced_by_the_next_record_and_never_kept():
         rec.append(t, np.full((1, 2), t), np.zeros((1, 2)), np.zeros(1), np.zeros(1))
     rec.set_tail(5, np.full((1, 2), 5), np.zeros((1, 2)), np.ones(1), np.ones(1))
     assert rec.tail and rec.steps.tolist() == [0, 1, 2, 3, 5] and rec.theta[-1, 0, 0] == 5
-    rec.set_tail(7, np.full((1, 2), 7), np.zeros((1, 2)), np.ones(1), np.ones(1))       # replaces the tail
+    rec.set_tail(7, np.full((1, 2), 7), np.zeros((1, 2)), np.ones(1), np.ones(1))  # replaces the tail
     assert rec.steps.tolist() == [0, 1, 2, 3, 7]
-    rec.append(8, np.full((1, 2), 8), np.zeros((1, 2)), np.zeros(1), np.zeros(1))       # full: halves
+    rec.append(8, np.full((1, 2), 8), np.zeros((1, 2)), np.zeros(1), np.zeros(1))  # full: halves
     assert not rec.tail and rec.steps.tolist() == [0, 2, 8] and rec.stride == 2
     assert rec.theta[:, 0, 0].tolist() == [0, 2, 8] and rec.size == rec.count == 3
     nbytes = rec.nbytes
     for t in range(10, 400, 2):
         rec.append(t, np.full((1, 2), t), np.zeros((1, 2)), np.zeros(1), np.zeros(1))
         rec.set_tail(t + 1, np.full((1, 2), t + 1), np.zeros((1, 2)), np.zeros(1), np.zeros(1))
-    assert rec.nbytes == nbytes and rec.size <= rec.capacity + 1          # bounded
+    assert rec.nbytes == nbytes and rec.size <= rec.capacity + 1  # bounded
 
 
 def test_record_tail_records_the_current_step_exactly_as_a_kept_record_would():
@@ -37,7 +37,7 @@ def test_record_tail_records_the_current_step_exactly_as_a_kept_record_would():
     assert a.steps.tolist() == [0, 4, 7] and a.recorder.tail
     for name in ("theta_history", "grad_history", "loss_history", "accuracy_history"):
         np.testing.assert_array_equal(getattr(a, name)[-1], getattr(b, name)[-1])
-    a.step(1)                                                    # step 8 is kept: the tail is gone
+    a.step(1)  # step 8 is kept: the tail is gone
     assert a.steps.tolist() == [0, 4, 8] and not a.recorder.tail and a.record_tail()
     assert a.steps.tolist() == [0, 4, 8]
 
@@ -64,10 +64,10 @@ def test_statistics_of_zero_records(sizes):
 def test_distinct_units_and_identical_columns_compare_bitwise():
     layout = Layout((2, 4, 3, 1))
     theta = np.random.default_rng(0).standard_normal((3, layout.P))
-    theta[1] = 0.0                                                      # all units equal
+    theta[1] = 0.0  # all units equal
     W2, b2 = layout.W(theta, 2), layout.b(theta, 2)
-    W2[2], b2[2] = 0.0, 0.0                                              # layer 2: three clones ...
-    W2[2, 0, 1] = -0.0                                                   # ... but unit 1's bits differ
+    W2[2], b2[2] = 0.0, 0.0  # layer 2: three clones ...
+    W2[2, 0, 1] = -0.0  # ... but unit 1's bits differ
     assert stats.distinct_units(theta, layout).tolist() == [[4, 3], [1, 1], [4, 2]]
     assert stats.distinct_units(theta[None], layout, chunk=1).shape == (1, 3, 2)
     W, b = layout.W(theta[2], 2), layout.b(theta[2], 2)[0]

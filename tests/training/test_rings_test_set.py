@@ -20,7 +20,7 @@ def test_rings_are_sklearn_make_circles(n, factor):
     X, y = make_rings(n, noise=0.0, rng=np.random.default_rng(0), factor=factor)
     assert X.shape == (n, 2) and X.dtype == np.float64 and y.dtype == np.int64
     r = np.hypot(X[:, 0], X[:, 1])
-    assert (y == 0).sum() == n // 2 and (y == 1).sum() == n - n // 2      # outer: n // 2 points
+    assert (y == 0).sum() == n // 2 and (y == 1).sum() == n - n // 2  # outer: n // 2 points
     np.testing.assert_allclose(r[y == 0], 1.0, rtol=0, atol=1e-15)
     np.testing.assert_allclose(r[y == 1], factor, rtol=0, atol=1e-15)
     # evenly spaced angles 2 pi k / m on each ring (np.linspace(0, 2 pi, m, endpoint=False))
@@ -78,13 +78,24 @@ def test_trainer_never_trains_on_the_test_set():
 
 
 def test_api_run_reports_train_and_test():
-    r = api.run({"dataset": "rings", "noise": 0.05, "n_samples": 300, "n_test": 100, "hidden": [10, 5],
-                 "activation": "relu", "init": "he", "lr": 0.5, "steps": 50})
+    r = api.run(
+        {
+            "dataset": "rings",
+            "noise": 0.05,
+            "n_samples": 300,
+            "n_test": 100,
+            "hidden": [10, 5],
+            "activation": "relu",
+            "init": "he",
+            "lr": 0.5,
+            "steps": 50,
+        }
+    )
     assert len(r["test_loss"]) == len(r["test_accuracy"]) == len(r["steps"])
     f = r["final"]
     assert f["test_loss"] == r["test_loss"][-1] and f["test_accuracy"] == r["test_accuracy"][-1]
     assert r["config"]["factor"] == 0.8 and r["config"]["n_test"] == 100
-    assert r["test_accuracy"][0] * 100 == int(r["test_accuracy"][0] * 100)    # a fraction of 100 samples
+    assert r["test_accuracy"][0] * 100 == int(r["test_accuracy"][0] * 100)  # a fraction of 100 samples
     json.dumps(r, allow_nan=False)
 
 
@@ -95,34 +106,41 @@ def test_api_run_test_numbers_stop_with_a_diverged_run():
     json.dumps(r, allow_nan=False)
 
 
-
-@pytest.mark.parametrize("key, value, message", [
-    ("factor", 1.0, r"factor: must be a number in \[0, 1\), got 1.0"),
-    ("factor", float("nan"), r"factor: must be a number in \[0, 1\), got nan"),
-    ("factor", "1e400", r"factor: must be a number in \[0, 1\), got '1e400'"),
-    ("n_test", 1, r"n_test: must be an integer in 2..10000, got 1"),
-    ("n_test", 10**30, r"n_test: must be an integer in 2..10000, got 1000000000000000000000000000000"),
-    ("n_test", float("inf"), r"n_test: must be an integer in 2..10000, got inf"),
-    ("optimizer", "ADAM", "optimizer: must be one of sgd, momentum, adam"),
-])
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("factor", 1.0, r"factor: must be a number in \[0, 1\), got 1.0"),
+        ("factor", float("nan"), r"factor: must be a number in \[0, 1\), got nan"),
+        ("factor", "1e400", r"factor: must be a number in \[0, 1\), got '1e400'"),
+        ("n_test", 1, r"n_test: must be an integer in 2..10000, got 1"),
+        ("n_test", 10**30, r"n_test: must be an integer in 2..10000, got 1000000000000000000000000000000"),
+        ("n_test", float("inf"), r"n_test: must be an integer in 2..10000, got inf"),
+        ("optimizer", "ADAM", "optimizer: must be one of sgd, momentum, adam"),
+    ],
+)
 def test_new_fields_are_validated_in_one_line(key, value, message):
     with pytest.raises(ConfigError, match=message) as err:
         RunConfig(**{key: value})
     assert "\n" not in str(err.value)
 
 
-NEW = st.fixed_dictionaries({}, optional={
-    "dataset": st.sampled_from(["rings", "xor"]),
-    "n_samples": st.integers(2, 30),
-    "n_test": st.one_of(st.integers(-2, 30), st.floats(allow_nan=True), st.none()),
-    "factor": st.one_of(st.floats(-1, 2), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4)),
-    "optimizer": st.sampled_from(["sgd", "momentum", "adam", "", "Adam", 3]),
-    "momentum": st.floats(0, 0.999),
-    "lr": st.floats(1e-6, 100),
-    "init": st.sampled_from(["zeros", "normal:1000", "he", "constant:-3"]),
-    "hidden": st.lists(st.integers(1, 6), max_size=2),
-    "steps": st.integers(0, 15),
-})
+NEW = st.fixed_dictionaries(
+    {},
+    optional={
+        "dataset": st.sampled_from(["rings", "xor"]),
+        "n_samples": st.integers(2, 30),
+        "n_test": st.one_of(st.integers(-2, 30), st.floats(allow_nan=True), st.none()),
+        "factor": st.one_of(
+            st.floats(-1, 2), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4)
+        ),
+        "optimizer": st.sampled_from(["sgd", "momentum", "adam", "", "Adam", 3]),
+        "momentum": st.floats(0, 0.999),
+        "lr": st.floats(1e-6, 100),
+        "init": st.sampled_from(["zeros", "normal:1000", "he", "constant:-3"]),
+        "hidden": st.lists(st.integers(1, 6), max_size=2),
+        "steps": st.integers(0, 15),
+    },
+)
 
 
 @settings(max_examples=80, deadline=10000, suppress_health_check=list(HealthCheck))

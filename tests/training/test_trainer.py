@@ -11,10 +11,13 @@ BASE = RunConfig(dataset="moons", hidden=(5, 3), activation="tanh", init="xavier
 
 
 def same_records(a, b):
-    return (np.array_equal(a.steps, b.steps) and np.array_equal(a.theta_history, b.theta_history)
-            and np.array_equal(a.grad_history, b.grad_history)
-            and np.array_equal(a.loss_history, b.loss_history, equal_nan=True)
-            and np.array_equal(a.accuracy_history, b.accuracy_history, equal_nan=True))
+    return (
+        np.array_equal(a.steps, b.steps)
+        and np.array_equal(a.theta_history, b.theta_history)
+        and np.array_equal(a.grad_history, b.grad_history)
+        and np.array_equal(a.loss_history, b.loss_history, equal_nan=True)
+        and np.array_equal(a.accuracy_history, b.accuracy_history, equal_nan=True)
+    )
 
 
 @pytest.mark.parametrize("variant", [{}, dict(batch_size=7), dict(momentum=0.8), dict(every=3)])
@@ -52,12 +55,20 @@ def test_member_params_do_not_depend_on_ensemble_position():
     assert (pair.theta[0] == 0).all()
 
 
-MEMBERS = [Member(init="zeros"), Member(init="xavier"), Member(init="he", seed=3),
-           Member(init="normal:0.5", perturb=0.01, seed=7), Member(init="constant:0.2", bias_init="constant:0.1")]
+MEMBERS = [
+    Member(init="zeros"),
+    Member(init="xavier"),
+    Member(init="he", seed=3),
+    Member(init="normal:0.5", perturb=0.01, seed=7),
+    Member(init="constant:0.2", bias_init="constant:0.1"),
+]
 
 
-@pytest.mark.parametrize("variant", [{}, dict(batch_size=16, momentum=0.9), dict(activation="relu")],
-                         ids=["full", "minibatch+momentum", "relu"])
+@pytest.mark.parametrize(
+    "variant",
+    [{}, dict(batch_size=16, momentum=0.9), dict(activation="relu")],
+    ids=["full", "minibatch+momentum", "relu"],
+)
 def test_batched_equals_one_by_one(variant):
     cfg = BASE.replace(steps=60, **variant)
     batched = Trainer(cfg, MEMBERS)
@@ -141,10 +152,10 @@ def test_divergence_is_recorded_not_raised():
     tr = Trainer(DIVERGING)
     assert tr.step(50) == 6
     assert tr.diverged == [6] and tr.diverged_reason[0].startswith("loss became")
-    assert np.isfinite(tr.theta).all()                        # the last finite parameters are kept
+    assert np.isfinite(tr.theta).all()  # the last finite parameters are kept
     assert np.array_equal(tr.theta[0], tr.theta_history[-1, 0])
     assert tr.steps[-1] == 5 and np.isfinite(tr.loss_history).all()
-    assert tr.step(10) == 6                                   # a stopped run stays stopped
+    assert tr.step(10) == 6  # a stopped run stays stopped
 
 
 def test_divergence_stops_only_that_member():
@@ -152,7 +163,7 @@ def test_divergence_stops_only_that_member():
     tr.step(50)
     assert tr.t == 50 and tr.diverged == [None, 6]
     assert np.isnan(tr.loss_history[7:, 1]).all() and np.isfinite(tr.loss_history[:, 0]).all()
-    assert (tr.theta_history[6:, 1] == tr.theta_history[5, 1]).all()    # frozen at step 5
+    assert (tr.theta_history[6:, 1] == tr.theta_history[5, 1]).all()  # frozen at step 5
     alone = Trainer(DIVERGING.replace(init="zeros"))
     alone.step(50)
     assert np.array_equal(alone.theta_history[:, 0], tr.theta_history[:, 0])

@@ -34,7 +34,7 @@ def test_additive_both_end_at_0975_and_loss_0098():
 
 def test_layers_right_zero_last_layer_first_layer_moves_from_step_1():
     tr = run_lab("layers")
-    g = tr.grad_norms()[:, 1]                                    # right run: (records, layers)
+    g = tr.grad_norms()[:, 1]  # right run: (records, layers)
     assert g[0, 0] == 0.0 and g[0, 1] > 0, "step 0: only the output layer has a gradient"
     assert (g[1:, 0] > 0).all(), "from step 1 the first layer too"
     assert tr.loss_history[-1, 1] < 0.1

@@ -30,20 +30,46 @@ def run_lab(chapter_id, steps=None, **changes):
 
 def test_presets_are_complete_and_json_friendly():
     import json
+
     p = tour.presets()
-    assert [c["id"] for c in p["chapters"]] == ["simple", "additive", "clones", "layers", "stuck", "biases",
-                                                 "optimizers", "noise", "restarts", "scale", "large", "origins",
-                                                 "yourself", "reproduce"] == tour.CHAPTER_IDS
+    assert (
+        [c["id"] for c in p["chapters"]]
+        == [
+            "simple",
+            "additive",
+            "clones",
+            "layers",
+            "stuck",
+            "biases",
+            "optimizers",
+            "noise",
+            "restarts",
+            "scale",
+            "large",
+            "origins",
+            "yourself",
+            "reproduce",
+        ]
+        == tour.CHAPTER_IDS
+    )
     assert [c["number"] for c in p["chapters"]] == list(range(1, 15))
     legacy = {c["legacy"]: c["id"] for c in p["chapters"] if c["legacy"]}
-    assert legacy == {1: "simple", 2: "additive", 3: "clones", 4: "stuck", 5: "noise", 6: "restarts", 7: "scale",
-                      8: "reproduce"}
-    assert all(tour.chapter(n)["id"] == cid for n, cid in legacy.items())      # old links chapter=N
+    assert legacy == {
+        1: "simple",
+        2: "additive",
+        3: "clones",
+        4: "stuck",
+        5: "noise",
+        6: "restarts",
+        7: "scale",
+        8: "reproduce",
+    }
+    assert all(tour.chapter(n)["id"] == cid for n, cid in legacy.items())  # old links chapter=N
     assert page_state.SPEC["chapter"]["max"] == len(p["chapters"])
     assert p["defaults"] == page_state.defaults()
     for c in p["chapters"]:
         assert set(c["state"]) == set(page_state.RUN_KEYS)
-        page_state.run_config(c["state"])                       # valid page settings
+        page_state.run_config(c["state"])  # valid page settings
         assert 2 <= len(c["panels"]) <= 4 and set(c["panels"]) <= PANELS
         if c["view"] is not None:
             assert c["view"]["lab"] == c["state"]
@@ -77,8 +103,8 @@ def test_chapter1_zeros_frozen_exactly_xavier_learns():
     assert not theta.any(), "every weight and bias of the zero run stays exactly 0"
     assert not tr.grad_history[:, 0].any(), "every gradient is exactly 0 at every step"
     assert np.all(tr.loss_history[:, 0] == tr.loss_history[0, 0])
-    assert tr.loss_history[0, 0] == pytest.approx(LN2, abs=1e-15)       # "ln 2 ≈ 0.693"
-    assert tr.y.mean() == 0.5                                             # balanced: even b_out stays 0
+    assert tr.loss_history[0, 0] == pytest.approx(LN2, abs=1e-15)  # "ln 2 ≈ 0.693"
+    assert tr.y.mean() == 0.5  # balanced: even b_out stays 0
     assert tr.accuracy_history[-1, 1] >= 0.95 and tr.loss_history[-1, 1] < 0.1
 
 
@@ -97,7 +123,7 @@ def test_chapter3_constant_init_clones_move_but_stay_identical():
     assert np.all(sym[:, 0] == 0.0), "the constant run's units stay bitwise identical"
     W1 = tr.weights(1)[:, 0]
     assert np.abs(W1[-1] - 0.5).max() > 0.1, "...while they move"
-    assert np.all(W1[..., :, :1] == W1)                                    # every column equal, every step
+    assert np.all(W1[..., :, :1] == W1)  # every column equal, every step
     assert sym[-1, 1, 0] > 0.1
     # "4 units worth 1": the clones do no better than a net with one hidden unit of the same start
     one = run_lab("clones", width=1)
@@ -137,18 +163,22 @@ def test_chapter4_balanced_full_batch_sigmoid_from_zeros_does_not_move():
     assert not tr.theta_history[:, 0].any()
 
 
-EPS_SWEEP = {"kind": "eps_sweep", "eps": [0.1, 0.01, 0.001, 0.0001, 1e-05, 1e-06, 1e-07, 1e-08], "tau": 0.5,
-             "steps": 2500}
+EPS_SWEEP = {
+    "kind": "eps_sweep",
+    "eps": [0.1, 0.01, 0.001, 0.0001, 1e-05, 1e-06, 1e-07, 1e-08],
+    "tau": 0.5,
+    "steps": 2500,
+}
 
 
 def test_chapter5_break_step_grows_like_log_of_one_over_eps():
     c = tour.chapter("noise")
     r = symmetry_experiments.eps_sweep({**EPS_SWEEP, "lab": c["state"]})
     br = r["break_step"]
-    assert r["eps"] == [10.0 ** -k for k in range(1, 9)]
+    assert r["eps"] == [10.0**-k for k in range(1, 9)]
     assert None not in br, br
     assert all(a < b for a, b in zip(br, br[1:])), br
-    gaps = np.diff(br[1:])                                  # steps per decade of eps (eps <= 1e-2)
+    gaps = np.diff(br[1:])  # steps per decade of eps (eps <= 1e-2)
     assert gaps.max() - gaps.min() <= 0.1 * gaps.mean(), gaps
     assert r["fit"]["r2"] > 0.99 and r["fit"]["slope"] > 0
     assert min(r["final_accuracy"]) >= 0.95
@@ -256,5 +286,5 @@ def test_reproduce_chunks_equal_one_call():
     with pytest.raises(ConfigError, match="chapter-8"):
         tour.reproduce_step(a["id"], 1)
     with pytest.raises(ConfigError, match="chapter-8"):
-        tour.reproduce_step(session["id"], 1)                    # a lab session is not a chapter-8 run
+        tour.reproduce_step(session["id"], 1)  # a lab session is not a chapter-8 run
     assert tour.reproduce_step(b["id"], 1)["step"] == 1 and lab.step(session["id"], 1)["step"] == 1

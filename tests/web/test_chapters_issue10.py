@@ -40,10 +40,20 @@ def test_layers_view_which_layer_is_zero():
     runs = by(r["runs"], "activation", "case")
     acc = {k: v["final_accuracy"] for k, v in runs.items()}
     assert r["cases"] == ["zeros", "zeros_first", "zeros_last", "random"]
-    assert acc == {("tanh", "zeros"): 0.5, ("tanh", "zeros_first"): 0.955, ("tanh", "zeros_last"): 0.94,
-                   ("tanh", "random"): 0.995, ("relu", "zeros"): 0.5, ("relu", "zeros_first"): 0.5,
-                   ("relu", "zeros_last"): 0.995, ("relu", "random"): 0.995}
-    assert runs[("relu", "zeros_first")]["init"] == "zeros,he" and runs[("tanh", "zeros_last")]["init"] == "xavier,zeros"
+    assert acc == {
+        ("tanh", "zeros"): 0.5,
+        ("tanh", "zeros_first"): 0.955,
+        ("tanh", "zeros_last"): 0.94,
+        ("tanh", "random"): 0.995,
+        ("relu", "zeros"): 0.5,
+        ("relu", "zeros_first"): 0.5,
+        ("relu", "zeros_last"): 0.995,
+        ("relu", "random"): 0.995,
+    }
+    assert (
+        runs[("relu", "zeros_first")]["init"] == "zeros,he"
+        and runs[("tanh", "zeros_last")]["init"] == "xavier,zeros"
+    )
     for key, run in runs.items():
         frozen = key[1] == "zeros" or key == ("relu", "zeros_first")
         assert run["moved"] is (not frozen), key
@@ -98,7 +108,7 @@ def test_gradient_at_zeros_plus_eps_vanishes_to_order_H():
     eps = [1e-2, 1e-3, 1e-4]
     for H in (1, 2, 3, 4):
         tr = Trainer(RunConfig(hidden=(4,) * H), [Member(init="zeros", perturb=e) for e in eps], record=False)
-        g = np.sqrt((tr.grad ** 2).sum(axis=1))
+        g = np.sqrt((tr.grad**2).sum(axis=1))
         slope = np.polyfit(np.log10(eps), np.log10(g), 1)[0]
         assert abs(slope - H) < 0.01, (H, slope, g)
 
@@ -132,22 +142,33 @@ def test_outcomes_view_stuck_symmetric_learning_and_too_large():
     json_friendly(r)
     runs = by(r["runs"], "activation", "init")
     outcome = {k: v["outcome"] for k, v in runs.items()}
-    assert outcome == {("tanh", "zeros"): "stuck", ("tanh", "constant:0.5"): "symmetric",
-                       ("tanh", "xavier"): "learning", ("tanh", "normal:10"): "saturated",
-                       ("relu", "zeros"): "stuck", ("relu", "constant:0.5"): "symmetric",
-                       ("relu", "he"): "learning", ("relu", "normal:10"): "dead",
-                       ("linear", "zeros"): "stuck", ("linear", "constant:0.5"): "symmetric",
-                       ("linear", "xavier"): "learning", ("linear", "normal:10"): "diverged"}
+    assert outcome == {
+        ("tanh", "zeros"): "stuck",
+        ("tanh", "constant:0.5"): "symmetric",
+        ("tanh", "xavier"): "learning",
+        ("tanh", "normal:10"): "saturated",
+        ("relu", "zeros"): "stuck",
+        ("relu", "constant:0.5"): "symmetric",
+        ("relu", "he"): "learning",
+        ("relu", "normal:10"): "dead",
+        ("linear", "zeros"): "stuck",
+        ("linear", "constant:0.5"): "symmetric",
+        ("linear", "xavier"): "learning",
+        ("linear", "normal:10"): "diverged",
+    }
     big_tanh, xav = runs[("tanh", "normal:10")], runs[("tanh", "xavier")]
-    assert big_tanh["saturated0"] > 0.8 and xav["saturated0"] == 0.0      # 85 % of |a| > 0.99 at init
-    assert big_tanh["final_loss"] > 5 * xav["final_loss"]                 # 0.100 vs 0.015 after 1000 steps
+    assert big_tanh["saturated0"] > 0.8 and xav["saturated0"] == 0.0  # 85 % of |a| > 0.99 at init
+    assert big_tanh["final_loss"] > 5 * xav["final_loss"]  # 0.100 vs 0.015 after 1000 steps
     big_relu = runs[("relu", "normal:10")]
     assert big_relu["loss0"] > 1e4 and big_relu["grad_norm0"] > 1e3 > 1 > runs[("relu", "he")]["grad_norm0"]
     assert big_relu["final_accuracy"] == 0.5 and big_relu["final_loss"] == pytest.approx(LN2, abs=1e-3)
     assert big_relu["dead"] > 0.9 and runs[("relu", "he")]["final_accuracy"] == 1.0
     big_lin = runs[("linear", "normal:10")]
     assert big_lin["diverged"] == 5 and big_lin["final_loss"] is None and big_lin["dataset"] == "linear"
-    assert runs[("linear", "xavier")]["diverged"] is None and runs[("linear", "xavier")]["final_accuracy"] >= 0.95
+    assert (
+        runs[("linear", "xavier")]["diverged"] is None
+        and runs[("linear", "xavier")]["final_accuracy"] >= 0.95
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
@@ -165,7 +186,9 @@ def test_too_large_pattern_holds_across_seeds(seed):
             assert sat[1] > 0.5 and tr.loss_history[-1, 1] > 2 * tr.loss_history[-1, 0]
         else:
             assert tr.accuracy_history[-1, 1] <= 0.55 and tr.loss_history[-1, 1] > 0.6
-    lin = Trainer(cfg.replace(activation="linear", dataset="linear"), [Member(init="xavier"), Member(init="normal:10")])
+    lin = Trainer(
+        cfg.replace(activation="linear", dataset="linear"), [Member(init="xavier"), Member(init="normal:10")]
+    )
     lin.step(1000)
     assert lin.diverged[0] is None and lin.diverged[1] is not None and lin.diverged[1] <= 10
 
@@ -190,7 +213,7 @@ def test_variance_view_checks_the_derivation():
             assert ((0.6 < share) & (share < 0.78)).all(), share
     runs = by(r["runs"], "activation", "init")
     he, xav = np.array(runs[("relu", "he")]["var_z"]), np.array(runs[("relu", "xavier")]["var_z"])
-    assert he.min() > 1.5 and xav[-1] < 0.01                     # He keeps Var(z) ~ 2, Xavier halves it
+    assert he.min() > 1.5 and xav[-1] < 0.01  # He keeps Var(z) ~ 2, Xavier halves it
 
 
 # ------------------------------------------------------------------------ restarts: two inits seeds
@@ -203,7 +226,7 @@ def test_restarts_lab_two_xavier_restarts_end_differently():
     assert acc.tolist() == [0.935, 0.725]
     _, _, p = scale_experiments.grid_probabilities(tr, 41)
     disagree = ((p[0] > 0.5) != (p[1] > 0.5)).mean()
-    assert disagree > 0.15, disagree                              # the boundaries differ visibly
+    assert disagree > 0.15, disagree  # the boundaries differ visibly
 
 
 # ------------------------------------------------------------------- scale: what sigma = 0.01 does
@@ -212,9 +235,9 @@ def test_scale_lab_sigma_001_output_stays_at_one_half_accuracy_is_noise():
     assert tr.layout.P == 151 and tr.layout.L == 5
     out = evaluate_many(tr.theta_history[:, 0], tr.layout, "relu", tr.X, keep=("output",))["output"]
     assert np.abs(out - 0.5).max() < 5e-8, "every output within 0.5 +- 5e-8 at every step (3.2e-8 at most)"
-    assert np.abs(tr.loss_history[:, 0] - LN2).max() < 1e-9           # 0.693147 (ln 2 + 1.6e-10 at most)
-    assert tr.grad_norms()[:, 0].max() < 5e-8                         # 2.4e-8 at most
-    assert np.abs(tr.theta_history[-1, 0] - tr.theta_history[0, 0]).max() < 1e-4   # 2.2e-5 (weights ~0.01)
+    assert np.abs(tr.loss_history[:, 0] - LN2).max() < 1e-9  # 0.693147 (ln 2 + 1.6e-10 at most)
+    assert tr.grad_norms()[:, 0].max() < 5e-8  # 2.4e-8 at most
+    assert np.abs(tr.theta_history[-1, 0] - tr.theta_history[0, 0]).max() < 1e-4  # 2.2e-5 (weights ~0.01)
     assert tr.accuracy_history[:, 0].max() <= 0.5, "this preset: never above chance"
     assert tr.accuracy_history[-1, 1] >= 0.95
 
@@ -245,8 +268,16 @@ def test_reproduce_view_course_pattern_train_and_test():
     assert he >= 0.95 and het >= 0.95
     assert 0.6 < big < he and 0.6 < bigt < het
     assert r["final_loss"][1] > 2 * r["final_loss"][2]
-    print("train acc", r["final_accuracy"], "test acc", r["final_test_accuracy"],
-          "train loss", r["final_loss"], "test loss", r["final_test_loss"])
+    print(
+        "train acc",
+        r["final_accuracy"],
+        "test acc",
+        r["final_test_accuracy"],
+        "train loss",
+        r["final_loss"],
+        "test loss",
+        r["final_test_loss"],
+    )
 
 
 @pytest.mark.slow
@@ -256,7 +287,13 @@ def test_reproduce_pattern_other_draws(seed):
     view["lab"] = {**view["lab"], "seed": seed}
     r = tour.reproduce(view)
     (z, big, he), (zt, bigt, het) = r["final_accuracy"], r["final_test_accuracy"]
-    assert z == zt == 0.5 and he >= 0.95 and het >= 0.95 and big <= he and r["final_loss"][1] > r["final_loss"][2]
+    assert (
+        z == zt == 0.5
+        and he >= 0.95
+        and het >= 0.95
+        and big <= he
+        and r["final_loss"][1] > r["final_loss"][2]
+    )
 
 
 def test_reproduce_frames_carry_test_numbers():
@@ -265,17 +302,19 @@ def test_reproduce_frames_carry_test_numbers():
     R, K = len(r["steps"]), 3
     assert r["test_loss"].shape == r["test_accuracy"].shape == (R * K,)
     assert r["final_test_accuracy"] == r["test_accuracy"].reshape(R, K)[-1].tolist()
-    assert all(a * 100 == int(a * 100) for a in r["final_test_accuracy"])       # 100 test points
+    assert all(a * 100 == int(a * 100) for a in r["final_test_accuracy"])  # 100 test points
 
 
 # ------------------------------------------------------------------------------- signal claims
 def test_signal_tanh_xavier_decays_slowly_not_exponentially():
-    view = tour.chapter("scale")["view"]                         # depth 30, width 64 (256 samples, seed 0)
-    assert (view["depth"], view["width"]) == (30, 64) and {"xavier", "normal:0.01", "he"} <= set(view["inits"])
+    view = tour.chapter("scale")["view"]  # depth 30, width 64 (256 samples, seed 0)
+    assert (view["depth"], view["width"]) == (30, 64) and {"xavier", "normal:0.01", "he"} <= set(
+        view["inits"]
+    )
     s = np.array(signal_propagation(30, 64, "tanh", "xavier")["activation_std"])
-    assert s[-1] / s[0] == pytest.approx(0.1676, abs=5e-4)            # 0.1042 / 0.6218
+    assert s[-1] / s[0] == pytest.approx(0.1676, abs=5e-4)  # 0.1042 / 0.6218
     layer = np.arange(1, len(s) + 1)
-    assert ((0.5 < s * np.sqrt(layer)) & (s * np.sqrt(layer) < 0.8)).all()   # ~ 1/sqrt(l), not c^l
+    assert ((0.5 < s * np.sqrt(layer)) & (s * np.sqrt(layer) < 0.8)).all()  # ~ 1/sqrt(l), not c^l
     tiny = np.array(signal_propagation(30, 64, "tanh", "normal:0.01")["activation_std"])
     assert tiny[-1] / tiny[0] < 1e-30
 

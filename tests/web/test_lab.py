@@ -11,7 +11,6 @@ from pyinit.training.trainer import Trainer
 from pyinit.web import lab, page_state, sessions
 
 
-
 def records(frame, K, P):
     r = frame["records"]
     R = len(r["steps"])
@@ -35,8 +34,8 @@ def test_create_gives_meta_data_and_step_zero(session):
     assert session["data"]["X"].shape == (400,) and session["data"]["y"].shape == (200,)
     steps, theta, grad, loss = records(session["frame"], 2, meta["P"])
     assert list(steps) == [0.0]
-    assert np.all(theta[0, 0] == 0.0)                       # left: zeros
-    assert np.all(theta[0, 1, :8] != 0.0)                   # right: Xavier first-layer weights
+    assert np.all(theta[0, 0] == 0.0)  # left: zeros
+    assert np.all(theta[0, 1, :8] != 0.0)  # right: Xavier first-layer weights
     assert session["frame"]["provisional"] is False and session["frame"]["limit"] is None
     # the layout says where W[l][i, j] lives: check it against network.Layout
     layout = Layout(meta["sizes"])
@@ -51,7 +50,7 @@ def test_zero_init_tanh_stays_exactly_at_zero(session):
     P = session["meta"]["P"]
     frame = lab.step(session["id"], 300)
     steps, theta, grad, loss = records(frame, 2, P)
-    assert list(steps) == list(range(1, 301))             # only the new records
+    assert list(steps) == list(range(1, 301))  # only the new records
     assert np.all(theta[:, 0] == 0.0) and np.all(grad[:, 0] == 0.0)
     assert np.all(loss[:, 0] == loss[0, 0]) and loss[0, 0] == pytest.approx(np.log(2), rel=1e-15)  # p = 0.5
     sym = frame["records"]["sym"].reshape(300, 2, 1)
@@ -59,7 +58,7 @@ def test_zero_init_tanh_stays_exactly_at_zero(session):
     distinct = frame["records"]["distinct"].reshape(300, 2, 1)
     assert np.all(sym[:, 0] == 0.0) and np.all(gnorm[:, 0] == 0.0) and np.all(distinct[:, 0] == 1.0)
     assert np.all(sym[:, 1] > 0.0) and np.all(gnorm[:, 1] > 0.0) and np.all(distinct[:, 1] == 4.0)
-    assert loss[-1, 1] < 0.2                               # Xavier learns XOR
+    assert loss[-1, 1] < 0.2  # Xavier learns XOR
 
 
 def test_step_chunks_equal_single_steps():
@@ -76,8 +75,17 @@ def test_right_member_equals_a_single_xavier_run():
     out = lab.create()
     frame = lab.step(out["id"], 200)
     _, theta, _, _ = records(frame, 2, out["meta"]["P"])
-    cfg = RunConfig(dataset="xor", n_samples=200, noise=0.1, hidden=(4,), activation="tanh", lr=0.5,
-                    init="xavier", seed=0, steps=200)
+    cfg = RunConfig(
+        dataset="xor",
+        n_samples=200,
+        noise=0.1,
+        hidden=(4,),
+        activation="tanh",
+        lr=0.5,
+        init="xavier",
+        seed=0,
+        steps=200,
+    )
     single = Trainer(cfg, [Member()])
     single.step(200)
     assert np.max(np.abs(theta[-1, 1] - single.theta[0])) <= 1e-12
@@ -89,9 +97,9 @@ def test_divergence_is_per_member_and_the_other_goes_on():
     assert frame["diverged"][0] is None
     d = frame["diverged"][1]
     assert d["reason"] == "loss became inf" and 0 < d["step"] < 400
-    assert frame["step"] == 400                             # the zeros run kept going
+    assert frame["step"] == 400  # the zeros run kept going
     steps, theta, _, loss = records(frame, 2, out["meta"]["P"])
-    assert np.all(np.isfinite(theta[:, 1]))                 # last finite params are kept
+    assert np.all(np.isfinite(theta[:, 1]))  # last finite params are kept
     assert np.isnan(loss[-1, 1]) and np.isfinite(loss[-1, 0])
 
 
@@ -104,17 +112,19 @@ class Page:
 
     def append(self, frame):
         r = frame["records"]
-        if self.provisional:                                 # the old "current step" gives way
+        if self.provisional:  # the old "current step" gives way
             self.steps.pop(), self.theta.pop()
         if frame["kept"] is not None:
             keep = set(frame["kept"])
-            self.steps, self.theta = ([s for s in self.steps if s in keep],
-                                      [t for s, t in zip(self.steps, self.theta) if s in keep])
+            self.steps, self.theta = (
+                [s for s in self.steps if s in keep],
+                [t for s, t in zip(self.steps, self.theta) if s in keep],
+            )
         K_P = len(r["theta"]) // max(1, len(r["steps"]))
         for i, s in enumerate(r["steps"]):
             if not self.steps or s > self.steps[-1]:
                 self.steps.append(s)
-                self.theta.append(r["theta"][i * K_P:(i + 1) * K_P])
+                self.theta.append(r["theta"][i * K_P : (i + 1) * K_P])
         self.provisional = frame["provisional"]
 
 
@@ -131,7 +141,7 @@ def check_page_shows_the_trained_step(out, calls, monkeypatch=None):
         assert frame["provisional"] == (frame["step"] % rec.stride != 0)
         assert page.steps == rec.steps.tolist(), i
     np.testing.assert_array_equal(np.concatenate(page.theta), rec.theta.ravel())
-    assert rec.size <= rec.capacity + 1                         # memory stays bounded
+    assert rec.size <= rec.capacity + 1  # memory stays bounded
 
 
 def test_playback_never_dies_after_the_recorder_thins():
@@ -148,7 +158,7 @@ def test_speed_changes_and_frames_without_new_records(monkeypatch):
     assert session_of(out["id"]).trainer.recorder.capacity == 10
     calls = [50] * 6 + [1] * 40 + [0, 0, 3, 0] + [50] * 3 + [1, 2, 1] * 10
     check_page_shows_the_trained_step(out, calls)
-    frame = lab.step(out["id"], 0)                               # nothing new: the tail again
+    frame = lab.step(out["id"], 0)  # nothing new: the tail again
     assert frame["provisional"] and list(frame["records"]["steps"]) == [frame["step"]]
 
 
@@ -181,7 +191,7 @@ def test_frames_count_distinct_units_exactly():
     R = len(frame["records"]["steps"])
     distinct = frame["records"]["distinct"].reshape(R, 2, 2)
     assert distinct.dtype == np.float64
-    assert np.all(distinct[:, 0] == 1.0) and np.all(distinct[:, 1] == 5.0)       # clones vs Xavier
+    assert np.all(distinct[:, 0] == 1.0) and np.all(distinct[:, 1] == 5.0)  # clones vs Xavier
     layout = Layout(out["meta"]["sizes"])
     theta = frame["records"]["theta"].reshape(R, 2, -1)
     np.testing.assert_array_equal(distinct, stats.distinct_units(theta, layout))
@@ -204,22 +214,22 @@ def test_advance_to_a_step_the_recorder_does_not_keep_shows_that_step(monkeypatc
     assert list(fa["records"]["steps"]) == [333.0] and fa["provisional"]
     fb = lab.advance(b["id"], 333)
     np.testing.assert_array_equal(fa["records"]["theta"], fb["records"]["theta"])
-    assert lab.inspect(a["id"], 333, 1)["step"] == 333                    # the shown step is inspectable
+    assert lab.inspect(a["id"], 333, 1)["step"] == 333  # the shown step is inspectable
 
 
 def test_inspect_shows_why_the_gradient_is_zero(session):
     lab.step(session["id"], 10)
     left = lab.inspect(session["id"], 10, 0)
     l1, l2 = left["layers"]
-    assert l1["identical"] == [[0, 1, 2, 3]]                 # all four hidden units are clones
-    assert np.all(l2["a_in"]["values"] == 0.0)               # tanh(0) = 0: the output layer sees zeros
+    assert l1["identical"] == [[0, 1, 2, 3]]  # all four hidden units are clones
+    assert np.all(l2["a_in"]["values"] == 0.0)  # tanh(0) = 0: the output layer sees zeros
     assert np.all(l1["dW"]["values"] == 0.0) and np.all(l2["dW"]["values"] == 0.0)
     right = lab.inspect(session["id"], 10, 1)
     r1 = right["layers"][0]
     assert r1["identical"] == []
     f = r1["formula"]
     assert f["n"] == 200 and len(f["terms"]) == 3
-    assert f["value"] == pytest.approx(f["check"], rel=1e-12, abs=1e-15)   # dW = a^T delta / n
+    assert f["value"] == pytest.approx(f["check"], rel=1e-12, abs=1e-15)  # dW = a^T delta / n
     assert r1["dW"]["rows"] == 2 and r1["dW"]["cols"] == 4 and r1["z"]["rows"] == 4
 
 
@@ -234,7 +244,7 @@ def test_landscape_contains_the_current_loss(session):
         assert centre == pytest.approx(rec.loss[-1, member], rel=1e-9)
         assert len(out["path"]["alpha"]) == 51
     zero = lab.landscape(session["id"], 50, 0, n=11)
-    assert zero["how"] == "layers"                           # the zero run has no path to follow
+    assert zero["how"] == "layers"  # the zero run has no path to follow
     z = zero["loss"].reshape(11, 11)
     # a critical point: with only first-layer weights (or only later ones) moved, the output is still
     # sigmoid(0) for every input, so the loss is exactly flat along both axes; off the axes it is not
@@ -262,9 +272,9 @@ def test_the_registry_is_bounded_and_ids_are_not_reused():
     ids = [lab.create()["id"] for _ in range(sessions.MAX_SESSIONS + 3)]
     assert len(set(ids)) == len(ids) and sessions.count() <= sessions.MAX_SESSIONS
     with pytest.raises(ConfigError, match="^id: "):
-        lab.step(ids[0], 1)                                      # the oldest were dropped
+        lab.step(ids[0], 1)  # the oldest were dropped
     assert lab.step(ids[-1], 1)["step"] == 1
     lab.dispose(ids[-1])
-    lab.dispose(ids[-1])                                         # unknown ids are ignored
+    lab.dispose(ids[-1])  # unknown ids are ignored
     with pytest.raises(ConfigError, match="^id: "):
         lab.step(ids[-1], 1)

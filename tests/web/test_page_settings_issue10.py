@@ -14,8 +14,13 @@ def test_defaults_keep_todays_runs_bitwise():
     config, members = page_state.run_config({})
     assert config.optimizer == "sgd" and config.factor == 0.8 and config.init_seed == config.seed == 0
     assert [m.seed for m in members] == [None, None]
-    old = Trainer(RunConfig(), [Member(init="zeros", bias_init="zeros", perturb=0.0),
-                                Member(init="xavier", bias_init="zeros", perturb=0.0)])
+    old = Trainer(
+        RunConfig(),
+        [
+            Member(init="zeros", bias_init="zeros", perturb=0.0),
+            Member(init="xavier", bias_init="zeros", perturb=0.0),
+        ],
+    )
     new = lab.Session.from_settings({}).trainer
     old.step(30), new.step(30)
     assert np.array_equal(old.theta_history, new.theta_history)
@@ -55,25 +60,34 @@ def test_optimizer_and_factor_reach_the_run():
     assert page_state.run_config({"optimizer": "momentum", "momentum": 0.9})[0].momentum == 0.9
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"optimizer": "momentum"}, r"^momentum: must be in \(0, 1\) with optimizer momentum, got 0.0$"),
-    ({"optimizer": "adam", "momentum": 0.5}, r"^momentum: must be 0 with optimizer adam"),
-    ({"optimizer": "rmsprop"}, r"^optimizer: must be one of sgd, momentum, adam, got 'rmsprop'$"),
-    ({"factor": 1}, r"^factor: must be a number in \[0, 0.99\], got 1$"),
-    ({"factor": float("nan")}, r"^factor: must be a number in \[0, 0.99\], got nan$"),
-    ({"left_init_seed": -1}, r"^left_init_seed: must be an integer in 0..1000000, got -1$"),
-    ({"right_init_seed": 1e300}, r"^right_init_seed: must be an integer in 0..1000000, got 1e\+300$"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"optimizer": "momentum"}, r"^momentum: must be in \(0, 1\) with optimizer momentum, got 0.0$"),
+        ({"optimizer": "adam", "momentum": 0.5}, r"^momentum: must be 0 with optimizer adam"),
+        ({"optimizer": "rmsprop"}, r"^optimizer: must be one of sgd, momentum, adam, got 'rmsprop'$"),
+        ({"factor": 1}, r"^factor: must be a number in \[0, 0.99\], got 1$"),
+        ({"factor": float("nan")}, r"^factor: must be a number in \[0, 0.99\], got nan$"),
+        ({"left_init_seed": -1}, r"^left_init_seed: must be an integer in 0..1000000, got -1$"),
+        ({"right_init_seed": 1e300}, r"^right_init_seed: must be an integer in 0..1000000, got 1e\+300$"),
+    ],
+)
 def test_bad_new_settings_are_one_line_errors(settings, message):
     with pytest.raises(ConfigError, match=message):
         page_state.run_config(settings)
 
 
-@pytest.mark.parametrize("activation, layers, first, last", [
-    ("relu", 1, "zeros,he", "he,zeros"), ("tanh", 2, "zeros,xavier,xavier", "xavier,xavier,zeros"),
-    ("leaky_relu", 1, "zeros,he", "he,zeros"), ("sigmoid", 0, "zeros", "zeros"),
-])
+@pytest.mark.parametrize(
+    "activation, layers, first, last",
+    [
+        ("relu", 1, "zeros,he", "he,zeros"),
+        ("tanh", 2, "zeros,xavier,xavier", "xavier,xavier,zeros"),
+        ("leaky_relu", 1, "zeros,he", "he,zeros"),
+        ("sigmoid", 0, "zeros", "zeros"),
+    ],
+)
 def test_zeros_first_and_last_are_per_layer_specs(activation, layers, first, last):
-    _, members = page_state.run_config({"activation": activation, "layers": layers,
-                                        "left_init": "zeros_first", "right_init": "zeros_last"})
+    _, members = page_state.run_config(
+        {"activation": activation, "layers": layers, "left_init": "zeros_first", "right_init": "zeros_last"}
+    )
     assert [m.init for m in members] == [first, last]

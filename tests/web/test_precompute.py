@@ -7,7 +7,7 @@ import pytest
 
 from pyinit.web import chapters, lab, page_state, precompute, sessions
 
-SLOW = {"reproduce"}          # 15,000 steps: the slow suite checks it
+SLOW = {"reproduce"}  # 15,000 steps: the slow suite checks it
 
 
 def unpack(head, blob):
@@ -17,8 +17,9 @@ def unpack(head, blob):
     return out
 
 
-@pytest.mark.parametrize("cid", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW else c
-                                 for c in chapters.ids()])
+@pytest.mark.parametrize(
+    "cid", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW else c for c in chapters.ids()]
+)
 def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     head, blob = precompute.chapter_run(cid)
     json.dumps(head)
@@ -29,7 +30,7 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     assert head["bytes"] == len(blob) and head["binary"] == f"{cid}.bin"
     assert sum(length * np.dtype(dtype).itemsize for dtype, _, length in head["arrays"].values()) == len(blob)
     steps = a["steps"]
-    assert steps[0] == 0 and steps[-1] == c["steps"] and len(set(np.diff(steps))) == 1      # a uniform stride
+    assert steps[0] == 0 and steps[-1] == c["steps"] and len(set(np.diff(steps))) == 1  # a uniform stride
     assert len(steps) >= precompute.MIN_RECORDS or head["stride"] == 1
     assert head["bytes"] <= head["budget"] or len(steps) == precompute.MIN_RECORDS
     for name in precompute.FLOAT32:
@@ -46,13 +47,15 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     common = np.intersect1d(steps, rec.steps)
     assert len(common) >= 10 and common[-1] == c["steps"]
     mine = np.searchsorted(steps, common)
-    arrays = lab.record_arrays(sessions.get(live["id"], lab.Session, "").trainer, np.searchsorted(rec.steps, common))
+    arrays = lab.record_arrays(
+        sessions.get(live["id"], lab.Session, "").trainer, np.searchsorted(rec.steps, common)
+    )
     R = len(steps)
     for name in precompute.FLOAT32:
         want = arrays[name].reshape(len(common), -1).astype(np.float32)
         got = a[name].reshape(R, -1)[mine]
-        np.testing.assert_array_equal(got, want, err_msg=name)          # float32 of the same float64
-        assert np.array_equal(got == 0, arrays[name].reshape(len(common), -1) == 0), name    # exact zeros
+        np.testing.assert_array_equal(got, want, err_msg=name)  # float32 of the same float64
+        assert np.array_equal(got == 0, arrays[name].reshape(len(common), -1) == 0), name  # exact zeros
     lab.dispose(live["id"])
 
 

@@ -38,7 +38,18 @@ export const VIEW_BASE = "data/chapters/";
 const RECOMPUTE_TIMEOUT_MS = 600_000; // the slowest (escape) takes about a minute in the browser
 
 // kind (a view's "kind" in chapters.json, as in pyinit.web.chapters.KINDS) -> its view
-export const VIEWS = { layers, optimizers, escape, outcomes, variance, stuck, eps_sweep: epsSweep, restarts, signal, reproduce };
+export const VIEWS = {
+  layers,
+  optimizers,
+  escape,
+  outcomes,
+  variance,
+  stuck,
+  eps_sweep: epsSweep,
+  restarts,
+  signal,
+  reproduce,
+};
 const SLOW = new Set(["escape", "signal", "outcomes"]); // seconds to a minute in the browser
 
 /** Numbers in a and b (same shape) that differ, and the largest relative difference among them. */
@@ -48,13 +59,17 @@ function compare(a, b, acc = { total: 0, differ: 0, worst: 0 }) {
       const n = Math.max(a.length, b.length);
       for (let i = 0; i < n; i++) compare(a[i], b[i], acc);
     } else {
-      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (k !== "id") compare(a[k], b[k], acc);
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+        if (k !== "id") compare(a[k], b[k], acc);
     }
   } else if (typeof a === "number" || typeof b === "number") {
     acc.total++;
     if (a !== b) {
       acc.differ++;
-      const rel = Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300) : Infinity;
+      const rel =
+        Number.isFinite(a) && Number.isFinite(b)
+          ? Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300)
+          : Infinity;
       acc.worst = Math.max(acc.worst, rel);
     }
   }
@@ -69,7 +84,15 @@ function compare(a, b, acc = { total: 0, differ: 0, worst: 0 }) {
  */
 export function mountChapterView(box, { id, view, python, preset = {}, base = VIEW_BASE }) {
   const kind = VIEWS[view.kind];
-  const entry = { status: "idle", data: null, error: null, shipped: null, source: null, seconds: null, diff: null };
+  const entry = {
+    status: "idle",
+    data: null,
+    error: null,
+    shipped: null,
+    source: null,
+    seconds: null,
+    diff: null,
+  };
   let update = null;
   const title = el("h3", { class: "view-title" });
   const status = el("p", { class: "view-status", role: "status" });
@@ -81,13 +104,21 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
   box.replaceChildren(title, status, body, note, actions);
   box.dataset.kind = view.kind;
   again.addEventListener("click", () => compute());
-  const ctx = { view, preset, pyReady: () => python.ready, pyFailed: () => python.failed, run: () => compute(), sourceNote };
+  const ctx = {
+    view,
+    preset,
+    pyReady: () => python.ready,
+    pyFailed: () => python.failed,
+    run: () => compute(),
+    sourceNote,
+  };
 
   function sourceNote() {
     if (entry.source === "browser") {
       const when = t("view.data.browser", { s: num(entry.seconds, 2) });
       if (!entry.diff) return when;
-      return entry.diff.differ === 0 ? `${when} ${t("view.data.same", { n: int(entry.diff.total) })}`
+      return entry.diff.differ === 0
+        ? `${when} ${t("view.data.same", { n: int(entry.diff.total) })}`
         : `${when} ${t("view.data.differ", { n: int(entry.diff.differ), total: int(entry.diff.total), rel: num(entry.diff.worst, 2) })}`;
     }
     return entry.source === "build" ? t("view.data.build") : "";
@@ -104,7 +135,8 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
     const busy = entry.status === "loading";
     if (busy && !kind.manual) status.textContent = python.ready ? t("tour.computing") : t("tour.waiting");
     else if (entry.status === "error") status.textContent = t("tour.failed", { message: entry.error });
-    else if (!entry.data && entry.status === "idle" && !python.ready && !kind.manual) status.textContent = python.failed ? t("tour.noPython") : t("tour.waiting");
+    else if (!entry.data && entry.status === "idle" && !python.ready && !kind.manual)
+      status.textContent = python.failed ? t("tour.noPython") : t("tour.waiting");
     else status.textContent = "";
     if (kind.manual) {
       note.textContent = "";
@@ -136,7 +168,11 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
       if (kind.load) {
         await kind.load(python.py, entry, paint, ctx);
       } else {
-        const data = await python.py.call("chapters.view", { chapter_id: id }, { timeoutMs: RECOMPUTE_TIMEOUT_MS });
+        const data = await python.py.call(
+          "chapters.view",
+          { chapter_id: id },
+          { timeoutMs: RECOMPUTE_TIMEOUT_MS },
+        );
         entry.data = data;
         update = null;
       }
@@ -157,7 +193,9 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
     try {
       const r = await fetch(`${base}${id}-view.json`);
       if (r.ok) data = await r.json();
-    } catch { /* offline without the file: compute below */ }
+    } catch {
+      /* offline without the file: compute below */
+    }
     if (data) {
       try {
         await loadPlotly();
@@ -176,8 +214,21 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
     }
   }
   // drawn when the chapter comes near the screen, not all at page load
-  const io = new IntersectionObserver((es) => { if (es.some((e) => e.isIntersecting)) { io.disconnect(); show(); } }, { rootMargin: "600px 0px" });
+  const io = new IntersectionObserver(
+    (es) => {
+      if (es.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        show();
+      }
+    },
+    { rootMargin: "600px 0px" },
+  );
   io.observe(box);
   paint();
-  return { render() { update = null; paint(); } };
+  return {
+    render() {
+      update = null;
+      paint();
+    },
+  };
 }

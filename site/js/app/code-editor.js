@@ -33,10 +33,13 @@ export function loadCodeMirror() {
       const res = await fetch(MANIFEST_URL, { cache: "no-cache" });
       if (!res.ok) throw new Error(`could not load build-manifest.json (HTTP ${res.status})`);
       const path = (await res.json()).codemirror;
-      if (typeof path !== "string" || !path) throw new Error("build-manifest.json names no codemirror bundle");
+      if (typeof path !== "string" || !path)
+        throw new Error("build-manifest.json names no codemirror bundle");
       return import(new URL(path, MANIFEST_URL).href);
     })();
-    cmPromise.catch(() => { cmPromise = null; });
+    cmPromise.catch(() => {
+      cmPromise = null;
+    });
   }
   return cmPromise;
 }
@@ -51,7 +54,9 @@ function ensureStylesheet(doc) {
       const link = doc.createElement("link");
       link.rel = "stylesheet";
       link.href = href;
-      ready = new Promise((resolve) => { link.onload = link.onerror = () => resolve(); });
+      ready = new Promise((resolve) => {
+        link.onload = link.onerror = () => resolve();
+      });
       doc.head.append(link);
     }
     stylesheets.set(doc, ready);
@@ -70,7 +75,10 @@ function el(doc, tag, attrs = {}, text = "") {
 function highlightStyle(cm) {
   const t = cm.tags;
   return cm.HighlightStyle.define([
-    { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword], class: "tok-keyword" },
+    {
+      tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword],
+      class: "tok-keyword",
+    },
     { tag: [t.bool, t.null, t.self, t.number], class: "tok-atom" },
     { tag: [t.string, t.special(t.string)], class: "tok-string" },
     { tag: t.escape, class: "tok-escape" },
@@ -89,8 +97,13 @@ function highlightStyle(cm) {
 function errorExtension(cm) {
   const setError = cm.StateEffect.define();
   class ErrorMarker extends cm.GutterMarker {
-    constructor(title) { super(); this.title = title; }
-    eq(other) { return other.title === this.title; }
+    constructor(title) {
+      super();
+      this.title = title;
+    }
+    eq(other) {
+      return other.title === this.title;
+    }
     toDOM(view) {
       const m = view.dom.ownerDocument.createElement("span");
       m.className = "cm-error-marker";
@@ -112,8 +125,10 @@ function errorExtension(cm) {
       const from = Math.min(l.from + Math.max(0, column - 1), l.to - 1); // past the end: the last character
       decos.push(atDeco.range(from, from + 1));
     }
-    return { decorations: cm.Decoration.set(decos, true),
-             markers: cm.RangeSet.of([new ErrorMarker(message).range(l.from)]) };
+    return {
+      decorations: cm.Decoration.set(decos, true),
+      markers: cm.RangeSet.of([new ErrorMarker(message).range(l.from)]),
+    };
   }
   const field = cm.StateField.define({
     create: () => null,
@@ -146,11 +161,22 @@ function errorExtension(cm) {
  * @param {string} [options.hint]          keyboard hint under the editor ("" hides it); English default
  * @param {(line: number, column?: number) => string} [options.location]  "Line 2, column 5" (translate it)
  */
-export async function createCodeEditor(container, {
-  doc = "", label, readOnly = false, onChange, onRun, hint = DEFAULT_HINT, location = DEFAULT_LOCATION,
-} = {}) {
-  if (!container || typeof container.append !== "function") throw new TypeError("createCodeEditor: container must be an element");
-  if (typeof label !== "string" || !label.trim()) throw new TypeError("createCodeEditor: label (the editor's accessible name) is required");
+export async function createCodeEditor(
+  container,
+  {
+    doc = "",
+    label,
+    readOnly = false,
+    onChange,
+    onRun,
+    hint = DEFAULT_HINT,
+    location = DEFAULT_LOCATION,
+  } = {},
+) {
+  if (!container || typeof container.append !== "function")
+    throw new TypeError("createCodeEditor: container must be an element");
+  if (typeof label !== "string" || !label.trim())
+    throw new TypeError("createCodeEditor: label (the editor's accessible name) is required");
   const d = container.ownerDocument;
   const [cm] = await Promise.all([loadCodeMirror(), ensureStylesheet(d)]);
 
@@ -166,9 +192,10 @@ export async function createCodeEditor(container, {
   const err = errorExtension(cm);
   const external = cm.Annotation.define(); // marks changes made by setCode (no onChange for them)
   const access = new cm.Compartment();
-  const accessFor = (ro) => (ro
-    ? [cm.EditorState.readOnly.of(true), cm.EditorView.contentAttributes.of({ "aria-readonly": "true" })]
-    : cm.keymap.of([cm.indentWithTab])); // Tab indents only where there is something to edit
+  const accessFor = (ro) =>
+    ro
+      ? [cm.EditorState.readOnly.of(true), cm.EditorView.contentAttributes.of({ "aria-readonly": "true" })]
+      : cm.keymap.of([cm.indentWithTab]); // Tab indents only where there is something to edit
   const extensions = [
     err.extension,
     cm.lineNumbers(),
@@ -187,20 +214,41 @@ export async function createCodeEditor(container, {
     access.of(accessFor(readOnly)),
     cm.keymap.of([...cm.defaultKeymap, ...cm.historyKeymap]),
     cm.EditorView.contentAttributes.of({
-      "aria-label": label, "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}`,
-      autocapitalize: "off", autocorrect: "off", spellcheck: "false", translate: "no",
+      "aria-label": label,
+      "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}`,
+      autocapitalize: "off",
+      autocorrect: "off",
+      spellcheck: "false",
+      translate: "no",
     }),
-    cm.EditorView.contentAttributes.of((view) => (view.state.field(err.field) ? { "aria-invalid": "true" } : null)),
+    cm.EditorView.contentAttributes.of((view) =>
+      view.state.field(err.field) ? { "aria-invalid": "true" } : null,
+    ),
     cm.EditorView.updateListener.of((u) => {
-      if (u.docChanged && onChange && !u.transactions.some((tr) => tr.annotation(external))) onChange(u.state.doc.toString());
+      if (u.docChanged && onChange && !u.transactions.some((tr) => tr.annotation(external)))
+        onChange(u.state.doc.toString());
     }),
   ];
   if (onRun) {
-    extensions.push(cm.Prec.highest(cm.keymap.of([{
-      key: "Mod-Enter", preventDefault: true, run: (view) => { onRun(view.state.doc.toString()); return true; },
-    }])));
+    extensions.push(
+      cm.Prec.highest(
+        cm.keymap.of([
+          {
+            key: "Mod-Enter",
+            preventDefault: true,
+            run: (view) => {
+              onRun(view.state.doc.toString());
+              return true;
+            },
+          },
+        ]),
+      ),
+    );
   }
-  const view = new cm.EditorView({ parent: box, state: cm.EditorState.create({ doc: String(doc ?? ""), extensions }) });
+  const view = new cm.EditorView({
+    parent: box,
+    state: cm.EditorState.create({ doc: String(doc ?? ""), extensions }),
+  });
   container.append(root);
 
   function render(value) {

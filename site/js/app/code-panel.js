@@ -48,7 +48,7 @@ export const codeBytes = (text) => new TextEncoder().encode(text).length;
  *   always: show both editors even for sides that do not use Python (the "More panels" view)
  */
 export function createCodePanel(root, { state, onRun, always = false }) {
-  const trust = { left: true, right: true };    // may this side's code run without a click?
+  const trust = { left: true, right: true }; // may this side's code run without a click?
   const editable = { left: true, right: true }; // code from a link is read until "Run this code"
   const notes = { left: "code.review", right: "code.review" }; // why a side's code waits for a click
   const cells = {};
@@ -59,8 +59,13 @@ export function createCodePanel(root, { state, onRun, always = false }) {
     const note = el("p", { class: "code-note", role: "status" });
     const run = el("button", { type: "button", class: "primary code-run" });
     const use = el("button", { type: "button", class: "code-use" });
-    const cell = el("section", { class: "code-cell", "data-side": side },
-      el("div", { class: "code-head" }, title, el("div", { class: "code-actions" }, run, use)), note, box);
+    const cell = el(
+      "section",
+      { class: "code-cell", "data-side": side },
+      el("div", { class: "code-head" }, title, el("div", { class: "code-actions" }, run, use)),
+      note,
+      box,
+    );
     root.append(cell);
     cells[side] = { cell, title, box, note, run, use, editor: null, pending: null };
     run.addEventListener("click", () => runSide(side));
@@ -73,9 +78,12 @@ export function createCodePanel(root, { state, onRun, always = false }) {
   function editorOf(side) {
     const c = cells[side];
     c.pending ||= createCodeEditor(c.box, {
-      doc: sourceOf(side) || EXAMPLE, label: t("code.label", { side: t(`side.${side}`) }),
-      readOnly: !editable[side], hint: t("code.hintShort"),
-      location: (line, column) => t(column ? "code.lineColumn" : "code.line", { line: String(line), column: String(column) }),
+      doc: sourceOf(side) || EXAMPLE,
+      label: t("code.label", { side: t(`side.${side}`) }),
+      readOnly: !editable[side],
+      hint: t("code.hintShort"),
+      location: (line, column) =>
+        t(column ? "code.lineColumn" : "code.line", { line: String(line), column: String(column) }),
       onRun: () => runSide(side),
     }).then((ed) => (c.editor = ed));
     return c.pending;
@@ -83,10 +91,13 @@ export function createCodePanel(root, { state, onRun, always = false }) {
 
   /** Put the side's code into the state and ask for new runs (Run, Ctrl+Enter, "Run this code"). */
   async function runSide(side) {
-    const c = cells[side], ed = await editorOf(side);
+    const c = cells[side],
+      ed = await editorOf(side);
     const text = ed.getCode();
     if (codeBytes(text) > MAX_CODE_BYTES) {
-      ed.showError({ message: t("code.tooLong", { max: String(MAX_CODE_BYTES), n: String(codeBytes(text)) }) });
+      ed.showError({
+        message: t("code.tooLong", { max: String(MAX_CODE_BYTES), n: String(codeBytes(text)) }),
+      });
       return;
     }
     ed.clearError();
@@ -102,7 +113,8 @@ export function createCodePanel(root, { state, onRun, always = false }) {
   function render() {
     root.dataset.count = String(SIDES.filter((s) => uses(s) || always).length); // one editor: full width
     for (const side of SIDES) {
-      const c = cells[side], on = uses(side);
+      const c = cells[side],
+        on = uses(side);
       c.cell.hidden = !(on || always);
       root.hidden = !SIDES.some((s) => uses(s) || always);
       c.title.textContent = t("code.title", { side: t(`side.${side}`) });
@@ -113,12 +125,19 @@ export function createCodePanel(root, { state, onRun, always = false }) {
       c.run.hidden = !on;
       if (!on && !always) continue;
       if (!trust[side]) c.note.textContent = t(notes[side]);
-      editorOf(side).then((ed) => {
-        const text = sourceOf(side);
-        if (text === null) { ed.showError({ message: t("code.bad") }); return; }
-        if (text && text !== ed.getCode()) ed.setCode(text);
-        ed.setReadOnly(!editable[side]);
-      }).catch((e) => { c.note.textContent = t("code.noEditor", { message: e.message }); });
+      editorOf(side)
+        .then((ed) => {
+          const text = sourceOf(side);
+          if (text === null) {
+            ed.showError({ message: t("code.bad") });
+            return;
+          }
+          if (text && text !== ed.getCode()) ed.setCode(text);
+          ed.setReadOnly(!editable[side]);
+        })
+        .catch((e) => {
+          c.note.textContent = t("code.noEditor", { message: e.message });
+        });
     }
   }
 
@@ -126,13 +145,25 @@ export function createCodePanel(root, { state, onRun, always = false }) {
     render,
     trusted: (side) => trust[side] || !uses(side),
     /** This side's code must not run before a click (code from a link: also read-only until then). */
-    distrust(side, { readOnly = true, note = "code.review" } = {}) { trust[side] = false; editable[side] = !readOnly; notes[side] = note; render(); },
+    distrust(side, { readOnly = true, note = "code.review" } = {}) {
+      trust[side] = false;
+      editable[side] = !readOnly;
+      notes[side] = note;
+      render();
+    },
     async showError(side, { line, column, message }) {
       const ed = await editorOf(side);
       cells[side].note.textContent = "";
       ed.showError({ line, column, message });
     },
-    clearErrors() { for (const side of SIDES) { cells[side].note.textContent = ""; if (cells[side].editor) cells[side].editor.clearError(); } },
-    note(side, text) { cells[side].note.textContent = text; },
+    clearErrors() {
+      for (const side of SIDES) {
+        cells[side].note.textContent = "";
+        if (cells[side].editor) cells[side].editor.clearError();
+      }
+    },
+    note(side, text) {
+      cells[side].note.textContent = text;
+    },
   };
 }

@@ -18,22 +18,36 @@ export async function loadContent(base = "data/content/") {
   let lang = "en";
   const textsOf = (code) => {
     if (!texts.has(code)) {
-      texts.set(code, fetchJSON(`text/${code}.json`).then((j) => j.chapters || j).catch(() => ({})));
+      texts.set(
+        code,
+        fetchJSON(`text/${code}.json`)
+          .then((j) => j.chapters || j)
+          .catch(() => ({})),
+      );
     }
     return texts.get(code);
   };
   const [list, en0] = await Promise.all([fetchJSON("chapters.json"), textsOf("en")]); // at once, not one after the other
   const chapters = Array.isArray(list) ? list : list.chapters;
-  let current = en0, english = en0;
+  let current = en0,
+    english = en0;
   return {
     chapters,
     async useLanguage(code) {
       const [t, en] = await Promise.all([textsOf(code), textsOf("en")]);
-      lang = code; current = t; english = en;
+      lang = code;
+      current = t;
+      english = en;
     },
-    get language() { return lang; },
-    text(id) { return { ...(english[id] || {}), ...(current[id] || {}) }; },
+    get language() {
+      return lang;
+    },
+    text(id) {
+      return { ...(english[id] || {}), ...(current[id] || {}) };
+    },
     /** A report or page text outside the chapters (e.g. "report"), in the current language. */
-    section(name) { return { ...(english[name] || {}), ...(current[name] || {}) }; },
+    section(name) {
+      return { ...(english[name] || {}), ...(current[name] || {}) };
+    },
   };
 }

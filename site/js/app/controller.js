@@ -18,8 +18,8 @@ export function createController({ getSpeed, onChange }) {
   let playing = false;
   let inflight = null;
   let raf = 0;
-  let debt = 0;              // steps owed to the clock: `speed` per frame, paid by the next request
-  let clock = null;          // while playing through records we have: the step the clock has reached
+  let debt = 0; // steps owed to the clock: `speed` per frame, paid by the next request
+  let clock = null; // while playing through records we have: the step the clock has reached
   let stopReason = null;
   let error = null;
   const timing = { frames: [], lastFrame: 0 };
@@ -58,21 +58,24 @@ export function createController({ getSpeed, onChange }) {
     if (inflight || !source) return inflight;
     const src = source;
     const shownStep = h().record(cursor).step; // records may be thinned (kept): follow the step, not the index
-    inflight = src.more(n).then((got) => {
-      if (src !== source) return false;
-      inflight = null;
-      if (got) cursor = playing ? h().length - 1 : h().indexOfStep(shownStep);
-      changed("data");
-      if (!got && playing) stop("end");
-      else if (playing && blocked()) stop(blocked());
-      return got;
-    }, (err) => {
-      if (src !== source) return false;
-      inflight = null;
-      error = err;
-      stop("error");
-      return false;
-    });
+    inflight = src.more(n).then(
+      (got) => {
+        if (src !== source) return false;
+        inflight = null;
+        if (got) cursor = playing ? h().length - 1 : h().indexOfStep(shownStep);
+        changed("data");
+        if (!got && playing) stop("end");
+        else if (playing && blocked()) stop(blocked());
+        return got;
+      },
+      (err) => {
+        if (src !== source) return false;
+        inflight = null;
+        error = err;
+        stop("error");
+        return false;
+      },
+    );
     return inflight;
   }
 
@@ -88,13 +91,20 @@ export function createController({ getSpeed, onChange }) {
       // a clock in steps, so `speed` steps per frame also holds where records are sparser (thinned)
       clock = Math.max(clock ?? H.record(cursor).step, H.record(cursor).step) + speed;
       const next = Math.min(H.length - 1, H.indexOfStep(clock));
-      if (next !== cursor) { cursor = next; changed("tick"); }
+      if (next !== cursor) {
+        cursor = next;
+        changed("tick");
+      }
     } else if (blocked()) {
       stop(blocked());
       return;
     } else {
       debt = Math.min(debt + speed, speed * 8);
-      if (!inflight) { const n = debt; debt = 0; fetchMore(n); }
+      if (!inflight) {
+        const n = debt;
+        debt = 0;
+        fetchMore(n);
+      }
     }
     raf = requestAnimationFrame(frame);
   }
@@ -102,7 +112,10 @@ export function createController({ getSpeed, onChange }) {
   function play() {
     if (playing || !source) return;
     clock = null;
-    if (atEnd() && blocked()) { stop(blocked()); return; }
+    if (atEnd() && blocked()) {
+      stop(blocked());
+      return;
+    }
     playing = true;
     stopReason = null;
     timing.lastFrame = 0;
@@ -121,8 +134,15 @@ export function createController({ getSpeed, onChange }) {
   async function step() {
     if (!source) return;
     pause();
-    if (!atEnd()) { cursor += 1; changed("step"); return; }
-    if (blocked()) { stop(blocked()); return; }
+    if (!atEnd()) {
+      cursor += 1;
+      changed("step");
+      return;
+    }
+    if (blocked()) {
+      stop(blocked());
+      return;
+    }
     if (inflight) await inflight;
     const got = await fetchMore(1);
     if (got) cursor = h().length - 1;
@@ -132,7 +152,10 @@ export function createController({ getSpeed, onChange }) {
   function back() {
     if (!source) return;
     pause();
-    if (cursor > 0) { cursor -= 1; changed("back"); }
+    if (cursor > 0) {
+      cursor -= 1;
+      changed("back");
+    }
   }
   function seek(i) {
     if (!source) return;
@@ -142,19 +165,45 @@ export function createController({ getSpeed, onChange }) {
   }
 
   return {
-    setSource, play, pause, step, back, seek,
+    setSource,
+    play,
+    pause,
+    step,
+    back,
+    seek,
     /** Stop and say why, for a reason found outside the clock (e.g. a go-to-step that cannot get there). */
-    stopBecause(reason) { stop(reason); },
-    toggle() { if (playing) pause(); else play(); },
-    get source() { return source; },
-    get cursor() { return cursor; },
-    get playing() { return playing; },
-    get busy() { return !!inflight; },
-    get stopReason() { return stopReason; },
-    get error() { return error; },
+    stopBecause(reason) {
+      stop(reason);
+    },
+    toggle() {
+      if (playing) pause();
+      else play();
+    },
+    get source() {
+      return source;
+    },
+    get cursor() {
+      return cursor;
+    },
+    get playing() {
+      return playing;
+    },
+    get busy() {
+      return !!inflight;
+    },
+    get stopReason() {
+      return stopReason;
+    },
+    get error() {
+      return error;
+    },
     /** The record shown now (or null). */
-    get record() { return source && h().length ? h().record(cursor) : null; },
-    whenIdle() { return inflight || Promise.resolve(); },
+    get record() {
+      return source && h().length ? h().record(cursor) : null;
+    },
+    whenIdle() {
+      return inflight || Promise.resolve();
+    },
     timing,
   };
 }

@@ -20,8 +20,10 @@ export function crossCheck(values, schema) {
     errors.batch_size = { key: "error.batch", params: { name: t("ctl.batch_size"), max: values.n_samples } };
   }
   // Python's rule (training/config.py): "momentum" needs a momentum > 0, Adam has its own (momentum 0)
-  if (values.optimizer === "momentum" && !(values.momentum > 0)) errors.momentum = { key: "error.momentumNeeded", params: {} };
-  if (values.optimizer === "adam" && values.momentum > 0) errors.momentum = { key: "error.momentumAdam", params: {} };
+  if (values.optimizer === "momentum" && !(values.momentum > 0))
+    errors.momentum = { key: "error.momentumNeeded", params: {} };
+  if (values.optimizer === "adam" && values.momentum > 0)
+    errors.momentum = { key: "error.momentumAdam", params: {} };
   for (const s of ["left", "right"]) {
     const init = values[`${s}_init`];
     if (["normal", "uniform", "zeros_eps"].includes(init) && !(values[`${s}_scale`] > 0)) {
@@ -81,7 +83,8 @@ export function createControls(container, names, state, { schema, onCommit }) {
     msg.id = `${name}-msg`;
     msg.setAttribute("aria-live", "polite");
     input.setAttribute("aria-describedby", msg.id);
-    if (spec.type === "bool") wrap.append(input, label, msg); else wrap.append(label, input, msg);
+    if (spec.type === "bool") wrap.append(input, label, msg);
+    else wrap.append(label, input, msg);
     container.append(wrap);
     elements[name] = input;
     msgs[name] = msg;
@@ -92,19 +95,28 @@ export function createControls(container, names, state, { schema, onCommit }) {
       if (typed && !dirty.has(name)) return;
       const raw = spec.type === "bool" ? input.checked : input.value;
       const r = schema.parse(name, raw);
-      if (!r.ok) { setError(name, r.error); return; }
+      if (!r.ok) {
+        setError(name, r.error);
+        return;
+      }
       setError(name, null);
       if (onCommit({ [name]: r.value }, name) !== false) dirty.delete(name); // refused: still the reader's
     };
     input.addEventListener("change", commit);
     if (typed) {
       input.addEventListener("input", () => dirty.add(name));
-      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); commit(); } });
+      input.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter") {
+          ev.preventDefault();
+          commit();
+        }
+      });
     }
   }
 
   function setError(name, err) {
-    const el = elements[name], msg = msgs[name];
+    const el = elements[name],
+      msg = msgs[name];
     if (!el) return;
     if (err) {
       const params = { ...err.params, name: t(labelKey(name)) };
@@ -122,20 +134,24 @@ export function createControls(container, names, state, { schema, onCommit }) {
   /** Put the state's values into the controls (and clear messages of controls that now hold valid values). */
   function sync() {
     for (const name of names) {
-      const el = elements[name], v = state.get(name);
+      const el = elements[name],
+        v = state.get(name);
       if (name === "traj_layer") {
         const L = state.get("layers") + 1;
-        el.replaceChildren(...Array.from({ length: L }, (_, i) => {
-          const o = document.createElement("option");
-          o.value = String(i + 1);
-          o.textContent = i + 1 === L ? t("traj.outputName") : t("traj.layerName", { l: String(i + 1) });
-          return o;
-        }));
+        el.replaceChildren(
+          ...Array.from({ length: L }, (_, i) => {
+            const o = document.createElement("option");
+            o.value = String(i + 1);
+            o.textContent = i + 1 === L ? t("traj.outputName") : t("traj.layerName", { l: String(i + 1) });
+            return o;
+          }),
+        );
         el.value = String(Math.min(v, L));
         continue;
       }
       if (el.type === "checkbox") el.checked = !!v;
-      else if (document.activeElement !== el || el.tagName === "SELECT" || !dirty.has(name)) el.value = String(v); // not over typing
+      else if (document.activeElement !== el || el.tagName === "SELECT" || !dirty.has(name))
+        el.value = String(v); // not over typing
       const m = name.match(/^(left|right)_scale$/);
       if (m) {
         const init = state.get(`${m[1]}_init`);

@@ -12,8 +12,15 @@ import { trajectoryCaption, sharedScale } from "./views.js";
 import { gridFor } from "./forward.js";
 
 const BUDGET_MS = 8;
-const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
-const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
+const setText = (el, text) => {
+  if (el.textContent !== text) el.textContent = text;
+};
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
 
 /**
  * createFigure(root, {controller, getValues, getPanels, layout, compact, idPrefix, onFirstPaint, onBuilt, throttleMs})
@@ -21,24 +28,58 @@ const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls)
  *   onBuilt({toolSlots}) after the panels were (re)built, so the page can put its controls in the slots
  * -> {schedule(), invalidate(), drawnAll(), charts, cells, jobTimes()}
  */
-export function createFigure(root, { controller, getValues, getPanels, layout = "columns", compact = false, idPrefix = "",
-  onFirstPaint = () => {}, onBuilt = () => {}, throttleMs = () => 0 }) {
-  let charts = {}, cells = {}, heads = {}, shownIds = "";
+export function createFigure(
+  root,
+  {
+    controller,
+    getValues,
+    getPanels,
+    layout = "columns",
+    compact = false,
+    idPrefix = "",
+    onFirstPaint = () => {},
+    onBuilt = () => {},
+    throttleMs = () => 0,
+  },
+) {
+  let charts = {},
+    cells = {},
+    heads = {},
+    shownIds = "";
   const drawn = new Map();
   const jobTimes = {};
   const ondemand = { inspector: new Map(), landscape: new Map() };
-  let scheduled = 0, rr = 0, painted = false, lastCharts = 0, ondemandTimer = 0;
-  let grid = null, gridData = null;
-  let idle = false, idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
+  let scheduled = 0,
+    rr = 0,
+    painted = false,
+    lastCharts = 0,
+    ondemandTimer = 0;
+  let grid = null,
+    gridData = null;
+  let idle = false,
+    idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
   const visible = new Set();
-  const io = typeof IntersectionObserver !== "undefined" ? new IntersectionObserver((entries) => {
-    for (const e of entries) { if (e.isIntersecting) visible.add(e.target.dataset.job); else visible.delete(e.target.dataset.job); }
-    schedule();
-  }, { rootMargin: "100px 0px" }) : null;
+  const io =
+    typeof IntersectionObserver !== "undefined"
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries) {
+              if (e.isIntersecting) visible.add(e.target.dataset.job);
+              else visible.delete(e.target.dataset.job);
+            }
+            schedule();
+          },
+          { rootMargin: "100px 0px" },
+        )
+      : null;
 
-  function schedule() { if (!scheduled) scheduled = requestAnimationFrame(render); }
+  function schedule() {
+    if (!scheduled) scheduled = requestAnimationFrame(render);
+  }
 
-  function panelIds(meta) { return getPanels().filter((id) => PANELS[id] && PANELS[id].applies(meta)); }
+  function panelIds(meta) {
+    return getPanels().filter((id) => PANELS[id] && PANELS[id].applies(meta));
+  }
 
   function makeCell(id, side, parent, whoText) {
     const fig = el("figure", "cell");
@@ -51,7 +92,8 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     fig.append(cap, extra, plot);
     parent.append(fig);
     fig.dataset.job = `${id}/${side}`;
-    if (io) io.observe(fig); else visible.add(fig.dataset.job);
+    if (io) io.observe(fig);
+    else visible.add(fig.dataset.job);
     (charts[id] ||= {})[side] = PANELS[id].make(plot, { compact });
     (cells[id] ||= {})[side] = { fig, cap, extra, plot };
   }
@@ -64,9 +106,12 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     shownIds = key;
     if (io) io.disconnect();
     visible.clear();
-    charts = {}; cells = {}; heads = {};
+    charts = {};
+    cells = {};
+    heads = {};
     drawn.clear();
-    ondemand.inspector.clear(); ondemand.landscape.clear();
+    ondemand.inspector.clear();
+    ondemand.landscape.clear();
     const toolSlots = {};
     root.replaceChildren();
     root.dataset.panels = ids.join(",");
@@ -78,7 +123,9 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
         const title = el("h2", "run-title");
         title.id = `${idPrefix}title-${side}`;
         sec.setAttribute("aria-labelledby", title.id);
-        const stat = el("p", "run-stat"), caption = el("p", "caption"), diverged = el("p", "diverged");
+        const stat = el("p", "run-stat"),
+          caption = el("p", "caption"),
+          diverged = el("p", "diverged");
         diverged.setAttribute("role", "alert");
         diverged.hidden = true;
         sec.append(el("div", "run-head"));
@@ -116,10 +163,24 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
 
   function context() {
     const src = controller.source;
-    const H = src.history, cur = controller.cursor, values = getValues();
-    if (gridData !== src.data) { grid = gridFor(src.data.X); gridData = src.data; }
+    const H = src.history,
+      cur = controller.cursor,
+      values = getValues();
+    if (gridData !== src.data) {
+      grid = gridFor(src.data.X);
+      gridData = src.data;
+    }
     const gridRange = grid.xs[grid.xs.length - 1];
-    return { src, H, cur, values, grid, data: src.data, gridRange, scale: sharedScale(H, cur, values.net_show) };
+    return {
+      src,
+      H,
+      cur,
+      values,
+      grid,
+      data: src.data,
+      gridRange,
+      scale: sharedScale(H, cur, values.net_show),
+    };
   }
 
   function jobs(c) {
@@ -128,20 +189,30 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     for (const [id, sides] of Object.entries(charts)) {
       const p = PANELS[id];
       if (p.ondemand) continue;
-      SIDES.forEach((side, k) => out.push([`${id}/${side}`, `${base}:${p.key(c)}`, () => sides[side].update(p.data(c, k))]));
+      SIDES.forEach((side, k) =>
+        out.push([`${id}/${side}`, `${base}:${p.key(c)}`, () => sides[side].update(p.data(c, k))]),
+      );
     }
     return out;
   }
 
   function renderHeads(c) {
-    const rec = c.H.record(c.cur), last = c.cur === c.H.length - 1;
+    const rec = c.H.record(c.cur),
+      last = c.cur === c.H.length - 1;
     SIDES.forEach((side, k) => {
       const init = t(`choice.init.${c.values[`${side}_init`]}`);
-      for (const cell of Object.values(cells)) if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
+      for (const cell of Object.values(cells))
+        if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
       const h = heads[side];
       if (!h) return;
       setText(h.title, t("run.title", { side: t(`side.${side}`), init }));
-      setText(h.stat, t("run.loss", { loss: Number.isFinite(rec.loss[k]) ? formatNumber(rec.loss[k], 4) : "–", acc: formatPercent(rec.acc[k]) }));
+      setText(
+        h.stat,
+        t("run.loss", {
+          loss: Number.isFinite(rec.loss[k]) ? formatNumber(rec.loss[k], 4) : "–",
+          acc: formatPercent(rec.acc[k]),
+        }),
+      );
       setText(h.caption, trajectoryCaption(c.H, k, c.cur));
       // a run that diverged stops before the diverging step is recorded: say so from its last record on
       const d = c.H.diverged(k);
@@ -157,7 +228,10 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     if (!src || !src.history.length) return;
     const t0 = performance.now();
     const wait = throttleMs() - (t0 - lastCharts);
-    if (painted && controller.playing && wait > 0) { setTimeout(schedule, wait); return; }
+    if (painted && controller.playing && wait > 0) {
+      setTimeout(schedule, wait);
+      return;
+    }
     build(src.history.meta);
     const c = context();
     renderHeads(c);
@@ -167,7 +241,16 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     // (far below the first screen) only once the page is idle, so they never delay the first screen.
     // Without an IntersectionObserver everything counts as visible.
     if (layout === "rows" && !idle) {
-      if (!idleAsked) { idleAsked = true; (window.requestIdleCallback || setTimeout)(() => { idle = true; schedule(); }, { timeout: 1500 }); }
+      if (!idleAsked) {
+        idleAsked = true;
+        (window.requestIdleCallback || setTimeout)(
+          () => {
+            idle = true;
+            schedule();
+          },
+          { timeout: 1500 },
+        );
+      }
     }
     const onScreenOnly = (controller.playing && painted) || (layout === "rows" && !idle);
     const todo = onScreenOnly ? all.filter(([id]) => visible.has(id)) : all;
@@ -181,7 +264,7 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
         if (drawn.get(id) === key) continue;
         const tj = performance.now();
         fn();
-        const times = jobTimes[id.split("/")[0]] ||= [];
+        const times = (jobTimes[id.split("/")[0]] ||= []);
         times.push(performance.now() - tj);
         if (times.length > 200) times.shift();
         drawn.set(id, key);
@@ -189,11 +272,17 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
       }
       rr = (rr + n) % Math.max(1, todo.length);
       if (todo.some(([id, key]) => drawn.get(id) !== key)) schedule();
-      if (!painted) { painted = true; onFirstPaint(); }
+      if (!painted) {
+        painted = true;
+        onFirstPaint();
+      }
     }
     if (charts.inspector || charts.landscape) {
       if (controller.playing) markOndemandStale();
-      else { clearTimeout(ondemandTimer); ondemandTimer = setTimeout(runOndemand, 150); }
+      else {
+        clearTimeout(ondemandTimer);
+        ondemandTimer = setTimeout(runOndemand, 150);
+      }
     }
   }
 
@@ -201,7 +290,10 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
     for (const id of ["inspector", "landscape"]) {
       if (!charts[id]) continue;
       for (const side of SIDES) {
-        if (ondemand[id].get(side) !== "playing") { ondemand[id].set(side, "playing"); cells[id][side].extra.textContent = t("ondemand.paused"); }
+        if (ondemand[id].get(side) !== "playing") {
+          ondemand[id].set(side, "playing");
+          cells[id][side].extra.textContent = t("ondemand.paused");
+        }
       }
     }
   }
@@ -217,14 +309,24 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
         if (ondemand[id].get(side) === key) continue;
         ondemand[id].set(side, key);
         const extra = cells[id][side].extra;
-        if (src.kind !== "live") { charts[id][side].reset(); extra.textContent = t("status.needsPythonPanel"); continue; }
+        if (src.kind !== "live") {
+          charts[id][side].reset();
+          extra.textContent = t("status.needsPythonPanel");
+          continue;
+        }
         extra.textContent = t(id === "inspector" ? "insp.loading" : "land.loading");
         try {
           const data = await src[PANELS[id].ondemand](step, k);
           if (id === "landscape") await loadPlotly();
-          if (controller.source !== src || controller.playing || !charts[id]) { ondemand[id].delete(side); return; }
+          if (controller.source !== src || controller.playing || !charts[id]) {
+            ondemand[id].delete(side);
+            return;
+          }
           charts[id][side].update(data);
-          extra.textContent = id === "landscape" ? t("land.note", { step: String(step), how: t(`land.${data.how}`) }) : t("insp.at", { step: String(step) });
+          extra.textContent =
+            id === "landscape"
+              ? t("land.note", { step: String(step), how: t(`land.${data.how}`) })
+              : t("insp.at", { step: String(step) });
         } catch (e) {
           extra.textContent = t("error.python", { message: e.message });
         }
@@ -235,14 +337,29 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
   return {
     schedule,
     /** Redraw everything (settings, language or source changed). */
-    invalidate() { drawn.clear(); ondemand.inspector.clear(); ondemand.landscape.clear(); schedule(); },
+    invalidate() {
+      drawn.clear();
+      ondemand.inspector.clear();
+      ondemand.landscape.clear();
+      schedule();
+    },
     /** Rebuild the panels (the panel list changed). */
-    rebuild() { shownIds = ""; schedule(); },
+    rebuild() {
+      shownIds = "";
+      schedule();
+    },
     /** Every chart on screen shows the current step (off-screen ones catch up when seen). */
     drawnAll: () => !controller.source || jobs(context()).every(([id, key]) => drawn.get(id) === key),
-    get charts() { return charts; },
-    get cells() { return cells; },
-    jobTimes: () => Object.fromEntries(Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]])),
+    get charts() {
+      return charts;
+    },
+    get cells() {
+      return cells;
+    },
+    jobTimes: () =>
+      Object.fromEntries(
+        Object.entries(jobTimes).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[v.length >> 1]]),
+      ),
   };
 }
 
@@ -251,12 +368,17 @@ export function createFigure(root, { controller, getValues, getPanels, layout = 
 let plotlyPromise = null;
 export function loadPlotly() {
   if (globalThis.Plotly) return Promise.resolve();
-  plotlyPromise ||= fetch("build-manifest.json", { cache: "no-cache" }).then((r) => r.json()).then((manifest) => new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = manifest.plotly;
-    s.onload = resolve;
-    s.onerror = () => reject(new Error(`could not load ${manifest.plotly}`));
-    document.head.append(s);
-  }));
+  plotlyPromise ||= fetch("build-manifest.json", { cache: "no-cache" })
+    .then((r) => r.json())
+    .then(
+      (manifest) =>
+        new Promise((resolve, reject) => {
+          const s = document.createElement("script");
+          s.src = manifest.plotly;
+          s.onload = resolve;
+          s.onerror = () => reject(new Error(`could not load ${manifest.plotly}`));
+          document.head.append(s);
+        }),
+    );
   return plotlyPromise;
 }

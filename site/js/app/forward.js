@@ -20,27 +20,36 @@ export const ACT = {
 export function gridForward(sizes, params, activation, xs, ys, { units = false } = {}) {
   const f = ACT[activation];
   if (!f) throw new Error(`unknown activation ${activation}`);
-  const L = sizes.length - 1, nx = xs.length, ny = ys.length, N = nx * ny;
+  const L = sizes.length - 1,
+    nx = xs.length,
+    ny = ys.length,
+    N = nx * ny;
   const p = new Float64Array(N);
   const maps = units ? sizes.slice(1).map((n) => Array.from({ length: n }, () => new Float64Array(N))) : null;
   const maxW = Math.max(...sizes);
-  let a = new Float64Array(maxW), z = new Float64Array(maxW);
-  for (let r = 0; r < ny; r++) for (let c = 0; c < nx; c++) {
-    const n = r * nx + c;
-    a[0] = xs[c]; a[1] = ys[r];
-    for (let l = 0; l < L; l++) {
-      const fin = sizes[l], fout = sizes[l + 1], W = params.W[l], b = params.b[l];
-      for (let j = 0; j < fout; j++) {
-        let s = b[j];
-        for (let i = 0; i < fin; i++) s += a[i] * W[i * fout + j];
-        z[j] = s;
+  let a = new Float64Array(maxW),
+    z = new Float64Array(maxW);
+  for (let r = 0; r < ny; r++)
+    for (let c = 0; c < nx; c++) {
+      const n = r * nx + c;
+      a[0] = xs[c];
+      a[1] = ys[r];
+      for (let l = 0; l < L; l++) {
+        const fin = sizes[l],
+          fout = sizes[l + 1],
+          W = params.W[l],
+          b = params.b[l];
+        for (let j = 0; j < fout; j++) {
+          let s = b[j];
+          for (let i = 0; i < fin; i++) s += a[i] * W[i * fout + j];
+          z[j] = s;
+        }
+        const last = l === L - 1;
+        for (let j = 0; j < fout; j++) a[j] = last ? 1 / (1 + Math.exp(-z[j])) : f(z[j]);
+        if (maps) for (let j = 0; j < fout; j++) maps[l][j][n] = a[j];
       }
-      const last = l === L - 1;
-      for (let j = 0; j < fout; j++) a[j] = last ? 1 / (1 + Math.exp(-z[j])) : f(z[j]);
-      if (maps) for (let j = 0; j < fout; j++) maps[l][j][n] = a[j];
+      p[n] = a[0];
     }
-    p[n] = a[0];
-  }
   return { p, maps };
 }
 

@@ -12,7 +12,8 @@
 
 export function createHistory(meta) {
   const { K, P } = meta;
-  const H = meta.sizes.length - 2, L = meta.sizes.length - 1;
+  const H = meta.sizes.length - 2,
+    L = meta.sizes.length - 1;
   const recs = [];
   let provisional = false;
   let diverged = Array.from({ length: K }, () => null);
@@ -37,9 +38,13 @@ export function createHistory(meta) {
       const part = (a, n) => (a ? a.slice(i * n, (i + 1) * n) : null);
       recs.push({
         step,
-        theta: part(r.theta, K * P), grad: part(r.grad, K * P),
-        loss: Array.from(part(r.loss, K)), acc: Array.from(part(r.acc, K)),
-        sym: part(r.sym, K * H), gnorm: part(r.gnorm, K * L), distinct: part(r.distinct, K * H),
+        theta: part(r.theta, K * P),
+        grad: part(r.grad, K * P),
+        loss: Array.from(part(r.loss, K)),
+        acc: Array.from(part(r.acc, K)),
+        sym: part(r.sym, K * H),
+        gnorm: part(r.gnorm, K * L),
+        distinct: part(r.distinct, K * H),
       });
     }
     if (appended) provisional = !!frame.provisional;
@@ -48,21 +53,45 @@ export function createHistory(meta) {
   }
 
   return {
-    meta, append,
-    get length() { return recs.length; },
-    get lastStep() { return recs.length ? recs[recs.length - 1].step : -1; },
-    get limit() { return limit; },
-    record(i) { return recs[i]; },
+    meta,
+    append,
+    get length() {
+      return recs.length;
+    },
+    get lastStep() {
+      return recs.length ? recs[recs.length - 1].step : -1;
+    },
+    get limit() {
+      return limit;
+    },
+    record(i) {
+      return recs[i];
+    },
     /** Index of the last record with record.step <= step (0 if none). */
     indexOfStep(step) {
-      let lo = 0, hi = recs.length - 1, ans = 0;
-      while (lo <= hi) { const mid = (lo + hi) >> 1; if (recs[mid].step <= step) { ans = mid; lo = mid + 1; } else hi = mid - 1; }
+      let lo = 0,
+        hi = recs.length - 1,
+        ans = 0;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (recs[mid].step <= step) {
+          ans = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
       return ans;
     },
-    diverged(k) { return diverged[k]; },
-    allDiverged() { return diverged.every(Boolean); },
+    diverged(k) {
+      return diverged[k];
+    },
+    allDiverged() {
+      return diverged.every(Boolean);
+    },
     /** Keep records 0..i only (a live session that takes over continues from record i). */
-    truncate(i) { recs.length = Math.max(1, Math.min(recs.length, i + 1)); provisional = false; },
+    truncate(i) {
+      recs.length = Math.max(1, Math.min(recs.length, i + 1));
+      provisional = false;
+    },
     /** Parameters of member k at record i, split per layer: {W: [row-major fan_in*fan_out], b: [fan_out]}. */
     params(i, k, which = "theta") {
       const flat = recs[i][which].subarray(k * P, (k + 1) * P);
@@ -79,11 +108,13 @@ export function wIndex(e, i, j) {
 
 /** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer, using meta.layout. */
 export function splitLayers(meta, flat) {
-  const W = [], b = [];
+  const W = [],
+    b = [];
   for (const e of meta.layout) {
     if (e.kind === "W") {
       const m = new Float64Array(e.rows * e.cols);
-      for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) m[i * e.cols + j] = flat[wIndex(e, i, j)];
+      for (let i = 0; i < e.rows; i++)
+        for (let j = 0; j < e.cols; j++) m[i * e.cols + j] = flat[wIndex(e, i, j)];
       W[e.layer - 1] = m;
     } else {
       b[e.layer - 1] = flat.subarray(e.offset, e.offset + e.size);

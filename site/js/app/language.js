@@ -8,10 +8,18 @@ import { el } from "../platform/dom.js";
 const STORAGE_KEY = "pyinit.lang";
 
 export function remembered() {
-  try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
 }
 export function remember(code) {
-  try { localStorage.setItem(STORAGE_KEY, code); } catch { /* private mode: not remembered */ }
+  try {
+    localStorage.setItem(STORAGE_KEY, code);
+  } catch {
+    /* private mode: not remembered */
+  }
 }
 
 /** The language to start with, applied before anything is drawn: "en", "pl", … */
@@ -19,7 +27,12 @@ export function startLanguage(query) {
   const p = new URLSearchParams(query.replace(/^[?#]/, ""));
   const fromUrl = p.getAll("lang").pop(); // the last one: a hash key comes after a query key
   const stored = remembered();
-  const code = fromUrl && languages().includes(fromUrl) ? fromUrl : stored && languages().includes(stored) ? stored : "en";
+  const code =
+    fromUrl && languages().includes(fromUrl)
+      ? fromUrl
+      : stored && languages().includes(stored)
+        ? stored
+        : "en";
   setLanguage(code);
   return code;
 }
@@ -33,10 +46,23 @@ export function createLanguageSwitch(container, { get, set }) {
     // the buttons are made anew: a keyboard user keeps the focus on the same language's button
     const focused = group.contains(document.activeElement) ? document.activeElement.dataset.lang : null;
     label.textContent = t("lang.label");
-    group.replaceChildren(...languages().map((code) => el("button", {
-      type: "button", lang: code, "data-lang": code, "aria-pressed": String(get() === code),
-      onclick: () => { if (get() !== code) set(code); },
-    }, t(`lang.${code}`))));
+    group.replaceChildren(
+      ...languages().map((code) =>
+        el(
+          "button",
+          {
+            type: "button",
+            lang: code,
+            "data-lang": code,
+            "aria-pressed": String(get() === code),
+            onclick: () => {
+              if (get() !== code) set(code);
+            },
+          },
+          t(`lang.${code}`),
+        ),
+      ),
+    );
     if (focused) group.querySelector(`[data-lang="${focused}"]`).focus();
   }
   render();
@@ -50,5 +76,10 @@ export function liveRegion(id = "sr-announce") {
     live = el("div", { id, class: "sr-live", role: "status", "aria-live": "polite" });
     document.body.append(live);
   }
-  return (text) => { live.textContent = ""; requestAnimationFrame(() => { live.textContent = text; }); };
+  return (text) => {
+    live.textContent = "";
+    requestAnimationFrame(() => {
+      live.textContent = text;
+    });
+  };
 }

@@ -11,7 +11,15 @@ import { createLogLinesChart } from "../charts/loglines.js";
 import { createNetworkDiagram } from "../charts/network.js";
 import { createInspector } from "../charts/inspector.js";
 import { createLandscapeChart } from "../charts/landscape.js";
-import { trajectoryData, lossData, symmetryData, gradNormData, boundaryData, unitMapsData, networkData } from "./views.js";
+import {
+  trajectoryData,
+  lossData,
+  symmetryData,
+  gradNormData,
+  boundaryData,
+  unitMapsData,
+  networkData,
+} from "./views.js";
 
 export const SIDES = ["left", "right"];
 const hasHidden = (meta) => meta.sizes.length > 2;
@@ -22,42 +30,78 @@ const hasHidden = (meta) => meta.sizes.length > 2;
  */
 export const PANELS = {
   network: {
-    title: "row.network", help: "row.network.help", tools: ["net_show"], applies: () => true,
+    title: "row.network",
+    help: "row.network.help",
+    tools: ["net_show"],
+    applies: () => true,
     make: (el, { compact }) => createNetworkDiagram(el, compact ? { fill: true } : { height: 230 }),
     key: (c) => `${c.values.net_show}:${c.scale}`,
     data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.gridRange),
   },
   boundary: {
-    title: "row.boundary", help: "row.boundary.help", applies: () => true,
+    title: "row.boundary",
+    help: "row.boundary.help",
+    applies: () => true,
     make: (el, { compact }) => createBoundaryChart(el, compact ? { maxHeight: "fill", compact: true } : {}),
-    key: () => "", data: (c, k) => boundaryData(c.H, k, c.cur, c.grid, c.data),
+    key: () => "",
+    data: (c, k) => boundaryData(c.H, k, c.cur, c.grid, c.data),
   },
   loss: {
-    title: "row.loss", applies: () => true,
+    title: "row.loss",
+    applies: () => true,
     make: (el, { compact }) => createLossChart(el, { height: compact ? "fill" : 240 }),
-    key: () => "", data: (c, k) => lossData(c.H, k, c.cur),
+    key: () => "",
+    data: (c, k) => lossData(c.H, k, c.cur),
   },
   traj: {
-    title: "row.traj", help: "row.traj.help", tools: ["traj_layer"], applies: () => true,
+    title: "row.traj",
+    help: "row.traj.help",
+    tools: ["traj_layer"],
+    applies: () => true,
     make: (el, { compact }) => createTrajectoryChart(el, { height: compact ? "fill" : 240 }),
-    key: (c) => String(c.values.traj_layer), data: (c, k) => trajectoryData(c.H, k, c.cur, c.values.traj_layer),
+    key: (c) => String(c.values.traj_layer),
+    data: (c, k) => trajectoryData(c.H, k, c.cur, c.values.traj_layer),
   },
   symmetry: {
-    title: "row.symmetry", help: "row.symmetry.help", applies: hasHidden,
-    make: (el, { compact }) => createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? "fill" : 220 }),
-    key: () => "", data: (c, k) => symmetryData(c.H, k, c.cur),
+    title: "row.symmetry",
+    help: "row.symmetry.help",
+    applies: hasHidden,
+    make: (el, { compact }) =>
+      createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? "fill" : 220 }),
+    key: () => "",
+    data: (c, k) => symmetryData(c.H, k, c.cur),
   },
   gradnorm: {
-    title: "row.gradnorm", help: "row.gradnorm.help", applies: () => true,
-    make: (el, { compact }) => createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? "fill" : 220 }),
-    key: () => "", data: (c, k) => gradNormData(c.H, k, c.cur),
+    title: "row.gradnorm",
+    help: "row.gradnorm.help",
+    applies: () => true,
+    make: (el, { compact }) =>
+      createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? "fill" : 220 }),
+    key: () => "",
+    data: (c, k) => gradNormData(c.H, k, c.cur),
   },
   units: {
-    title: "row.units", help: "row.units.help", applies: hasHidden,
-    make: (el) => createUnitMaps(el), key: () => "", data: (c, k) => unitMapsData(c.H, k, c.cur, c.grid),
+    title: "row.units",
+    help: "row.units.help",
+    applies: hasHidden,
+    make: (el) => createUnitMaps(el),
+    key: () => "",
+    data: (c, k) => unitMapsData(c.H, k, c.cur, c.grid),
   },
-  inspector: { title: "row.inspector", help: "row.inspector.help", applies: () => true, ondemand: "inspect", make: (el) => createInspector(el) },
-  landscape: { title: "row.landscape", help: "row.landscape.help", applies: () => true, ondemand: "landscape", make: (el) => createLandscapeChart(el) },
+  inspector: {
+    title: "row.inspector",
+    help: "row.inspector.help",
+    applies: () => true,
+    ondemand: "inspect",
+    make: (el) => createInspector(el),
+  },
+  landscape: {
+    title: "row.landscape",
+    help: "row.landscape.help",
+    applies: () => true,
+    ondemand: "landscape",
+    make: (el) => createLandscapeChart(el),
+  },
 };
 
 /** Panel names accepted in URLs (panels=…): the ids plus the older aliases. */

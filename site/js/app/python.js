@@ -11,7 +11,9 @@ import { t } from "../platform/i18n.js";
 
 export function createPython({ onReady = () => {}, onFailed = () => {}, onLost = () => {} } = {}) {
   let booted = null;
-  let ready = false, failed = null, versions = null;
+  let ready = false,
+    failed = null,
+    versions = null;
 
   function start() {
     if (booted) return booted.ready;
@@ -25,14 +27,17 @@ export function createPython({ onReady = () => {}, onFailed = () => {}, onLost =
         onLost(error);
       });
     }
-    booted.ready.then((info) => {
-      ready = true;
-      versions = info.versions;
-      onReady(info.versions);
-    }, (error) => {
-      failed = error;
-      onFailed(error);
-    });
+    booted.ready.then(
+      (info) => {
+        ready = true;
+        versions = info.versions;
+        onReady(info.versions);
+      },
+      (error) => {
+        failed = error;
+        onFailed(error);
+      },
+    );
     return booted.ready;
   }
 
@@ -44,11 +49,22 @@ export function createPython({ onReady = () => {}, onFailed = () => {}, onLost =
   }
 
   return {
-    start, restart,
-    get py() { return booted && booted.py; },
-    get started() { return !!booted; },
-    get ready() { return ready; },
-    get failed() { return failed; },
-    get versions() { return versions; },
+    start,
+    restart,
+    get py() {
+      return booted && booted.py;
+    },
+    get started() {
+      return !!booted;
+    },
+    get ready() {
+      return ready;
+    },
+    get failed() {
+      return failed;
+    },
+    get versions() {
+      return versions;
+    },
   };
 }

@@ -12,9 +12,15 @@
 export const MAX_NOTICES = 8; // a URL with thousands of bad keys gets a few notices and a count
 
 /** Canonical JSON (sorted keys), so settings compare by value. */
-export const canon = (x) => Array.isArray(x) ? `[${x.map(canon).join(",")}]`
-  : x && typeof x === "object" ? `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canon(x[k])}`).join(",")}}`
-  : JSON.stringify(x);
+export const canon = (x) =>
+  Array.isArray(x)
+    ? `[${x.map(canon).join(",")}]`
+    : x && typeof x === "object"
+      ? `{${Object.keys(x)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canon(x[k])}`)
+          .join(",")}}`
+      : JSON.stringify(x);
 
 /** The schema from `url`; `chapters` (the chapter list, or a promise of it) is awaited after the fetch starts. */
 export async function loadSchema(url = "data/content/settings.json", { chapters } = {}) {
@@ -49,14 +55,25 @@ export function createSchema(entries, { chapters, initParam = {} } = {}) {
     const str = typeof raw === "string" ? raw.trim() : raw;
     if (s.type === "bool") {
       if (str === true || str === "1" || str === "true" || str === "on") return { ok: true, value: true };
-      if (str === false || str === "0" || str === "false" || str === "off" || str === "") return { ok: true, value: false };
+      if (str === false || str === "0" || str === "false" || str === "off" || str === "")
+        return { ok: true, value: false };
       return { ok: false, error: { key: "error.bool", params: { name } } };
     }
-    if (s.type === "list") { // comma-separated choices, in the given order, no repeats; "none" = empty
-      const items = String(str).split(",").map((x) => x.trim()).filter(Boolean);
+    if (s.type === "list") {
+      // comma-separated choices, in the given order, no repeats; "none" = empty
+      const items = String(str)
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean);
       if (s.none && items.length === 1 && items[0] === "none") return { ok: true, value: "" };
       if (!items.length || !items.every((x) => s.choices.includes(x))) {
-        return { ok: false, error: { key: "error.choice", params: { name, choices: s.choices.join(", ") + (s.none ? ", none" : "") } } };
+        return {
+          ok: false,
+          error: {
+            key: "error.choice",
+            params: { name, choices: s.choices.join(", ") + (s.none ? ", none" : "") },
+          },
+        };
       }
       return { ok: true, value: [...new Set(items)].join(",") };
     }
@@ -65,15 +82,19 @@ export function createSchema(entries, { chapters, initParam = {} } = {}) {
       if (s.choices.includes(v)) return { ok: true, value: v };
       return { ok: false, error: { key: "error.choice", params: { name, choices: s.choices.join(", ") } } };
     }
-    if (s.type === "text") { // free text (e.g. base64url code), only length-checked here
+    if (s.type === "text") {
+      // free text (e.g. base64url code), only length-checked here
       const v = String(str ?? "");
-      if (v.length > (s.maxLength ?? 200)) return { ok: false, error: { key: "error.tooLong", params: { name, max: s.maxLength } } };
+      if (v.length > (s.maxLength ?? 200))
+        return { ok: false, error: { key: "error.tooLong", params: { name, max: s.maxLength } } };
       return { ok: true, value: v };
     }
     // numbers: reject empty, non-numeric, non-finite, out of range, non-integer for ints
     const bad = (key) => ({ ok: false, error: { key, params: { name, min: s.min, max: s.max } } });
-    if (str === "" || str === null || str === undefined) return { ok: false, error: { key: "error.empty", params: { name } } };
-    if (typeof str === "string" && !/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(str)) return bad("error.number");
+    if (str === "" || str === null || str === undefined)
+      return { ok: false, error: { key: "error.empty", params: { name } } };
+    if (typeof str === "string" && !/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(str))
+      return bad("error.number");
     const num = typeof str === "number" ? str : Number(String(str).replace(",", "."));
     if (!Number.isFinite(num)) return bad("error.number");
     if (s.type === "int" && !Number.isInteger(num)) return bad("error.int");
@@ -86,20 +107,33 @@ export function createSchema(entries, { chapters, initParam = {} } = {}) {
     const values = { ...defaults(), ...initial };
     const listeners = [];
     return {
-      get(name) { return values[name]; },
-      all() { return { ...values }; },
+      get(name) {
+        return values[name];
+      },
+      all() {
+        return { ...values };
+      },
       /** Set typed or raw values: {changed: [...], errors: {name: error}}; invalid ones are not applied. */
       set(patch) {
-        const changed = [], errors = {};
+        const changed = [],
+          errors = {};
         for (const [name, raw] of Object.entries(patch)) {
           const r = parse(name, raw);
-          if (!r.ok) { errors[name] = r.error; continue; }
-          if (values[name] !== r.value) { values[name] = r.value; changed.push(name); }
+          if (!r.ok) {
+            errors[name] = r.error;
+            continue;
+          }
+          if (values[name] !== r.value) {
+            values[name] = r.value;
+            changed.push(name);
+          }
         }
         if (changed.length) for (const fn of listeners) fn(changed, values);
         return { changed, errors };
       },
-      onChange(fn) { listeners.push(fn); },
+      onChange(fn) {
+        listeners.push(fn);
+      },
     };
   }
 
@@ -121,15 +155,18 @@ export function createSchema(entries, { chapters, initParam = {} } = {}) {
    */
   function deserialize(query) {
     const values = defaults();
-    const notices = [], given = [];
+    const notices = [],
+      given = [];
     let more = 0;
     const p = new URLSearchParams(query.startsWith("#") || query.startsWith("?") ? query.slice(1) : query);
     for (const [name, raw] of p) {
       const s = spec(name);
       if (!s) continue; // unknown keys (also "__proto__", "constructor") are ignored
       const r = parse(name, raw.slice(0, Math.max(200, s.maxLength ?? 0)));
-      if (r.ok) { values[name] = r.value; given.push(name); }
-      else if (notices.length < MAX_NOTICES) notices.push({ name, error: r.error });
+      if (r.ok) {
+        values[name] = r.value;
+        given.push(name);
+      } else if (notices.length < MAX_NOTICES) notices.push({ name, error: r.error });
       else more++;
     }
     return { values, given, notices, more };
@@ -139,5 +176,16 @@ export function createSchema(entries, { chapters, initParam = {} } = {}) {
   const runSettings = (values) => Object.fromEntries(runKeys.map((k) => [k, values[k]]));
 
   // initParam: which inits take a number and what it means (c, sigma, a, eps), for labels and checks
-  return { entries: list, spec, defaults, parse, runKeys, runSettings, initParam, createState, serialize, deserialize };
+  return {
+    entries: list,
+    spec,
+    defaults,
+    parse,
+    runKeys,
+    runSettings,
+    initParam,
+    createState,
+    serialize,
+    deserialize,
+  };
 }

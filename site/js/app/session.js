@@ -16,7 +16,7 @@
 import { precomputedSource, liveSource, frozenSource } from "./source.js";
 import { canon } from "./schema.js";
 
-const MAX_CHUNK = 10000;     // steps per worker call when training to a step
+const MAX_CHUNK = 10000; // steps per worker call when training to a step
 export const CODE_TIMEOUT_MS = 8000; // the reader's init code must build the runs within this
 const usesCode = (s) => s.left_init === "python" || s.right_init === "python";
 const createOptions = (s) => (usesCode(s) ? { createTimeoutMs: CODE_TIMEOUT_MS } : {});
@@ -28,20 +28,28 @@ const createOptions = (s) => (usesCode(s) ? { createTimeoutMs: CODE_TIMEOUT_MS }
  */
 export function createSession({ controller, store, python, onChange = () => {} }) {
   let phase = "loading";
-  let message = null;        // {key, params} for t(), or null
-  let settings = null;       // the run settings of the runs shown (or being built)
-  let pending = null;        // a step asked for that the shown runs cannot reach yet
-  let seq = 0;               // setups are numbered: a late answer to an older setup is dropped
+  let message = null; // {key, params} for t(), or null
+  let settings = null; // the run settings of the runs shown (or being built)
+  let pending = null; // a step asked for that the shown runs cannot reach yet
+  let seq = 0; // setups are numbered: a late answer to an older setup is dropped
   let autoplay = false;
-  let catchingUp = false;    // Python is training up to the precomputed runs' last step
-  let held = false;          // hold(): no runs until the next setup() (e.g. code not yet accepted)
+  let catchingUp = false; // Python is training up to the precomputed runs' last step
+  let held = false; // hold(): no runs until the next setup() (e.g. code not yet accepted)
 
-  const set = (p, msg = null) => { phase = p; message = msg; onChange(); };
+  const set = (p, msg = null) => {
+    phase = p;
+    message = msg;
+    onChange();
+  };
   /** A failed call in words; a Timeout while the reader's code ran is the code's, not Python's. */
-  const refused = (e) => (e.type === "Timeout" && usesCode(settings)
-    ? { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) }, timeout: true }
-    : { key: ["ConfigError", "CodeError"].includes(e.type) ? "error.python" : "error.pythonFailed", params: { message: e.message },
-      details: e.details || null });
+  const refused = (e) =>
+    e.type === "Timeout" && usesCode(settings)
+      ? { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) }, timeout: true }
+      : {
+          key: ["ConfigError", "CodeError"].includes(e.type) ? "error.python" : "error.pythonFailed",
+          params: { message: e.message },
+          details: e.details || null,
+        };
 
   /** New runs for `runSettings`, at step 0 (or at `step`). Precomputed runs when there are any. */
   async function setup(runSettings, { step = 0, play = false } = {}) {
@@ -63,7 +71,8 @@ export function createSession({ controller, store, python, onChange = () => {} }
       return;
     }
     if (python.ready) return buildLive(my);
-    if (python.failed) return set("error", { key: "status.needsPythonFailed", params: { message: python.failed.message } });
+    if (python.failed)
+      return set("error", { key: "status.needsPythonFailed", params: { message: python.failed.message } });
     set("waiting", { key: python.started ? "status.waitingPython" : "status.needsPython" });
   }
 
@@ -75,7 +84,10 @@ export function createSession({ controller, store, python, onChange = () => {} }
       if (my === seq) set("error", refused(e));
       return;
     }
-    if (my !== seq) { src.dispose(); return; }
+    if (my !== seq) {
+      src.dispose();
+      return;
+    }
     controller.setSource(src);
     set("live");
     await reachPending(my);
@@ -99,7 +111,11 @@ export function createSession({ controller, store, python, onChange = () => {} }
         return;
       }
       catchingUp = false;
-      if (my !== seq || controller.source !== src) { live.dispose(); onChange(); return; }
+      if (my !== seq || controller.source !== src) {
+        live.dispose();
+        onChange();
+        return;
+      }
       const resume = controller.playing || controller.stopReason === "end";
       controller.setSource(live, { keepCursor: true });
       set("live");
@@ -155,7 +171,9 @@ export function createSession({ controller, store, python, onChange = () => {} }
   }
 
   return {
-    setup, goTo, takeOver: () => takeOver(seq),
+    setup,
+    goTo,
+    takeOver: () => takeOver(seq),
     /** Do not build runs for `runSettings` now (e.g. code from a link not yet accepted): say why. */
     hold(runSettings, msg) {
       seq++;
@@ -180,12 +198,24 @@ export function createSession({ controller, store, python, onChange = () => {} }
       if (src && src.kind === "live") controller.setSource(frozenSource(src), { keepCursor: true });
       set("error", { key: "status.pythonLost", params: { message: error.message } });
     },
-    get phase() { return phase; },
-    get catchingUp() { return catchingUp; },
-    get message() { return message; },
-    get settings() { return settings; },
-    get pending() { return pending; },
+    get phase() {
+      return phase;
+    },
+    get catchingUp() {
+      return catchingUp;
+    },
+    get message() {
+      return message;
+    },
+    get settings() {
+      return settings;
+    },
+    get pending() {
+      return pending;
+    },
     /** True when the shown runs are these settings' runs (compared by value). */
-    shows(runSettings) { return settings !== null && canon(settings) === canon(runSettings); },
+    shows(runSettings) {
+      return settings !== null && canon(settings) === canon(runSettings);
+    },
   };
 }

@@ -10,7 +10,8 @@ import { t } from "../platform/i18n.js";
 // and popups for its "Open in the full lab" link (unsandboxed, so the lab opens normally)
 export const SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox";
 
-const escapeAttr = (s) => String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeAttr = (s) =>
+  String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The lab's values (embed-only keys dropped) with the current step. */
 function shared(schema, values, step) {
@@ -32,12 +33,18 @@ export function linkURL(schema, values, step, base = location.href) {
 export function embedCode(schema, values, step, { base = location.href, panels = null } = {}) {
   const v = shared(schema, values, step);
   const query = schema.serialize(panels ? { ...v, panels } : v);
-  const src = new URL(`embed.html${query ? `?${query}` : ""}`, new URL(base).origin + new URL(base).pathname).href;
+  const src = new URL(`embed.html${query ? `?${query}` : ""}`, new URL(base).origin + new URL(base).pathname)
+    .href;
   const host = new URL("embed-host.js", base).href;
-  const title = t("embed.frameTitle", { left: t(`choice.init.${values.left_init}`), right: t(`choice.init.${values.right_init}`) });
-  return `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title)}" width="100%" height="640" loading="lazy" ` +
+  const title = t("embed.frameTitle", {
+    left: t(`choice.init.${values.left_init}`),
+    right: t(`choice.init.${values.right_init}`),
+  });
+  return (
+    `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title)}" width="100%" height="640" loading="lazy" ` +
     `sandbox="${SANDBOX}" style="border:0;max-width:100%"></iframe>\n` +
-    `<script src="${escapeAttr(host)}" defer></script>`;
+    `<script src="${escapeAttr(host)}" defer></script>`
+  );
 }
 
 async function copy(text) {

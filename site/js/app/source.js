@@ -15,13 +15,18 @@ export function createPrecomputedStore(base = "data/chapters/") {
   const loaded = new Map(); // chapter id -> Promise<pre|null>
   function loadIndex() {
     if (!index) {
-      index = fetch(base + "index.json").then((r) => (r.ok ? r.json() : { chapters: [] }))
+      index = fetch(base + "index.json")
+        .then((r) => (r.ok ? r.json() : { chapters: [] }))
         .catch(() => ({ chapters: [] }));
     }
     return index;
   }
   function load(id) {
-    if (!loaded.has(id)) loaded.set(id, loadChapter(base, id).catch(() => null));
+    if (!loaded.has(id))
+      loaded.set(
+        id,
+        loadChapter(base, id).catch(() => null),
+      );
     return loaded.get(id);
   }
   return {
@@ -34,7 +39,11 @@ export function createPrecomputedStore(base = "data/chapters/") {
       return entry ? load(entry.id) : null;
     },
     /** Start downloading a chapter's runs (e.g. the next chapter, before the reader gets there). */
-    prefetch(id) { loadIndex().then((ix) => { if (ix.chapters.some((c) => c.id === id)) load(id); }); },
+    prefetch(id) {
+      loadIndex().then((ix) => {
+        if (ix.chapters.some((c) => c.id === id)) load(id);
+      });
+    },
   };
 }
 
@@ -53,9 +62,13 @@ async function loadChapter(base, id) {
     return new T(buf.slice(offset, offset + length * T.BYTES_PER_ELEMENT)); // a copy: aligned, own buffer
   };
   const records = {};
-  for (const name of ["steps", "theta", "grad", "loss", "acc", "sym", "gnorm", "distinct"]) records[name] = arr(name);
+  for (const name of ["steps", "theta", "grad", "loss", "acc", "sym", "gnorm", "distinct"])
+    records[name] = arr(name);
   return {
-    chapter: head.chapter, settings: head.settings, meta: head.meta, steps: head.steps,
+    chapter: head.chapter,
+    settings: head.settings,
+    meta: head.meta,
+    steps: head.steps,
     data: { X: arr("X"), y: arr("y") },
     frame: { records, diverged: head.diverged, provisional: false, limit: null },
   };
@@ -65,18 +78,40 @@ export function precomputedSource(pre) {
   const history = createHistory(pre.meta);
   history.append(pre.frame);
   return {
-    kind: "precomputed", chapter: pre.chapter, meta: pre.meta, data: pre.data, history,
-    async more() { return false; },
-    async inspect() { return null; },
-    async landscape() { return null; },
+    kind: "precomputed",
+    chapter: pre.chapter,
+    meta: pre.meta,
+    data: pre.data,
+    history,
+    async more() {
+      return false;
+    },
+    async inspect() {
+      return null;
+    },
+    async landscape() {
+      return null;
+    },
     dispose() {},
   };
 }
 
 /** The records of a source whose worker is gone (stopped, restarted): shown and scrubbed, never extended. */
 export function frozenSource(src) {
-  return { ...src, kind: "frozen", async more() { return false; }, async inspect() { return null; },
-    async landscape() { return null; }, dispose() {} };
+  return {
+    ...src,
+    kind: "frozen",
+    async more() {
+      return false;
+    },
+    async inspect() {
+      return null;
+    },
+    async landscape() {
+      return null;
+    },
+    dispose() {},
+  };
 }
 
 /**
@@ -86,13 +121,19 @@ export function frozenSource(src) {
  */
 export async function liveSource(py, runSettings, history = null, { createTimeoutMs } = {}) {
   // building the runs runs the reader's own init code, if any: that call gets a short time limit
-  const res = await py.call("lab.create", { settings: runSettings }, createTimeoutMs ? { timeoutMs: createTimeoutMs } : {});
+  const res = await py.call(
+    "lab.create",
+    { settings: runSettings },
+    createTimeoutMs ? { timeoutMs: createTimeoutMs } : {},
+  );
   const id = res.id;
-  let h = history, handover = null;
+  let h = history,
+    handover = null;
   if (h) {
     const target = h.lastStep;
     const fr = await py.call("lab.advance", { id, to_step: target });
-    const rec = h.record(h.length - 1), theta = fr.records.theta;
+    const rec = h.record(h.length - 1),
+      theta = fr.records.theta;
     let maxDiff = 0;
     for (let i = 0; i < theta.length; i++) maxDiff = Math.max(maxDiff, Math.abs(theta[i] - rec.theta[i]));
     handover = { step: target, maxDiff, liveStep: fr.step };
@@ -103,7 +144,12 @@ export async function liveSource(py, runSettings, history = null, { createTimeou
   }
   let disposed = false;
   return {
-    kind: "live", id, meta: res.meta, data: res.data, history: h, handover,
+    kind: "live",
+    id,
+    meta: res.meta,
+    data: res.data,
+    history: h,
+    handover,
     async more(n) {
       if (disposed) return false;
       const fr = await py.call("lab.step", { id, n });
@@ -113,6 +159,9 @@ export async function liveSource(py, runSettings, history = null, { createTimeou
     },
     inspect: (step, k) => py.call("lab.inspect", { id, step, member: k }),
     landscape: (step, k) => py.call("lab.landscape", { id, step, member: k }),
-    dispose() { disposed = true; py.call("lab.dispose", { id }).catch(() => {}); },
+    dispose() {
+      disposed = true;
+      py.call("lab.dispose", { id }).catch(() => {});
+    },
   };
 }

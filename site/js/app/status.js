@@ -12,14 +12,21 @@ export function statusOf({ session, controller, python }) {
   let line = "";
   const phase = session.phase;
   if (phase === "precomputed") {
-    line = t(python.failed ? "status.precomputedNoPython" : session.catchingUp ? "status.catchingUp"
-      : python.started ? "status.precomputed" : "embed.precomputed");
-  }
-  else if (phase === "live") line = t("status.live", python.versions || {});
+    line = t(
+      python.failed
+        ? "status.precomputedNoPython"
+        : session.catchingUp
+          ? "status.catchingUp"
+          : python.started
+            ? "status.precomputed"
+            : "embed.precomputed",
+    );
+  } else if (phase === "live") line = t("status.live", python.versions || {});
   else if (phase === "waiting") line = t(python.started ? "status.waitingPython" : "embed.needsPython");
   const m = session.message;
   const codeSide = m && m.details && { code: "left", code_right: "right" }[m.details.param];
-  if (codeSide) problems.push({ text: t("code.failed", { side: t(`side.${codeSide}`) }) }); // the editor shows where
+  if (codeSide)
+    problems.push({ text: t("code.failed", { side: t(`side.${codeSide}`) }) }); // the editor shows where
   else if (m) problems.push({ text: t(m.key, m.params), restart: m.key === "status.pythonLost" });
   const H = controller.source && controller.source.history;
   const why = controller.stopReason;
@@ -27,7 +34,8 @@ export function statusOf({ session, controller, python }) {
     const last = Math.max(...Array.from({ length: H.meta.K }, (_, k) => H.diverged(k).step));
     problems.push({ text: t("status.allDiverged", { step: String(last) }) });
   } else if (why === "limit") problems.push({ text: t("status.limit", { reason: H.limit }) });
-  else if (why === "error") problems.push({ text: t("error.pythonFailed", { message: controller.error.message }) });
+  else if (why === "error")
+    problems.push({ text: t("error.pythonFailed", { message: controller.error.message }) });
   else if (why === "end" && phase === "precomputed") {
     line = t(python.failed ? "status.endNoPython" : python.started ? "status.endWaiting" : "embed.end");
   }
@@ -39,7 +47,10 @@ export function edgeLegend(figure, mode) {
   const net = figure.charts.network;
   const scale = net && net.left.element.chartData ? net.left.element.chartData.scale : null;
   if (scale == null) return null;
-  const main = scale > 0 ? t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatScale(scale) }) : t("net.legendZero");
+  const main =
+    scale > 0
+      ? t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatScale(scale) })
+      : t("net.legendZero");
   return [main, t("net.legendKey")];
 }
 
@@ -55,4 +66,7 @@ export function renderEdgeLegend(el, legend) {
   more.textContent = " " + legend[1];
   el.append(legend[0], more);
 }
-const formatScale = (v) => (v >= 1e-3 && v < 1e4 ? numberFormat({}, document.documentElement.lang).format(Number(v.toPrecision(3))) : v.toExponential(1));
+const formatScale = (v) =>
+  v >= 1e-3 && v < 1e4
+    ? numberFormat({}, document.documentElement.lang).format(Number(v.toPrecision(3)))
+    : v.toExponential(1);

@@ -15,7 +15,10 @@ import { el } from "../platform/dom.js";
  * current language; onActivate(n, {byUser}) when a chapter becomes active; mountView(chapter, box) ->
  * {render()} builds the chapter's experiment (or null).
  */
-export function createStory(root, { chapters, getText, onActivate, mountView = () => null, onReplay = () => {} }) {
+export function createStory(
+  root,
+  { chapters, getText, onActivate, mountView = () => null, onReplay = () => {} },
+) {
   const N = chapters.length;
   let active = 0;
   let suppress = 0; // while a programmatic scroll runs, activation waits for it to settle
@@ -26,8 +29,14 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
   const intro = el("section", { class: "story-intro", id: "intro", "aria-labelledby": "intro-title" });
   root.replaceChildren(intro);
   for (const [i, c] of chapters.entries()) {
-    const sec = el("section", { class: "chapter-step", id: `chapter-${i + 1}`, "data-chapter": i + 1, "data-id": c.id,
-      "aria-labelledby": `chapter-${i + 1}-title`, tabindex: "-1" });
+    const sec = el("section", {
+      class: "chapter-step",
+      id: `chapter-${i + 1}`,
+      "data-chapter": i + 1,
+      "data-id": c.id,
+      "aria-labelledby": `chapter-${i + 1}-title`,
+      tabindex: "-1",
+    });
     root.append(sec);
     sections.push(sec);
   }
@@ -39,30 +48,88 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
       el("h2", { id: "intro-title" }, t("story.question")),
       el("p", { class: "story-lead" }, t("story.lead")),
       el("p", { class: "story-how" }, t("story.how")),
-      el("nav", { class: "story-toc", "aria-label": t("tour.toc") },
-        el("ol", {}, chapters.map((c, i) => el("li", {}, el("a", { href: `#chapter=${c.id}`, "data-chapter": i + 1,
-          onclick: (ev) => { ev.preventDefault(); scrollTo(i + 1, { focus: true }); } }, getText(c.id).title))))));
+      el(
+        "nav",
+        { class: "story-toc", "aria-label": t("tour.toc") },
+        el(
+          "ol",
+          {},
+          chapters.map((c, i) =>
+            el(
+              "li",
+              {},
+              el(
+                "a",
+                {
+                  href: `#chapter=${c.id}`,
+                  "data-chapter": i + 1,
+                  onclick: (ev) => {
+                    ev.preventDefault();
+                    scrollTo(i + 1, { focus: true });
+                  },
+                },
+                getText(c.id).title,
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   function renderChapter(i) {
-    const c = chapters[i], n = i + 1, text = getText(c.id), sec = sections[i];
+    const c = chapters[i],
+      n = i + 1,
+      text = getText(c.id),
+      sec = sections[i];
     const parts = [
       el("p", { class: "chapter-of" }, t("tour.chapterOf", { n: String(n), total: String(N) })),
       el("h2", { id: `chapter-${n}-title` }, text.title),
       el("p", { class: "chapter-body" }, text.body),
     ];
-    if (text.watch) parts.push(el("p", { class: "watch" }, el("strong", {}, t("story.watch") + " "), text.watch));
+    if (text.watch)
+      parts.push(el("p", { class: "watch" }, el("strong", {}, t("story.watch") + " "), text.watch));
     parts.push(
-      el("div", { class: "formula" }, el("span", { class: "formula-label" }, t("tour.formula")), " ",
-        el("code", { class: "formula-text" }, text.formula.split(/;\s+/).map((part, k, all) =>
-          el("span", { class: "formula-part" }, part + (k < all.length - 1 ? ";" : ""))))),
+      el(
+        "div",
+        { class: "formula" },
+        el("span", { class: "formula-label" }, t("tour.formula")),
+        " ",
+        el(
+          "code",
+          { class: "formula-text" },
+          text.formula
+            .split(/;\s+/)
+            .map((part, k, all) =>
+              el("span", { class: "formula-part" }, part + (k < all.length - 1 ? ";" : "")),
+            ),
+        ),
+      ),
       el("p", { class: "takeaway" }, el("strong", {}, t("tour.takeaway") + ": "), text.takeaway),
-      el("div", { class: "chapter-actions" },
-        el("button", { type: "button", class: "replay", "data-chapter": n, onclick: () => { activate(n, true); onReplay(n); } },
-          t("story.replay"))));
+      el(
+        "div",
+        { class: "chapter-actions" },
+        el(
+          "button",
+          {
+            type: "button",
+            class: "replay",
+            "data-chapter": n,
+            onclick: () => {
+              activate(n, true);
+              onReplay(n);
+            },
+          },
+          t("story.replay"),
+        ),
+      ),
+    );
     let box = views.get(n);
     if (c.view) {
-      if (!box) { box = { el: el("section", { class: "chapter-view", id: `chapter-${n}-view` }), view: null }; views.set(n, box); }
+      if (!box) {
+        box = { el: el("section", { class: "chapter-view", id: `chapter-${n}-view` }), view: null };
+        views.set(n, box);
+      }
       parts.push(box.el);
     }
     sec.replaceChildren(...parts);
@@ -73,8 +140,11 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
   }
 
   function renderOutro() {
-    outro.replaceChildren(el("h2", {}, t("story.outroTitle")), el("p", {}, t("story.outro")),
-      el("p", {}, el("a", { href: "#more", class: "more-link" }, t("story.toLab"))));
+    outro.replaceChildren(
+      el("h2", {}, t("story.outroTitle")),
+      el("p", {}, t("story.outro")),
+      el("p", {}, el("a", { href: "#more", class: "more-link" }, t("story.toLab"))),
+    );
   }
 
   function render() {
@@ -84,7 +154,10 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === active);
   }
 
-  function mark(n) { active = n; for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === n); }
+  function mark(n) {
+    active = n;
+    for (const [i, sec] of sections.entries()) sec.classList.toggle("active", i + 1 === n);
+  }
 
   function activate(n, byUser = false) {
     if (n === active && !byUser) return;
@@ -131,25 +204,35 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
   // The same for the links to "More panels" below the story (#more), whose top the experiments of
   // the last chapters would push down as they are drawn on the way.
   let pinned = null;
-  const unpin = () => { pinned = null; };
+  const unpin = () => {
+    pinned = null;
+  };
   if (typeof ResizeObserver !== "undefined") {
     new ResizeObserver(() => {
       if (pinned && Math.abs(pinned.getBoundingClientRect().top) > 2) {
-        suppress++; pinned.scrollIntoView({ block: "start" }); setTimeout(() => { suppress--; }, 80);
+        suppress++;
+        pinned.scrollIntoView({ block: "start" });
+        setTimeout(() => {
+          suppress--;
+        }, 80);
       }
     }).observe(root);
   }
-  for (const ev of ["wheel", "touchstart", "keydown", "mousedown"]) window.addEventListener(ev, unpin, { passive: true });
+  for (const ev of ["wheel", "touchstart", "keydown", "mousedown"])
+    window.addEventListener(ev, unpin, { passive: true });
   document.addEventListener("click", (ev) => {
     const link = ev.target.closest?.('a[href="#more"]');
     const more = document.getElementById("more");
-    if (!link || !more || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    if (!link || !more || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey)
+      return;
     ev.preventDefault();
-    suppress++;                              // the address keeps the settings, not "#more"
+    suppress++; // the address keeps the settings, not "#more"
     more.scrollIntoView({ block: "start" });
-    more.focus({ preventScroll: true });     // as the browser's own jump would: Tab goes on from here
+    more.focus({ preventScroll: true }); // as the browser's own jump would: Tab goes on from here
     pinned = more;
-    setTimeout(() => { suppress = Math.max(0, suppress - 1); }, 80);
+    setTimeout(() => {
+      suppress = Math.max(0, suppress - 1);
+    }, 80);
   });
   function observe() {
     window.removeEventListener("scroll", onScroll);
@@ -162,21 +245,29 @@ export function createStory(root, { chapters, getText, onActivate, mountView = (
     if (!sec) return;
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     suppress++;
-    if (silent) mark(n); else activate(n, true);
+    if (silent) mark(n);
+    else activate(n, true);
     sec.scrollIntoView({ behavior: smooth && !reduced ? "smooth" : "auto", block: "start" });
     if (focus) sec.focus({ preventScroll: true });
     // the programmatic scroll ends (scrollend where supported), then activation follows the reader again
     pinned = sec;
-    const done = () => { suppress = Math.max(0, suppress - 1); };
-    if ("onscrollend" in window && smooth && !reduced) window.addEventListener("scrollend", done, { once: true });
+    const done = () => {
+      suppress = Math.max(0, suppress - 1);
+    };
+    if ("onscrollend" in window && smooth && !reduced)
+      window.addEventListener("scrollend", done, { once: true });
     else setTimeout(done, smooth && !reduced ? 1000 : 80);
   }
 
   render();
   observe();
   return {
-    render, scrollTo, observe,
-    get active() { return active; },
+    render,
+    scrollTo,
+    observe,
+    get active() {
+      return active;
+    },
     /** Set the active chapter without scrolling and without telling the page (it set the figure up itself). */
     mark,
     sections,

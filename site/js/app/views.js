@@ -30,15 +30,25 @@ export function trajectoryData(H, k, cur, layer) {
   const P = meta.P;
   const idx = strided(cur);
   const steps = idx.map((i) => H.record(i).step);
-  const fin = meta.sizes[l - 1], fout = meta.sizes[l];
+  const fin = meta.sizes[l - 1],
+    fout = meta.sizes[l];
   const eW = meta.layout.find((e) => e.kind === "W" && e.layer === l);
   const eb = meta.layout.find((e) => e.kind === "b" && e.layer === l);
   const stop = stopAt(H, k);
-  const series = (off) => Float64Array.from(idx, (i) => { const r = H.record(i); return r.step < stop ? r.theta[k * P + off] : NaN; });
+  const series = (off) =>
+    Float64Array.from(idx, (i) => {
+      const r = H.record(i);
+      return r.step < stop ? r.theta[k * P + off] : NaN;
+    });
   const unitOf = (j) => (l === L ? -1 : j);
   const lines = [];
   for (let j = 0; j < fout; j++) {
-    for (let i = 0; i < fin; i++) lines.push({ unit: unitOf(j), name: t("traj.weight", { i: i + 1, j: j + 1 }), y: series(wIndex(eW, i, j)) });
+    for (let i = 0; i < fin; i++)
+      lines.push({
+        unit: unitOf(j),
+        name: t("traj.weight", { i: i + 1, j: j + 1 }),
+        y: series(wIndex(eW, i, j)),
+      });
     lines.push({ unit: unitOf(j), name: t("traj.bias", { j: j + 1 }), y: series(eb.offset + j) });
   }
   return { steps, lines, cursor: null };
@@ -50,13 +60,21 @@ export function trajectoryCaption(H, k, cur) {
   const nH = meta.sizes.length - 2;
   if (nH === 0) return t("traj.caption.nohidden");
   const rec = H.record(cur);
-  const distinct = (l) => { const d = rec.distinct ? rec.distinct[k * nH + l - 1] : NaN; return Number.isFinite(d) ? String(d) : "?"; };
-  if (nH === 1) return t("traj.caption.layer", { l: "1", units: String(meta.sizes[1]), distinct: distinct(1) });
+  const distinct = (l) => {
+    const d = rec.distinct ? rec.distinct[k * nH + l - 1] : NaN;
+    return Number.isFinite(d) ? String(d) : "?";
+  };
+  if (nH === 1)
+    return t("traj.caption.layer", { l: "1", units: String(meta.sizes[1]), distinct: distinct(1) });
   // several layers: one short line, "distinct units per layer: 1, 1, 1 (of 16 each)"
   const widths = meta.sizes.slice(1, -1);
   const same = widths.every((w) => w === widths[0]);
   return t(same ? "traj.caption.layersSame" : "traj.caption.layers", {
-    list: Array.from({ length: nH }, (_, l) => (same ? distinct(l + 1) : `${distinct(l + 1)}/${widths[l]}`)).join(", "), units: String(widths[0]) });
+    list: Array.from({ length: nH }, (_, l) =>
+      same ? distinct(l + 1) : `${distinct(l + 1)}/${widths[l]}`,
+    ).join(", "),
+    units: String(widths[0]),
+  });
 }
 
 export function lossData(H, k, cur) {
@@ -75,7 +93,11 @@ export function symmetryData(H, k, cur) {
   const idx = strided(cur);
   const stop = stopAt(H, k);
   const val = (i, l) => (H.record(i).step < stop ? H.record(i).sym[k * nH + l] : NaN);
-  const series = Array.from({ length: nH }, (_, l) => ({ name: t("legend.layer", { l: String(l + 1) }), style: l, y: idx.map((i) => val(i, l)) }));
+  const series = Array.from({ length: nH }, (_, l) => ({
+    name: t("legend.layer", { l: String(l + 1) }),
+    style: l,
+    y: idx.map((i) => val(i, l)),
+  }));
   return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
 }
 
@@ -84,7 +106,8 @@ export function gradNormData(H, k, cur) {
   const stop = stopAt(H, k);
   const idx = strided(cur);
   const series = Array.from({ length: L }, (_, l) => ({
-    name: l === L - 1 ? t("legend.output") : t("legend.layer", { l: String(l + 1) }), style: l === L - 1 ? -1 : l,
+    name: l === L - 1 ? t("legend.output") : t("legend.layer", { l: String(l + 1) }),
+    style: l === L - 1 ? -1 : l,
     y: idx.map((i) => (H.record(i).step < stop ? H.record(i).gnorm[k * L + l] : NaN)),
   }));
   return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
@@ -108,15 +131,21 @@ export function unitMapsData(H, k, cur, grid) {
   const [lo, hi] = mapRange(meta.activation, maps[0]);
   const clones = maps[0].map(() => -1);
   const groups = identicalGroups(params, meta.sizes, 1);
-  const nH = meta.sizes.length - 2, counted = H.record(cur).distinct;
-  if (counted && groups.length === counted[k * nH]) for (const g of groups) for (const j of g.slice(1)) clones[j] = g[0];
+  const nH = meta.sizes.length - 2,
+    counted = H.record(cur).distinct;
+  if (counted && groups.length === counted[k * nH])
+    for (const g of groups) for (const j of g.slice(1)) clones[j] = g[0];
   return { nx: grid.xs.length, ny: grid.ys.length, maps: maps[0], lo, hi, clones };
 }
 
 /** Groups of units of hidden layer l whose incoming weights and bias are equal, bitwise. */
 function identicalGroups(params, sizes, l) {
-  const W = params.W[l - 1], b = params.b[l - 1], fin = sizes[l - 1], fout = sizes[l];
-  const groups = [], seen = new Array(fout).fill(false);
+  const W = params.W[l - 1],
+    b = params.b[l - 1],
+    fin = sizes[l - 1],
+    fout = sizes[l];
+  const groups = [],
+    seen = new Array(fout).fill(false);
   for (let j = 0; j < fout; j++) {
     if (seen[j]) continue;
     const g = [j];
@@ -125,7 +154,10 @@ function identicalGroups(params, sizes, l) {
       if (seen[q] || b[q] !== b[j]) continue;
       let same = true;
       for (let i = 0; i < fin && same; i++) same = W[i * fout + q] === W[i * fout + j];
-      if (same) { g.push(q); seen[q] = true; }
+      if (same) {
+        g.push(q);
+        seen[q] = true;
+      }
     }
     groups.push(g);
   }

@@ -29,9 +29,14 @@ export function createSurface(container, height, draw) {
   tip.className = "cv-tip";
   tip.hidden = true;
   container.replaceChildren(canvas, tip);
-  const heightFor = fill ? () => Math.max(60, Math.floor(container.clientHeight || 160))
-    : typeof height === "function" ? height : () => height;
-  let w = 0, h = 0, dpr = 1;
+  const heightFor = fill
+    ? () => Math.max(60, Math.floor(container.clientHeight || 160))
+    : typeof height === "function"
+      ? height
+      : () => height;
+  let w = 0,
+    h = 0,
+    dpr = 1;
   function fit() {
     const cw = Math.max(fill ? 60 : 120, Math.floor(container.clientWidth || 300));
     const ch = Math.round(heightFor(cw));
@@ -53,31 +58,53 @@ export function createSurface(container, height, draw) {
     return c;
   };
   if (typeof ResizeObserver !== "undefined") {
-    new ResizeObserver(() => { if (fit()) draw(); }).observe(container);
+    new ResizeObserver(() => {
+      if (fit()) draw();
+    }).observe(container);
   }
   return {
-    canvas, tip, fit, ctx,
-    get width() { return w; },
-    get height() { return h; },
+    canvas,
+    tip,
+    fit,
+    ctx,
+    get width() {
+      return w;
+    },
+    get height() {
+      return h;
+    },
     showTip(x, y, lines) {
-      tip.replaceChildren(...lines.map((l) => { const d = document.createElement("div"); d.textContent = l; return d; }));
+      tip.replaceChildren(
+        ...lines.map((l) => {
+          const d = document.createElement("div");
+          d.textContent = l;
+          return d;
+        }),
+      );
       tip.hidden = false;
       const left = Math.min(Math.max(0, x + 12), w - tip.offsetWidth - 2);
       tip.style.left = `${left}px`;
       tip.style.top = `${Math.max(0, y - tip.offsetHeight - 8)}px`;
     },
-    hideTip() { tip.hidden = true; },
+    hideTip() {
+      tip.hidden = true;
+    },
   };
 }
 
 /** "Nice" tick values covering [lo, hi] (about n of them). */
 export function niceTicks(lo, hi, n = 5) {
-  if (!(hi > lo)) { const d = Math.abs(lo) || 1; lo -= d / 2; hi += d / 2; }
+  if (!(hi > lo)) {
+    const d = Math.abs(lo) || 1;
+    lo -= d / 2;
+    hi += d / 2;
+  }
   const raw = (hi - lo) / n;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => raw <= s) || 10 * mag;
   const ticks = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return ticks;
 }
 
@@ -88,7 +115,14 @@ export function tickLabel(v) {
   return formatNumber(Number(v.toPrecision(4)), 4);
 }
 
-export const DASH = { solid: [], dash: [6, 4], dot: [1.5, 3], dashdot: [6, 3, 1.5, 3], longdash: [10, 4], longdashdot: [10, 3, 2, 3] };
+export const DASH = {
+  solid: [],
+  dash: [6, 4],
+  dot: [1.5, 3],
+  dashdot: [6, 3, 1.5, 3],
+  longdash: [10, 4],
+  longdashdot: [10, 3, 2, 3],
+};
 
 /**
  * Axis frame: plot rectangle, scales, gridlines, ticks, titles.
@@ -97,14 +131,18 @@ export const DASH = { solid: [], dash: [6, 4], dot: [1.5, 3], dashdot: [6, 3, 1.
  */
 export function drawFrame(c, surf, spec) {
   const m = spec.margin;
-  const W = surf.width, H = surf.height;
+  const W = surf.width,
+    H = surf.height;
   const px = { l: m.l, r: W - m.r, t: m.t, b: H - m.b };
   const [x0, x1] = spec.x;
   const sx = (x) => px.l + ((x - x0) / (x1 - x0 || 1)) * (px.r - px.l);
   const [y0, y1] = spec.y;
   const sy = (y) => px.b - ((y - y0) / (y1 - y0 || 1)) * (px.b - px.t);
   let sy2 = null;
-  if (spec.y2) { const [a, b] = spec.y2; sy2 = (y) => px.b - ((y - a) / (b - a || 1)) * (px.b - px.t); }
+  if (spec.y2) {
+    const [a, b] = spec.y2;
+    sy2 = (y) => px.b - ((y - a) / (b - a || 1)) * (px.b - px.t);
+  }
   c.clearRect(0, 0, W, H);
   c.fillStyle = "#ffffff";
   c.fillRect(px.l, px.t, px.r - px.l, px.b - px.t);
@@ -119,7 +157,10 @@ export function drawFrame(c, surf, spec) {
     if (y < px.t - 0.5 || y > px.b + 0.5) continue;
     c.strokeStyle = dashed ? "#bbbbbb" : "#ececec";
     c.setLineDash(dashed ? [2, 3] : []);
-    c.beginPath(); c.moveTo(px.l, Math.round(y) + 0.5); c.lineTo(px.r, Math.round(y) + 0.5); c.stroke();
+    c.beginPath();
+    c.moveTo(px.l, Math.round(y) + 0.5);
+    c.lineTo(px.r, Math.round(y) + 0.5);
+    c.stroke();
     c.fillStyle = MUTED;
     c.fillText(label, px.l - 4, y);
   }
@@ -129,14 +170,19 @@ export function drawFrame(c, surf, spec) {
     for (const { v, label } of spec.y2Ticks) c.fillText(label, px.r + 4, sy2(v));
   }
   // x ticks
-  const xTicks = niceTicks(x0, x1, Math.max(2, Math.floor((px.r - px.l) / 70))).filter((v) => Number.isInteger(v) || x1 - x0 < 5);
+  const xTicks = niceTicks(x0, x1, Math.max(2, Math.floor((px.r - px.l) / 70))).filter(
+    (v) => Number.isInteger(v) || x1 - x0 < 5,
+  );
   c.textAlign = "center";
   c.textBaseline = "top";
   for (const v of xTicks) {
     const x = sx(v);
     if (x < px.l - 0.5 || x > px.r + 0.5) continue;
     c.strokeStyle = "#ececec";
-    c.beginPath(); c.moveTo(Math.round(x) + 0.5, px.t); c.lineTo(Math.round(x) + 0.5, px.b); c.stroke();
+    c.beginPath();
+    c.moveTo(Math.round(x) + 0.5, px.t);
+    c.lineTo(Math.round(x) + 0.5, px.b);
+    c.stroke();
     c.fillStyle = MUTED;
     c.fillText(tickLabel(v), x, px.b + 4);
   }
@@ -144,13 +190,30 @@ export function drawFrame(c, surf, spec) {
   c.strokeRect(px.l + 0.5, px.t + 0.5, px.r - px.l - 1, px.b - px.t - 1);
   c.fillStyle = INK;
   c.font = FONT;
-  if (spec.xTitle) { c.textAlign = "center"; c.textBaseline = "bottom"; c.fillText(spec.xTitle, (px.l + px.r) / 2, H - 2); }
+  if (spec.xTitle) {
+    c.textAlign = "center";
+    c.textBaseline = "bottom";
+    c.fillText(spec.xTitle, (px.l + px.r) / 2, H - 2);
+  }
   const vTitle = (text, x) => {
-    c.save(); c.translate(x, (px.t + px.b) / 2); c.rotate(-Math.PI / 2);
-    c.textAlign = "center"; c.textBaseline = "top"; c.fillText(text, 0, 0); c.restore();
+    c.save();
+    c.translate(x, (px.t + px.b) / 2);
+    c.rotate(-Math.PI / 2);
+    c.textAlign = "center";
+    c.textBaseline = "top";
+    c.fillText(text, 0, 0);
+    c.restore();
   };
   if (spec.yTitle) vTitle(spec.yTitle, 2);
-  if (spec.y2Title) { c.save(); c.translate(W - 2, (px.t + px.b) / 2); c.rotate(Math.PI / 2); c.textAlign = "center"; c.textBaseline = "top"; c.fillText(spec.y2Title, 0, 0); c.restore(); }
+  if (spec.y2Title) {
+    c.save();
+    c.translate(W - 2, (px.t + px.b) / 2);
+    c.rotate(Math.PI / 2);
+    c.textAlign = "center";
+    c.textBaseline = "top";
+    c.fillText(spec.y2Title, 0, 0);
+    c.restore();
+  }
   return { px, sx, sy, sy2 };
 }
 
@@ -163,9 +226,17 @@ export function drawLine(c, xs, ys, sx, sy, style) {
   let pen = false;
   for (let i = 0; i < xs.length; i++) {
     const y = ys[i];
-    if (y === null || y === undefined || !Number.isFinite(y)) { pen = false; continue; }
-    const X = sx(xs[i]), Y = sy(y);
-    if (pen) c.lineTo(X, Y); else { c.moveTo(X, Y); pen = true; }
+    if (y === null || y === undefined || !Number.isFinite(y)) {
+      pen = false;
+      continue;
+    }
+    const X = sx(xs[i]),
+      Y = sy(y);
+    if (pen) c.lineTo(X, Y);
+    else {
+      c.moveTo(X, Y);
+      pen = true;
+    }
   }
   c.stroke();
   c.setLineDash([]);
@@ -181,12 +252,22 @@ export function drawLegend(c, entries, x0, y0, maxW) {
   c.textBaseline = "middle";
   c.textAlign = "left";
   const sw = swatch(maxW);
-  let x = x0, y = y0 + 7;
+  let x = x0,
+    y = y0 + 7;
   for (const e of entries) {
     const w = entryWidth(c, e, maxW);
-    if (x + w > x0 + maxW && x > x0) { x = x0; y += 15; }
-    c.strokeStyle = e.color; c.lineWidth = 2; c.setLineDash(DASH[e.dash || "solid"] || []);
-    c.beginPath(); c.moveTo(x, y); c.lineTo(x + sw, y); c.stroke(); c.setLineDash([]);
+    if (x + w > x0 + maxW && x > x0) {
+      x = x0;
+      y += 15;
+    }
+    c.strokeStyle = e.color;
+    c.lineWidth = 2;
+    c.setLineDash(DASH[e.dash || "solid"] || []);
+    c.beginPath();
+    c.moveTo(x, y);
+    c.lineTo(x + sw, y);
+    c.stroke();
+    c.setLineDash([]);
     c.fillStyle = INK;
     c.fillText(e.name, x + sw + 4, y);
     x += w;
@@ -196,10 +277,14 @@ export function drawLegend(c, entries, x0, y0, maxW) {
 
 export function legendHeight(c, entries, maxW) {
   c.font = SMALL;
-  let x = 0, rows = 1;
+  let x = 0,
+    rows = 1;
   for (const e of entries) {
     const w = entryWidth(c, e, maxW);
-    if (x + w > maxW && x > 0) { x = 0; rows++; }
+    if (x + w > maxW && x > 0) {
+      x = 0;
+      rows++;
+    }
     x += w;
   }
   return rows * 15 + 4;
@@ -207,7 +292,12 @@ export function legendHeight(c, entries, maxW) {
 
 /** Index of the value in sorted `xs` nearest to x. */
 export function nearest(xs, x) {
-  let lo = 0, hi = xs.length - 1;
-  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (xs[mid] <= x) lo = mid; else hi = mid; }
+  let lo = 0,
+    hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) lo = mid;
+    else hi = mid;
+  }
   return Math.abs(xs[hi] - x) < Math.abs(xs[lo] - x) ? hi : lo;
 }

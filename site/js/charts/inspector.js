@@ -6,7 +6,10 @@ import { t, formatNumber } from "../platform/i18n.js";
 
 function matrixTable(name, m, colLabel, identical) {
   check(m && Number.isInteger(m.rows) && Number.isInteger(m.cols), `matrix ${name} needs rows/cols`);
-  check(m.values.length === m.rows * m.cols, `matrix ${name} has ${m.values.length} values, expected ${m.rows * m.cols}`);
+  check(
+    m.values.length === m.rows * m.cols,
+    `matrix ${name} has ${m.values.length} values, expected ${m.rows * m.cols}`,
+  );
   const wrap = document.createElement("div");
   wrap.className = "matrix";
   const table = document.createElement("table");
@@ -17,7 +20,10 @@ function matrixTable(name, m, colLabel, identical) {
   const firstOf = new Map();
   for (const group of identical || []) {
     if (group.length < 2) continue;
-    for (const j of group) { ident.add(j); firstOf.set(j, group[0]); }
+    for (const j of group) {
+      ident.add(j);
+      firstOf.set(j, group[0]);
+    }
   }
   const thead = document.createElement("tr");
   thead.append(document.createElement("th"));
@@ -25,7 +31,12 @@ function matrixTable(name, m, colLabel, identical) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = colLabel(c) + (ident.has(c) ? " ≡" : "");
-    if (ident.has(c)) { th.className = "ident"; th.title = t("insp.identical", { cols: (identical.find((g) => g.includes(c)) || []).map((j) => j + 1).join(" = ") }); }
+    if (ident.has(c)) {
+      th.className = "ident";
+      th.title = t("insp.identical", {
+        cols: (identical.find((g) => g.includes(c)) || []).map((j) => j + 1).join(" = "),
+      });
+    }
     thead.append(th);
   }
   table.append(thead);
@@ -61,7 +72,8 @@ function whyLines(L) {
   }
   if (allZero(L.db) && !L.delta_zero) out.push(t("insp.why.dbZero", { l: String(L.l) }));
   for (const g of L.identical || []) {
-    if (g.length > 1) out.push(t("insp.why.clones", { l: String(L.l), units: g.map((j) => j + 1).join(", ") }));
+    if (g.length > 1)
+      out.push(t("insp.why.clones", { l: String(L.l), units: g.map((j) => j + 1).join(", ") }));
   }
   return out;
 }
@@ -75,12 +87,17 @@ export function createInspector(container) {
   function update(data) {
     container.replaceChildren();
     if (data && data.message) {
-      const p = document.createElement("p"); p.className = "muted"; p.textContent = data.message; container.append(p); return;
+      const p = document.createElement("p");
+      p.className = "muted";
+      p.textContent = data.message;
+      container.append(p);
+      return;
     }
     check(data && Array.isArray(data.layers), "inspector needs {layers}");
     const info = document.createElement("p");
     info.className = "muted";
-    info.textContent = t("insp.rows", { m: String(data.m), n: String(data.n) }) +
+    info.textContent =
+      t("insp.rows", { m: String(data.m), n: String(data.n) }) +
       (data.full_batch === false ? " " + t("insp.minibatch", { n: String(data.n) }) : "");
     container.append(info);
     for (const L of data.layers) {
@@ -90,17 +107,26 @@ export function createInspector(container) {
       h.textContent = t("insp.layer", { l: L.l }) + (L.output ? ` (${t("legend.output")})` : "");
       sec.append(h);
       const unit = (c) => (L.output ? t("net.output") : t("net.hidden", { l: L.l, j: c + 1 }));
-      const prev = (c) => (L.l === 1 ? t("net.input", { i: c + 1 }) : t("net.hidden", { l: L.l - 1, j: c + 1 }));
+      const prev = (c) =>
+        L.l === 1 ? t("net.input", { i: c + 1 }) : t("net.hidden", { l: L.l - 1, j: c + 1 });
       const grid = document.createElement("div");
       grid.className = "matrices";
       const sample = { rowLabels: null };
-      const withRows = (m) => ({ ...m, rowLabels: m.rowLabels || Array.from({ length: m.rows }, (_, r) => t("insp.sample", { i: r + 1 })) });
+      const withRows = (m) => ({
+        ...m,
+        rowLabels: m.rowLabels || Array.from({ length: m.rows }, (_, r) => t("insp.sample", { i: r + 1 })),
+      });
       grid.append(
         matrixTable(`a${L.l - 1}`, withRows(L.a_in), prev, L.identical_in),
         matrixTable(`z${L.l}`, withRows(L.z), unit, L.identical),
         matrixTable(`a${L.l}`, withRows(L.a), unit, L.identical),
         matrixTable(`delta${L.l}`, withRows(L.delta), unit, L.identical),
-        matrixTable(`dW${L.l}`, { ...L.dW, rowLabels: Array.from({ length: L.dW.rows }, (_, r) => prev(r)) }, unit, L.identical),
+        matrixTable(
+          `dW${L.l}`,
+          { ...L.dW, rowLabels: Array.from({ length: L.dW.rows }, (_, r) => prev(r)) },
+          unit,
+          L.identical,
+        ),
         matrixTable(`db${L.l}`, { ...L.db, rowLabels: [""] }, unit, L.identical),
       );
       void sample;
@@ -112,7 +138,13 @@ export function createInspector(container) {
         const more = f.n > f.terms.length ? " " + t("insp.more", { k: f.n - f.terms.length }) : "";
         const p = document.createElement("p");
         p.className = "formula";
-        p.textContent = t("insp.formula", { i: f.i + 1, j: f.j + 1, terms: shown + more, n: String(f.n), value: formatNumber(f.value, 6) });
+        p.textContent = t("insp.formula", {
+          i: f.i + 1,
+          j: f.j + 1,
+          terms: shown + more,
+          n: String(f.n),
+          value: formatNumber(f.value, 6),
+        });
         sec.append(p);
       }
       for (const text of whyLines(L)) {
@@ -124,6 +156,8 @@ export function createInspector(container) {
       container.append(sec);
     }
   }
-  function reset() { container.replaceChildren(); }
+  function reset() {
+    container.replaceChildren();
+  }
   return { update, reset, element: container };
 }

@@ -9,25 +9,62 @@ export function createLandscapeChart(container) {
   function update(data) {
     const P = plotly(); // loaded lazily: nothing else on the page needs plotly.js
     check(data && data.alpha && data.beta, "landscape needs {alpha, beta, loss, path, now}");
-    const na = data.alpha.length, nb = data.beta.length;
+    const na = data.alpha.length,
+      nb = data.beta.length;
     checkSeries("loss", data.loss, na * nb);
     const z = [];
     for (let r = 0; r < nb; r++) {
       const row = [];
-      for (let c = 0; c < na; c++) { const v = data.loss[r * na + c]; row.push(Number.isFinite(v) ? Math.log10(Math.max(v, 1e-12)) : null); }
+      for (let c = 0; c < na; c++) {
+        const v = data.loss[r * na + c];
+        row.push(Number.isFinite(v) ? Math.log10(Math.max(v, 1e-12)) : null);
+      }
       z.push(row);
     }
     const traces = [
-      { type: "contour", x: Array.from(data.alpha), y: Array.from(data.beta), z, ncontours: 18,
-        colorscale: "Cividis", reversescale: false, showscale: true, line: { width: 0.5, color: "rgba(0,0,0,0.25)" },
-        colorbar: { thickness: 10, title: { text: "log₁₀ " + t("axis.loss"), side: "right", font: { size: 10 } }, tickfont: { size: 10 } },
-        hovertemplate: "(%{x:.3g}, %{y:.3g}) log₁₀ loss %{z:.3f}<extra></extra>" },
-      { type: "scatter", mode: "lines", name: t("legend.path"), x: Array.from(data.path.alpha), y: Array.from(data.path.beta),
-        line: { color: "#ffffff", width: 4 }, hoverinfo: "skip" },
-      { type: "scatter", mode: "lines", name: t("legend.path"), x: Array.from(data.path.alpha), y: Array.from(data.path.beta),
-        line: { color: INK, width: 2 }, hoverinfo: "skip" },
-      { type: "scatter", mode: "markers", name: t("legend.now"), x: [data.now[0]], y: [data.now[1]],
-        marker: { symbol: "diamond", size: 12, color: "#E69F00", line: { color: INK, width: 1.5 } } },
+      {
+        type: "contour",
+        x: Array.from(data.alpha),
+        y: Array.from(data.beta),
+        z,
+        ncontours: 18,
+        colorscale: "Cividis",
+        reversescale: false,
+        showscale: true,
+        line: { width: 0.5, color: "rgba(0,0,0,0.25)" },
+        colorbar: {
+          thickness: 10,
+          title: { text: "log₁₀ " + t("axis.loss"), side: "right", font: { size: 10 } },
+          tickfont: { size: 10 },
+        },
+        hovertemplate: "(%{x:.3g}, %{y:.3g}) log₁₀ loss %{z:.3f}<extra></extra>",
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: t("legend.path"),
+        x: Array.from(data.path.alpha),
+        y: Array.from(data.path.beta),
+        line: { color: "#ffffff", width: 4 },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: t("legend.path"),
+        x: Array.from(data.path.alpha),
+        y: Array.from(data.path.beta),
+        line: { color: INK, width: 2 },
+        hoverinfo: "skip",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: t("legend.now"),
+        x: [data.now[0]],
+        y: [data.now[1]],
+        marker: { symbol: "diamond", size: 12, color: "#E69F00", line: { color: INK, width: 1.5 } },
+      },
     ];
     const layout = baseLayout({
       xaxis: { title: { text: t("axis.dir1") }, zeroline: false },
@@ -38,6 +75,9 @@ export function createLandscapeChart(container) {
     P.react(container, traces, layout, CONFIG);
     drawn = true;
   }
-  function reset() { if (drawn) plotly().purge(container); drawn = false; }
+  function reset() {
+    if (drawn) plotly().purge(container);
+    drawn = false;
+  }
   return { update, reset, element: container };
 }

@@ -1,6 +1,15 @@
 // lines.js: the canvas line chart that the trajectory, loss and log charts are built on.
 import { check, checkSeries, INK } from "./common.js";
-import { createSurface, drawFrame, drawLine, drawLegend, legendHeight, nearest, niceTicks, tickLabel } from "./canvas.js";
+import {
+  createSurface,
+  drawFrame,
+  drawLine,
+  drawLegend,
+  legendHeight,
+  nearest,
+  niceTicks,
+  tickLabel,
+} from "./canvas.js";
 import { t, formatNumber } from "../platform/i18n.js";
 
 /**
@@ -16,10 +25,15 @@ export function createLineChart(container, opts = {}) {
   let frame = null;
 
   function yRange() {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (const s of spec.series) {
       if (s.axis === "y2") continue;
-      for (const v of s.y) if (v !== null && Number.isFinite(v) && (spec.yMode !== "logzero" || v > 0)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      for (const v of s.y)
+        if (v !== null && Number.isFinite(v) && (spec.yMode !== "logzero" || v > 0)) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
     }
     return [lo, hi];
   }
@@ -31,37 +45,68 @@ export function createLineChart(container, opts = {}) {
     // a legend that would take more than a third of a small chart is left out (the tooltip names the lines)
     let legend = spec.legend && spec.legend.length ? spec.legend : null;
     let legH = legend ? legendHeight(c, legend, W - 60) : 6;
-    if (legend && legH > surf.height / 3) { legend = null; legH = 6; }
+    if (legend && legH > surf.height / 3) {
+      legend = null;
+      legH = 6;
+    }
     const margin = { l: spec.yMode === "logzero" ? 70 : 50, r: spec.y2 ? 44 : 10, t: legH + 4, b: 34 };
     let [lo, hi] = yRange();
-    let yTicks, map = (v) => v, zeroY = null;
+    let yTicks,
+      map = (v) => v,
+      zeroY = null;
     if (spec.yMode === "logzero") {
       // log axis; exact zeros on their own lane one decade under the smallest positive value
-      if (!Number.isFinite(lo)) { lo = 1e-3; hi = 1; }
-      const eLo = Math.floor(Math.log10(lo)), eHi = Math.max(Math.ceil(Math.log10(hi)), eLo + 1);
+      if (!Number.isFinite(lo)) {
+        lo = 1e-3;
+        hi = 1;
+      }
+      const eLo = Math.floor(Math.log10(lo)),
+        eHi = Math.max(Math.ceil(Math.log10(hi)), eLo + 1);
       const hasZero = spec.series.some((s) => s.axis !== "y2" && Array.prototype.includes.call(s.y, 0));
       zeroY = eLo - 1;
       map = (v) => (v === 0 ? zeroY : v > 0 && Number.isFinite(v) ? Math.log10(v) : null);
-      lo = hasZero ? zeroY - 0.4 : eLo - 0.1; hi = eHi + 0.15;
+      lo = hasZero ? zeroY - 0.4 : eLo - 0.1;
+      hi = eHi + 0.15;
       const step = Math.max(1, Math.ceil((eHi - eLo) / 4));
       yTicks = hasZero ? [{ v: zeroY, label: t("axis.zeroExactly"), dashed: true }] : [];
       for (let e = eHi; e >= eLo; e -= step) yTicks.push({ v: e, label: `1e${e}` });
     } else {
-      if (!Number.isFinite(lo)) { lo = -1; hi = 1; }
-      if (spec.yZero) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
-      if (hi - lo < 1e-12) { lo -= 1; hi += 1; }
+      if (!Number.isFinite(lo)) {
+        lo = -1;
+        hi = 1;
+      }
+      if (spec.yZero) {
+        lo = Math.min(lo, 0);
+        hi = Math.max(hi, 0);
+      }
+      if (hi - lo < 1e-12) {
+        lo -= 1;
+        hi += 1;
+      }
       const pad = (hi - lo) * 0.06;
-      lo -= spec.yZero && lo === 0 ? 0 : pad; hi += pad;
+      lo -= spec.yZero && lo === 0 ? 0 : pad;
+      hi += pad;
       yTicks = niceTicks(lo, hi, 5).map((v) => ({ v, label: tickLabel(v) }));
     }
     const xs = spec.x;
     const x0 = xs.length ? xs[0] : 0;
     const x1 = xs.length > 1 ? xs[xs.length - 1] : x0 + 1;
-    frame = drawFrame(c, surf, { x: [x0, x1], y: [lo, hi], y2: spec.y2 && spec.y2.range, y2Ticks: spec.y2 && spec.y2.ticks,
-      xTitle: spec.xTitle, yTitle: spec.yTitle, y2Title: spec.y2Title, margin, yTicks });
+    frame = drawFrame(c, surf, {
+      x: [x0, x1],
+      y: [lo, hi],
+      y2: spec.y2 && spec.y2.range,
+      y2Ticks: spec.y2 && spec.y2.ticks,
+      xTitle: spec.xTitle,
+      yTitle: spec.yTitle,
+      y2Title: spec.y2Title,
+      margin,
+      yTicks,
+    });
     const { px, sx, sy, sy2 } = frame;
     c.save();
-    c.beginPath(); c.rect(px.l, px.t - 2, px.r - px.l, px.b - px.t + 4); c.clip();
+    c.beginPath();
+    c.rect(px.l, px.t - 2, px.r - px.l, px.b - px.t + 4);
+    c.clip();
     for (const s of spec.series) {
       const ys = s.axis === "y2" ? s.y : Array.from(s.y, map);
       const fy = s.axis === "y2" ? sy2 : sy;
@@ -70,14 +115,22 @@ export function createLineChart(container, opts = {}) {
       for (let i = ys.length - 1; i >= 0; i--) {
         if (ys[i] === null || ys[i] === undefined || !Number.isFinite(ys[i])) continue;
         c.fillStyle = s.color;
-        c.beginPath(); c.arc(sx(xs[i]), fy(ys[i]), Math.max(2.2, (s.width || 1.6) * 1.3), 0, 2 * Math.PI); c.fill();
+        c.beginPath();
+        c.arc(sx(xs[i]), fy(ys[i]), Math.max(2.2, (s.width || 1.6) * 1.3), 0, 2 * Math.PI);
+        c.fill();
         break;
       }
     }
     for (const m of spec.marks || []) {
-      c.strokeStyle = m.color || INK; c.lineWidth = m.width || 1; c.setLineDash(m.dash || []);
+      c.strokeStyle = m.color || INK;
+      c.lineWidth = m.width || 1;
+      c.setLineDash(m.dash || []);
       const X = Math.round(sx(m.x)) + 0.5;
-      c.beginPath(); c.moveTo(X, px.t); c.lineTo(X, px.b); c.stroke(); c.setLineDash([]);
+      c.beginPath();
+      c.moveTo(X, px.t);
+      c.lineTo(X, px.b);
+      c.stroke();
+      c.setLineDash([]);
     }
     c.restore();
     if (legend) drawLegend(c, legend, px.l, 2, W - px.l - 6);
@@ -87,16 +140,24 @@ export function createLineChart(container, opts = {}) {
   surf.canvas.addEventListener("mousemove", (ev) => {
     if (!spec || !frame || !spec.x.length) return;
     const r = surf.canvas.getBoundingClientRect();
-    const mx = ev.clientX - r.left, my = ev.clientY - r.top;
+    const mx = ev.clientX - r.left,
+      my = ev.clientY - r.top;
     const { px } = frame;
-    if (mx < px.l || mx > px.r || my < px.t || my > px.b) { surf.hideTip(); return; }
-    const x0 = spec.x[0], x1 = spec.x[spec.x.length - 1];
+    if (mx < px.l || mx > px.r || my < px.t || my > px.b) {
+      surf.hideTip();
+      return;
+    }
+    const x0 = spec.x[0],
+      x1 = spec.x[spec.x.length - 1];
     const i = nearest(spec.x, x0 + ((mx - px.l) / (px.r - px.l)) * (x1 - x0));
     const idx = spec.tipSeries || spec.series.map((_, k) => k).slice(0, 8);
     const lines = [`${t("axis.step")} ${spec.x[i]}`];
     for (const k of idx) {
-      const s = spec.series[k], v = s.y[i];
-      lines.push(`${s.name}: ${v === 0 && spec.yMode === "logzero" ? t("axis.zeroExactly") : s.label ? s.label(v) : formatNumber(v, 5)}`);
+      const s = spec.series[k],
+        v = s.y[i];
+      lines.push(
+        `${s.name}: ${v === 0 && spec.yMode === "logzero" ? t("axis.zeroExactly") : s.label ? s.label(v) : formatNumber(v, 5)}`,
+      );
     }
     if (spec.series.length > idx.length) lines.push("…");
     surf.showTip(mx, my, lines);
@@ -112,7 +173,12 @@ export function createLineChart(container, opts = {}) {
       if (s.ariaLabel) surf.canvas.setAttribute("aria-label", s.ariaLabel);
       draw();
     },
-    reset() { spec = null; container.chartData = null; const c = surf.ctx(); c.clearRect(0, 0, surf.width, surf.height); },
+    reset() {
+      spec = null;
+      container.chartData = null;
+      const c = surf.ctx();
+      c.clearRect(0, 0, surf.width, surf.height);
+    },
     element: container,
   };
 }

@@ -16,9 +16,12 @@ export function createLogLinesChart(container, opts = {}) {
       const style = (s, k) => (s.style === -1 ? { color: INK, dash: "solid" } : unitStyle(s.style ?? k));
       const series = data.series.map((s, k) => ({ name: s.name, y: s.y, ...style(s, k), width: 2 }));
       chart.update({
-        x: data.steps, series, yMode: "logzero",
+        x: data.steps,
+        series,
+        yMode: "logzero",
         legend: series.map((s) => ({ name: s.name, color: s.color, dash: s.dash })),
-        xTitle: t("axis.step"), yTitle: opts.yTitle,
+        xTitle: t("axis.step"),
+        yTitle: opts.yTitle,
         marks: data.cursor == null ? [] : [{ x: data.cursor, dash: [2, 3] }],
         ariaLabel: opts.yTitle,
       });

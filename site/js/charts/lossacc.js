@@ -16,17 +16,37 @@ export function createLossChart(container, { height = 240 } = {}) {
       if (data.cursor != null) marks.push({ x: data.cursor, dash: [2, 3] });
       if (data.diverged != null) marks.push({ x: data.diverged, color: NEG, width: 2 });
       // a loss that grows by orders of magnitude (a diverging run) is shown on a log axis
-      let lo = Infinity, hi = 0;
-      for (const v of data.loss) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      let lo = Infinity,
+        hi = 0;
+      for (const v of data.loss)
+        if (Number.isFinite(v) && v > 0) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
       const logScale = hi / lo > 1e3;
       chart.update({
-        x: data.steps, yMode: logScale ? "logzero" : "linear",
+        x: data.steps,
+        yMode: logScale ? "logzero" : "linear",
         series: [
           { name: t("legend.loss"), y: data.loss, color: INK, dash: "solid", width: 2 },
-          { name: t("legend.accuracy"), y: data.acc, color: OKABE_ITO[2], dash: "dash", width: 2, axis: "y2", label: pct },
+          {
+            name: t("legend.accuracy"),
+            y: data.acc,
+            color: OKABE_ITO[2],
+            dash: "dash",
+            width: 2,
+            axis: "y2",
+            label: pct,
+          },
         ],
-        legend: [{ name: t("legend.loss"), color: INK }, { name: t("legend.accuracy"), color: OKABE_ITO[2], dash: "dash" }],
-        xTitle: t("axis.step"), yTitle: logScale ? t("axis.lossLog") : t("axis.loss"), y2Title: t("axis.accuracy"), yZero: true,
+        legend: [
+          { name: t("legend.loss"), color: INK },
+          { name: t("legend.accuracy"), color: OKABE_ITO[2], dash: "dash" },
+        ],
+        xTitle: t("axis.step"),
+        yTitle: logScale ? t("axis.lossLog") : t("axis.loss"),
+        y2Title: t("axis.accuracy"),
+        yZero: true,
         y2: { range: [0, 1.04], ticks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ v, label: `${v * 100}%` })) },
         marks,
         ariaLabel: t("row.loss"),

@@ -35,8 +35,14 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
   container.classList.add("netdiagram");
   if (fill) container.classList.add("net-fill");
   const width = 400;
-  let height = fixedHeight, last = null;
-  const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, tabindex: "0", role: "group", preserveAspectRatio: "xMidYMid meet" });
+  let height = fixedHeight,
+    last = null;
+  const svg = svgEl("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    tabindex: "0",
+    role: "group",
+    preserveAspectRatio: "xMidYMid meet",
+  });
   svg.setAttribute("aria-label", t("row.network") + ". " + t("net.hint"));
   const readout = document.createElement("p");
   readout.className = "readout";
@@ -72,55 +78,75 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
     readout.textContent = items[focusIdx].text;
   }
   svg.addEventListener("keydown", (ev) => {
-    if (["ArrowRight", "ArrowDown"].includes(ev.key)) { show(focusIdx + 1); ev.preventDefault(); ev.stopPropagation(); }
-    else if (["ArrowLeft", "ArrowUp"].includes(ev.key)) { show(focusIdx - 1); ev.preventDefault(); ev.stopPropagation(); }
+    if (["ArrowRight", "ArrowDown"].includes(ev.key)) {
+      show(focusIdx + 1);
+      ev.preventDefault();
+      ev.stopPropagation();
+    } else if (["ArrowLeft", "ArrowUp"].includes(ev.key)) {
+      show(focusIdx - 1);
+      ev.preventDefault();
+      ev.stopPropagation();
+    }
   });
   svg.addEventListener("focus", () => show(focusIdx < 0 ? 0 : focusIdx));
   svg.addEventListener("blur", () => items.forEach((it) => it.node.classList.remove("focused")));
 
   /** A unit's map as a data: URL (a tiny image; the SVG scales it up smoothly). */
   function mapURL(m, n, lo, hi) {
-    mapCanvas.width = n; mapCanvas.height = n;
+    mapCanvas.width = n;
+    mapCanvas.height = n;
     const ctx = mapCanvas.getContext("2d");
     const img = ctx.createImageData(n, n);
     const span = hi - lo || 1;
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-      const v = m[r * n + c];
-      const [R, G, B] = Number.isFinite(v) ? divergingRGB((v - lo) / span) : [128, 128, 128];
-      const o = ((n - 1 - r) * n + c) * 4;
-      img.data[o] = R; img.data[o + 1] = G; img.data[o + 2] = B; img.data[o + 3] = 255;
-    }
+    for (let r = 0; r < n; r++)
+      for (let c = 0; c < n; c++) {
+        const v = m[r * n + c];
+        const [R, G, B] = Number.isFinite(v) ? divergingRGB((v - lo) / span) : [128, 128, 128];
+        const o = ((n - 1 - r) * n + c) * 4;
+        img.data[o] = R;
+        img.data[o + 1] = G;
+        img.data[o + 2] = B;
+        img.data[o + 3] = 255;
+      }
     ctx.putImageData(img, 0, 0);
     return mapCanvas.toDataURL();
   }
 
   function build(sizes) {
     const L = sizes.length - 1;
-    const padX = 34, padY = 14;
+    const padX = 34,
+      padY = 14;
     const colX = (l) => padX + (l * (width - 2 * padX)) / L;
     const maxN = Math.max(...sizes.slice(1));
     const box = Math.max(12, Math.min(40, ((height - 2 * padY) / maxN) * 0.78)); // unit square side
-    const nodeY = (l, j) => { const n = sizes[l]; return n === 1 ? height / 2 : padY + box / 2 + (j * (height - 2 * padY - box)) / (n - 1); };
+    const nodeY = (l, j) => {
+      const n = sizes[l];
+      return n === 1 ? height / 2 : padY + box / 2 + (j * (height - 2 * padY - box)) / (n - 1);
+    };
     svg.replaceChildren();
     items = [];
     images = [null];
-    const gE = svgEl("g", { class: "edges" }), gN = svgEl("g", { class: "nodes" });
+    const gE = svgEl("g", { class: "edges" }),
+      gN = svgEl("g", { class: "nodes" });
     svg.append(gE, gN);
     for (let l = 0; l < L; l++) {
-      for (let i = 0; i < sizes[l]; i++) for (let j = 0; j < sizes[l + 1]; j++) {
-        const x1 = colX(l) + (l === 0 ? 6 : box / 2), x2 = colX(l + 1) - box / 2;
-        const line = svgEl("line", { x1, y1: nodeY(l, i), x2, y2: nodeY(l + 1, j) });
-        const title = svgEl("title");
-        line.append(title);
-        gE.append(line);
-        items.push({ node: line, title, l, i, j, bias: false });
-      }
+      for (let i = 0; i < sizes[l]; i++)
+        for (let j = 0; j < sizes[l + 1]; j++) {
+          const x1 = colX(l) + (l === 0 ? 6 : box / 2),
+            x2 = colX(l + 1) - box / 2;
+          const line = svgEl("line", { x1, y1: nodeY(l, i), x2, y2: nodeY(l + 1, j) });
+          const title = svgEl("title");
+          line.append(title);
+          gE.append(line);
+          items.push({ node: line, title, l, i, j, bias: false });
+        }
     }
     for (let l = 0; l <= L; l++) {
       const row = [];
       for (let j = 0; j < sizes[l]; j++) {
         const g = svgEl("g");
-        const cx = colX(l), cy = nodeY(l, j);
+        const cx = colX(l),
+          cy = nodeY(l, j);
         const name = nodeName(l, j, L);
         if (l === 0) {
           g.append(svgEl("circle", { cx, cy, r: 6, class: "input" }));
@@ -128,7 +154,13 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
           tx.textContent = name;
           g.append(tx);
         } else {
-          const img = svgEl("image", { x: cx - box / 2, y: cy - box / 2, width: box, height: box, preserveAspectRatio: "none" });
+          const img = svgEl("image", {
+            x: cx - box / 2,
+            y: cy - box / 2,
+            width: box,
+            height: box,
+            preserveAspectRatio: "none",
+          });
           const frame = svgEl("rect", { x: cx - box / 2, y: cy - box / 2, width: box, height: box, rx: 2 });
           const title = svgEl("title");
           frame.append(title);
@@ -136,7 +168,12 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
           row.push(img);
           items.push({ node: frame, title, l: l - 1, j, bias: true });
           if (l === L) {
-            const tx = svgEl("text", { x: cx + box / 2 + 4, y: cy + 4, "text-anchor": "start", class: "nodelabel" });
+            const tx = svgEl("text", {
+              x: cx + box / 2 + 4,
+              y: cy + 4,
+              "text-anchor": "start",
+              class: "nodelabel",
+            });
             tx.textContent = name;
             g.append(tx);
           }
@@ -153,13 +190,19 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
     const { sizes, W, b } = data;
     const L = sizes.length - 1;
     check(W.length === L && b.length === L, "W and b need one entry per layer");
-    for (let l = 0; l < L; l++) { checkSeries(`W${l + 1}`, W[l], sizes[l] * sizes[l + 1]); checkSeries(`b${l + 1}`, b[l], sizes[l + 1]); }
+    for (let l = 0; l < L; l++) {
+      checkSeries(`W${l + 1}`, W[l], sizes[l] * sizes[l + 1]);
+      checkSeries(`b${l + 1}`, b[l], sizes[l + 1]);
+    }
     const vmax = data.scale ?? ownScale(W, b);
     check(Number.isFinite(vmax) && vmax >= 0, "network needs a finite scale >= 0");
     container.chartData = data;
     last = data;
     const key = sizes.join(",");
-    if (key !== shapeKey) { build(sizes); shapeKey = key; }
+    if (key !== shapeKey) {
+      build(sizes);
+      shapeKey = key;
+    }
     const what = t(data.mode === "gradient" ? "net.what.gradient" : "net.what.weight");
     for (const it of items) {
       const v = it.bias ? b[it.l][it.j] : W[it.l][it.i * sizes[it.l + 1] + it.j];
@@ -191,6 +234,13 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
     }
     readout.textContent = focusIdx >= 0 && items[focusIdx] ? items[focusIdx].text : "";
   }
-  function reset() { svg.replaceChildren(); items = []; images = []; shapeKey = ""; focusIdx = -1; container.chartData = null; }
+  function reset() {
+    svg.replaceChildren();
+    items = [];
+    images = [];
+    shapeKey = "";
+    focusIdx = -1;
+    container.chartData = null;
+  }
   return { update, reset, element: container };
 }

@@ -14,11 +14,16 @@ function pixels(p, G) {
   const out = new Float64Array(SIZE * SIZE);
   for (let r = 0; r < SIZE; r++) {
     const fy = ((SIZE - 1 - r) / (SIZE - 1)) * (G - 1);
-    const i0 = Math.min(G - 2, Math.floor(fy)), ty = fy - i0;
+    const i0 = Math.min(G - 2, Math.floor(fy)),
+      ty = fy - i0;
     for (let c = 0; c < SIZE; c++) {
       const fx = (c / (SIZE - 1)) * (G - 1);
-      const j0 = Math.min(G - 2, Math.floor(fx)), tx = fx - j0;
-      const a = p[i0 * G + j0], b = p[i0 * G + j0 + 1], d = p[(i0 + 1) * G + j0], e = p[(i0 + 1) * G + j0 + 1];
+      const j0 = Math.min(G - 2, Math.floor(fx)),
+        tx = fx - j0;
+      const a = p[i0 * G + j0],
+        b = p[i0 * G + j0 + 1],
+        d = p[(i0 + 1) * G + j0],
+        e = p[(i0 + 1) * G + j0 + 1];
       out[r * SIZE + c] = (1 - ty) * ((1 - tx) * a + tx * b) + ty * ((1 - tx) * d + tx * e);
     }
   }
@@ -41,7 +46,8 @@ export function createSmallMaps(container) {
       checkSeries(`map ${k}`, m.p, G * G);
       const fig = document.createElement("figure");
       const cv = document.createElement("canvas");
-      cv.width = SIZE; cv.height = SIZE;
+      cv.width = SIZE;
+      cv.height = SIZE;
       cv.setAttribute("role", "img");
       cv.setAttribute("aria-label", m.caption);
       const ctx = cv.getContext("2d");
@@ -54,27 +60,40 @@ export function createSmallMaps(container) {
           const [R, Gr, B] = Number.isFinite(v) ? divergingRGB(v) : [128, 128, 128];
           const o = (r * SIZE + c) * 4;
           // lighten so the points stay readable
-          img.data[o] = 255 - (255 - R) * 0.6; img.data[o + 1] = 255 - (255 - Gr) * 0.6; img.data[o + 2] = 255 - (255 - B) * 0.6; img.data[o + 3] = 255;
+          img.data[o] = 255 - (255 - R) * 0.6;
+          img.data[o + 1] = 255 - (255 - Gr) * 0.6;
+          img.data[o + 2] = 255 - (255 - B) * 0.6;
+          img.data[o + 3] = 255;
         }
       }
       ctx.putImageData(img, 0, 0);
       // p = 0.5 boundary: the pixels where the interpolated p crosses 0.5 against a neighbour
       ctx.fillStyle = "#000";
-      for (let r = 0; r < SIZE; r++) for (let c = 0; c < SIZE; c++) {
-        const v = pix[r * SIZE + c] - 0.5;
-        const right = c + 1 < SIZE ? pix[r * SIZE + c + 1] - 0.5 : v, down = r + 1 < SIZE ? pix[(r + 1) * SIZE + c] - 0.5 : v;
-        if (v * right < 0 || v * down < 0) ctx.fillRect(c, r, 1.5, 1.5);
-      }
+      for (let r = 0; r < SIZE; r++)
+        for (let c = 0; c < SIZE; c++) {
+          const v = pix[r * SIZE + c] - 0.5;
+          const right = c + 1 < SIZE ? pix[r * SIZE + c + 1] - 0.5 : v,
+            down = r + 1 < SIZE ? pix[(r + 1) * SIZE + c] - 0.5 : v;
+          if (v * right < 0 || v * down < 0) ctx.fillRect(c, r, 1.5, 1.5);
+        }
       // points
       ctx.lineWidth = 1;
       for (let s = 0; s < n; s++) {
-        const x = px(data.X[2 * s]), y = py(data.X[2 * s + 1]);
+        const x = px(data.X[2 * s]),
+          y = py(data.X[2 * s + 1]);
         if (data.y[s] === 1) {
           ctx.strokeStyle = "#003c5f";
-          ctx.beginPath(); ctx.moveTo(x - 2, y - 2); ctx.lineTo(x + 2, y + 2); ctx.moveTo(x + 2, y - 2); ctx.lineTo(x - 2, y + 2); ctx.stroke();
+          ctx.beginPath();
+          ctx.moveTo(x - 2, y - 2);
+          ctx.lineTo(x + 2, y + 2);
+          ctx.moveTo(x + 2, y - 2);
+          ctx.lineTo(x - 2, y + 2);
+          ctx.stroke();
         } else {
           ctx.strokeStyle = "#7a3300";
-          ctx.beginPath(); ctx.arc(x, y, 2, 0, 2 * Math.PI); ctx.stroke();
+          ctx.beginPath();
+          ctx.arc(x, y, 2, 0, 2 * Math.PI);
+          ctx.stroke();
         }
       }
       const cap = document.createElement("figcaption");
@@ -84,6 +103,8 @@ export function createSmallMaps(container) {
       container.append(fig);
     });
   }
-  function reset() { container.replaceChildren(); }
+  function reset() {
+    container.replaceChildren();
+  }
   return { update, reset, element: container };
 }

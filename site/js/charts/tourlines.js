@@ -1,12 +1,26 @@
 // tourlines.js: generic plotly lines/markers chart for the tour's chapter views: several named series over a shared or
 // per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
 // different symbols per series and dash patterns, so nothing depends on color alone.
-import { baseLayout, CONFIG, check, checkSeries, logWithZero, plotly, SERIES_COLORS, DASHES, INK, SYMBOLS } from "./common.js";
+import {
+  baseLayout,
+  CONFIG,
+  check,
+  checkSeries,
+  logWithZero,
+  plotly,
+  SERIES_COLORS,
+  DASHES,
+  INK,
+  SYMBOLS,
+} from "./common.js";
 import { t, formatNumber, numberFormat } from "../platform/i18n.js";
 
 export { SYMBOLS };
 // Okabe–Ito without its yellow (too faint as a thin line on white), which becomes a dark gold
-const styleOf = (k, dashes) => ({ color: SERIES_COLORS[k % SERIES_COLORS.length], dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length] });
+const styleOf = (k, dashes) => ({
+  color: SERIES_COLORS[k % SERIES_COLORS.length],
+  dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length],
+});
 
 /**
  * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend, dashes, decades})
@@ -39,15 +53,26 @@ export function createLinesChart(container, opts = {}) {
       const st = s.style === -1 ? { color: INK, dash: "solid" } : styleOf(s.style ?? k, opts.dashes);
       const mode = s.mode || "lines";
       const ys = Array.from(s.y);
-      const fmt = (v) => (v === 0 && lz ? t("axis.zeroExactly") : opts.yPercent ? formatPercent(v) : formatNumber(v, 4));
+      const fmt = (v) =>
+        v === 0 && lz ? t("axis.zeroExactly") : opts.yPercent ? formatPercent(v) : formatNumber(v, 4);
       const trace = {
-        type: "scatter", mode: s.labels ? mode + "+text" : mode, name: s.name,
-        x: Array.from(s.x), y: ys.map(mapY),
-        text: s.labels || ys.map(fmt), textposition: "top center", textfont: { size: 10, color: INK }, cliponaxis: false,
+        type: "scatter",
+        mode: s.labels ? mode + "+text" : mode,
+        name: s.name,
+        x: Array.from(s.x),
+        y: ys.map(mapY),
+        text: s.labels || ys.map(fmt),
+        textposition: "top center",
+        textfont: { size: 10, color: INK },
+        cliponaxis: false,
         customdata: s.hover ? Array.from(s.hover) : ys.map(fmt),
         line: { color: st.color, dash: s.dash || st.dash, width: 2 },
-        marker: { color: s.colors ? Array.from(s.colors) : st.color, symbol: s.symbol || SYMBOLS[(s.style ?? k) % SYMBOLS.length], size: 8,
-          line: { color: s.colors ? Array.from(s.colors) : INK, width: s.colors ? 1.5 : 0.5 } },
+        marker: {
+          color: s.colors ? Array.from(s.colors) : st.color,
+          symbol: s.symbol || SYMBOLS[(s.style ?? k) % SYMBOLS.length],
+          size: 8,
+          line: { color: s.colors ? Array.from(s.colors) : INK, width: s.colors ? 1.5 : 0.5 },
+        },
         hovertemplate: "%{fullData.name}: %{x}, %{customdata}<extra></extra>",
       };
       if (s.markers) trace.marker.maxdisplayed = s.markers;
@@ -58,20 +83,50 @@ export function createLinesChart(container, opts = {}) {
     const annotations = [];
     for (const h of data.hlines || []) {
       const y = mapY(h.y);
-      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, yref: "y", y0: y, y1: y, line: { color: INK, width: 1, dash: h.dash || "dot" } });
-      if (h.label) annotations.push({ xref: "paper", x: h.left ? 0 : 1, y: opts.yLog ? Math.log10(y) : y, yref: "y", text: h.label, showarrow: false,
-        xanchor: h.left ? "left" : "right", yanchor: "bottom", font: { size: 11 } });
+      shapes.push({
+        type: "line",
+        xref: "paper",
+        x0: 0,
+        x1: 1,
+        yref: "y",
+        y0: y,
+        y1: y,
+        line: { color: INK, width: 1, dash: h.dash || "dot" },
+      });
+      if (h.label)
+        annotations.push({
+          xref: "paper",
+          x: h.left ? 0 : 1,
+          y: opts.yLog ? Math.log10(y) : y,
+          yref: "y",
+          text: h.label,
+          showarrow: false,
+          xanchor: h.left ? "left" : "right",
+          yanchor: "bottom",
+          font: { size: 11 },
+        });
     }
-    const yaxis = { title: { text: opts.yTitle || "" }, zeroline: false, ...(lz ? lz.axis : opts.yLog ? { type: "log", exponentformat: "power" } : {}) };
+    const yaxis = {
+      title: { text: opts.yTitle || "" },
+      zeroline: false,
+      ...(lz ? lz.axis : opts.yLog ? { type: "log", exponentformat: "power" } : {}),
+    };
     if (opts.decades && opts.yLog && !lz) yaxis.dtick = 1;
     if (opts.yRange) yaxis.range = opts.yRange;
     if (opts.yPercent) yaxis.tickformat = ".0%";
     const xaxis = { title: { text: opts.xTitle || "" }, zeroline: false };
-    if (opts.xLog) { xaxis.type = "log"; xaxis.exponentformat = "power"; if (opts.decades) xaxis.dtick = 1; }
+    if (opts.xLog) {
+      xaxis.type = "log";
+      xaxis.exponentformat = "power";
+      if (opts.decades) xaxis.dtick = 1;
+    }
     if (opts.xReversed) xaxis.autorange = "reversed";
     const layout = baseLayout({
       height: opts.height || 260,
-      xaxis, yaxis, shapes, annotations,
+      xaxis,
+      yaxis,
+      shapes,
+      annotations,
       showlegend: opts.legend !== false,
       legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11 } },
       margin: { l: lz ? 80 : 56, r: 12, t: opts.legend === false ? 10 : 34, b: 44 },
@@ -80,7 +135,10 @@ export function createLinesChart(container, opts = {}) {
     P.react(container, traces, layout, CONFIG);
     drawn = true;
   }
-  function reset() { if (drawn) P.purge(container); drawn = false; }
+  function reset() {
+    if (drawn) P.purge(container);
+    drawn = false;
+  }
   return { update, reset, element: container };
 }
 
@@ -94,5 +152,8 @@ export function separators() {
 
 export function formatPercent(v) {
   if (!Number.isFinite(v)) return "–";
-  return numberFormat({ style: "percent", maximumFractionDigits: 1 }, document.documentElement.lang || "en").format(v);
+  return numberFormat(
+    { style: "percent", maximumFractionDigits: 1 },
+    document.documentElement.lang || "en",
+  ).format(v);
 }

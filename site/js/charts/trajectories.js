@@ -22,8 +22,16 @@ export function createTrajectoryChart(container, { height = 240 } = {}) {
           check(Number.isInteger(l.unit), "line.unit must be an integer");
           return { name: l.name, y: l.y, unit: l.unit, ...style(l.unit), width: 1.6 };
         }),
-        legend: units.length <= 16 ? units.map((u) => ({ name: u < 0 ? t("legend.output") : t("legend.unit", { j: u + 1 }), ...style(u) })) : [],
-        xTitle: t("axis.step"), yTitle: t("axis.value"), yZero: true,
+        legend:
+          units.length <= 16
+            ? units.map((u) => ({
+                name: u < 0 ? t("legend.output") : t("legend.unit", { j: u + 1 }),
+                ...style(u),
+              }))
+            : [],
+        xTitle: t("axis.step"),
+        yTitle: t("axis.value"),
+        yZero: true,
         marks: data.cursor == null ? [] : [{ x: data.cursor, dash: [2, 3] }],
         tipSeries: data.lines.length <= 12 ? undefined : data.lines.map((_, k) => k).slice(0, 12),
         ariaLabel: `${t("row.traj")}: ${data.lines.length} lines`,

@@ -33,7 +33,9 @@ export function startHeightReports(el = document.body) {
   const send = () => {
     // the body's own height (the document's is at least the iframe's, so it could never shrink)
     const cs = getComputedStyle(el);
-    const h = Math.ceil(el.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom));
+    const h = Math.ceil(
+      el.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom),
+    );
     if (h === last) return;
     last = h;
     post({ type: "pyinit:height", height: h });
@@ -43,7 +45,9 @@ export function startHeightReports(el = document.body) {
   return send;
 }
 
-export function reportStatus(phase, step) { post({ type: "pyinit:status", phase, step }); }
+export function reportStatus(phase, step) {
+  post({ type: "pyinit:status", phase, step });
+}
 
 /**
  * The build's allow-list: embed-config.json {"commandOrigins": "*" | ["https://a.example", ...]}.
@@ -70,7 +74,7 @@ export function argsError(command, args) {
   if (command === "step" && "n" in args) {
     const n = args.n;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_STEP_N) {
-      const got = typeof n === "number" ? String(n) : JSON.stringify(n) ?? String(n);
+      const got = typeof n === "number" ? String(n) : (JSON.stringify(n) ?? String(n));
       return `args.n must be an integer from 1 to ${MAX_STEP_N}, got ${got.slice(0, 60)}`;
     }
   }
@@ -98,28 +102,52 @@ export function listenForCommands({ enabled, allow, handlers, current }) {
     const fromParent = ev.source === window.parent && window.parent !== window;
     if (!enabled || !fromParent || !originAllowed(ev.origin, allow) || !COMMANDS.includes(d.command)) {
       counts.ignored++;
-      console.warn(`pyinit embed: ignored a command from ${ev.origin} (${!enabled ? "api=1 not set"
-        : !fromParent ? "not the parent window" : !COMMANDS.includes(d.command) ? "unknown command" : "origin not allowed"})`);
+      console.warn(
+        `pyinit embed: ignored a command from ${ev.origin} (${
+          !enabled
+            ? "api=1 not set"
+            : !fromParent
+              ? "not the parent window"
+              : !COMMANDS.includes(d.command)
+                ? "unknown command"
+                : "origin not allowed"
+        })`,
+      );
       return;
     }
     counts.accepted++;
     const args = d.args && typeof d.args === "object" && !Array.isArray(d.args) ? d.args : {};
     const origin = ev.origin;
-    queue = queue.then(async () => {
-      let error = argsError(d.command, args);
-      if (!error) {
-        try {
-          const r = await handlers[d.command](args);
-          if (r && r.errors && Object.keys(r.errors).length) error = `refused: ${Object.keys(r.errors).join(", ")}`;
-        } catch (e) {
-          error = String((e && e.message) || e);
+    queue = queue
+      .then(async () => {
+        let error = argsError(d.command, args);
+        if (!error) {
+          try {
+            const r = await handlers[d.command](args);
+            if (r && r.errors && Object.keys(r.errors).length)
+              error = `refused: ${Object.keys(r.errors).join(", ")}`;
+          } catch (e) {
+            error = String((e && e.message) || e);
+          }
         }
-      }
-      let state = {};
-      try { state = current(); } catch { /* the reply still goes out */ }
-      post({ type: "pyinit:reply", requestId: d.requestId ?? null, ok: !error, ...(error ? { error } : {}), ...state },
-        replyTarget(origin));
-    }).catch((e) => console.error("pyinit embed: a command reply failed", e));
+        let state = {};
+        try {
+          state = current();
+        } catch {
+          /* the reply still goes out */
+        }
+        post(
+          {
+            type: "pyinit:reply",
+            requestId: d.requestId ?? null,
+            ok: !error,
+            ...(error ? { error } : {}),
+            ...state,
+          },
+          replyTarget(origin),
+        );
+      })
+      .catch((e) => console.error("pyinit embed: a command reply failed", e));
   });
   return counts;
 }

@@ -7,12 +7,17 @@ import { runProof } from "./proof.js";
 const { py, ready } = boot();
 window.pyinitBoot = { py }; // for the browser console, tests and `build.py bench`
 
-ready.then(async ({ versions }) => {
-  try {
-    document.getElementById("app").hidden = false;
-    await runProof(py, versions);
-    setStatus("ready");
-  } catch (e) {
-    showError(`Python loaded, but the first computation failed: ${e.type ? `${e.type}: ` : ""}${e.message}`);
-  }
-}, () => {});
+ready.then(
+  async ({ versions }) => {
+    try {
+      document.getElementById("app").hidden = false;
+      await runProof(py, versions);
+      setStatus("ready");
+    } catch (e) {
+      showError(
+        `Python loaded, but the first computation failed: ${e.type ? `${e.type}: ` : ""}${e.message}`,
+      );
+    }
+  },
+  () => {},
+);

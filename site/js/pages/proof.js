@@ -2,8 +2,17 @@
 // steps computed by pyinit.api.run (the same call as `pyinit run` on the command line).
 
 export const PROOF_CONFIG = {
-  dataset: "moons", n_samples: 200, noise: 0.1, hidden: [16, 16], activation: "tanh",
-  init: "xavier", lr: 0.5, batch_size: 200, steps: 20, every: 5, seed: 0,
+  dataset: "moons",
+  n_samples: 200,
+  noise: 0.1,
+  hidden: [16, 16],
+  activation: "tanh",
+  init: "xavier",
+  lr: 0.5,
+  batch_size: 200,
+  steps: 20,
+  every: 5,
+  seed: 0,
 };
 
 export async function runProof(py, versions) {

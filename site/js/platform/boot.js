@@ -7,18 +7,29 @@ import { createWorkerClient } from "./worker-client.js";
 
 // The loading screen's words; a page passes `text(key, params)` for its language (English by default).
 const ENGLISH = {
-  "stage.manifest": "build manifest (build-manifest.json)", "stage.worker": "Web Worker", "stage.python": "Python",
-  "stage.runtime": "Python runtime (Pyodide)", "stage.stdlib": "Python standard library", "stage.numpy": "numpy",
+  "stage.manifest": "build manifest (build-manifest.json)",
+  "stage.worker": "Web Worker",
+  "stage.python": "Python",
+  "stage.runtime": "Python runtime (Pyodide)",
+  "stage.stdlib": "Python standard library",
+  "stage.numpy": "numpy",
   "stage.pyinit": "pyinit",
-  "state.pending": "waiting", "state.loading": "loading…", "state.done": "done", "state.failed": "failed",
+  "state.pending": "waiting",
+  "state.loading": "loading…",
+  "state.done": "done",
+  "state.failed": "failed",
   "state.stopped": "stopped",
-  loading: "Loading the Python runtime…", ready: "Python ready:", loadedIn: "(loaded in {s} s)",
-  failedAt: "Loading failed at step \"{stage}\": {message}", restarting: "Restarting Python…",
+  loading: "Loading the Python runtime…",
+  ready: "Python ready:",
+  loadedIn: "(loaded in {s} s)",
+  failedAt: 'Loading failed at step "{stage}": {message}',
+  restarting: "Restarting Python…",
 };
-const english = (key, params = {}) => (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+const english = (key, params = {}) =>
+  (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 
-const formatMB = (bytes) => (!bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB`
-  : `${(bytes / 1e6).toFixed(1)} MB`);
+const formatMB = (bytes) =>
+  !bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** The worker's URL with the page's ?timeout=N (seconds per loading step) forwarded, when it is valid. */
 function withTimeout(workerURL) {
@@ -45,8 +56,10 @@ export function stageTimeout(text) {
   if (text === null || text === "") return null;
   const n = Number(text);
   if (Number.isFinite(n) && n >= 1 && n <= 600) return n;
-  console.warn(`pyinit: ignoring ?timeout=${String(text).slice(0, 40)}: it must be a number of seconds ` +
-    "from 1 to 600 (the time allowed for each loading step; default 180).");
+  console.warn(
+    `pyinit: ignoring ?timeout=${String(text).slice(0, 40)}: it must be a number of seconds ` +
+      "from 1 to 600 (the time allowed for each loading step; default 180).",
+  );
   return null;
 }
 
@@ -70,16 +83,25 @@ export function showError(message, root = document.getElementById("boot")) {
  * shown: data-status="error" and a message naming the step and the file), and restart(), which stops
  * the worker, starts a fresh one on the same loading screen and returns its `ready` promise.
  */
-export function boot({ root = document.getElementById("boot"),
-  workerURL = new URL("./worker.js", import.meta.url), text = english } = {}) {
-  const label = (stage) => { const k = `stage.${stage}`; const s = text(k); return s === k || s === `[boot.${k}]` ? stage : s; };
+export function boot({
+  root = document.getElementById("boot"),
+  workerURL = new URL("./worker.js", import.meta.url),
+  text = english,
+} = {}) {
+  const label = (stage) => {
+    const k = `stage.${stage}`;
+    const s = text(k);
+    return s === k || s === `[boot.${k}]` ? stage : s;
+  };
   const list = root.querySelector("#boot-stages") || root.appendChild(document.createElement("ol"));
-  const message = root.querySelector("#boot-message") ||
+  const message =
+    root.querySelector("#boot-message") ||
     root.insertBefore(Object.assign(document.createElement("p"), { id: "boot-message" }), list);
   const rows = new Map();
   window.pyinitStarted = true; // the page's modules run (its entry calls boot): the guard stands down
 
-  if (location.protocol === "file:") { // js/platform/file-check.js has said so already
+  if (location.protocol === "file:") {
+    // js/platform/file-check.js has said so already
     const ready = Promise.reject(new Error("file://"));
     ready.catch(() => {});
     return { py: null, ready, restart: () => ready };
@@ -95,7 +117,8 @@ export function boot({ root = document.getElementById("boot"),
     if (!rows.has(stage)) {
       const li = document.createElement("li");
       li.dataset.stage = stage;
-      li.innerHTML = '<span class="stage-name"></span> <span class="stage-size"></span> ' +
+      li.innerHTML =
+        '<span class="stage-name"></span> <span class="stage-size"></span> ' +
         '<span class="stage-state"></span>';
       li.querySelector(".stage-name").textContent = label(stage);
       list.append(li);
@@ -126,30 +149,35 @@ export function boot({ root = document.getElementById("boot"),
     py = createWorkerClient(withTimeout(workerURL), { onProgress });
     started = performance.now();
   }
-  const track = (whenReady) => whenReady.then(
-    (info) => {
-      try {
-        showReady(info);
-      } catch (e) { // only the summary line failed: Python is ready all the same
-        console.error("pyinit boot:", e);
-      }
-      return info;
-    },
-    (error) => {
-      const stage = label(error.stage ?? "loading");
-      for (const [stage, li] of rows) {
-        if (stage === error.stage) onProgress({ stage, state: "failed" });
-        else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
-      }
-      failed = true;
-      showError(text("failedAt", { stage, message: error.message || error }), root);
-      throw error;
-    });
+  const track = (whenReady) =>
+    whenReady.then(
+      (info) => {
+        try {
+          showReady(info);
+        } catch (e) {
+          // only the summary line failed: Python is ready all the same
+          console.error("pyinit boot:", e);
+        }
+        return info;
+      },
+      (error) => {
+        const stage = label(error.stage ?? "loading");
+        for (const [stage, li] of rows) {
+          if (stage === error.stage) onProgress({ stage, state: "failed" });
+          else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
+        }
+        failed = true;
+        showError(text("failedAt", { stage, message: error.message || error }), root);
+        throw error;
+      },
+    );
 
   function showReady(info) {
     const ms = performance.now() - started;
     // Page-side resources (html, css, js) plus what the worker fetched.
-    const own = performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+    const own = performance
+      .getEntriesByType("resource")
+      .concat(performance.getEntriesByType("navigation"))
       .reduce((sum, e) => sum + (e.transferSize || 0), 0);
     const readyMs = performance.now(); // since navigation start
     Object.assign(document.documentElement.dataset, {
@@ -157,8 +185,10 @@ export function boot({ root = document.getElementById("boot"),
       bytesTransferred: String(own + (info.stats?.transferred || 0)),
       workerBytes: String(info.stats?.transferred || 0),
       hashMs: JSON.stringify(info.stats?.hashMs ?? {}), // time spent checking runtime files' sha256
-      workerTimings: JSON.stringify({ workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
-        ...info.stats?.timings }),
+      workerTimings: JSON.stringify({
+        workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
+        ...info.stats?.timings,
+      }),
     });
     // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
     message.replaceChildren(`${text("ready")} `);

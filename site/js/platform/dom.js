@@ -12,7 +12,8 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : String(c));
   return e;
 }
 
@@ -34,12 +35,20 @@ export function pow10(x) {
   const e = Math.log10(x);
   if (Math.abs(e - Math.round(e)) > 1e-9) return num(x);
   const sup = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-  return "10" + String(Math.round(e)).split("").map((c) => sup[c]).join("");
+  return (
+    "10" +
+    String(Math.round(e))
+      .split("")
+      .map((c) => sup[c])
+      .join("")
+  );
 }
 
 /** A list joined the language's way ("a, b and c" / "a, b i c"). */
 export function list(items) {
-  return new Intl.ListFormat(currentLanguage(), { style: "long", type: "conjunction" }).format(items.map(String));
+  return new Intl.ListFormat(currentLanguage(), { style: "long", type: "conjunction" }).format(
+    items.map(String),
+  );
 }
 
 /**
@@ -48,17 +57,45 @@ export function list(items) {
  * (numbers formatted here); rowHeaders: the first cell of each row is a <th scope="row">.
  */
 export function dataTable({ caption, head, rows, summary, id }) {
-  const thead = el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h))));
-  const tbody = el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c, i) =>
-    el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {}, typeof c === "number" ? num(c) : c)))));
+  const thead = el(
+    "thead",
+    {},
+    el(
+      "tr",
+      {},
+      head.map((h) => el("th", { scope: "col" }, h)),
+    ),
+  );
+  const tbody = el(
+    "tbody",
+    {},
+    rows.map((r) =>
+      el(
+        "tr",
+        {},
+        r.map((c, i) =>
+          el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {}, typeof c === "number" ? num(c) : c),
+        ),
+      ),
+    ),
+  );
   // the caption is a paragraph outside the scrolling box (it wraps on phones) that labels the table
   const capId = `${id}-caption`;
   const table = el("table", { class: "data-table", id, "aria-labelledby": capId }, thead, tbody);
-  return el("details", { class: "table-details" }, el("summary", {}, summary),
-    el("p", { class: "view-caption", id: capId }, caption), scrollBox(table, capId));
+  return el(
+    "details",
+    { class: "table-details" },
+    el("summary", {}, summary),
+    el("p", { class: "view-caption", id: capId }, caption),
+    scrollBox(table, capId),
+  );
 }
 
 /** A table in a box that scrolls sideways on narrow screens, reachable and scrollable by keyboard. */
 export function scrollBox(table, labelledBy) {
-  return el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy }, table);
+  return el(
+    "div",
+    { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
+    table,
+  );
 }

@@ -22,7 +22,8 @@ document.documentElement.classList.add("js-ran");
   var ERROR_GRACE_MS = 1000; // after an error, time for the entry module to start anyway
   var START_TIMEOUT_MS = 10000; // after DOMContentLoaded, without an error
   var FETCH_TIMEOUT_MS = 8000;
-  var REBUILD = "Rebuild with `python3 build.py` and serve the whole dist/ folder (`python3 build.py serve`).";
+  var REBUILD =
+    "Rebuild with `python3 build.py` and serve the whole dist/ folder (`python3 build.py serve`).";
   var root = document.documentElement;
 
   function show(text) {
@@ -45,9 +46,11 @@ document.documentElement.classList.add("js-ran");
   }
 
   if (location.protocol === "file:") {
-    show("This page was opened from file://, where browsers block the Web Worker and modules it needs. " +
-      "Serve it over http instead: in the project folder run `python3 build.py serve` " +
-      "and open the address it prints.");
+    show(
+      "This page was opened from file://, where browsers block the Web Worker and modules it needs. " +
+        "Serve it over http instead: in the project folder run `python3 build.py serve` " +
+        "and open the address it prints.",
+    );
     return;
   }
 
@@ -61,10 +64,16 @@ document.documentElement.classList.add("js-ran");
   try {
     Object.defineProperty(window, "pyinitStarted", {
       configurable: true,
-      get: function () { return started; },
-      set: function (v) { if (v) started = true; },
+      get: function () {
+        return started;
+      },
+      set: function (v) {
+        if (v) started = true;
+      },
     });
-  } catch (e) { /* defined already: read it when judging */ }
+  } catch (e) {
+    /* defined already: read it when judging */
+  }
   var hasStarted = function () {
     return started || window.pyinitStarted === true || root.dataset.status === "ready";
   };
@@ -80,97 +89,195 @@ document.documentElement.classList.add("js-ran");
   }
 
   var deadline = Infinity;
-  function schedule(ms) { // judge in `ms`, or earlier if already due earlier
+  function schedule(ms) {
+    // judge in `ms`, or earlier if already due earlier
     if (judged || hasStarted() || performance.now() + ms >= deadline) return;
     deadline = performance.now() + ms;
     clearTimeout(timer);
     timer = setTimeout(judge, ms);
   }
 
-  window.addEventListener("error", function (ev) {
-    var t = ev.target;
-    if (ev instanceof ErrorEvent || t === window) {
-      errors.push({ file: rel(ev.filename || ""), line: ev.lineno, column: ev.colno,
-        message: String(ev.message || (ev.error && ev.error.message) || "error") });
-    } else if (t && (t.tagName === "SCRIPT" || (t.tagName === "LINK" && /modulepreload/i.test(t.rel)))) {
-      errors.push({ file: rel(t.src || t.href), message: "could not be loaded" });
-    } else {
-      return; // an image or a stylesheet: not why a page would not start
-    }
-    schedule(ERROR_GRACE_MS);
-  }, true);
+  window.addEventListener(
+    "error",
+    function (ev) {
+      var t = ev.target;
+      if (ev instanceof ErrorEvent || t === window) {
+        errors.push({
+          file: rel(ev.filename || ""),
+          line: ev.lineno,
+          column: ev.colno,
+          message: String(ev.message || (ev.error && ev.error.message) || "error"),
+        });
+      } else if (t && (t.tagName === "SCRIPT" || (t.tagName === "LINK" && /modulepreload/i.test(t.rel)))) {
+        errors.push({ file: rel(t.src || t.href), message: "could not be loaded" });
+      } else {
+        return; // an image or a stylesheet: not why a page would not start
+      }
+      schedule(ERROR_GRACE_MS);
+    },
+    true,
+  );
   window.addEventListener("unhandledrejection", function (ev) {
     var r = ev.reason;
     errors.push({ file: null, message: String((r && r.message) || r) });
     schedule(ERROR_GRACE_MS);
   });
-  document.addEventListener("DOMContentLoaded", function () { schedule(START_TIMEOUT_MS); });
+  document.addEventListener("DOMContentLoaded", function () {
+    schedule(START_TIMEOUT_MS);
+  });
 
   function fetchWithin(url) {
     var ctl = new AbortController();
-    var t = setTimeout(function () { ctl.abort(); }, FETCH_TIMEOUT_MS);
-    return fetch(url, { cache: "no-cache", signal: ctl.signal }).finally(function () { clearTimeout(t); });
+    var t = setTimeout(function () {
+      ctl.abort();
+    }, FETCH_TIMEOUT_MS);
+    return fetch(url, { cache: "no-cache", signal: ctl.signal }).finally(function () {
+      clearTimeout(t);
+    });
   }
 
   function hex(buf) {
-    return Array.prototype.map.call(new Uint8Array(buf), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+    return Array.prototype.map
+      .call(new Uint8Array(buf), function (b) {
+        return (b < 16 ? "0" : "") + b.toString(16);
+      })
+      .join("");
   }
 
   /** What is wrong with the page file `file` (relative to the site), or null. */
   function check(file, manifest) {
-    return fetchWithin(new URL(file, site).href).then(function (r) {
-      if (!r.ok) return file + ": HTTP " + r.status;
-      var type = (r.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
-      if (/\.m?js$/.test(file) && !/^(text|application)\/(x-)?(java|ecma)script$/.test(type)) {
-        return file + " is served as " + (type || "no type") + ", but browsers run scripts only if they are " +
-          "served as text/javascript: configure the web server, or use `python3 build.py serve`";
-      }
-      var entry = manifest && manifest.files && manifest.files[file];
-      if (!entry || !(window.crypto && crypto.subtle)) return null;
-      return r.arrayBuffer().then(function (buf) { return crypto.subtle.digest("SHA-256", buf); }).then(function (d) {
-        var actual = hex(d);
-        return actual === entry.sha256 ? null : file + " does not match this build (sha256 " + actual.slice(0, 16) +
-          "…, expected " + entry.sha256.slice(0, 16) + "… in build-manifest.json)";
-      });
-    }, function (e) {
-      return file + ": request failed (" + (e.name === "AbortError" ? "no answer within " + FETCH_TIMEOUT_MS / 1000 + " s" : e.message) + ")";
-    });
+    return fetchWithin(new URL(file, site).href).then(
+      function (r) {
+        if (!r.ok) return file + ": HTTP " + r.status;
+        var type = (r.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+        if (/\.m?js$/.test(file) && !/^(text|application)\/(x-)?(java|ecma)script$/.test(type)) {
+          return (
+            file +
+            " is served as " +
+            (type || "no type") +
+            ", but browsers run scripts only if they are " +
+            "served as text/javascript: configure the web server, or use `python3 build.py serve`"
+          );
+        }
+        var entry = manifest && manifest.files && manifest.files[file];
+        if (!entry || !(window.crypto && crypto.subtle)) return null;
+        return r
+          .arrayBuffer()
+          .then(function (buf) {
+            return crypto.subtle.digest("SHA-256", buf);
+          })
+          .then(function (d) {
+            var actual = hex(d);
+            return actual === entry.sha256
+              ? null
+              : file +
+                  " does not match this build (sha256 " +
+                  actual.slice(0, 16) +
+                  "…, expected " +
+                  entry.sha256.slice(0, 16) +
+                  "… in build-manifest.json)";
+          });
+      },
+      function (e) {
+        return (
+          file +
+          ": request failed (" +
+          (e.name === "AbortError" ? "no answer within " + FETCH_TIMEOUT_MS / 1000 + " s" : e.message) +
+          ")"
+        );
+      },
+    );
   }
 
   function judge() {
     if (judged || hasStarted()) return;
     judged = true;
     var manifestProblem = null;
-    fetchWithin(new URL("build-manifest.json", site).href).then(function (r) {
-      if (!r.ok) { manifestProblem = "build-manifest.json: HTTP " + r.status; return null; }
-      return r.json().catch(function () { manifestProblem = "build-manifest.json is damaged or truncated"; return null; });
-    }, function () { return null; }).then(function (manifest) {
-      // the files the errors name first, then the page's own scripts, then every JS file of the build
-      var files = [];
-      var add = function (f) { if (f && /\.m?js$/.test(f) && files.indexOf(f) < 0) files.push(f); };
-      errors.forEach(function (e) { add(e.file); });
-      Array.prototype.forEach.call(document.querySelectorAll("script[src], link[rel=modulepreload][href]"),
-        function (el) { add(rel(el.src || el.href)); });
-      if (manifest && manifest.files) Object.keys(manifest.files).sort().forEach(function (f) { if (/^js\//.test(f)) add(f); });
-      return Promise.all(files.map(function (f) { return check(f, manifest); })).then(function (problems) {
-        return { bad: problems.filter(Boolean)[0] || null, manifestProblem: manifestProblem };
+    fetchWithin(new URL("build-manifest.json", site).href)
+      .then(
+        function (r) {
+          if (!r.ok) {
+            manifestProblem = "build-manifest.json: HTTP " + r.status;
+            return null;
+          }
+          return r.json().catch(function () {
+            manifestProblem = "build-manifest.json is damaged or truncated";
+            return null;
+          });
+        },
+        function () {
+          return null;
+        },
+      )
+      .then(function (manifest) {
+        // the files the errors name first, then the page's own scripts, then every JS file of the build
+        var files = [];
+        var add = function (f) {
+          if (f && /\.m?js$/.test(f) && files.indexOf(f) < 0) files.push(f);
+        };
+        errors.forEach(function (e) {
+          add(e.file);
+        });
+        Array.prototype.forEach.call(
+          document.querySelectorAll("script[src], link[rel=modulepreload][href]"),
+          function (el) {
+            add(rel(el.src || el.href));
+          },
+        );
+        if (manifest && manifest.files)
+          Object.keys(manifest.files)
+            .sort()
+            .forEach(function (f) {
+              if (/^js\//.test(f)) add(f);
+            });
+        return Promise.all(
+          files.map(function (f) {
+            return check(f, manifest);
+          }),
+        ).then(function (problems) {
+          return { bad: problems.filter(Boolean)[0] || null, manifestProblem: manifestProblem };
+        });
+      })
+      .then(function (found) {
+        if (hasStarted()) return; // it did start after all
+        var err =
+          errors.filter(function (e) {
+            return e.file && e.line;
+          })[0] || errors[0];
+        var said =
+          err && err.line
+            ? " The browser reports: " + err.message + " (" + err.file + ", line " + err.line + ")."
+            : "";
+        if (found.bad) {
+          show(
+            "This page could not start: " +
+              found.bad +
+              "." +
+              said +
+              (/build\.py serve`$/.test(found.bad) ? "" : " " + REBUILD),
+          );
+        } else if (err) {
+          var where = err.file ? err.file + (err.line ? ":" + err.line : "") + ": " : "";
+          show(
+            "This page could not start: " +
+              where +
+              err.message +
+              (found.manifestProblem ? " (and " + found.manifestProblem + ")" : "") +
+              ". " +
+              REBUILD,
+          );
+        } else {
+          console.info(
+            "pyinit: the page has not said it started after " +
+              START_TIMEOUT_MS / 1000 +
+              " s; its files look right" +
+              (found.manifestProblem ? " (" + found.manifestProblem + ")" : "") +
+              ".",
+          );
+        }
+      })
+      .catch(function (e) {
+        show("This page could not start (" + e.message + "). " + REBUILD);
       });
-    }).then(function (found) {
-      if (hasStarted()) return; // it did start after all
-      var err = errors.filter(function (e) { return e.file && e.line; })[0] || errors[0];
-      var said = err && err.line ? " The browser reports: " + err.message + " (" + err.file + ", line " + err.line + ")." : "";
-      if (found.bad) {
-        show("This page could not start: " + found.bad + "." + said + (/build\.py serve`$/.test(found.bad) ? "" : " " + REBUILD));
-      } else if (err) {
-        var where = err.file ? err.file + (err.line ? ":" + err.line : "") + ": " : "";
-        show("This page could not start: " + where + err.message +
-          (found.manifestProblem ? " (and " + found.manifestProblem + ")" : "") + ". " + REBUILD);
-      } else {
-        console.info("pyinit: the page has not said it started after " + START_TIMEOUT_MS / 1000 + " s; its files look right" +
-          (found.manifestProblem ? " (" + found.manifestProblem + ")" : "") + ".");
-      }
-    }).catch(function (e) {
-      show("This page could not start (" + e.message + "). " + REBUILD);
-    });
   }
 })();

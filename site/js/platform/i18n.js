@@ -12,9 +12,15 @@ let lang = "en";
 const missing = new Set();
 const used = new Set();
 
-export function registerLanguage(code, strings) { catalogs[code] = strings; }
-export function languages() { return Object.keys(catalogs); }
-export function currentLanguage() { return lang; }
+export function registerLanguage(code, strings) {
+  catalogs[code] = strings;
+}
+export function languages() {
+  return Object.keys(catalogs);
+}
+export function currentLanguage() {
+  return lang;
+}
 
 export function setLanguage(code) {
   if (!catalogs[code]) throw new Error(`unknown language: ${code}`);
@@ -28,7 +34,10 @@ const formats = new Map();
 export function numberFormat(options = {}, locale = lang) {
   const key = `${locale}|${JSON.stringify(options)}`;
   let f = formats.get(key);
-  if (!f) { f = new Intl.NumberFormat(locale, options); formats.set(key, f); }
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options);
+    formats.set(key, f);
+  }
   return f;
 }
 
@@ -58,7 +67,10 @@ export function t(key, params) {
   const cat = catalogs[lang] || catalogs.en;
   let s = cat[key];
   if (s === undefined) s = catalogs.en[key];
-  if (s === undefined) { missing.add(key); return `[${key}]`; }
+  if (s === undefined) {
+    missing.add(key);
+    return `[${key}]`;
+  }
   if (!params) return s;
   return s.replace(/\{(\w+)\}/g, (m, name) => {
     const v = params[name];
@@ -78,5 +90,9 @@ export function applyStatic(root = document) {
   }
 }
 
-export function missingKeys() { return [...missing]; }
-export function usedKeys() { return [...used]; }
+export function missingKeys() {
+  return [...missing];
+}
+export function usedKeys() {
+  return [...used];
+}

@@ -14,7 +14,12 @@ const disabled = off(location.search) || off(location.hash.slice(1));
 function whenReady() {
   return new Promise((resolve) => {
     if (root.dataset.status === "ready") return resolve();
-    const obs = new MutationObserver(() => { if (root.dataset.status === "ready") { obs.disconnect(); resolve(); } });
+    const obs = new MutationObserver(() => {
+      if (root.dataset.status === "ready") {
+        obs.disconnect();
+        resolve();
+      }
+    });
     obs.observe(root, { attributes: true, attributeFilter: ["data-status"] });
   });
 }
@@ -23,7 +28,12 @@ function whenReady() {
 function whenSettled() {
   return new Promise((resolve) => {
     if (root.dataset.status !== "loading") return resolve();
-    const obs = new MutationObserver(() => { if (root.dataset.status !== "loading") { obs.disconnect(); resolve(); } });
+    const obs = new MutationObserver(() => {
+      if (root.dataset.status !== "loading") {
+        obs.disconnect();
+        resolve();
+      }
+    });
     obs.observe(root, { attributes: true, attributeFilter: ["data-status"] });
   });
 }
@@ -31,34 +41,51 @@ function whenSettled() {
 /** A ready page's runs are handed over to Python (data-phase leaves "precomputed"), or 5 s passed. */
 function whenHandedOver() {
   return new Promise((resolve) => {
-    const done = () => root.dataset.status !== "ready" || !["loading", "precomputed"].includes(root.dataset.phase);
+    const done = () =>
+      root.dataset.status !== "ready" || !["loading", "precomputed"].includes(root.dataset.phase);
     if (done()) return resolve();
-    const finish = () => { obs.disconnect(); clearTimeout(timer); resolve(); };
-    const obs = new MutationObserver(() => { if (done()) finish(); });
+    const finish = () => {
+      obs.disconnect();
+      clearTimeout(timer);
+      resolve();
+    };
+    const obs = new MutationObserver(() => {
+      if (done()) finish();
+    });
     const timer = setTimeout(finish, 5000);
     obs.observe(root, { attributes: true, attributeFilter: ["data-status", "data-phase"] });
   });
 }
 
 async function main() {
-  if (!("serviceWorker" in navigator) || location.protocol === "file:") { root.dataset.sw = "unsupported"; return; }
+  if (!("serviceWorker" in navigator) || location.protocol === "file:") {
+    root.dataset.sw = "unsupported";
+    return;
+  }
   if (disabled) {
-    for (const reg of await navigator.serviceWorker.getRegistrations()) if (reg.scope === scope) await reg.unregister();
+    for (const reg of await navigator.serviceWorker.getRegistrations())
+      if (reg.scope === scope) await reg.unregister();
     root.dataset.sw = "off";
     return;
   }
   // after the page's own loading, after Python's and after the runs are handed over to Python:
   // installing the service worker precaches the site's small files (hashing each), which would
   // compete with Pyodide's start and the handover for the CPU (it doubled the handover's time)
-  if (document.readyState !== "complete") await new Promise((r) => window.addEventListener("load", r, { once: true }));
+  if (document.readyState !== "complete")
+    await new Promise((r) => window.addEventListener("load", r, { once: true }));
   await whenSettled();
   await whenHandedOver();
   const reg = await navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url), { scope });
   root.dataset.sw = "registered";
   await whenReady();
   // after the page's first busy seconds with Python (the files come from the HTTP cache anyway)
-  await new Promise((r) => (window.requestIdleCallback ? requestIdleCallback(r, { timeout: 3000 }) : setTimeout(r, 500)));
-  const sw = navigator.serviceWorker.controller || reg.active || await navigator.serviceWorker.ready.then((r) => r.active);
+  await new Promise((r) =>
+    window.requestIdleCallback ? requestIdleCallback(r, { timeout: 3000 }) : setTimeout(r, 500),
+  );
+  const sw =
+    navigator.serviceWorker.controller ||
+    reg.active ||
+    (await navigator.serviceWorker.ready.then((r) => r.active));
   const answer = new Promise((resolve) => {
     navigator.serviceWorker.addEventListener("message", (ev) => {
       if (ev.data && ev.data.type === "pyinit-sw:warmed") resolve(ev.data);
@@ -72,8 +99,10 @@ async function main() {
     // or a broken one): this page is the last complete version, which also works offline.
     root.dataset.sw = "stale-deploy";
     root.dataset.swStale = res.stale.failed.join(" ");
-    console.warn(`pyinit: the server's newest build is incomplete (${res.stale.failed.length} file(s) do not match ` +
-      `its manifest, e.g. ${res.stale.failed[0]}); showing the last complete version until it is.`);
+    console.warn(
+      `pyinit: the server's newest build is incomplete (${res.stale.failed.length} file(s) do not match ` +
+        `its manifest, e.g. ${res.stale.failed[0]}); showing the last complete version until it is.`,
+    );
   } else {
     root.dataset.sw = !res.version || res.failed.length ? "failed" : "cached";
   }

@@ -38,20 +38,29 @@ const LATE_MS = 2_000; // a check that fires this late means the page itself was
 
 const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
 
-export function createWorkerClient(url, {
-  onProgress = () => {}, onFatal = () => {}, onLost = null,
-  callTimeoutMs = CALL_TIMEOUT_MS, heartbeatMs = HEARTBEAT_MS, heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
-  loadingHeartbeatTimeoutMs = LOADING_HEARTBEAT_TIMEOUT_MS,
-} = {}) {
+export function createWorkerClient(
+  url,
+  {
+    onProgress = () => {},
+    onFatal = () => {},
+    onLost = null,
+    callTimeoutMs = CALL_TIMEOUT_MS,
+    heartbeatMs = HEARTBEAT_MS,
+    heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
+    loadingHeartbeatTimeoutMs = LOADING_HEARTBEAT_TIMEOUT_MS,
+  } = {},
+) {
   const lostCallbacks = new Set(onLost ? [onLost] : []);
   let nextId = 1;
   let gen = null; // the current worker and everything that belongs to it
 
   function start() {
-    let worker, refused = null;
+    let worker,
+      refused = null;
     try {
       worker = new Worker(url, { type: "module" });
-    } catch (e) { // e.g. a policy that forbids workers: fail like a worker that cannot start
+    } catch (e) {
+      // e.g. a policy that forbids workers: fail like a worker that cannot start
       refused = e;
       worker = Object.assign(new EventTarget(), { postMessage() {}, terminate() {} });
     }
@@ -64,9 +73,14 @@ export function createWorkerClient(url, {
       ping: null, // {n, sentAt, busy} while a heartbeat is unanswered
       heartbeat: null,
     };
-    g.ready = new Promise((resolve, reject) => { g.resolveReady = resolve; g.rejectReady = reject; });
+    g.ready = new Promise((resolve, reject) => {
+      g.resolveReady = resolve;
+      g.rejectReady = reject;
+    });
     g.ready.catch(() => {}); // callers that never await `ready` still see errors via onFatal
-    g.lost = new Promise((resolve) => { g.resolveLost = resolve; });
+    g.lost = new Promise((resolve) => {
+      g.resolveLost = resolve;
+    });
 
     // Loading failed (the worker said so, or it could not start): ready rejects, calls fail.
     g.fail = (stage, message) => {
@@ -105,10 +119,17 @@ export function createWorkerClient(url, {
       event.preventDefault?.();
       if (g.isReady) {
         console.error("pyinit worker:", event.message);
-        lose(g, "WorkerLost", `Python stopped after an error in its worker: ${event.message || "unknown error"}.`);
+        lose(
+          g,
+          "WorkerLost",
+          `Python stopped after an error in its worker: ${event.message || "unknown error"}.`,
+        );
       } else {
         // e.g. js/platform/worker.js missing or broken
-        g.fail("worker", `The Web Worker (js/platform/worker.js) failed to start: ${event.message || "script error"}.`);
+        g.fail(
+          "worker",
+          `The Web Worker (js/platform/worker.js) failed to start: ${event.message || "script error"}.`,
+        );
       }
     };
     g.worker.onmessageerror = () => {
@@ -123,7 +144,9 @@ export function createWorkerClient(url, {
     };
     g.heartbeat = setInterval(() => beat(g), heartbeatMs);
     if (refused) {
-      queueMicrotask(() => g.fail("worker", `The Web Worker (js/platform/worker.js) could not be created: ${refused.message}.`));
+      queueMicrotask(() =>
+        g.fail("worker", `The Web Worker (js/platform/worker.js) could not be created: ${refused.message}.`),
+      );
     }
     return g;
   }
@@ -157,7 +180,11 @@ export function createWorkerClient(url, {
     if (quiet || g.fatal) return;
     g.resolveLost(error);
     for (const cb of lostCallbacks) {
-      try { cb(error); } catch (e) { console.error(e); }
+      try {
+        cb(error);
+      } catch (e) {
+        console.error(e);
+      }
     }
   }
 
@@ -172,7 +199,8 @@ export function createWorkerClient(url, {
     p.timer = setTimeout(() => {
       if (g.pending.get(id) !== p) return;
       g.pending.delete(id);
-      const message = `Python did not finish ${p.fn} within ${seconds(p.timeoutMs)}; ` +
+      const message =
+        `Python did not finish ${p.fn} within ${seconds(p.timeoutMs)}; ` +
         "it was stopped (a call that never returns blocks Python). Restart Python to go on.";
       p.reject(new WorkerCallError(p.fn, { type: "Timeout", message }));
       lose(g, "Timeout", message);
@@ -184,7 +212,10 @@ export function createWorkerClient(url, {
     const now = performance.now();
     const late = g.lastBeat !== undefined && now - g.lastBeat > heartbeatMs + LATE_MS;
     g.lastBeat = now;
-    if (late) { g.ping = null; return; } // this page was paused (background tab, debugger): no verdict
+    if (late) {
+      g.ping = null;
+      return;
+    } // this page was paused (background tab, debugger): no verdict
     if (g.ping) {
       if (g.isReady && g.pending.size) g.ping.busy = true; // a running call delays the answer
       const waited = now - g.ping.sentAt;
@@ -203,15 +234,18 @@ export function createWorkerClient(url, {
 
   function call(fn, args = {}, { transfer = [], timeoutMs = callTimeoutMs } = {}) {
     const g = gen;
-    if (g.dead) return Promise.reject(new WorkerCallError(fn, { type: "WorkerLost", message: g.dead.message }));
-    if (g.fatal) return Promise.reject(new WorkerCallError(fn, { type: "RuntimeError", message: g.fatal.message }));
+    if (g.dead)
+      return Promise.reject(new WorkerCallError(fn, { type: "WorkerLost", message: g.dead.message }));
+    if (g.fatal)
+      return Promise.reject(new WorkerCallError(fn, { type: "RuntimeError", message: g.fatal.message }));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       g.pending.set(id, { resolve, reject, fn, timeoutMs, timer: null });
       if (g.ping && g.isReady) g.ping.busy = true;
       try {
         g.worker.postMessage({ id, fn, args }, transfer);
-      } catch (e) { // arguments that cannot be cloned
+      } catch (e) {
+        // arguments that cannot be cloned
         g.pending.delete(id);
         reject(new WorkerCallError(fn, { type: e.name || "DataCloneError", message: e.message }));
         return;
@@ -240,10 +274,21 @@ export function createWorkerClient(url, {
 
   gen = start();
   return {
-    call, terminate, restart, onLost: onLostCb,
-    get ready() { return gen.ready; },
-    get lost() { return gen.lost; },
-    get worker() { return gen.worker; },
-    get isLost() { return !!gen.dead && !gen.fatal; },
+    call,
+    terminate,
+    restart,
+    onLost: onLostCb,
+    get ready() {
+      return gen.ready;
+    },
+    get lost() {
+      return gen.lost;
+    },
+    get worker() {
+      return gen.worker;
+    },
+    get isLost() {
+      return !!gen.dead && !gen.fatal;
+    },
   };
 }

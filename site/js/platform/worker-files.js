@@ -19,8 +19,8 @@ export class LoadError extends Error {
 }
 
 export const fileName = (url) => decodeURIComponent(new URL(url).pathname.split("/").pop());
-export const REBUILD = "Rebuild with `python3 build.py` and serve the whole dist/ folder " +
-  "(`python3 build.py serve`).";
+export const REBUILD =
+  "Rebuild with `python3 build.py` and serve the whole dist/ folder " + "(`python3 build.py serve`).";
 
 /** build-manifest.json, checked to be a pyinit build manifest; every stage's asset gets its absolute href. */
 export async function loadManifest() {
@@ -37,16 +37,25 @@ export async function loadManifest() {
   try {
     manifest = JSON.parse(await response.text());
   } catch (e) {
-    throw new LoadError("manifest", `build-manifest.json is damaged or truncated: it is not valid JSON ` +
-      `(${e.message}). ${REBUILD}`);
+    throw new LoadError(
+      "manifest",
+      `build-manifest.json is damaged or truncated: it is not valid JSON ` + `(${e.message}). ${REBUILD}`,
+    );
   }
-  const bad = !manifest || typeof manifest !== "object" ? "it is not an object"
-    : typeof manifest.stages !== "object" || !manifest.stages ? 'it has no "stages"'
-      : typeof manifest.indexURL !== "string" ? 'it has no "indexURL"'
-        : STAGES.find((st) => manifest.stages[st] != null && !Array.isArray(manifest.stages[st]));
+  const bad =
+    !manifest || typeof manifest !== "object"
+      ? "it is not an object"
+      : typeof manifest.stages !== "object" || !manifest.stages
+        ? 'it has no "stages"'
+        : typeof manifest.indexURL !== "string"
+          ? 'it has no "indexURL"'
+          : STAGES.find((st) => manifest.stages[st] != null && !Array.isArray(manifest.stages[st]));
   if (bad) {
     const why = typeof bad === "string" && !STAGES.includes(bad) ? bad : `its stage "${bad}" is not a list`;
-    throw new LoadError("manifest", `build-manifest.json is not a pyinit build manifest (${why}). ${REBUILD}`);
+    throw new LoadError(
+      "manifest",
+      `build-manifest.json is not a pyinit build manifest (${why}). ${REBUILD}`,
+    );
   }
   for (const stage of STAGES) {
     for (const asset of manifest.stages[stage] ?? []) asset.href = new URL(asset.url, MANIFEST_URL).href;
@@ -65,15 +74,22 @@ export async function loadManifest() {
 // damaged file are vague or uncaught); the loading race in worker-load.js ends with the named error.
 const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
 const short = (h) => `${h.slice(0, 16)}…`;
-const damaged = (stage, rel, actual, expected) => new LoadError(stage, `${rel} is damaged ` +
-  `(sha256 ${short(actual)}, expected ${short(expected)} from build-manifest.json). ${REBUILD}`);
+const damaged = (stage, rel, actual, expected) =>
+  new LoadError(
+    stage,
+    `${rel} is damaged ` +
+      `(sha256 ${short(actual)}, expected ${short(expected)} from build-manifest.json). ${REBUILD}`,
+  );
 
 async function sha256Hex(chunks) {
   let bytes = chunks;
   if (Array.isArray(chunks)) {
     bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
     let at = 0;
-    for (const c of chunks) { bytes.set(c, at); at += c.byteLength; }
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
   }
   return hex(await crypto.subtle.digest("SHA-256", bytes));
 }
@@ -83,21 +99,31 @@ export const integrityTimes = {}; // file -> milliseconds spent hashing (reporte
 /** Wrap fetch() for the runtime files: a promise that rejects with the first damaged one, never resolves. */
 export function guardRuntimeFetches(manifest) {
   let report;
-  const failed = new Promise((_, reject) => { report = reject; });
+  const failed = new Promise((_, reject) => {
+    report = reject;
+  });
   failed.catch(() => {});
   if (!crypto?.subtle || !manifest.files) return failed; // no WebCrypto (plain http off localhost): no check
   const watched = new Map(); // href -> {rel, stage, sha256, stream}
   const watch = (rel, stage) => {
     const entry = manifest.files[rel];
     if (entry?.sha256) {
-      watched.set(new URL(rel, MANIFEST_URL).href, { rel, stage, sha256: entry.sha256, stream: rel.endsWith(".wasm") });
+      watched.set(new URL(rel, MANIFEST_URL).href, {
+        rel,
+        stage,
+        sha256: entry.sha256,
+        stream: rel.endsWith(".wasm"),
+      });
     }
   };
   for (const stage of ["runtime", "stdlib"]) {
     for (const a of manifest.stages[stage] ?? []) if (!/\.m?js$/.test(a.url)) watch(a.url, stage);
   }
   watch(`${manifest.indexURL}pyodide-lock.json`, "runtime");
-  const fail = (err) => { report(err); return new Promise(() => {}); }; // Pyodide waits; the race ends
+  const fail = (err) => {
+    report(err);
+    return new Promise(() => {});
+  }; // Pyodide waits; the race ends
   const realFetch = self.fetch.bind(self);
 
   self.fetch = async (input, init) => {
@@ -112,7 +138,8 @@ export function guardRuntimeFetches(manifest) {
     } catch (e) {
       return fail(new LoadError(w.stage, `${w.rel}: request failed (${e.message}).`));
     }
-    if (!r.ok) return fail(new LoadError(w.stage, `${w.rel} could not be loaded: HTTP ${r.status}. ${REBUILD}`));
+    if (!r.ok)
+      return fail(new LoadError(w.stage, `${w.rel} could not be loaded: HTTP ${r.status}. ${REBUILD}`));
     const init2 = { status: r.status, statusText: r.statusText, headers: r.headers };
     const check = async (chunks) => {
       const t0 = performance.now();
@@ -122,7 +149,8 @@ export function guardRuntimeFetches(manifest) {
     };
     if (!w.stream) {
       const buf = await r.arrayBuffer().catch((e) => e);
-      if (buf instanceof Error) return fail(new LoadError(w.stage, `${w.rel}: download failed (${buf.message}).`));
+      if (buf instanceof Error)
+        return fail(new LoadError(w.stage, `${w.rel}: download failed (${buf.message}).`));
       const err = await check(new Uint8Array(buf));
       return err ? fail(err) : new Response(buf, init2);
     }
@@ -146,7 +174,10 @@ export function guardRuntimeFetches(manifest) {
         }
         const err = await check(chunks);
         chunks.length = 0;
-        if (err) { report(err); return new Promise(() => {}); } // the compiler never sees the end
+        if (err) {
+          report(err);
+          return new Promise(() => {});
+        } // the compiler never sees the end
         if (held) out.enqueue(held);
         out.close();
         return undefined;
@@ -167,37 +198,48 @@ export async function preflight(manifest) {
       const expected = manifest.files?.[asset.url]?.sha256;
       if (/\.m?js$/.test(asset.url) && expected && crypto?.subtle) {
         // imported by Pyodide (not fetched): hashed here; the import then comes from the HTTP cache
-        checks.push((async () => {
-          let r;
-          try {
-            r = await fetch(asset.href);
-          } catch (e) {
-            throw new LoadError(stage, `${asset.url}: request failed (${e.message}).`);
-          }
-          if (!r.ok) throw new LoadError(stage, `${asset.url} could not be loaded: HTTP ${r.status}. ${REBUILD}`);
-          const actual = await sha256Hex(new Uint8Array(await r.arrayBuffer()));
-          if (actual !== expected) throw damaged(stage, asset.url, actual, expected);
-        })());
+        checks.push(
+          (async () => {
+            let r;
+            try {
+              r = await fetch(asset.href);
+            } catch (e) {
+              throw new LoadError(stage, `${asset.url}: request failed (${e.message}).`);
+            }
+            if (!r.ok)
+              throw new LoadError(stage, `${asset.url} could not be loaded: HTTP ${r.status}. ${REBUILD}`);
+            const actual = await sha256Hex(new Uint8Array(await r.arrayBuffer()));
+            if (actual !== expected) throw damaged(stage, asset.url, actual, expected);
+          })(),
+        );
         continue;
       }
-      checks.push((async () => {
-        let r;
-        try {
-          r = await fetch(asset.href, { method: "HEAD", cache: "no-cache" });
-        } catch (e) {
-          throw new LoadError(stage, `${fileName(asset.href)}: request failed (${e.message}).`);
-        }
-        if (r.status === 405 || r.status === 501) return; // a server without HEAD: no verdict
-        if (!r.ok) {
-          throw new LoadError(stage, `${fileName(asset.href)} could not be loaded: HTTP ${r.status} ` +
-            `for ${asset.url}. ${REBUILD}`);
-        }
-        const type = (r.headers.get("Content-Type") || "").split(";")[0].trim();
-        if (asset.href.endsWith(".wasm") && type !== "application/wasm") {
-          throw new LoadError(stage, `${fileName(asset.href)} is served as "${type || "no type"}" ` +
-            "but must be application/wasm: configure the web server, or use `python3 build.py serve`.");
-        }
-      })());
+      checks.push(
+        (async () => {
+          let r;
+          try {
+            r = await fetch(asset.href, { method: "HEAD", cache: "no-cache" });
+          } catch (e) {
+            throw new LoadError(stage, `${fileName(asset.href)}: request failed (${e.message}).`);
+          }
+          if (r.status === 405 || r.status === 501) return; // a server without HEAD: no verdict
+          if (!r.ok) {
+            throw new LoadError(
+              stage,
+              `${fileName(asset.href)} could not be loaded: HTTP ${r.status} ` +
+                `for ${asset.url}. ${REBUILD}`,
+            );
+          }
+          const type = (r.headers.get("Content-Type") || "").split(";")[0].trim();
+          if (asset.href.endsWith(".wasm") && type !== "application/wasm") {
+            throw new LoadError(
+              stage,
+              `${fileName(asset.href)} is served as "${type || "no type"}" ` +
+                "but must be application/wasm: configure the web server, or use `python3 build.py serve`.",
+            );
+          }
+        })(),
+      );
     }
   }
   await Promise.all(checks);

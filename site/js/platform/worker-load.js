@@ -8,8 +8,17 @@
 //
 // ?timeout=N in the worker's URL: seconds per loading step. Left out: the manifest and the checks
 // of the files (./worker-files.js) and the request / response protocol (./worker.js).
-import { MANIFEST_URL, STAGES, LoadError, REBUILD, fileName, loadManifest, guardRuntimeFetches, preflight,
-  integrityTimes } from "./worker-files.js";
+import {
+  MANIFEST_URL,
+  STAGES,
+  LoadError,
+  REBUILD,
+  fileName,
+  loadManifest,
+  guardRuntimeFetches,
+  preflight,
+  integrityTimes,
+} from "./worker-files.js";
 
 const params = new URL(self.location.href).searchParams;
 const STAGE_TIMEOUT_S = stageTimeout(params.get("timeout")); // per loading step (17 MB on a slow link)
@@ -18,8 +27,10 @@ function stageTimeout(text) {
   if (text === null) return 180;
   const n = Number(text);
   if (text.trim() !== "" && Number.isFinite(n) && n >= 1 && n <= 600) return n;
-  console.warn(`pyinit worker: ignoring timeout=${JSON.stringify(text).slice(0, 40)} ` +
-    "(seconds per loading step, a number from 1 to 600); using 180.");
+  console.warn(
+    `pyinit worker: ignoring timeout=${JSON.stringify(text).slice(0, 40)} ` +
+      "(seconds per loading step, a number from 1 to 600); using 180.",
+  );
   return 180;
 }
 
@@ -29,9 +40,16 @@ function withTimeout(promise, stage, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(
-      () => reject(new LoadError(stage, `${what} did not finish within ${STAGE_TIMEOUT_S} s. ` +
-        "Check the network and the browser console; reload to retry.")),
-      STAGE_TIMEOUT_S * 1000);
+      () =>
+        reject(
+          new LoadError(
+            stage,
+            `${what} did not finish within ${STAGE_TIMEOUT_S} s. ` +
+              "Check the network and the browser console; reload to retry.",
+          ),
+        ),
+      STAGE_TIMEOUT_S * 1000,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -69,8 +87,7 @@ async function loadRuntime(manifest, mark) {
   const runtime = manifest.stages.runtime.find((a) => a.href.endsWith(".wasm"));
   let loadPyodide;
   try {
-    ({ loadPyodide } = await withTimeout(import(indexURL + "pyodide.mjs"), "runtime",
-      "Loading pyodide.mjs"));
+    ({ loadPyodide } = await withTimeout(import(indexURL + "pyodide.mjs"), "runtime", "Loading pyodide.mjs"));
   } catch (e) {
     throw e instanceof LoadError ? e : new LoadError("runtime", `pyodide.mjs failed to load: ${e.message}`);
   }
@@ -78,21 +95,37 @@ async function loadRuntime(manifest, mark) {
   const selfHosted = manifest.variant === "self-hosted";
   let py;
   try {
-    py = await withTimeout(loadPyodide({
-      indexURL,
-      // Downloaded while the runtime boots; our pyodide-lock.json lists both with their sha256.
-      packages: selfHosted ? ["numpy", "pyinit"] : ["numpy"],
-      stderr: (line) => { stderrLines.push(line); console.warn(line); },
-    }), "runtime", `Starting the Python runtime${mb(runtime?.bytes)}`);
+    py = await withTimeout(
+      loadPyodide({
+        indexURL,
+        // Downloaded while the runtime boots; our pyodide-lock.json lists both with their sha256.
+        packages: selfHosted ? ["numpy", "pyinit"] : ["numpy"],
+        stderr: (line) => {
+          stderrLines.push(line);
+          console.warn(line);
+        },
+      }),
+      "runtime",
+      `Starting the Python runtime${mb(runtime?.bytes)}`,
+    );
   } catch (e) {
-    throw e instanceof LoadError ? e : new LoadError("runtime", `The Python runtime failed to start: ${e.message}`);
+    throw e instanceof LoadError
+      ? e
+      : new LoadError("runtime", `The Python runtime failed to start: ${e.message}`);
   }
   mark("loadPyodide");
   if (!selfHosted) {
-    await withTimeout(py.loadPackage(new URL(manifest.pyinitWheel, MANIFEST_URL).href, {
-      messageCallback: () => {},
-      errorCallback: (line) => { stderrLines.push(line); console.warn(line); },
-    }), "pyinit", "Loading the pyinit wheel");
+    await withTimeout(
+      py.loadPackage(new URL(manifest.pyinitWheel, MANIFEST_URL).href, {
+        messageCallback: () => {},
+        errorCallback: (line) => {
+          stderrLines.push(line);
+          console.warn(line);
+        },
+      }),
+      "pyinit",
+      "Loading the pyinit wheel",
+    );
   }
   return py;
 }
@@ -101,7 +134,9 @@ async function loadRuntime(manifest, mark) {
  * worker's script started (performance.now()), for stats.workerMs. */
 export async function load(progress, t0 = performance.now()) {
   const timings = {}; // milliseconds since the worker started, at the end of each step
-  const mark = (name) => { timings[name] = Math.round(performance.now()); };
+  const mark = (name) => {
+    timings[name] = Math.round(performance.now());
+  };
   const manifest = await loadManifest();
   mark("manifest");
   for (const stage of STAGES) {
@@ -115,9 +150,16 @@ export async function load(progress, t0 = performance.now()) {
   // finds a problem first reports it, and a precise preflight message beats a vague loading error.
   const integrity = guardRuntimeFetches(manifest); // rejects with a named error, never resolves
   let damage = null;
-  integrity.catch((e) => { damage = e; });
-  const diagnosis = withTimeout(preflight(manifest), "runtime", "Checking the files on the server")
-    .then(() => { mark("preflight"); return null; }, (e) => e);
+  integrity.catch((e) => {
+    damage = e;
+  });
+  const diagnosis = withTimeout(preflight(manifest), "runtime", "Checking the files on the server").then(
+    () => {
+      mark("preflight");
+      return null;
+    },
+    (e) => e,
+  );
   const loading = loadRuntime(manifest, mark);
   loading.catch(() => {});
   const problem = diagnosis.then((e) => (e ? Promise.reject(e) : loading));
@@ -135,9 +177,15 @@ export async function load(progress, t0 = performance.now()) {
   for (const name of ["numpy", "pyinit"]) {
     if (!pyodide.loadedPackages[name]) {
       const asset = manifest.stages[name][0];
-      const why = stderrLines.filter((l) => !/^Loading |^Loaded /.test(l)).slice(-3).join(" ");
-      throw new LoadError(name, `${fileName(asset.href)} could not be loaded or failed its integrity check` +
-        `${why ? ` (${why})` : ""}. ${REBUILD}`);
+      const why = stderrLines
+        .filter((l) => !/^Loading |^Loaded /.test(l))
+        .slice(-3)
+        .join(" ");
+      throw new LoadError(
+        name,
+        `${fileName(asset.href)} could not be loaded or failed its integrity check` +
+          `${why ? ` (${why})` : ""}. ${REBUILD}`,
+      );
     }
     progress(name, name === "numpy" ? "done" : "loading");
   }
@@ -153,5 +201,10 @@ export async function load(progress, t0 = performance.now()) {
   mark("import");
   progress("pyinit", "done");
   observer.disconnect();
-  return { pyodide, rpc, versions, stats: { ...transferStats(), timings, hashMs: integrityTimes, workerMs: performance.now() - t0 } };
+  return {
+    pyodide,
+    rpc,
+    versions,
+    stats: { ...transferStats(), timings, hashMs: integrityTimes, workerMs: performance.now() - t0 },
+  };
 }

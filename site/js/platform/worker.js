@@ -42,10 +42,18 @@ async function importLoader() {
     } catch (e) {
       const file = `js/platform/${rel.slice(2)}`;
       const url = new URL(rel, import.meta.url);
-      const status = await fetch(url, { cache: "no-cache" }).then((r) => (r.ok ? null : r.status), () => null);
+      const status = await fetch(url, { cache: "no-cache" }).then(
+        (r) => (r.ok ? null : r.status),
+        () => null,
+      );
       const why = status ? `could not be loaded: HTTP ${status}` : `failed to load (${e.message})`;
-      throw Object.assign(new Error(`${file} ${why}. Rebuild with \`python3 build.py\` and serve the whole ` +
-        "dist/ folder (`python3 build.py serve`)."), { stage: "worker" });
+      throw Object.assign(
+        new Error(
+          `${file} ${why}. Rebuild with \`python3 build.py\` and serve the whole ` +
+            "dist/ folder (`python3 build.py serve`).",
+        ),
+        { stage: "worker" },
+      );
     }
   }
   return loader;
@@ -75,8 +83,11 @@ function collectTransferables(value, out = []) {
 function ownBuffers(value) {
   if (value === undefined) return null;
   if (ArrayBuffer.isView(value)) {
-    return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength &&
-      !(pyodide && value.buffer === pyodide._module?.HEAPU8?.buffer) ? value : value.slice();
+    return value.byteOffset === 0 &&
+      value.byteLength === value.buffer.byteLength &&
+      !(pyodide && value.buffer === pyodide._module?.HEAPU8?.buffer)
+      ? value
+      : value.slice();
   }
   if (Array.isArray(value)) return value.map(ownBuffers);
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
@@ -87,11 +98,18 @@ function ownBuffers(value) {
 
 function call(fn, args) {
   if (typeof fn !== "string" || !/^[a-z]+\.[A-Za-z][A-Za-z0-9_]*$/.test(fn)) {
-    return { error: { type: "ProtocolError", message: `fn must look like "api.run", got ${JSON.stringify(fn)}` } };
+    return {
+      error: { type: "ProtocolError", message: `fn must look like "api.run", got ${JSON.stringify(fn)}` },
+    };
   }
   const [module] = fn.split(".");
   if (!ALLOWED_MODULES.has(module)) {
-    return { error: { type: "ProtocolError", message: `module "${module}" is not callable (allowed: ${[...ALLOWED_MODULES].join(", ")})` } };
+    return {
+      error: {
+        type: "ProtocolError",
+        message: `module "${module}" is not callable (allowed: ${[...ALLOWED_MODULES].join(", ")})`,
+      },
+    };
   }
   if (args != null && (typeof args !== "object" || Array.isArray(args))) {
     return { error: { type: "ProtocolError", message: "args must be an object of keyword arguments" } };
@@ -110,8 +128,15 @@ function call(fn, args) {
     out.destroy();
   }
   if (!reply.ok) {
-    if (!["ConfigError", "CodeError"].includes(reply.type)) console.error(`${fn} failed:\n${reply.traceback}`);
-    return { error: { type: reply.type, message: reply.message, ...(reply.details ? { details: reply.details } : {}) } };
+    if (!["ConfigError", "CodeError"].includes(reply.type))
+      console.error(`${fn} failed:\n${reply.traceback}`);
+    return {
+      error: {
+        type: reply.type,
+        message: reply.message,
+        ...(reply.details ? { details: reply.details } : {}),
+      },
+    };
   }
   return { result: ownBuffers(reply.result) };
 }
@@ -129,8 +154,12 @@ async function handle(msg) {
     reply = failure
       ? { error: { type: "RuntimeError", message: `Python is not available: ${failure.message}` } }
       : { error: { type: e.type || e.name || "Error", message: e.message } };
-    if (e?.pyodide_fatal_error && !failure) { // Pyodide cannot run anything any more: say so once
-      failure = { stage: "python", message: `Python failed fatally and can no longer be used (${e.message}).` };
+    if (e?.pyodide_fatal_error && !failure) {
+      // Pyodide cannot run anything any more: say so once
+      failure = {
+        stage: "python",
+        message: `Python failed fatally and can no longer be used (${e.message}).`,
+      };
       post({ id, ...reply });
       post({ event: "fatal", ...failure });
       return;
@@ -138,15 +167,20 @@ async function handle(msg) {
   }
   try {
     post({ id, ...reply }, reply.result !== undefined ? collectTransferables(reply.result) : []);
-  } catch (e) { // e.g. a result that cannot be cloned
-    post({ id, error: { type: "DataCloneError", message: `${msg.fn} returned data that cannot be sent: ${e.message}` } });
+  } catch (e) {
+    // e.g. a result that cannot be cloned
+    post({
+      id,
+      error: { type: "DataCloneError", message: `${msg.fn} returned data that cannot be sent: ${e.message}` },
+    });
   }
 }
 
 // Installed before any await, so requests sent while loading are queued, not lost.
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg?.type === "pyinit:ping") { // heartbeat of js/platform/worker-client.js, answered at once
+  if (msg?.type === "pyinit:ping") {
+    // heartbeat of js/platform/worker-client.js, answered at once
     post({ event: "pong", n: msg.n });
     return;
   }
@@ -163,5 +197,6 @@ readyPromise = init().then(
     failure = { stage: e.stage || "runtime", message: e.message };
     post({ event: "fatal", ...failure });
     throw e;
-  });
+  },
+);
 readyPromise.catch(() => {}); // reported as "fatal"; requests get an error reply

@@ -97,23 +97,31 @@ export default {
 
   // chart rows
   "row.traj": "Weight trajectories",
-  "row.traj.help": "Every weight and bias into the chosen layer, one line each, colored and dashed by the unit it feeds. Lines of identical units lie on top of each other.",
+  "row.traj.help":
+    "Every weight and bias into the chosen layer, one line each, colored and dashed by the unit it feeds. Lines of identical units lie on top of each other.",
   "row.loss": "Loss and accuracy",
   "row.boundary": "Decision boundary",
-  "row.boundary.help": "The network's output p = P(class 1) over the input plane: blue where it says class 1, orange where it says class 0, white at p = 0.5 (the black line). Data points on top: ○ class 0, ✕ class 1.",
+  "row.boundary.help":
+    "The network's output p = P(class 1) over the input plane: blue where it says class 1, orange where it says class 0, white at p = 0.5 (the black line). Data points on top: ○ class 0, ✕ class 1.",
   "boundary.constant": "p = {p} everywhere: the output does not depend on the input",
   "row.units": "Hidden units",
-  "row.units.help": "Each unit of the first hidden layer, as a map over the input plane. Identical units give identical maps.",
+  "row.units.help":
+    "Each unit of the first hidden layer, as a map over the input plane. Identical units give identical maps.",
   "row.symmetry": "Symmetry per hidden layer",
-  "row.symmetry.help": "S = max over units j of ‖θⱼ − θ₁‖, θⱼ = the incoming weights and bias of unit j. S = 0 exactly means all units of the layer are identical.",
+  "row.symmetry.help":
+    "S = max over units j of ‖θⱼ − θ₁‖, θⱼ = the incoming weights and bias of unit j. S = 0 exactly means all units of the layer are identical.",
   "row.gradnorm": "Gradient norm per layer",
-  "row.gradnorm.help": "√(‖dW‖² + ‖db‖²) per layer, on a log scale. An exact zero is drawn on its own line, “0 (exactly)”, instead of vanishing from the log axis.",
+  "row.gradnorm.help":
+    "√(‖dW‖² + ‖db‖²) per layer, on a log scale. An exact zero is drawn on its own line, “0 (exactly)”, instead of vanishing from the log axis.",
   "row.network": "Network",
-  "row.network.help": "Edge width: the size of the weight (or gradient), on one scale for both runs; solid blue: positive, dashed orange: negative, dotted grey: exactly 0. Each square shows that unit's output over the input plane (orange low, white middle, blue high); its border is the sign of its bias. Hover an edge or unit, or focus the diagram and use the arrow keys, to read the values.",
+  "row.network.help":
+    "Edge width: the size of the weight (or gradient), on one scale for both runs; solid blue: positive, dashed orange: negative, dotted grey: exactly 0. Each square shows that unit's output over the input plane (orange low, white middle, blue high); its border is the sign of its bias. Hover an edge or unit, or focus the diagram and use the arrow keys, to read the values.",
   "row.inspector": "Step inspector",
-  "row.inspector.help": "One forward and backward pass at the shown step, in numbers: a = f(z), z = a_prev·W + b, delta = ∂loss/∂z, and the gradients dW, db of the mean loss. Computed by pyinit on all samples; the first rows are shown.",
+  "row.inspector.help":
+    "One forward and backward pass at the shown step, in numbers: a = f(z), z = a_prev·W + b, delta = ∂loss/∂z, and the gradients dW, db of the mean loss. Computed by pyinit on all samples; the first rows are shown.",
   "row.landscape": "Loss landscape",
-  "row.landscape.help": "The loss (log scale) on a 2-D slice through parameter space around the shown step, with the run's path projected onto it. From zeros with tanh the run sits on a saddle point: moving only the first layer, or only the later layers, does not change the loss at all; moving both can lower it.",
+  "row.landscape.help":
+    "The loss (log scale) on a 2-D slice through parameter space around the shown step, with the run's path projected onto it. From zeros with tanh the run sits on a saddle point: moving only the first layer, or only the later layers, does not change the loss at all; moving both can lower it.",
 
   // chart labels
   "axis.step": "step",
@@ -158,11 +166,15 @@ export default {
   "insp.identical": "identical columns: {cols}",
   "insp.formula": "dW[{i},{j}] = (aᵀ·delta)[{i},{j}] / n = ({terms}) / {n} = {value}",
   "insp.more": "+ … ({k} more terms)",
-  "insp.why.zeroA": "dW{l} is exactly 0 because a{p} is 0 for every sample: nothing flows into these weights.",
-  "insp.why.zeroDelta": "dW{l} is exactly 0 because delta{l} is 0 for every sample: no error reaches this layer (the weights after it are 0).",
+  "insp.why.zeroA":
+    "dW{l} is exactly 0 because a{p} is 0 for every sample: nothing flows into these weights.",
+  "insp.why.zeroDelta":
+    "dW{l} is exactly 0 because delta{l} is 0 for every sample: no error reaches this layer (the weights after it are 0).",
   "insp.why.cancel": "dW{l} is exactly 0: the terms cancel over the batch.",
-  "insp.why.dbZero": "db{l} is exactly 0: delta{l} sums to 0 over the samples (balanced classes and the same output for every sample).",
-  "insp.why.clones": "Units {units} of layer {l} are identical (≡): same incoming weights, same outputs, same deltas, same gradients, so one update keeps them identical.",
+  "insp.why.dbZero":
+    "db{l} is exactly 0: delta{l} sums to 0 over the samples (balanced classes and the same output for every sample).",
+  "insp.why.clones":
+    "Units {units} of layer {l} are identical (≡): same incoming weights, same outputs, same deltas, same gradients, so one update keeps them identical.",
   "insp.rows": "rows: the first {m} of the {n} samples",
   "insp.minibatch": "Training uses mini-batches; these numbers use all {n} samples.",
   "ondemand.paused": "Pause (Space) to compute this for the shown step.",
@@ -171,7 +183,8 @@ export default {
   "land.note": "Step {step}. Slice: {how}. The shown step is marked ◆.",
   "insp.at": "Numbers at step {step}.",
   "land.pca": "the two main directions of the path so far",
-  "land.layers": "seeded random directions, d1 in the first layer's weights, d2 in the later weights (the path has not moved, so it defines no direction)",
+  "land.layers":
+    "seeded random directions, d1 in the first layer's weights, d2 in the later weights (the path has not moved, so it defines no direction)",
   "land.random": "two seeded random directions (the path has not moved)",
   "land.pca_random": "the main direction of the path and a seeded random direction",
 
@@ -195,7 +208,8 @@ export default {
   "tour.table": "The numbers as a table",
 
   // chapter views
-  "view.stuck.caption": "First step at which each layer's weight gradient dW is not exactly zero, from all-zero weights and biases (two hidden layers, the first {steps} steps).",
+  "view.stuck.caption":
+    "First step at which each layer's weight gradient dW is not exactly zero, from all-zero weights and biases (two hidden layers, the first {steps} steps).",
   "view.stuck.activation": "activation",
   "view.stuck.layer": "layer {l}",
   "view.stuck.output": "output layer",
@@ -205,24 +219,28 @@ export default {
   "view.stuck.yes": "yes",
   "view.stuck.no": "no",
   "view.stuck.chart": "Sigmoid from zeros: ‖dW‖ per layer over the first steps",
-  "view.stuck.result": "tanh and ReLU: every dW is exactly 0 at every step. Sigmoid: the output layer gets a gradient at step {out}, then {hidden}.",
+  "view.stuck.result":
+    "tanh and ReLU: every dW is exactly 0 at every step. Sigmoid: the output layer gets a gradient at step {out}, then {hidden}.",
   "view.stuck.layerAt": "layer {l} at step {step}",
 
   "view.noise.breakChart": "Break step against ε",
-  "view.noise.curves": "Symmetry measure S of the hidden layer over steps, one line per ε (log scale); the dotted line is τ",
+  "view.noise.curves":
+    "Symmetry measure S of the hidden layer over steps, one line per ε (log scale); the dotted line is τ",
   "view.noise.eps": "ε",
   "view.noise.break": "break step",
   "view.noise.fit": "straight-line fit",
   "view.noise.tau": "τ = {tau}",
   "view.noise.never": "not within {steps} steps",
-  "view.noise.result": "Measured (τ = {tau}): break steps {list}. Each factor of 10 in ε costs about {perDecade} steps (straight-line fit, R² = {r2}).",
+  "view.noise.result":
+    "Measured (τ = {tau}): break steps {list}. Each factor of 10 in ε costs about {perDecade} steps (straight-line fit, R² = {r2}).",
   "view.noise.finalLoss": "final loss",
 
   "view.restarts.maps": "Final decision boundaries of the 16 restarts",
   "view.restarts.lossChart": "Final loss per restart",
   "view.restarts.seed": "seed",
   "view.restarts.cell": "seed {seed}: loss {loss}, accuracy {acc}",
-  "view.restarts.result": "Measured after {steps} steps: final losses from {min} to {max}, {distinct} distinct values (rounded to two decimals).",
+  "view.restarts.result":
+    "Measured after {steps} steps: final losses from {min} to {max}, {distinct} distinct values (rounded to two decimals).",
 
   "view.signal.act": "Activation spread (std) per layer",
   "view.signal.grad": "Gradient spread (std of δ) per layer",
@@ -240,11 +258,11 @@ export default {
   "view.reproduce.running": "Step {step} of {steps}…",
   "view.reproduce.stop": "Stop",
   "view.reproduce.chart": "Accuracy (top) and loss (bottom) over steps",
-  "view.reproduce.result": "Measured after {steps} steps: from zeros accuracy {zero_acc} (loss {zero_loss}); from He accuracy {he_acc} (loss {he_loss}).",
+  "view.reproduce.result":
+    "Measured after {steps} steps: from zeros accuracy {zero_acc} (loss {zero_loss}); from He accuracy {he_acc} (loss {he_loss}).",
   "view.reproduce.hint": "Runs in your browser, a few seconds to a minute.",
   "view.init.zeros": "zeros",
   "view.init.he": "He",
-
 
   // the lab's numbers at the shown step (text alternative of the charts)
   "numbers.summary": "The numbers at the shown step (table)",
@@ -272,28 +290,34 @@ export default {
   "app.skipStory": "Skip to the explanation",
   "status.label": "Loading status",
   "story.question": "Why is initializing a network's weights with zeros dangerous?",
-  "story.lead": "Watch it happen. The figure trains the same small network twice, side by side, on the same data and the same batches — only the starting weights differ. Each chapter below sets the figure up for one part of the answer and says what to look for.",
-  "story.how": "Scroll to move through the chapters; Play, Step and Back drive both runs. Every number is computed by a real numpy network with hand-written backpropagation, here in your browser.",
+  "story.lead":
+    "Watch it happen. The figure trains the same small network twice, side by side, on the same data and the same batches — only the starting weights differ. Each chapter below sets the figure up for one part of the answer and says what to look for.",
+  "story.how":
+    "Scroll to move through the chapters; Play, Step and Back drive both runs. Every number is computed by a real numpy network with hand-written backpropagation, here in your browser.",
   "story.watch": "Watch:",
   "story.replay": "Replay from step 0",
   "story.outroTitle": "Your own experiment",
-  "story.outro": "Below the figure the lab has every panel and every setting: any init on either side, any depth, activation, learning rate or dataset. Links and embeds keep the setup and the shown step.",
+  "story.outro":
+    "Below the figure the lab has every panel and every setting: any init on either side, any depth, activation, learning rate or dataset. Links and embeds keep the setup and the shown step.",
   "story.toLab": "Open the lab ↓",
   "figure.title": "{n}/{total} · {title}",
   "figure.more": "More panels and settings ↓",
   "more.title": "The lab: every panel, every setting",
   "net.legend": "One edge scale for both runs: the widest edge is |w| = {value}.",
-  "net.legendKey": "Blue solid +, orange dashed −, grey dotted: exactly 0. Each square shows that unit's output over the input plane.",
+  "net.legendKey":
+    "Blue solid +, orange dashed −, grey dotted: exactly 0. Each square shows that unit's output over the input plane.",
   "net.legendGrad": "One edge scale for both runs: the widest edge is |dW| = {value}.",
   "net.legendZero": "Every edge is exactly 0 in both runs (grey dotted).",
   "status.precomputedNoPython": "Precomputed runs (Python could not start here).",
   "status.waitingPython": "Training starts when Python is ready…",
   "status.stepNeedsPython": "Step {step} is trained live: it is shown once Python is ready.",
   "status.endWaiting": "End of the precomputed runs: Python continues them when it is ready.",
-  "status.endNoPython": "End of the precomputed runs. Training further needs Python, which could not start here.",
+  "status.endNoPython":
+    "End of the precomputed runs. Training further needs Python, which could not start here.",
   "status.pythonLost": "Python stopped: {message} The runs shown so far are kept.",
   "status.restart": "Restart Python",
-  "status.allDiverged": "Both runs diverged (the last at step {step}): their numbers became infinite, so training stopped. Lower the learning rate or the initial scale.",
+  "status.allDiverged":
+    "Both runs diverged (the last at step {step}): their numbers became infinite, so training stopped. Lower the learning rate or the initial scale.",
   "status.limit": "Training stopped on purpose: {reason}",
   "status.needsPythonPanel": "Computed by Python for the shown step, once it is ready.",
   "error.pythonFailed": "Python failed: {message}",
@@ -304,22 +328,26 @@ export default {
   "traj.caption.layers": "distinct units per layer: {list}",
   "code.title": "{side}: your init code",
   "code.label": "Python code for the {side} run's initializer",
-  "code.hint": "def init(fan_in, fan_out, rng) returns the weights of one layer; optional def bias(fan_out, rng). np and math are there. Tab indents; Esc then Tab leaves the editor; Ctrl+Enter runs.",
+  "code.hint":
+    "def init(fan_in, fan_out, rng) returns the weights of one layer; optional def bias(fan_out, rng). np and math are there. Tab indents; Esc then Tab leaves the editor; Ctrl+Enter runs.",
   "code.line": "Line {line}",
   "code.lineColumn": "Line {line}, column {column}",
   "code.run": "Run",
   "code.runThis": "Run this code",
   "code.use": "Use Python for this side",
   "code.running": "Building the runs with your code…",
-  "code.review": "This code came with the link: read it, then press “Run this code”. Nothing runs before that.",
+  "code.review":
+    "This code came with the link: read it, then press “Run this code”. Nothing runs before that.",
   "code.held": "The {side} run's code has not run yet: press “Run this code” above it.",
-  "code.timeout": "Your code ran longer than {seconds} s, so Python was stopped and restarted. Fix it (an endless loop?) and press Run again.",
+  "code.timeout":
+    "Your code ran longer than {seconds} s, so Python was stopped and restarted. Fix it (an endless loop?) and press Run again.",
   "code.tooLong": "The code is {n} bytes; at most {max} bytes fit into a link.",
   "code.bad": "The code in the link cannot be read (it is not base64url UTF-8).",
   "code.noEditor": "The code editor could not load: {message}",
 
   // chapter experiments: shipped data, and the views added for issue 10
-  "view.data.build": "Computed at build time by pyinit on CPython (the same code your browser runs), so it shows at once.",
+  "view.data.build":
+    "Computed at build time by pyinit on CPython (the same code your browser runs), so it shows at once.",
   "view.data.recompute": "Recompute in your browser",
   "view.data.slow": "Takes from seconds to a minute or two in the browser; the figure above waits meanwhile.",
   "view.data.browser": "Recomputed in your browser (Pyodide) in {s} s.",
@@ -334,8 +362,10 @@ export default {
   "view.layers.learns": "learns",
   "view.layers.clones": "clones",
   "view.layers.units": "distinct units: {n}",
-  "view.layers.caption": "Final accuracy after {steps} steps when the weights of one layer start at exactly zero (the others random: He for ReLU, Xavier for tanh; biases 0). Frozen: no weight ever changed.",
-  "view.layers.result": "With ReLU, a zero first layer keeps the network frozen at {reluFirst}: relu′(0) = 0 stops every gradient. tanh from the same start learns ({tanhFirst}). A zero last layer alone is fine: {tanhLast} with tanh, {reluLast} with ReLU.",
+  "view.layers.caption":
+    "Final accuracy after {steps} steps when the weights of one layer start at exactly zero (the others random: He for ReLU, Xavier for tanh; biases 0). Frozen: no weight ever changed.",
+  "view.layers.result":
+    "With ReLU, a zero first layer keeps the network frozen at {reluFirst}: relu′(0) = 0 stops every gradient. tanh from the same start learns ({tanhFirst}). A zero last layer alone is fine: {tanhLast} with tanh, {reluLast} with ReLU.",
   "view.optimizers.start": "start",
   "view.optimizers.weightsZero": "every weight exactly 0?",
   "view.optimizers.sZero": "S exactly 0?",
@@ -347,8 +377,10 @@ export default {
   "view.optimizers.init.zeros": "zeros",
   "view.optimizers.init.constant:0.5": "constant 0.5",
   "view.optimizers.init.xavier": "Xavier",
-  "view.optimizers.caption": "After {steps} steps on the same data and batches. “All weights 0”: every weight exactly 0 at every recorded step. “S = 0”: the hidden units identical (symmetry measure exactly 0) at every recorded step. Momentum β = {beta}; Adam with PyTorch's defaults.",
-  "view.optimizers.result": "From zeros {zeros} ({zerosAcc}). From {constantName}, {sZero} ({constant}). Xavier learns with all three ({xavier}).",
+  "view.optimizers.caption":
+    "After {steps} steps on the same data and batches. “All weights 0”: every weight exactly 0 at every recorded step. “S = 0”: the hidden units identical (symmetry measure exactly 0) at every recorded step. Momentum β = {beta}; Adam with PyTorch's defaults.",
+  "view.optimizers.result":
+    "From zeros {zeros} ({zerosAcc}). From {constantName}, {sZero} ({constant}). Xavier learns with all three ({xavier}).",
   "view.optimizers.allZero": "every weight stays exactly 0 under all three optimizers",
   "view.optimizers.notAllZero": "some weights move",
   "view.optimizers.sStays": "S stays exactly 0: the units remain clones",
@@ -363,8 +395,10 @@ export default {
   "view.escape.budget": "budget: {steps} steps",
   "view.escape.fit": "1 layer: straight line in log(1/ε)",
   "view.escape.order": "gradient ∝ εᵏ, k =",
-  "view.escape.tableCaption": "Escape step per ε and depth (—: not within {steps} steps); last row: the order k of the gradient at zeros + ε.",
-  "view.escape.result": "1 hidden layer escapes for {n} of {of} values of ε: from {first} steps at ε = {epsFirst} to {last} at {epsLast}, about {perDecade} more per 10× less noise (R² = {r2}).",
+  "view.escape.tableCaption":
+    "Escape step per ε and depth (—: not within {steps} steps); last row: the order k of the gradient at zeros + ε.",
+  "view.escape.result":
+    "1 hidden layer escapes for {n} of {of} values of ε: from {first} steps at ε = {epsFirst} to {last} at {epsLast}, about {perDecade} more per 10× less noise (R² = {r2}).",
   "view.outcomes.init.zeros": "zeros",
   "view.outcomes.init.constant:0.5": "constant 0.5",
   "view.outcomes.init.random": "random ({init})",
@@ -375,32 +409,41 @@ export default {
   "view.outcomes.word.saturated": "saturated",
   "view.outcomes.word.dead": "dead",
   "view.outcomes.word.diverged": "diverged",
-  "view.outcomes.caption": "Four starts on one setup: {layers} hidden layers of {width}, lr {lr}, {steps} steps. Each curve is the loss (log scale, its own range).",
+  "view.outcomes.caption":
+    "Four starts on one setup: {layers} hidden layers of {width}, lr {lr}, {steps} steps. Each curve is the loss (log scale, its own range).",
   "view.outcomes.start": "start",
   "view.outcomes.outcome": "outcome",
   "view.outcomes.final": "accuracy {acc}",
   "view.outcomes.divergedAt": "diverged at step {step}",
   "view.outcomes.lossFromTo": "loss {from} → {to}",
   "view.outcomes.spark": "Loss from the start {init}: from {from} to {to}",
-  "view.outcomes.tableCaption": "Every run after {steps} steps (the linear net on the linear dataset: it cannot learn XOR at all).",
+  "view.outcomes.tableCaption":
+    "Every run after {steps} steps (the linear net on the linear dataset: it cannot learn XOR at all).",
   "view.outcomes.result": "{act}: {list}.",
-  "view.outcomes.whySaturated": "Too large puts tanh into saturation: at step 0, {p} of the hidden activations have |a| > 0.99, where tanh′ ≈ 0.",
-  "view.outcomes.whyDead": "Too large kills ReLU units: at the end {p} of the hidden units output 0 on every sample.",
+  "view.outcomes.whySaturated":
+    "Too large puts tanh into saturation: at step 0, {p} of the hidden activations have |a| > 0.99, where tanh′ ≈ 0.",
+  "view.outcomes.whyDead":
+    "Too large kills ReLU units: at the end {p} of the hidden units output 0 on every sample.",
   "view.outcomes.whyDiverged": "Too large makes the net diverge: its loss becomes infinite at step {step}.",
   "view.outcomes.learns": "The random start learns: {acc}.",
   "view.variance.run": "{act} + {init}",
-  "view.variance.chart": "Var(z) per layer at initialisation: measured (markers) and predicted fan_in · Var(w) · E[a²] (dotted)",
+  "view.variance.chart":
+    "Var(z) per layer at initialisation: measured (markers) and predicted fan_in · Var(w) · E[a²] (dotted)",
   "view.variance.axis": "Var(z) (log scale)",
   "view.variance.measured": "measured Var(z)",
   "view.variance.predicted": "predicted",
   "view.variance.ratio": "ratio",
-  "view.variance.tableCaption": "{run}: Var(z) per layer, measured and predicted (fan_in · Var(w) · E[a²]), and their ratio",
-  "view.variance.result": "Measured ÷ predicted lies between {min} and {max} in every layer of the three nets (depth {depth}). Var(z) at layer {depth}: {list}.",
-  "view.variance.relu": "For ReLU the formula needs E[a²], not Var(a): Var(a)/E[a²] is {lo}–{hi} (1 − 1/π ≈ 0.68).",
+  "view.variance.tableCaption":
+    "{run}: Var(z) per layer, measured and predicted (fan_in · Var(w) · E[a²]), and their ratio",
+  "view.variance.result":
+    "Measured ÷ predicted lies between {min} and {max} in every layer of the three nets (depth {depth}). Var(z) at layer {depth}: {list}.",
+  "view.variance.relu":
+    "For ReLU the formula needs E[a²], not Var(a): Var(a)/E[a²] is {lo}–{hi} (1 − 1/π ≈ 0.68).",
   "view.reproduce.again": "Run again in your browser ({steps} steps)",
   "view.reproduce.test": "test",
   "view.reproduce.lines": "Solid lines with markers: training set; dotted: test set.",
-  "view.reproduce.more": "{big}: {big_acc} (loss {big_loss}). Train / test accuracy ({n_test} test points): {list}.",
+  "view.reproduce.more":
+    "{big}: {big_acc} (loss {big_loss}). Train / test accuracy ({n_test} test points): {list}.",
   "view.reproduce.tableCaption": "After {steps} steps: {n} training and {n_test} test points.",
   "view.reproduce.trainAcc": "train accuracy",
   "view.reproduce.testAcc": "test accuracy",
@@ -408,7 +451,8 @@ export default {
   "view.reproduce.testLoss": "test loss",
   "view.init.normal:10": "×10 random (σ = 10)",
   "view.escape.deeper": "{layers}: escaped for {n} of {of} within {steps} steps ({list}).",
-  "view.escape.saddle": "Deeper, zero is a higher-order saddle: the gradient at zeros + ε grows like εᵏ with k ≈ {orders} for {depths} hidden layers.",
+  "view.escape.saddle":
+    "Deeper, zero is a higher-order saddle: the gradient at zeros + ε grows like εᵏ with k ≈ {orders} for {depths} hidden layers.",
   "view.outcomes.lossCol": "loss: step 0 → end",
   "view.outcomes.accCol": "final accuracy",
   "view.reproduce.accCurves": "Accuracy over steps, train / test",
@@ -440,7 +484,7 @@ export default {
   "boot.loading": "Loading the Python runtime…",
   "boot.ready": "Python ready:",
   "boot.loadedIn": "(loaded in {s} s)",
-  "boot.failedAt": "Loading failed at step \"{stage}\": {message}",
+  "boot.failedAt": 'Loading failed at step "{stage}": {message}',
   "boot.restarting": "Restarting Python…",
   "app.docTitle": "Why zero initialization fails — pyinit",
   "app.embedTitle": "pyinit: why zero initialization fails (embedded)",

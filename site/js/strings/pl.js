@@ -98,23 +98,31 @@ export default {
 
   // chart rows
   "row.traj": "Trajektorie wag",
-  "row.traj.help": "Każda waga i każdy bias wchodzące do wybranej warstwy, po jednej linii; kolor i kreskowanie według neuronu, do którego prowadzą. Linie identycznych neuronów leżą jedna na drugiej.",
+  "row.traj.help":
+    "Każda waga i każdy bias wchodzące do wybranej warstwy, po jednej linii; kolor i kreskowanie według neuronu, do którego prowadzą. Linie identycznych neuronów leżą jedna na drugiej.",
   "row.loss": "Funkcja straty i trafność",
   "row.boundary": "Granica decyzyjna",
-  "row.boundary.help": "Wyjście sieci p = P(klasa 1) na płaszczyźnie wejść: niebieskie tam, gdzie sieć mówi „klasa 1”, pomarańczowe tam, gdzie „klasa 0”, białe przy p = 0,5 (czarna linia). Na wierzchu punkty danych: ○ klasa 0, ✕ klasa 1.",
+  "row.boundary.help":
+    "Wyjście sieci p = P(klasa 1) na płaszczyźnie wejść: niebieskie tam, gdzie sieć mówi „klasa 1”, pomarańczowe tam, gdzie „klasa 0”, białe przy p = 0,5 (czarna linia). Na wierzchu punkty danych: ○ klasa 0, ✕ klasa 1.",
   "boundary.constant": "p = {p} wszędzie: wyjście nie zależy od wejścia",
   "row.units": "Neurony ukryte",
-  "row.units.help": "Każdy neuron pierwszej warstwy ukrytej jako mapa na płaszczyźnie wejść. Identyczne neurony dają identyczne mapy.",
+  "row.units.help":
+    "Każdy neuron pierwszej warstwy ukrytej jako mapa na płaszczyźnie wejść. Identyczne neurony dają identyczne mapy.",
   "row.symmetry": "Symetria w warstwach ukrytych",
-  "row.symmetry.help": "S = maksimum po neuronach j z ‖θⱼ − θ₁‖, gdzie θⱼ to wagi wejściowe i bias neuronu j. S = 0 dokładnie wtedy, gdy wszystkie neurony warstwy są identyczne.",
+  "row.symmetry.help":
+    "S = maksimum po neuronach j z ‖θⱼ − θ₁‖, gdzie θⱼ to wagi wejściowe i bias neuronu j. S = 0 dokładnie wtedy, gdy wszystkie neurony warstwy są identyczne.",
   "row.gradnorm": "Norma gradientu w każdej warstwie",
-  "row.gradnorm.help": "√(‖dW‖² + ‖db‖²) dla każdej warstwy, w skali logarytmicznej. Dokładne zero nie znika z osi logarytmicznej, tylko ma własną linię, „0 (dokł.)”, czyli dokładnie 0.",
+  "row.gradnorm.help":
+    "√(‖dW‖² + ‖db‖²) dla każdej warstwy, w skali logarytmicznej. Dokładne zero nie znika z osi logarytmicznej, tylko ma własną linię, „0 (dokł.)”, czyli dokładnie 0.",
   "row.network": "Sieć",
-  "row.network.help": "Grubość krawędzi: wielkość wagi (lub gradientu), w jednej skali dla obu sieci; niebieska ciągła: dodatnia, pomarańczowa przerywana: ujemna, szara kropkowana: dokładnie 0. Każdy kwadrat pokazuje wyjście danego neuronu na płaszczyźnie wejść (pomarańczowy: nisko, biały: środek, niebieski: wysoko); jego ramka to znak biasu. Najedź na krawędź lub neuron albo ustaw fokus na diagramie i użyj strzałek, aby odczytać wartości.",
+  "row.network.help":
+    "Grubość krawędzi: wielkość wagi (lub gradientu), w jednej skali dla obu sieci; niebieska ciągła: dodatnia, pomarańczowa przerywana: ujemna, szara kropkowana: dokładnie 0. Każdy kwadrat pokazuje wyjście danego neuronu na płaszczyźnie wejść (pomarańczowy: nisko, biały: środek, niebieski: wysoko); jego ramka to znak biasu. Najedź na krawędź lub neuron albo ustaw fokus na diagramie i użyj strzałek, aby odczytać wartości.",
   "row.inspector": "Inspektor kroku",
-  "row.inspector.help": "Jedno przejście w przód i wstecz w pokazanym kroku, w liczbach: a = f(z), z = a_poprz·W + b, delta = ∂strata/∂z oraz gradienty dW, db średniej straty. Liczone przez pyinit na wszystkich próbkach; pokazane są pierwsze wiersze.",
+  "row.inspector.help":
+    "Jedno przejście w przód i wstecz w pokazanym kroku, w liczbach: a = f(z), z = a_poprz·W + b, delta = ∂strata/∂z oraz gradienty dW, db średniej straty. Liczone przez pyinit na wszystkich próbkach; pokazane są pierwsze wiersze.",
   "row.landscape": "Krajobraz funkcji straty",
-  "row.landscape.help": "Funkcja straty (skala logarytmiczna) na dwuwymiarowym przekroju przestrzeni parametrów wokół pokazanego kroku, z rzutem ścieżki przebiegu. Od zer z tanh przebieg stoi w punkcie siodłowym: ruch samą pierwszą warstwą albo samymi dalszymi warstwami w ogóle nie zmienia straty; ruch obiema naraz może ją obniżyć.",
+  "row.landscape.help":
+    "Funkcja straty (skala logarytmiczna) na dwuwymiarowym przekroju przestrzeni parametrów wokół pokazanego kroku, z rzutem ścieżki przebiegu. Od zer z tanh przebieg stoi w punkcie siodłowym: ruch samą pierwszą warstwą albo samymi dalszymi warstwami w ogóle nie zmienia straty; ruch obiema naraz może ją obniżyć.",
 
   // chart labels
   "axis.step": "krok",
@@ -160,11 +168,15 @@ export default {
   "insp.formula": "dW[{i},{j}] = (aᵀ·delta)[{i},{j}] / n = ({terms}) / {n} = {value}",
   "insp.more": "+ … (jeszcze {k} składników)",
   "insp.rows": "wiersze: pierwsze {m} z {n} próbek",
-  "insp.why.zeroA": "dW{l} jest dokładnie 0, bo a{p} wynosi 0 dla każdej próbki: do tych wag nic nie dopływa.",
-  "insp.why.zeroDelta": "dW{l} jest dokładnie 0, bo delta{l} wynosi 0 dla każdej próbki: do tej warstwy nie dociera żaden błąd (wagi za nią są zerami).",
+  "insp.why.zeroA":
+    "dW{l} jest dokładnie 0, bo a{p} wynosi 0 dla każdej próbki: do tych wag nic nie dopływa.",
+  "insp.why.zeroDelta":
+    "dW{l} jest dokładnie 0, bo delta{l} wynosi 0 dla każdej próbki: do tej warstwy nie dociera żaden błąd (wagi za nią są zerami).",
   "insp.why.cancel": "dW{l} jest dokładnie 0: składniki znoszą się w sumie po próbkach.",
-  "insp.why.dbZero": "db{l} jest dokładnie 0: delta{l} sumuje się do 0 po próbkach (zrównoważone klasy i to samo wyjście dla każdej próbki).",
-  "insp.why.clones": "Neurony {units} warstwy {l} są identyczne (≡): te same wagi wejściowe, te same wyjścia, te same delty, te same gradienty, więc jedna aktualizacja zostawia je identycznymi.",
+  "insp.why.dbZero":
+    "db{l} jest dokładnie 0: delta{l} sumuje się do 0 po próbkach (zrównoważone klasy i to samo wyjście dla każdej próbki).",
+  "insp.why.clones":
+    "Neurony {units} warstwy {l} są identyczne (≡): te same wagi wejściowe, te same wyjścia, te same delty, te same gradienty, więc jedna aktualizacja zostawia je identycznymi.",
   "insp.minibatch": "Uczenie używa porcji (mini-batch); te liczby są liczone na wszystkich {n} próbkach.",
   "ondemand.paused": "Zatrzymaj (spacja), by policzyć to dla pokazanego kroku.",
   "insp.loading": "Liczę…",
@@ -172,7 +184,8 @@ export default {
   "land.note": "Krok {step}. Przekrój: {how}. Pokazany krok oznacza ◆.",
   "insp.at": "Liczby w kroku {step}.",
   "land.pca": "dwa główne kierunki dotychczasowej ścieżki",
-  "land.layers": "losowe kierunki (z ziarna): d1 w wagach pierwszej warstwy, d2 w wagach dalszych warstw (ścieżka stoi w miejscu, więc nie wyznacza kierunku)",
+  "land.layers":
+    "losowe kierunki (z ziarna): d1 w wagach pierwszej warstwy, d2 w wagach dalszych warstw (ścieżka stoi w miejscu, więc nie wyznacza kierunku)",
   "land.random": "dwa losowe kierunki z ziarna (ścieżka stoi w miejscu)",
   "land.pca_random": "główny kierunek ścieżki i losowy kierunek z ziarna",
 
@@ -195,7 +208,8 @@ export default {
   "tour.table": "Liczby w tabeli",
 
   // chapter views
-  "view.stuck.caption": "Pierwszy krok, w którym gradient wag dW danej warstwy nie jest dokładnie zerem, przy starcie od zerowych wag i biasów (dwie warstwy ukryte, pierwsze {steps} kroków).",
+  "view.stuck.caption":
+    "Pierwszy krok, w którym gradient wag dW danej warstwy nie jest dokładnie zerem, przy starcie od zerowych wag i biasów (dwie warstwy ukryte, pierwsze {steps} kroków).",
   "view.stuck.activation": "funkcja aktywacji",
   "view.stuck.layer": "warstwa {l}",
   "view.stuck.output": "warstwa wyjściowa",
@@ -205,24 +219,28 @@ export default {
   "view.stuck.yes": "tak",
   "view.stuck.no": "nie",
   "view.stuck.chart": "Sigmoida od zer: ‖dW‖ każdej warstwy w pierwszych krokach",
-  "view.stuck.result": "tanh i ReLU: każde dW jest dokładnie zerem w każdym kroku. Sigmoida: warstwa wyjściowa dostaje gradient w kroku {out}, potem {hidden}.",
+  "view.stuck.result":
+    "tanh i ReLU: każde dW jest dokładnie zerem w każdym kroku. Sigmoida: warstwa wyjściowa dostaje gradient w kroku {out}, potem {hidden}.",
   "view.stuck.layerAt": "warstwa {l} w kroku {step}",
 
   "view.noise.breakChart": "Krok złamania symetrii względem ε",
-  "view.noise.curves": "Miara symetrii S warstwy ukrytej w kolejnych krokach, jedna linia na każde ε (skala logarytmiczna); linia kropkowana to τ",
+  "view.noise.curves":
+    "Miara symetrii S warstwy ukrytej w kolejnych krokach, jedna linia na każde ε (skala logarytmiczna); linia kropkowana to τ",
   "view.noise.eps": "ε",
   "view.noise.break": "krok złamania",
   "view.noise.fit": "dopasowana prosta",
   "view.noise.tau": "τ = {tau}",
   "view.noise.never": "nie w ciągu {steps} kroków",
-  "view.noise.result": "Zmierzone (τ = {tau}): kroki złamania {list}. Każde dziesięciokrotnie mniejsze ε kosztuje około {perDecade} kroków (dopasowanie prostej, R² = {r2}).",
+  "view.noise.result":
+    "Zmierzone (τ = {tau}): kroki złamania {list}. Każde dziesięciokrotnie mniejsze ε kosztuje około {perDecade} kroków (dopasowanie prostej, R² = {r2}).",
   "view.noise.finalLoss": "końcowa strata",
 
   "view.restarts.maps": "Końcowe granice decyzyjne 16 restartów",
   "view.restarts.lossChart": "Końcowa strata każdego restartu",
   "view.restarts.seed": "ziarno",
   "view.restarts.cell": "ziarno {seed}: strata {loss}, trafność {acc}",
-  "view.restarts.result": "Zmierzone po {steps} krokach: końcowe straty od {min} do {max}, różnych wartości (po zaokrągleniu do dwóch miejsc): {distinct}.",
+  "view.restarts.result":
+    "Zmierzone po {steps} krokach: końcowe straty od {min} do {max}, różnych wartości (po zaokrągleniu do dwóch miejsc): {distinct}.",
 
   "view.signal.act": "Rozrzut aktywacji (odchylenie standardowe) w każdej warstwie",
   "view.signal.grad": "Rozrzut gradientu (odchylenie standardowe δ) w każdej warstwie",
@@ -230,7 +248,8 @@ export default {
   "view.signal.std": "odch. std. (skala log.)",
   "view.signal.activation": "Funkcja aktywacji",
   "view.signal.init": "inicjalizacja",
-  "view.signal.result": "Zmierzone dla {act}: odchylenie aktywacji w warstwie {last} ÷ w warstwie 1 — {list}.",
+  "view.signal.result":
+    "Zmierzone dla {act}: odchylenie aktywacji w warstwie {last} ÷ w warstwie 1 — {list}.",
   "view.signal.init.normal:0.01": "σ = 0,01 (za małe)",
   "view.signal.init.normal:1": "σ = 1 (za duże)",
   "view.signal.init.xavier": "Xavier",
@@ -240,11 +259,11 @@ export default {
   "view.reproduce.running": "Krok {step} z {steps}…",
   "view.reproduce.stop": "Zatrzymaj",
   "view.reproduce.chart": "Trafność (u góry) i funkcja straty (u dołu) w kolejnych krokach",
-  "view.reproduce.result": "Zmierzone po {steps} krokach: od zer trafność {zero_acc} (strata {zero_loss}); od He trafność {he_acc} (strata {he_loss}).",
+  "view.reproduce.result":
+    "Zmierzone po {steps} krokach: od zer trafność {zero_acc} (strata {zero_loss}); od He trafność {he_acc} (strata {he_loss}).",
   "view.reproduce.hint": "Obliczenia w przeglądarce trwają od kilku sekund do minuty.",
   "view.init.zeros": "zera",
   "view.init.he": "He",
-
 
   // the lab's numbers at the shown step (text alternative of the charts)
   "numbers.summary": "Liczby w pokazanym kroku (tabela)",
@@ -256,7 +275,8 @@ export default {
 
   // embed mode and sharing (issue 6; moved here from site/js/embed/strings.js)
   "embed.run": "Uruchom w przeglądarce (≈ 16 MB)",
-  "embed.runNote": "Uruchamia tu Pythona. Pozostałe osadzenia na tej stronie wczytają go już z pamięci podręcznej przeglądarki.",
+  "embed.runNote":
+    "Uruchamia tu Pythona. Pozostałe osadzenia na tej stronie wczytają go już z pamięci podręcznej przeglądarki.",
   "embed.needsPython": "Ten wariant jest liczony na żywo w przeglądarce. Naciśnij przycisk, aby zacząć.",
   "embed.precomputed": "Przebiegi policzone wcześniej. Naciśnij przycisk, aby uczyć sieci na żywo.",
   "embed.end": "Koniec przebiegów policzonych wcześniej. Naciśnij przycisk, aby kontynuować uczenie.",
@@ -272,28 +292,34 @@ export default {
   "app.skipStory": "Przejdź do wyjaśnienia",
   "status.label": "Stan ładowania",
   "story.question": "Dlaczego inicjowanie wag sieci zerami jest niebezpieczne?",
-  "story.lead": "Zobacz to na własne oczy. Wykres uczy tę samą małą sieć dwa razy, obok siebie, na tych samych danych i tych samych porcjach (mini-batch) — różnią się tylko wagi początkowe. Każdy rozdział poniżej ustawia wykres dla jednej części odpowiedzi i mówi, na co patrzeć.",
-  "story.how": "Przewijaj, aby przechodzić między rozdziałami; Start, Krok i Wstecz sterują obiema sieciami. Każdą liczbę liczy prawdziwa sieć w numpy z ręcznie napisaną propagacją wsteczną — tutaj, w Twojej przeglądarce.",
+  "story.lead":
+    "Zobacz to na własne oczy. Wykres uczy tę samą małą sieć dwa razy, obok siebie, na tych samych danych i tych samych porcjach (mini-batch) — różnią się tylko wagi początkowe. Każdy rozdział poniżej ustawia wykres dla jednej części odpowiedzi i mówi, na co patrzeć.",
+  "story.how":
+    "Przewijaj, aby przechodzić między rozdziałami; Start, Krok i Wstecz sterują obiema sieciami. Każdą liczbę liczy prawdziwa sieć w numpy z ręcznie napisaną propagacją wsteczną — tutaj, w Twojej przeglądarce.",
   "story.watch": "Patrz:",
   "story.replay": "Odtwórz od kroku 0",
   "story.outroTitle": "Twój własny eksperyment",
-  "story.outro": "Pod wykresem laboratorium ma wszystkie panele i wszystkie ustawienia: dowolną inicjalizację po każdej stronie, głębokość, funkcję aktywacji, współczynnik uczenia czy zbiór danych. Linki i osadzenia zachowują ustawienia i pokazany krok.",
+  "story.outro":
+    "Pod wykresem laboratorium ma wszystkie panele i wszystkie ustawienia: dowolną inicjalizację po każdej stronie, głębokość, funkcję aktywacji, współczynnik uczenia czy zbiór danych. Linki i osadzenia zachowują ustawienia i pokazany krok.",
   "story.toLab": "Otwórz laboratorium ↓",
   "figure.title": "{n}/{total} · {title}",
   "figure.more": "Więcej paneli i ustawień ↓",
   "more.title": "Laboratorium: wszystkie panele, wszystkie ustawienia",
   "net.legend": "Krawędzie obu sieci w jednej skali: najgrubsza to |w| = {value}.",
-  "net.legendKey": "Niebieska ciągła +, pomarańczowa przerywana −, szara kropkowana: dokładnie 0. Każdy kwadrat pokazuje wyjście danego neuronu na płaszczyźnie wejść.",
+  "net.legendKey":
+    "Niebieska ciągła +, pomarańczowa przerywana −, szara kropkowana: dokładnie 0. Każdy kwadrat pokazuje wyjście danego neuronu na płaszczyźnie wejść.",
   "net.legendGrad": "Krawędzie obu sieci w jednej skali: najgrubsza to |dW| = {value}.",
   "net.legendZero": "Każda krawędź w obu sieciach jest dokładnie 0 (szara kropkowana).",
   "status.precomputedNoPython": "Przebiegi policzone wcześniej (Python nie mógł się tu uruchomić).",
   "status.waitingPython": "Uczenie zacznie się, gdy Python będzie gotowy…",
   "status.stepNeedsPython": "Krok {step} jest liczony na żywo: pojawi się, gdy Python będzie gotowy.",
   "status.endWaiting": "Koniec przebiegów policzonych wcześniej: Python je podejmie, gdy będzie gotowy.",
-  "status.endNoPython": "Koniec przebiegów policzonych wcześniej. Dalsze uczenie wymaga Pythona, który nie mógł się tu uruchomić.",
+  "status.endNoPython":
+    "Koniec przebiegów policzonych wcześniej. Dalsze uczenie wymaga Pythona, który nie mógł się tu uruchomić.",
   "status.pythonLost": "Python się zatrzymał: {message} Dotychczas pokazane przebiegi zostają.",
   "status.restart": "Uruchom Pythona ponownie",
-  "status.allDiverged": "Obie sieci się rozbiegły (ostatnia w kroku {step}): ich liczby stały się nieskończone, więc uczenie stanęło. Zmniejsz współczynnik uczenia albo skalę inicjalizacji.",
+  "status.allDiverged":
+    "Obie sieci się rozbiegły (ostatnia w kroku {step}): ich liczby stały się nieskończone, więc uczenie stanęło. Zmniejsz współczynnik uczenia albo skalę inicjalizacji.",
   "status.limit": "Uczenie zatrzymane celowo: {reason}",
   "status.needsPythonPanel": "Liczone przez Pythona dla pokazanego kroku, gdy tylko będzie gotowy.",
   "error.pythonFailed": "Błąd Pythona: {message}",
@@ -304,27 +330,33 @@ export default {
   "traj.caption.layers": "różne neurony w warstwach: {list}",
   "code.title": "{side}: Twój kod inicjalizacji",
   "code.label": "Kod w Pythonie inicjalizujący sieć: {side}",
-  "code.hint": "def init(fan_in, fan_out, rng) zwraca wagi jednej warstwy; opcjonalnie def bias(fan_out, rng). Dostępne są np i math. Tab wcina; Esc, a potem Tab opuszcza edytor; Ctrl+Enter uruchamia.",
+  "code.hint":
+    "def init(fan_in, fan_out, rng) zwraca wagi jednej warstwy; opcjonalnie def bias(fan_out, rng). Dostępne są np i math. Tab wcina; Esc, a potem Tab opuszcza edytor; Ctrl+Enter uruchamia.",
   "code.line": "Wiersz {line}",
   "code.lineColumn": "Wiersz {line}, kolumna {column}",
   "code.run": "Uruchom",
   "code.runThis": "Uruchom ten kod",
   "code.use": "Użyj Pythona po tej stronie",
   "code.running": "Buduję przebiegi z Twoim kodem…",
-  "code.review": "Ten kod przyszedł z linkiem: przeczytaj go i naciśnij „Uruchom ten kod”. Wcześniej nic się nie uruchomi.",
+  "code.review":
+    "Ten kod przyszedł z linkiem: przeczytaj go i naciśnij „Uruchom ten kod”. Wcześniej nic się nie uruchomi.",
   "code.held": "Kod sieci ({side}) jeszcze się nie uruchomił: naciśnij „Uruchom ten kod” nad nim.",
-  "code.timeout": "Twój kod działał dłużej niż {seconds} s, więc Python został zatrzymany i uruchomiony ponownie. Popraw kod (nieskończona pętla?) i naciśnij Uruchom.",
+  "code.timeout":
+    "Twój kod działał dłużej niż {seconds} s, więc Python został zatrzymany i uruchomiony ponownie. Popraw kod (nieskończona pętla?) i naciśnij Uruchom.",
   "code.tooLong": "Kod ma {n} bajtów; do linku mieści się najwyżej {max}.",
   "code.bad": "Nie da się odczytać kodu z linku (to nie jest base64url w UTF-8).",
   "code.noEditor": "Nie udało się wczytać edytora kodu: {message}",
 
   // eksperymenty rozdziałów: dane z budowania strony i widoki dodane w zgłoszeniu 10
-  "view.data.build": "Policzone podczas budowania strony przez pyinit w CPythonie (ten sam kod, który działa w Twojej przeglądarce), więc widać to od razu.",
+  "view.data.build":
+    "Policzone podczas budowania strony przez pyinit w CPythonie (ten sam kod, który działa w Twojej przeglądarce), więc widać to od razu.",
   "view.data.recompute": "Przelicz w przeglądarce",
-  "view.data.slow": "W przeglądarce trwa to od kilku sekund do minuty lub dwóch; wykres powyżej w tym czasie czeka.",
+  "view.data.slow":
+    "W przeglądarce trwa to od kilku sekund do minuty lub dwóch; wykres powyżej w tym czasie czeka.",
   "view.data.browser": "Przeliczone w Twojej przeglądarce (Pyodide) w {s} s.",
   "view.data.same": "Wszystkie liczby ({n}) są takie same jak przy budowaniu strony.",
-  "view.data.differ": "Liczby inne niż przy budowaniu strony: {n} z {total} (największa różnica względna: {rel}).",
+  "view.data.differ":
+    "Liczby inne niż przy budowaniu strony: {n} z {total} (największa różnica względna: {rel}).",
   "view.layers.zero": "zerowe wagi w",
   "view.layers.case.zeros": "każdej warstwie",
   "view.layers.case.zeros_first": "tylko pierwszej warstwie",
@@ -334,8 +366,10 @@ export default {
   "view.layers.learns": "uczy się",
   "view.layers.clones": "klony",
   "view.layers.units": "różne neurony: {n}",
-  "view.layers.caption": "Końcowa trafność po {steps} krokach, gdy wagi jednej warstwy startują dokładnie od zera (pozostałe losowe: He dla ReLU, Xavier dla tanh; biasy 0). Zamrożona: żadna waga ani razu się nie zmieniła.",
-  "view.layers.result": "Z ReLU zerowa pierwsza warstwa zostawia sieć zamrożoną na {reluFirst}: relu′(0) = 0 zatrzymuje każdy gradient. Z tanh ten sam start się uczy ({tanhFirst}). Sama zerowa ostatnia warstwa nie szkodzi: {tanhLast} z tanh, {reluLast} z ReLU.",
+  "view.layers.caption":
+    "Końcowa trafność po {steps} krokach, gdy wagi jednej warstwy startują dokładnie od zera (pozostałe losowe: He dla ReLU, Xavier dla tanh; biasy 0). Zamrożona: żadna waga ani razu się nie zmieniła.",
+  "view.layers.result":
+    "Z ReLU zerowa pierwsza warstwa zostawia sieć zamrożoną na {reluFirst}: relu′(0) = 0 zatrzymuje każdy gradient. Z tanh ten sam start się uczy ({tanhFirst}). Sama zerowa ostatnia warstwa nie szkodzi: {tanhLast} z tanh, {reluLast} z ReLU.",
   "view.optimizers.start": "start",
   "view.optimizers.weightsZero": "każda waga dokładnie 0?",
   "view.optimizers.sZero": "S dokładnie 0?",
@@ -347,13 +381,16 @@ export default {
   "view.optimizers.init.zeros": "zera",
   "view.optimizers.init.constant:0.5": "stała 0,5",
   "view.optimizers.init.xavier": "Xavier",
-  "view.optimizers.caption": "Po {steps} krokach na tych samych danych i porcjach. „Wszystkie wagi 0”: każda waga równa dokładnie 0 w każdym zapisanym kroku. „S = 0”: neurony ukryte identyczne (miara symetrii dokładnie 0) w każdym zapisanym kroku. Momentum β = {beta}; Adam z domyślnymi ustawieniami PyTorcha.",
-  "view.optimizers.result": "Od zer {zeros} ({zerosAcc}). Od startu „{constantName}” {sZero} ({constant}). Xavier uczy się z każdym z trzech ({xavier}).",
+  "view.optimizers.caption":
+    "Po {steps} krokach na tych samych danych i porcjach. „Wszystkie wagi 0”: każda waga równa dokładnie 0 w każdym zapisanym kroku. „S = 0”: neurony ukryte identyczne (miara symetrii dokładnie 0) w każdym zapisanym kroku. Momentum β = {beta}; Adam z domyślnymi ustawieniami PyTorcha.",
+  "view.optimizers.result":
+    "Od zer {zeros} ({zerosAcc}). Od startu „{constantName}” {sZero} ({constant}). Xavier uczy się z każdym z trzech ({xavier}).",
   "view.optimizers.allZero": "każda waga pozostaje równa dokładnie 0 przy wszystkich trzech optymalizatorach",
   "view.optimizers.notAllZero": "część wag się zmienia",
   "view.optimizers.sStays": "S pozostaje równe dokładnie 0: neurony zostają klonami",
   "view.optimizers.sBreaks": "S przestaje być zerem",
-  "view.escape.chart": "Krok wyjścia z siodła (pierwszy krok ze stratą < ln 2 − δ) względem ε, obie osie logarytmiczne",
+  "view.escape.chart":
+    "Krok wyjścia z siodła (pierwszy krok ze stratą < ln 2 − δ) względem ε, obie osie logarytmiczne",
   "view.escape.eps": "ε (mniej szumu →)",
   "view.escape.step": "krok wyjścia",
   "view.escape.layer1": "1 warstwa ukryta",
@@ -363,8 +400,10 @@ export default {
   "view.escape.budget": "limit: {steps} kroków",
   "view.escape.fit": "1 warstwa: prosta w log(1/ε)",
   "view.escape.order": "gradient ∝ εᵏ, k =",
-  "view.escape.tableCaption": "Krok wyjścia dla każdego ε i każdej głębokości (—: nie w ciągu {steps} kroków); ostatni wiersz: rząd k gradientu w punkcie zera + ε.",
-  "view.escape.result": "1 warstwa ukryta wydostaje się z siodła dla {n} z {of} wartości ε: od {first} kroków przy ε = {epsFirst} do {last} przy {epsLast}, czyli około {perDecade} kroków więcej na każde dziesięciokrotnie mniejsze ε (R² = {r2}).",
+  "view.escape.tableCaption":
+    "Krok wyjścia dla każdego ε i każdej głębokości (—: nie w ciągu {steps} kroków); ostatni wiersz: rząd k gradientu w punkcie zera + ε.",
+  "view.escape.result":
+    "1 warstwa ukryta wydostaje się z siodła dla {n} z {of} wartości ε: od {first} kroków przy ε = {epsFirst} do {last} przy {epsLast}, czyli około {perDecade} kroków więcej na każde dziesięciokrotnie mniejsze ε (R² = {r2}).",
   "view.outcomes.init.zeros": "zera",
   "view.outcomes.init.constant:0.5": "stała 0,5",
   "view.outcomes.init.random": "losowa ({init})",
@@ -375,32 +414,42 @@ export default {
   "view.outcomes.word.saturated": "nasycenie",
   "view.outcomes.word.dead": "martwe neurony",
   "view.outcomes.word.diverged": "rozbieżność",
-  "view.outcomes.caption": "Cztery starty na tym samym układzie: warstwy ukryte: {layers}, po {width} neuronów, lr {lr}, {steps} kroków. Każda krzywa to funkcja straty (skala logarytmiczna, własny zakres).",
+  "view.outcomes.caption":
+    "Cztery starty na tym samym układzie: warstwy ukryte: {layers}, po {width} neuronów, lr {lr}, {steps} kroków. Każda krzywa to funkcja straty (skala logarytmiczna, własny zakres).",
   "view.outcomes.start": "start",
   "view.outcomes.outcome": "wynik",
   "view.outcomes.final": "trafność {acc}",
   "view.outcomes.divergedAt": "rozbieżność w kroku {step}",
   "view.outcomes.lossFromTo": "strata {from} → {to}",
   "view.outcomes.spark": "Strata dla startu {init}: od {from} do {to}",
-  "view.outcomes.tableCaption": "Wszystkie przebiegi po {steps} krokach (sieć liniowa na danych liniowych: XOR-a nie nauczy się wcale).",
+  "view.outcomes.tableCaption":
+    "Wszystkie przebiegi po {steps} krokach (sieć liniowa na danych liniowych: XOR-a nie nauczy się wcale).",
   "view.outcomes.result": "{act}: {list}.",
-  "view.outcomes.whySaturated": "Za duża skala wprowadza tanh w nasycenie: w kroku 0 aż {p} aktywacji ukrytych ma |a| > 0,99, gdzie tanh′ ≈ 0.",
-  "view.outcomes.whyDead": "Za duża skala zabija neurony ReLU: na końcu {p} neuronów ukrytych daje 0 dla każdej próbki.",
-  "view.outcomes.whyDiverged": "Za duża skala sprawia, że uczenie jest rozbieżne: strata staje się nieskończona w kroku {step}.",
+  "view.outcomes.whySaturated":
+    "Za duża skala wprowadza tanh w nasycenie: w kroku 0 aż {p} aktywacji ukrytych ma |a| > 0,99, gdzie tanh′ ≈ 0.",
+  "view.outcomes.whyDead":
+    "Za duża skala zabija neurony ReLU: na końcu {p} neuronów ukrytych daje 0 dla każdej próbki.",
+  "view.outcomes.whyDiverged":
+    "Za duża skala sprawia, że uczenie jest rozbieżne: strata staje się nieskończona w kroku {step}.",
   "view.outcomes.learns": "Losowy start się uczy: {acc}.",
   "view.variance.run": "{act} + {init}",
-  "view.variance.chart": "Var(z) w każdej warstwie przy inicjalizacji: zmierzona (znaczniki) i przewidziana fan_in · Var(w) · E[a²] (kropkowana)",
+  "view.variance.chart":
+    "Var(z) w każdej warstwie przy inicjalizacji: zmierzona (znaczniki) i przewidziana fan_in · Var(w) · E[a²] (kropkowana)",
   "view.variance.axis": "Var(z) (skala log.)",
   "view.variance.measured": "zmierzona Var(z)",
   "view.variance.predicted": "przewidziana",
   "view.variance.ratio": "stosunek",
-  "view.variance.tableCaption": "{run}: Var(z) w każdej warstwie, zmierzona i przewidziana (fan_in · Var(w) · E[a²]), oraz ich stosunek",
-  "view.variance.result": "Stosunek zmierzonej do przewidzianej mieści się między {min} a {max} w każdej warstwie trzech sieci (głębokość {depth}). Var(z) w warstwie {depth}: {list}.",
-  "view.variance.relu": "Dla ReLU wzór potrzebuje E[a²], a nie Var(a): Var(a)/E[a²] wynosi {lo}–{hi} (1 − 1/π ≈ 0,68).",
+  "view.variance.tableCaption":
+    "{run}: Var(z) w każdej warstwie, zmierzona i przewidziana (fan_in · Var(w) · E[a²]), oraz ich stosunek",
+  "view.variance.result":
+    "Stosunek zmierzonej do przewidzianej mieści się między {min} a {max} w każdej warstwie trzech sieci (głębokość {depth}). Var(z) w warstwie {depth}: {list}.",
+  "view.variance.relu":
+    "Dla ReLU wzór potrzebuje E[a²], a nie Var(a): Var(a)/E[a²] wynosi {lo}–{hi} (1 − 1/π ≈ 0,68).",
   "view.reproduce.again": "Uruchom ponownie w przeglądarce ({steps} kroków)",
   "view.reproduce.test": "test",
   "view.reproduce.lines": "Linie ciągłe ze znacznikami: zbiór uczący; kropkowane: zbiór testowy.",
-  "view.reproduce.more": "{big}: {big_acc} (strata {big_loss}). Trafność na zbiorze uczącym / testowym ({n_test} punktów testowych): {list}.",
+  "view.reproduce.more":
+    "{big}: {big_acc} (strata {big_loss}). Trafność na zbiorze uczącym / testowym ({n_test} punktów testowych): {list}.",
   "view.reproduce.tableCaption": "Po {steps} krokach: {n} punktów uczących i {n_test} testowych.",
   "view.reproduce.trainAcc": "trafność (uczący)",
   "view.reproduce.testAcc": "trafność (testowy)",
@@ -408,7 +457,8 @@ export default {
   "view.reproduce.testLoss": "strata (testowy)",
   "view.init.normal:10": "×10 losowa (σ = 10)",
   "view.escape.deeper": "{layers}: wyjście dla {n} z {of} wartości ε w ciągu {steps} kroków ({list}).",
-  "view.escape.saddle": "Głębiej zero jest siodłem wyższego rzędu: gradient w punkcie zera + ε rośnie jak εᵏ, gdzie k ≈ {orders} dla {depths} warstw ukrytych.",
+  "view.escape.saddle":
+    "Głębiej zero jest siodłem wyższego rzędu: gradient w punkcie zera + ε rośnie jak εᵏ, gdzie k ≈ {orders} dla {depths} warstw ukrytych.",
   "view.outcomes.lossCol": "strata: krok 0 → koniec",
   "view.outcomes.accCol": "trafność końcowa",
   "view.reproduce.accCurves": "Trafność w kolejnych krokach, zbiór uczący / testowy",

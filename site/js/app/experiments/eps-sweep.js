@@ -15,26 +15,64 @@ export const epsSweep = {
     const [figA, plotA] = chartBox("view-noise-break", t("view.noise.breakChart"));
     const [figB, plotB] = chartBox("view-noise-curves", t("view.noise.curves"));
     const result = resultLine();
-    const rows = d.eps.map((e, k) => [pow10(e), d.break_step[k] === null ? t("view.noise.never", { steps: int(d.steps[R - 1]) }) : int(d.break_step[k]),
-      num(d.final_loss[k])]);
-    container.append(figA, figB, result,
-      dataTable({ caption: t("view.noise.breakChart"), head: [t("view.noise.eps"), t("view.noise.break"), t("view.noise.finalLoss")],
-        rows, summary: t("tour.table"), id: "view-noise-table" }));
+    const rows = d.eps.map((e, k) => [
+      pow10(e),
+      d.break_step[k] === null ? t("view.noise.never", { steps: int(d.steps[R - 1]) }) : int(d.break_step[k]),
+      num(d.final_loss[k]),
+    ]);
+    container.append(
+      figA,
+      figB,
+      result,
+      dataTable({
+        caption: t("view.noise.breakChart"),
+        head: [t("view.noise.eps"), t("view.noise.break"), t("view.noise.finalLoss")],
+        rows,
+        summary: t("tour.table"),
+        id: "view-noise-table",
+      }),
+    );
     const ok = d.eps.map((e, k) => k).filter((k) => d.break_step[k] !== null);
-    const series = [{ name: t("view.noise.break"), x: ok.map((k) => d.eps[k]), y: ok.map((k) => d.break_step[k]),
-      mode: "markers", style: 0, labels: ok.map((k) => int(d.break_step[k])) }];
+    const series = [
+      {
+        name: t("view.noise.break"),
+        x: ok.map((k) => d.eps[k]),
+        y: ok.map((k) => d.break_step[k]),
+        mode: "markers",
+        style: 0,
+        labels: ok.map((k) => int(d.break_step[k])),
+      },
+    ];
     if (d.fit) {
-      series.push({ name: t("view.noise.fit"), x: d.eps, y: d.eps.map((e) => d.fit.slope * Math.log10(1 / e) + d.fit.intercept),
-        mode: "lines", style: -1, dash: "dash" });
+      series.push({
+        name: t("view.noise.fit"),
+        x: d.eps,
+        y: d.eps.map((e) => d.fit.slope * Math.log10(1 / e) + d.fit.intercept),
+        mode: "lines",
+        style: -1,
+        dash: "dash",
+      });
     }
-    createLinesChart(plotA, { xTitle: t("view.noise.eps"), yTitle: t("view.noise.break"), xLog: true, xReversed: true }).update({ series });
+    createLinesChart(plotA, {
+      xTitle: t("view.noise.eps"),
+      yTitle: t("view.noise.break"),
+      xLog: true,
+      xReversed: true,
+    }).update({ series });
     createLinesChart(plotB, { xTitle: t("axis.step"), yTitle: "S", yLog: true, dashes: true }).update({
-      series: d.eps.map((e, k) => ({ name: "ε = " + pow10(e), x: arr(d.steps), y: col(d.symmetry, R, K, k), style: k })),
+      series: d.eps.map((e, k) => ({
+        name: "ε = " + pow10(e),
+        x: arr(d.steps),
+        y: col(d.symmetry, R, K, k),
+        style: k,
+      })),
       hlines: [{ y: d.tau, label: t("view.noise.tau", { tau: num(d.tau) }) }],
     });
     result.textContent = t("view.noise.result", {
-      tau: num(d.tau), list: list(ok.map((k) => `${pow10(d.eps[k])}: ${int(d.break_step[k])}`)),
-      perDecade: d.fit ? int(Math.round(d.fit.slope)) : "–", r2: d.fit ? num(d.fit.r2, 4) : "–",
+      tau: num(d.tau),
+      list: list(ok.map((k) => `${pow10(d.eps[k])}: ${int(d.break_step[k])}`)),
+      perDecade: d.fit ? int(Math.round(d.fit.slope)) : "–",
+      r2: d.fit ? num(d.fit.r2, 4) : "–",
     });
     return () => {};
   },

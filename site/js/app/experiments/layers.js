@@ -10,18 +10,38 @@ export const layers = {
   build(container, entry, ctx) {
     const d = entry.data;
     const run = (a, c) => d.runs.find((r) => r.activation === a && r.case === c);
-    const verdict = (r) => (!r.moved ? "frozen" : r.distinct.length && r.distinct.every((u) => u === 1) ? "clones" : "learns");
-    const rows = d.cases.map((c) => [t(`view.layers.case.${c}`), ...d.activations.map((a) => {
-      const r = run(a, c), v = verdict(r);
-      const word = t(`view.layers.${v}`);
-      return { text: pct(r.final_accuracy), cls: "verdict-" + v, sub: word + " · " + t("view.layers.units", { n: r.distinct.join(", ") }) };
-    })]);
+    const verdict = (r) =>
+      !r.moved ? "frozen" : r.distinct.length && r.distinct.every((u) => u === 1) ? "clones" : "learns";
+    const rows = d.cases.map((c) => [
+      t(`view.layers.case.${c}`),
+      ...d.activations.map((a) => {
+        const r = run(a, c),
+          v = verdict(r);
+        const word = t(`view.layers.${v}`);
+        return {
+          text: pct(r.final_accuracy),
+          cls: "verdict-" + v,
+          sub: word + " · " + t("view.layers.units", { n: r.distinct.join(", ") }),
+        };
+      }),
+    ]);
     const result = resultLine();
-    container.append(...viewTable({ id: "view-layers-table", caption: t("view.layers.caption", { steps: int(ctx.view.steps ?? d.steps[d.steps.length - 1]) }),
-      head: [t("view.layers.zero"), ...d.activations.map((a) => t(`choice.activation.${a}`))], rows }), result);
+    container.append(
+      ...viewTable({
+        id: "view-layers-table",
+        caption: t("view.layers.caption", { steps: int(ctx.view.steps ?? d.steps[d.steps.length - 1]) }),
+        head: [t("view.layers.zero"), ...d.activations.map((a) => t(`choice.activation.${a}`))],
+        rows,
+      }),
+      result,
+    );
     const acc = (a, c) => pct(run(a, c).final_accuracy);
-    result.textContent = t("view.layers.result", { reluFirst: acc("relu", "zeros_first"), tanhFirst: acc("tanh", "zeros_first"),
-      tanhLast: acc("tanh", "zeros_last"), reluLast: acc("relu", "zeros_last") });
+    result.textContent = t("view.layers.result", {
+      reluFirst: acc("relu", "zeros_first"),
+      tanhFirst: acc("tanh", "zeros_first"),
+      tanhLast: acc("tanh", "zeros_last"),
+      reluLast: acc("relu", "zeros_last"),
+    });
     return () => {};
   },
 };

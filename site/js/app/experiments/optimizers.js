@@ -11,7 +11,8 @@ const yesNo = (b) => t(b ? "view.stuck.yes" : "view.stuck.no");
 function range(values, fmt) {
   const ok = values.filter(Number.isFinite);
   if (!ok.length) return "–";
-  const lo = fmt(Math.min(...ok)), hi = fmt(Math.max(...ok));
+  const lo = fmt(Math.min(...ok)),
+    hi = fmt(Math.max(...ok));
   return lo === hi ? lo : `${lo} – ${hi}`;
 }
 
@@ -26,22 +27,55 @@ export const optimizers = {
       rows.push({ group: `${optName(o)} (${t("view.optimizers.lr", { lr: num(run(o, d.inits[0]).lr) })})` });
       for (const i of d.inits) {
         const r = run(o, i);
-        rows.push([initName(i), pct(r.final_accuracy), yesNo(r.weights_zero),
-          r.max_symmetry === null ? "–" : r.max_symmetry === 0 ? yesNo(true) : { text: yesNo(false), sub: t("view.optimizers.sMax", { s: num(r.max_symmetry, 3) }) }]);
+        rows.push([
+          initName(i),
+          pct(r.final_accuracy),
+          yesNo(r.weights_zero),
+          r.max_symmetry === null
+            ? "–"
+            : r.max_symmetry === 0
+              ? yesNo(true)
+              : { text: yesNo(false), sub: t("view.optimizers.sMax", { s: num(r.max_symmetry, 3) }) },
+        ]);
       }
     }
     const result = resultLine();
-    container.append(...viewTable({ id: "view-optimizers-table", caption: t("view.optimizers.caption", { steps: int(ctx.view.steps ?? 600), beta: num(ctx.view.momentum ?? 0.9) }),
-      head: [t("view.optimizers.start"), t("axis.accuracy"), t("view.optimizers.weightsZero"), t("view.optimizers.sZero")],
-      rows }), result);
+    container.append(
+      ...viewTable({
+        id: "view-optimizers-table",
+        caption: t("view.optimizers.caption", {
+          steps: int(ctx.view.steps ?? 600),
+          beta: num(ctx.view.momentum ?? 0.9),
+        }),
+        head: [
+          t("view.optimizers.start"),
+          t("axis.accuracy"),
+          t("view.optimizers.weightsZero"),
+          t("view.optimizers.sZero"),
+        ],
+        rows,
+      }),
+      result,
+    );
     const of = (i) => d.optimizers.map((o) => run(o, i));
-    const accs = (i) => range(of(i).map((r) => r.final_accuracy), pct);
+    const accs = (i) =>
+      range(
+        of(i).map((r) => r.final_accuracy),
+        pct,
+      );
     const constant = d.inits.find((i) => i.startsWith("constant")) || d.inits[1];
     const random = d.inits[d.inits.length - 1];
     result.textContent = t("view.optimizers.result", {
-      zeros: of("zeros").every((r) => r.weights_zero) ? t("view.optimizers.allZero") : t("view.optimizers.notAllZero"),
-      zerosAcc: accs("zeros"), constantName: initName(constant), constant: accs(constant), xavier: accs(random),
-      sZero: of(constant).every((r) => r.max_symmetry === 0) ? t("view.optimizers.sStays") : t("view.optimizers.sBreaks"),
+      zeros: of("zeros").every((r) => r.weights_zero)
+        ? t("view.optimizers.allZero")
+        : t("view.optimizers.notAllZero"),
+      zerosAcc: accs("zeros"),
+      constantName: initName(constant),
+      constant: accs(constant),
+      xavier: accs(random),
+      sZero: of(constant).every((r) => r.max_symmetry === 0)
+        ? t("view.optimizers.sStays")
+        : t("view.optimizers.sBreaks"),
     });
     return () => {};
   },

@@ -5,7 +5,10 @@ import { el, scrollBox } from "../../platform/dom.js";
 
 export const chartBox = (id, title) => {
   const plot = el("div", { class: "plot", id, role: "img", "aria-label": title });
-  return [el("figure", { class: "view-figure" }, el("figcaption", { class: "view-caption" }, title), plot), plot];
+  return [
+    el("figure", { class: "view-figure" }, el("figcaption", { class: "view-caption" }, title), plot),
+    plot,
+  ];
 };
 export const resultLine = () => el("p", { class: "view-result", "aria-live": "polite" });
 /** A typed array (from Python) or a list, as a list. */
@@ -24,14 +27,30 @@ export function viewTable({ id, caption, head, rows }) {
   const cell = (c, i) => {
     const o = typeof c === "object" && c !== null ? c : { text: c };
     const isHead = o.header ?? i === 0;
-    return el(isHead ? "th" : "td", { scope: isHead ? "row" : null, rowspan: o.rowspan, class: o.cls },
-      o.text, o.sub ? el("span", { class: "cell-sub" }, o.sub) : null);
+    return el(
+      isHead ? "th" : "td",
+      { scope: isHead ? "row" : null, rowspan: o.rowspan, class: o.cls },
+      o.text,
+      o.sub ? el("span", { class: "cell-sub" }, o.sub) : null,
+    );
   };
-  const row = (r) => (r.group !== undefined
-    ? el("tr", { class: "group-row" }, el("th", { scope: "colgroup", colspan: head.length }, r.group))
-    : el("tr", {}, r.map(cell)));
-  const table = el("table", { class: "data-table view-table", id, "aria-labelledby": capId },
-    el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, rows.map(row)));
+  const row = (r) =>
+    r.group !== undefined
+      ? el("tr", { class: "group-row" }, el("th", { scope: "colgroup", colspan: head.length }, r.group))
+      : el("tr", {}, r.map(cell));
+  const table = el(
+    "table",
+    { class: "data-table view-table", id, "aria-labelledby": capId },
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        head.map((h) => el("th", { scope: "col" }, h)),
+      ),
+    ),
+    el("tbody", {}, rows.map(row)),
+  );
   return [el("p", { class: "view-caption", id: capId }, caption), scrollBox(table, capId)];
 }
