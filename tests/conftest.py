@@ -1,7 +1,8 @@
 """Shared fixtures: the built site and a real browser (Playwright driving Debian's Chromium).
 
 Markers follow folders and fixtures (``pytest_collection_modifyitems`` below): every test under
-``tests/browser/`` is ``browser``; every test that asks for a build (the fixtures ``dist_dir`` or
+``tests/browser/`` is ``browser``; every test under ``tests/engines/`` is ``engines``, ``browser`` and
+``slow``; every test that asks for a build (the fixtures ``dist_dir`` or
 ``node_modules``) is ``build``, and outside ``tests/browser/`` also ``slow``. So
 ``-m "not browser"`` needs no Chromium and builds dist/ only for ``tests/build/``, and
 ``-m "not browser and not slow"`` (the fast subset) needs neither npm nor a build.
@@ -61,6 +62,9 @@ def pytest_collection_modifyitems(config, items):
         in_browser = TESTS / "browser" in Path(item.path).parents
         if in_browser:
             item.add_marker(pytest.mark.browser)
+        if TESTS / "engines" in Path(item.path).parents:  # Chromium, Firefox ESR and WebKit
+            for marker in (pytest.mark.engines, pytest.mark.browser, pytest.mark.slow):
+                item.add_marker(marker)
         if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.build)
             if not in_browser:  # browser tests keep `slow` for the ones slow among them

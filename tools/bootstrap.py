@@ -4,7 +4,8 @@
 - Debian packages (`apt-get install`, only as root on Debian, never with PYINIT_NO_APT=1);
 - `npm ci` for Pyodide, plotly.js, CodeMirror and axe-core (skipped while node_modules/ matches
   package-lock.json, so a second build makes no network request);
-- Debian's Chromium for the browser tests and the benchmark.
+- Debian's Chromium for the browser tests and the benchmark; Firefox ESR, WebKitGTK and Xvfb for
+  tests/engines/.
 
 A missing tool that cannot be installed stops with a BuildError naming what to install.
 """
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 from tools.common import NODE_MODULES, ROOT, VENV, BuildError, log, run
-from tools.pins import CHROMIUM, DEBIAN_PACKAGES, PYODIDE_VERSION, VENV_REQUIREMENTS
+from tools.pins import CHROMIUM, DEBIAN_PACKAGES, ENGINE_FILES, PYODIDE_VERSION, VENV_REQUIREMENTS
 
 
 # --- system tools -------------------------------------------------------------------------------
@@ -68,6 +69,19 @@ def require_chromium() -> str:
             "Install it with `apt-get install -y chromium` (as root)."
         )
     return CHROMIUM
+
+
+def require_engines() -> None:
+    """Firefox ESR, WebKitGTK's driver and browser, and Xvfb for tests/engines/."""
+    if any(not Path(f).exists() for f in ENGINE_FILES) and may_apt():
+        apt_install(DEBIAN_PACKAGES["engines"])
+    missing = [f for f in ENGINE_FILES if not Path(f).exists()]
+    if missing:
+        raise BuildError(
+            f"{', '.join(missing)} not found: tests/engines/ drive Firefox ESR and WebKitGTK. Install them "
+            f"with `apt-get install -y {DEBIAN_PACKAGES['engines']}` (as root), or leave those tests out "
+            '(-m "not engines").'
+        )
 
 
 # --- the virtual environment --------------------------------------------------------------------
@@ -159,9 +173,10 @@ def ensure_node_modules() -> None:
     ):
         return
     npm = require_npm()
-    log("npm ci (Pyodide, plotly.js, CodeMirror, axe-core)")
+    log("npm ci (Pyodide, plotly.js, CodeMirror, axe-core, puppeteer-core)")
     run(
         [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
+        env=dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1"),  # puppeteer-core drives Debian's firefox-esr
         quiet=True,
         what="npm ci",
     )

@@ -29,9 +29,20 @@ VENV_REQUIREMENTS = {  # what `.venv/` holds, by level; "test" includes "build"
     "build": ["-e", ".", "build>=1.2", "setuptools>=68", "wheel"],
     "test": ["-e", ".[test]"],
 }
-DEBIAN_PACKAGES = {"npm": "nodejs npm", "chromium": "chromium", "venv": "python3-venv"}
+DEBIAN_PACKAGES = {
+    "npm": "nodejs npm",
+    "chromium": "chromium",
+    "venv": "python3-venv",
+    "engines": "firefox-esr webkit2gtk-driver xvfb",  # tests/engines/: Firefox ESR and WebKitGTK
+}
 
 CHROMIUM = "/usr/bin/chromium"
+# tests/engines/: Firefox (npm puppeteer-core over WebDriver BiDi) and WebKitGTK (pip selenium) on Xvfb
+FIREFOX = "/usr/bin/firefox-esr"
+WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
+WEBKIT_BROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+XVFB = "/usr/bin/Xvfb"
+ENGINE_FILES = [FIREFOX, WEBKIT_DRIVER, WEBKIT_BROWSER, XVFB]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -1,6 +1,7 @@
 """`build.py test [PYTEST ARGS]`: install what the selected tests need, build dist/, run pytest.
 
-Chromium is needed unless the arguments say "not browser". dist/ is built (and npm required)
+Chromium is needed unless the arguments say "not browser"; Firefox ESR, WebKitGTK and Xvfb
+(tests/engines/) unless they say "not browser" or "not engines". dist/ is built (and npm required)
 unless they say "not slow": tests/core/test_in_pyodide.py (slow) runs the core tests inside the
 built dist/pyodide-*/, and building first stops a run at once with the build's own message when a
 tool or file is missing; the tests that build for themselves (marker `build`) are slow as well
@@ -14,7 +15,7 @@ import subprocess
 import sys
 
 from tools.assemble import build
-from tools.bootstrap import require_chromium, require_npm
+from tools.bootstrap import require_chromium, require_engines, require_npm
 from tools.common import ROOT, log
 
 
@@ -23,6 +24,8 @@ def run_tests(pytest_args: list[str]) -> int:
     selection = " ".join(pytest_args)
     if "not browser" not in selection:
         require_chromium()
+        if "not engines" not in selection:
+            require_engines()
     if "not slow" in selection:
         log("dist/ not built: the selection leaves out the slow tests, the ones that read it")
     else:

@@ -1,6 +1,7 @@
-"""Markers follow folders and fixtures (tests/conftest.py): tests/browser/ is `browser`; a test that
-needs a build is `build` (and outside tests/browser/ also `slow`), so the fast subset
-`-m "not browser and not slow"` needs neither Chromium, npm nor a build."""
+"""Markers follow folders and fixtures (tests/conftest.py): tests/browser/ is `browser`; tests/engines/
+is `engines` (and `browser` and `slow`); a test that needs a build is `build` (and outside
+tests/browser/ also `slow`), so the fast subset `-m "not browser and not slow"` needs neither Chromium,
+Firefox, WebKit, npm nor a build, and `-m "not engines"` leaves out Firefox and WebKit."""
 
 from __future__ import annotations
 
@@ -27,3 +28,9 @@ def test_markers_follow_folders_and_fixtures():
     assert not {f for f in fast if f.startswith("tests/browser/")}, "every test there is `browser`"
     # the fast subset keeps the build tests that need no build, and only those
     assert "tests/build/test_build_dist.py" in fast and "tests/build/test_build_serve.py" not in fast
+
+
+def test_the_engine_tests_are_marked_engines_browser_and_slow():
+    assert "tests/engines/test_smoke.py" in collect("-m", "engines and browser and slow", "tests/engines")
+    assert not collect("-m", "not engines", "tests/engines")
+    assert not collect("-m", "not browser and not slow", "tests/engines")
