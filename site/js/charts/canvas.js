@@ -57,9 +57,17 @@ export function createSurface(container, height, draw) {
     c.setTransform(dpr, 0, 0, dpr, 0, 0);
     return c;
   };
+  // Resized in the next frame, never inside the observer's callback: fit() sets the canvas's size, which
+  // can change the container's, and a size changed while notifications are delivered is the
+  // "ResizeObserver loop completed with undelivered notifications" error (every engine reports it).
   if (typeof ResizeObserver !== "undefined") {
-    new ResizeObserver(() => {
+    let frame = 0;
+    const refit = () => {
+      frame = 0;
       if (fit()) draw();
+    };
+    new ResizeObserver(() => {
+      frame ||= requestAnimationFrame(refit);
     }).observe(container);
   }
   return {

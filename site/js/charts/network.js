@@ -48,8 +48,12 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
   readout.className = "readout";
   readout.setAttribute("aria-live", "polite");
   container.replaceChildren(svg, readout);
+  // The view box follows the container's shape in the next frame, never inside the observer's callback
+  // (a new view box can change the container's size: the "ResizeObserver loop" error, see canvas.js).
   if (fill && typeof ResizeObserver !== "undefined") {
-    new ResizeObserver(() => {
+    let frame = 0;
+    const reshape = () => {
+      frame = 0;
       const r = container.getBoundingClientRect();
       if (!r.width || !r.height) return;
       const h = Math.round(Math.max(120, Math.min(700, (width * r.height) / r.width)));
@@ -58,6 +62,9 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
       svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
       shapeKey = "";
       if (last) update(last);
+    };
+    new ResizeObserver(() => {
+      frame ||= requestAnimationFrame(reshape);
     }).observe(container);
   }
   let items = []; // [{node, title, l, i, j, bias, text}]
