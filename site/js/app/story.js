@@ -220,6 +220,18 @@ export function createStory(
   }
   for (const ev of ["wheel", "touchstart", "keydown", "mousedown"])
     window.addEventListener(ev, unpin, { passive: true });
+  // The browser's own jumps are pinned too: an in-page link (#chapter-5, #chapter-5-view) and a link's
+  // anchor at load, which the browser could not follow (the story is built here, after it looked).
+  // Without that, in an engine without scroll anchoring (WebKit), the experiments drawn above it
+  // pushed the chapter down and the reader saw the one before.
+  const anchored = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id && !id.includes("=") ? document.getElementById(id) : null;
+    return target && root.contains(target) ? target : null;
+  };
+  window.addEventListener("hashchange", () => {
+    pinned = anchored() || pinned;
+  });
   document.addEventListener("click", (ev) => {
     const link = ev.target.closest?.('a[href="#more"]');
     const more = document.getElementById("more");
@@ -261,6 +273,11 @@ export function createStory(
 
   render();
   observe();
+  const target = anchored();
+  if (target) {
+    target.scrollIntoView({ block: "start" });
+    pinned = target;
+  }
   return {
     render,
     scrollTo,
