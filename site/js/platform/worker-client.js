@@ -33,7 +33,14 @@ export class WorkerCallError extends Error {
 export const CALL_TIMEOUT_MS = 60_000;
 const HEARTBEAT_MS = 5_000; // ping the idle worker this often
 const HEARTBEAT_TIMEOUT_MS = 10_000; // ... and call it lost if an idle worker does not answer within this
-const LOADING_HEARTBEAT_TIMEOUT_MS = 30_000; // while loading, Python's startup blocks the worker for seconds
+// While loading, Python's startup blocks the worker: ~1 s in Chromium, but 130-150 s in WebKitGTK on a
+// busy 2-core machine (measured; it then went live). So a loading worker gets the time limit of a
+// loading step (worker-load.js: 180 s, or the worker URL's ?timeout=N seconds) before it is called lost.
+const LOADING_HEARTBEAT_TIMEOUT_MS = 180_000;
+const stepLimitMs = (url) => {
+  const n = Number(new URL(url, location.href).searchParams.get("timeout"));
+  return n >= 1 && n <= 600 ? n * 1000 : 0;
+};
 const LATE_MS = 2_000; // a check that fires this late means the page itself was paused (background tab)
 
 const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
@@ -47,7 +54,7 @@ export function createWorkerClient(
     callTimeoutMs = CALL_TIMEOUT_MS,
     heartbeatMs = HEARTBEAT_MS,
     heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
-    loadingHeartbeatTimeoutMs = LOADING_HEARTBEAT_TIMEOUT_MS,
+    loadingHeartbeatTimeoutMs = Math.max(LOADING_HEARTBEAT_TIMEOUT_MS, stepLimitMs(url)),
   } = {},
 ) {
   const lostCallbacks = new Set(onLost ? [onLost] : []);
