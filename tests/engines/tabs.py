@@ -1,6 +1,6 @@
 """One small tab API over three browser engines, so that one test reads the same in each:
 
-- Chromium: Python Playwright driving Debian's /usr/bin/chromium (the `browser` fixture of tests/conftest.py);
+- Chromium: Python Playwright driving Debian's /usr/bin/chromium (tests/conftest.py's `browser` fixture);
 - Firefox ESR: puppeteer-core over WebDriver BiDi, through firefox_bridge.mjs (a node process);
 - WebKit (WebKitGTK's MiniBrowser): Selenium and WebKitWebDriver, on an Xvfb display.
 

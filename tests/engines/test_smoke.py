@@ -38,7 +38,9 @@ READER_CODE = (
     "def init(fan_in, fan_out, rng): return np.linspace(-1, 1, fan_in * fan_out).reshape(fan_in, fan_out)"
 )
 
-SNAPSHOT = "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && {source: s.source, phase: s.phase, step: s.step, playing: s.playing, chapter: s.chapter, captions: s.runs.map((r) => r.caption)}; }"
+SNAPSHOT = """() => { const s = window.pyinitLab && window.pyinitLab.snapshot();
+  return s && {source: s.source, phase: s.phase, step: s.step, playing: s.playing, chapter: s.chapter,
+    captions: s.runs.map((r) => r.caption)}; }"""
 # a figure drawn: the canvases of its panels have ink (not just a background), its network diagrams edges
 FIGURE_DRAWN = """() => {
   const fig = document.getElementById("figure");
@@ -74,7 +76,8 @@ EDITOR = """() => {
   if (eds.length !== 1) return {error: `${eds.length} visible editors`};
   eds[0].scrollIntoView({block: "nearest"});
   const r = eds[0].getBoundingClientRect();
-  return {x: r.left + Math.min(60, r.width / 2), y: r.top + Math.min(12, r.height / 2), text: eds[0].textContent};
+  return {x: r.left + Math.min(60, r.width / 2), y: r.top + Math.min(12, r.height / 2),
+    text: eds[0].textContent};
 }"""
 # where chapter n's section is, and which chapter the reader sees at the reading line (the page's own rule)
 SECTION = """(n) => {
@@ -82,8 +85,10 @@ SECTION = """(n) => {
   if (!s) return null;
   const r = s.getBoundingClientRect();
   const view = document.getElementById(`chapter-${n - 1}-view`);
-  return {top: Math.round(r.top), active: (document.querySelector("#story .chapter-step.active") || {}).id || null,
-    viewAbove: view ? view.dataset.status : null, chapter: window.pyinitLab ? window.pyinitLab.state().chapter : null};
+  const active = document.querySelector("#story .chapter-step.active");
+  return {top: Math.round(r.top), active: active ? active.id : null,
+    viewAbove: view ? view.dataset.status : null,
+    chapter: window.pyinitLab ? window.pyinitLab.state().chapter : null};
 }"""
 RESIZE_LOOP = "ResizeObserver loop"
 
@@ -108,7 +113,7 @@ def resize_loop_errors(tab):
 
 
 def view_above(n):
-    """The number of the chapter right before n, which must have an experiment (drawn when near the screen)."""
+    """The chapter right before n, which must have an experiment (drawn when it comes near the screen)."""
     assert CHAPTERS[n - 2].get("view"), f"chapter {n - 1} has no experiment"
     return n - 1
 
@@ -123,7 +128,8 @@ def wait_landed(tab, n, what):
     )
     landed = (
         "([n, id]) => { const s = (" + SECTION + ")(n);"
-        " return s && s.top >= -3 && s.top <= 40 && s.active === `chapter-${n}` && s.chapter === id ? s : null; }"
+        " return s && s.top >= -3 && s.top <= 40 && s.active === `chapter-${n}` && s.chapter === id"
+        " ? s : null; }"
     )
     tab.until(
         landed, [n, IDS[n - 1]], timeout=30, what=lambda: f"{what}: at chapter {n}: {tab.js(SECTION, n)}"
