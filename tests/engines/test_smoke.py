@@ -20,6 +20,7 @@ import json
 import time
 
 import pytest
+from engine_fixtures import *  # the fixtures firefox_bridge, new_tab, webkit_driver, xvfb
 
 from pyinit import content
 

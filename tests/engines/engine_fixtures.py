@@ -1,4 +1,6 @@
-"""Fixtures for the three-engine tests (marker `engines`, set by tests/conftest.py for this folder).
+"""Fixtures for the three-engine tests (marker `engines`, set by tests/conftest.py for this folder), imported
+by the test modules (not a conftest.py: a second module named conftest would hide tests/conftest.py from
+the tests that import helpers from it).
 
 - ``xvfb``            session: a virtual X display for WebKitGTK, started on first use, stopped at the end.
 - ``firefox_bridge``  session: Firefox ESR driven by puppeteer-core over WebDriver BiDi (tabs.py).
@@ -72,3 +74,6 @@ def new_tab(request):
         raise ValueError(f"engine must be chromium, firefox or webkit, got {engine!r}")
 
     return make
+
+
+__all__ = ["firefox_bridge", "new_tab", "webkit_driver", "xvfb"]
