@@ -45,7 +45,7 @@ import numpy as np
 
 from .config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
 from ..errors import ConfigError
-from ..core.datasets import DATASETS
+from ..core.datasets import DATASETS, INFO
 from ..core.initializers import initial_params
 from ..core.network import Layout, Workspace, T, forward, backward, evaluate_many, inspect_step
 from ..core import network
@@ -128,10 +128,13 @@ def check_budget(config, K=1):
 
 
 def make_data(config, test=False):
-    """The dataset of a config: (X (n, 2) float64, y (n,) int64), from the DATA stream of its seed;
-    with ``test``, its held-out test set of ``n_test`` samples, from the TEST stream."""
+    """The dataset of a config: (X (n, d) float64, y (n,) int64), from the DATA stream of its seed;
+    with ``test``, its held-out test set of ``n_test`` samples, from the TEST stream. Real data
+    (digits) takes the first n images of its fixed training or test set instead."""
     make = DATASETS[config.dataset]
     extra = {"factor": config.factor} if config.dataset == "rings" else {}
+    if INFO[config.dataset].split is not None:
+        extra = {"split": "test" if test else "train"}
     n, stream = (config.n_test, seeding.TEST) if test else (config.n_samples, seeding.DATA)
     return make(n, noise=config.noise, rng=seeding.generator(config.seed, stream), **extra)
 
@@ -176,7 +179,8 @@ class Trainer:
         self.X, self.y = make_data(config)
         n = config.n_samples
         self._x = _as_input(self.X)
-        self._y = self.y.astype(np.float64).reshape(1, n, 1)
+        self._y = network.targets(self.y, layout.sizes[-1])  # (1, n, outputs)
+        self._y_rows = T(self._y)  # (1, outputs, n), C-contiguous: batches gather along its last axis
         self._workspaces = {}
         self._eval_workspaces = {}  # evaluate(): buffers reused by shape
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
@@ -228,7 +232,7 @@ class Trainer:
             self._position = 0
         idx = self._order[self._position : self._position + cfg.batch_size]
         self._position += len(idx)
-        return _as_input(self.X[idx]), self._y[:, idx], self._workspace(len(idx))
+        return _as_input(self.X[idx]), T(self._y_rows[..., idx]), self._workspace(len(idx))
 
     def _evaluate(self):
         """Forward and backward at theta_t on batch t; divergence check; record step t."""
@@ -297,7 +301,7 @@ class Trainer:
 
     @property
     def test_data(self):
-        """The held-out test set (X (n_test, 2), y (n_test,)), made on first use (``make_data``)."""
+        """The held-out test set (X (n_test, d), y (n_test,)), made on first use (``make_data``)."""
         if self._test is None:
             self._test = make_data(self.config, test=True)
         return self._test
