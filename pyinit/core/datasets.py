@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ConfigError
 from .digits import make_digits, N_FEATURES, N_CLASSES, N_TRAIN, N_TEST
 
 
@@ -134,3 +135,15 @@ class Info:
 
 
 INFO = {**{name: Info() for name in PLANE}, "digits": Info(N_FEATURES, N_CLASSES, (N_TRAIN, N_TEST))}
+
+
+def require_plane(dataset, what):
+    """ConfigError naming ``dataset`` unless it is a 2-D toy: ``what`` (a figure such as "the
+    decision boundary") is drawn over the input plane, which 64-D images do not have."""
+    if dataset not in PLANE:
+        raise ConfigError(
+            "dataset",
+            f"{what} is drawn over the input plane and needs a 2-D dataset ({', '.join(PLANE)}); "
+            f"{dataset} has {INFO[dataset].features} inputs",
+            dataset,
+        )
