@@ -53,9 +53,11 @@ def grid(per_class=GRID_PER_CLASS):
     return X[idx], y[idx]
 
 
-def predict(theta, layout, activation, X):
+def predict(theta, layout, activation, X, workspaces=None):
     """The class each parameter vector of ``theta`` (M, P) gives each row of X (n, d): (M, n) int64;
-    the first largest softmax output (``np.argmax``), or p > 0.5 for one sigmoid unit."""
-    out = evaluate_many(np.asarray(theta).reshape(-1, layout.P), layout, activation, X, keep=("output",))
+    the first largest softmax output (``np.argmax``), or p > 0.5 for one sigmoid unit.
+    ``workspaces``: a dict kept between calls to reuse buffers (``network.evaluate_many``)."""
+    theta = np.asarray(theta).reshape(-1, layout.P)
+    out = evaluate_many(theta, layout, activation, X, keep=("output",), workspaces=workspaces)
     p = out["output"]
     return (p > 0.5).astype(np.int64) if p.ndim == 2 else np.argmax(p, axis=-1).astype(np.int64)

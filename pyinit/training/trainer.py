@@ -314,12 +314,15 @@ class Trainer:
         """The held-out test set (X (n_test, d), y (n_test,)), made on first use (``make_data``)."""
         if self._test is None:
             self._test = make_data(self.config, test=True)
+            self._test_x = _as_input(self._test[0])[0]  # feature-major, as evaluate_many wants it
         return self._test
 
     def evaluate_test(self, theta):
         """Loss and accuracy on the test set for parameters ``theta`` (M, P): two (M,) arrays."""
-        X, y = self.test_data
-        out = evaluate_many(theta, self.layout, self.activation, X, y, workspaces=self._eval_workspaces)
+        y = self.test_data[1]
+        out = evaluate_many(
+            theta, self.layout, self.activation, self._test_x, y, workspaces=self._eval_workspaces
+        )
         return out["loss"], out["accuracy"]
 
     def params(self, k=0):

@@ -100,15 +100,16 @@ def layout_meta(layout):
     return out
 
 
-def record_arrays(trainer, idx, grid=None):
+def record_arrays(trainer, idx, grid=None, workspaces=None):
     """The frame arrays of the records ``idx`` of a trainer (see the module docstring); ``grid``:
-    the (X, y) of the test digits whose predicted classes go in ``grid_pred``."""
+    the (X, y) of the test digits whose predicted classes go in ``grid_pred`` (``workspaces``: the
+    buffers of that forward pass, kept by the caller)."""
     rec, layout = trainer.recorder, trainer.layout
     theta, grad = rec.theta[idx], rec.grad[idx]
     gnorm = np.hypot(stats.weight_grad_norms(grad, layout), stats.bias_grad_norms(grad, layout))
     extra = {}
     if grid is not None:
-        pred = digit_panels.predict(theta, layout, trainer.activation, grid[0])
+        pred = digit_panels.predict(theta, layout, trainer.activation, grid[0], workspaces)
         extra["grid_pred"] = pred.astype(np.float64).ravel()
     return {
         **extra,
@@ -139,6 +140,7 @@ class Session:
         plane = config.dataset in PLANE
         self.trainer = Trainer(self.config, self.members, score="data" if plane else "test")
         self.grid = None if plane else digit_panels.grid()
+        self._grid_workspaces = {}
         self.layout = self.trainer.layout
         self.sent = -1  # last permanent record's step sent
         self.stride = self.trainer.recorder.stride  # to notice halving
@@ -195,7 +197,7 @@ class Session:
         self.sent = max(self.sent, int(sent))
         return {
             "step": tr.t,
-            "records": record_arrays(tr, new, self.grid),
+            "records": record_arrays(tr, new, self.grid, self._grid_workspaces),
             "kept": kept,
             "diverged": diverged(tr),
             "provisional": bool(rec.tail),
