@@ -1,6 +1,7 @@
 """What the digits panels show, computed from parameters: each first-layer unit's 64 incoming
 weights as an 8 x 8 image, one colour scale shared by the runs compared, how many units differ,
-and the labels a net gives a small fixed grid of test digits.
+and the labels a net gives a small fixed grid of test digits; ``panels`` gathers all of it for
+records of a trainer (what a precomputed digits chapter would ship).
 
 A net on the digits has sizes (64, width, ..., 10). ``W[1]`` is stored unit by unit (``network.Layout``
 keeps each W block transposed), so unit j's incoming weights are 64 consecutive numbers of ``theta``
@@ -14,6 +15,7 @@ import numpy as np
 from ..core import digits
 from ..core.network import T, evaluate_many
 from ..errors import ConfigError
+from ..training import stats
 
 GRID_PER_CLASS = 2  # 20 test digits
 
@@ -61,3 +63,39 @@ def predict(theta, layout, activation, X, workspaces=None):
     out = evaluate_many(theta, layout, activation, X, keep=("output",), workspaces=workspaces)
     p = out["output"]
     return (p > 0.5).astype(np.int64) if p.ndim == 2 else np.argmax(p, axis=-1).astype(np.int64)
+
+
+def panels(trainer, idx=None, per_class=GRID_PER_CLASS):
+    """Everything the digits panels draw, for records ``idx`` (default: all) of a digits trainer
+    (K members, hidden layer 1 of ``width`` units, G = 10 * per_class grid digits), JSON-friendly
+    with bulk numbers as flat float64 arrays:
+
+        steps (R,)  images (R*K*width*64): unit j's 8 x 8 weights, row by row, unit by unit
+        scale: the one colour scale's half-width (``color_scale`` of all those images)
+        distinct (R*K): distinct units of layer 1   test_loss, test_acc (R*K): on the test set
+        grid_X (G*64), grid_y (G,), grid_pred (R*K*G): the grid digits and each member's answers
+    """
+    idx = np.arange(len(trainer.steps)) if idx is None else np.asarray(idx)
+    layout, K = trainer.layout, trainer.K
+    theta = trainer.theta_history[idx]  # (R, K, P)
+    images = unit_images(theta, layout)
+    loss, acc = trainer.evaluate_test(theta.reshape(-1, layout.P))
+    X, y = grid(per_class)
+    pred = predict(theta, layout, trainer.activation, X)
+    return {
+        "steps": f64(trainer.steps[idx]),
+        "images": f64(images),
+        "scale": color_scale(images),
+        "distinct": f64(stats.distinct_units(theta, layout)[..., 0]),
+        "test_loss": f64(loss),
+        "test_acc": f64(acc),
+        "grid_X": f64(X),
+        "grid_y": f64(y),
+        "grid_pred": f64(pred),
+        "K": K,
+    }
+
+
+def f64(x):
+    """``x`` as a contiguous 1-D float64 array."""
+    return np.ascontiguousarray(x, dtype=np.float64).ravel()

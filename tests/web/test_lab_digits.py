@@ -106,3 +106,27 @@ def test_distinct_units_of_a_constant_init_session():
     }
     theta = r["theta"].reshape(-1, 2, s.layout.P)
     assert (stats.symmetry(theta, s.layout)[:, 0] == 0).all()
+
+
+def test_panels_give_images_scale_distinct_units_and_answers_per_record():
+    from pyinit.bench import DIGITS, DIGITS_MEMBERS
+
+    tr = Trainer(DIGITS.replace(steps=40, every=20), list(DIGITS_MEMBERS))
+    tr.step(40)
+    out = digit_panels.panels(tr)
+    R, K = 3, 3
+    assert out["steps"].tolist() == [0, 20, 40] and out["K"] == K
+    images = out["images"].reshape(R, K, 16, 8, 8)
+    W1 = tr.weights(1)  # (R, K, 64, 16)
+    assert np.array_equal(images, np.moveaxis(W1, -1, -2).reshape(R, K, 16, 8, 8))
+    assert out["scale"] == np.abs(W1).max() > 0
+    assert not images[:, 0].any(), "zeros: blank at every record"
+    assert (images[:, 1] == images[:, 1, :1]).all(), "the constant: 16 identical images"
+    assert out["distinct"].reshape(R, K).tolist() == [[1, 1, 16]] * R
+    loss, acc = tr.evaluate_test(tr.theta_history.reshape(-1, tr.layout.P))
+    assert np.array_equal(out["test_acc"], acc) and np.array_equal(out["test_loss"], loss)
+    X, y = digit_panels.grid()
+    assert np.array_equal(out["grid_X"], X.ravel()) and out["grid_y"].tolist() == y.tolist()
+    pred = out["grid_pred"].reshape(R, K, 20)
+    assert (pred[:, 0] == pred[:, 0, :1]).all(), "zeros: one answer for every digit"
+    assert (pred[-1, 2] == y).mean() >= 0.7
