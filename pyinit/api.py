@@ -69,7 +69,7 @@ def _config(config):
 def run(config):
     """Train one network as configured and return everything recorded.
 
-    Keys: ``config`` (resolved), ``X`` (n x 2), ``y`` (n), ``steps`` (R recorded step numbers,
+    Keys: ``config`` (resolved), ``X`` (n x d: 2, or 64 for digits), ``y`` (n), ``steps`` (R recorded step numbers,
     0 first), ``loss``, ``accuracy`` (R), ``weights`` (per layer [R][fan_in][fan_out]), ``biases``
     (per layer [R][fan_out]), ``grad_norms`` and ``bias_grad_norms`` ([R][L]: ||dW[l]||_F, ||db[l]||),
     ``symmetry`` ([R][L-1], see ``stats``), ``activation_mean``, ``activation_std`` ([R][L]),
