@@ -43,7 +43,8 @@ MAX_CODE_FILE_BYTES = 65536
 
 RUN_FLAGS = {
     "dataset": "one of " + ", ".join(DATASETS) + " (default xor; digits: 8x8 images, 64 inputs, 10 classes)",
-    "n-samples": "an integer in 2..10000 (default 200); digits: the first 2..1437 training images (default all)",
+    "n-samples": "an integer in 2..10000 (default 200); digits: the first 2..1437 training images "
+    "(default all)",
     "noise": "a number in [0, 5] (default 0.1); digits: 0 only",
     "factor": "rings only: the inner ring's radius, in [0, 1) (default 0.8)",
     "n-test": "size of the held-out test set, 2..10000 (default: n-samples); digits: 2..360 (default all)",
