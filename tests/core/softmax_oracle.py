@@ -2,7 +2,7 @@
 ``test_softmax_oracle.py``, and the code that makes it.
 
 torch is not in the test extra (about 900 MB), so its answers are kept in ``softmax_oracle.npz``
-(about 75 KB). Regenerate them with (the wheel lies in /opt/wheels on the team's machines):
+(85 KB). Regenerate them with (the wheel lies in /opt/wheels on the team's machines):
 
     python3 -m venv /tmp/torch-venv
     /tmp/torch-venv/bin/pip install --find-links /opt/wheels torch==2.13.0 -e .
