@@ -69,14 +69,14 @@ def _config(config):
 def run(config):
     """Train one network as configured and return everything recorded.
 
-    Keys: ``config`` (resolved), ``X`` (n x 2), ``y`` (n), ``steps`` (R recorded step numbers,
-    0 first), ``loss``, ``accuracy`` (R), ``weights`` (per layer [R][fan_in][fan_out]), ``biases``
-    (per layer [R][fan_out]), ``grad_norms`` and ``bias_grad_norms`` ([R][L]: ||dW[l]||_F, ||db[l]||),
-    ``symmetry`` ([R][L-1], see ``stats``), ``activation_mean``, ``activation_std`` ([R][L]),
-    ``dead_units`` ([R][L-1] for relu, else None), ``diverged`` (None or the step),
-    ``diverged_reason``, ``test_loss``, ``test_accuracy`` (R: on the held-out test set of
-    ``n_test`` samples, never trained on), ``final`` ({step, loss, accuracy, test_loss,
-    test_accuracy} at the last recorded step).
+    Keys: ``config`` (resolved), ``X`` (n x d: 2, or 64 for digits), ``y`` (n), ``steps`` (R recorded
+    step numbers, 0 first), ``loss``, ``accuracy`` (R), ``weights`` (per layer [R][fan_in][fan_out]),
+    ``biases`` (per layer [R][fan_out]), ``grad_norms`` and ``bias_grad_norms`` ([R][L]: ||dW[l]||_F,
+    ||db[l]||), ``symmetry`` ([R][L-1], see ``stats``), ``activation_mean``, ``activation_std``
+    ([R][L]), ``dead_units`` ([R][L-1] for relu, else None), ``diverged`` (None or the step),
+    ``diverged_reason``, ``test_loss``, ``test_accuracy`` (R: on the held-out test set of ``n_test``
+    samples, never trained on), ``final`` ({step, loss, accuracy, test_loss, test_accuracy} at the last
+    recorded step).
     """
     cfg, _ = _config(config)
     check_budget(cfg)

@@ -6,7 +6,10 @@ Figures (best of ``repeats`` timings; the machine may be shared, so compare rati
 1. single run, recording on (every step) and off: steps/s;
 2. K = 32 members in one batched Trainer vs 32 Trainers run one after another: network-steps/s;
 3. peak RSS (``resource.getrusage``) during a ``memory_steps``-step recorded run, sampled at
-   10^4, 10^5 and 10^6 steps (as far as the run goes) to show it stays flat.
+   10^4, 10^5 and 10^6 steps (as far as the run goes) to show it stays flat;
+4. the digits (``DIGITS``: 64-16-10 ReLU, mini-batches of 64, SGD 0.5): one net without records,
+   and the lab's pair (zeros and He in lock-step, every step recorded and scored on the 360 test
+   images, one ``web.lab`` frame per animation frame) at 1, 2 and 4 steps per frame: frames/s.
 
 Nothing here is asserted; this module is for people, not for the test suite. It is the only part
 of pyinit that reads the clock or the process's memory.
@@ -22,6 +25,11 @@ from .training.config import RunConfig, Member, parse_int
 from .training.trainer import Trainer
 
 REFERENCE = RunConfig(dataset="xor", n_samples=200, hidden=(16, 16), activation="tanh", init="xavier", lr=0.5)
+# the digits setup measured here, whose end numbers tests/training/test_digits_end_numbers.py checks
+DIGITS = RunConfig(
+    dataset="digits", hidden=(16,), activation="relu", init="he", lr=0.5, batch_size=64, steps=300, seed=0
+)
+DIGITS_MEMBERS = (Member(init="zeros"), Member(init="constant:0.05"), Member(init="he"))
 
 
 def _best_rates(runs, repeats):
@@ -98,3 +106,41 @@ def run_bench(memory_steps=1_000_000, repeats=3):
         f"32 sequential runs       : {rate_seq:9.0f} network-steps/s  "
         f"(batched/sequential = {rate_batched / rate_seq:.2f})"
     )
+    yield from digits_lines(repeats)
+
+
+def digits_rates(repeats=3, steps=200, frames=40):
+    """{"single": steps/s of one DIGITS net without records, "frames": {steps per frame: frames/s of
+    the lab's zeros/He pair}} (``web.lab.Session``: train, then one frame, as the page asks)."""
+    from .web.lab import Session  # noqa: PLC0415 (the web layer, only for this figure)
+
+    single = Trainer(DIGITS, record=False)
+    single.step(20)
+    (rate,) = _best_rates([(lambda: single.step(steps), steps)], repeats)
+    out = {"single": rate, "frames": {}}
+    for per_frame in (1, 2, 4):
+        session = Session(DIGITS, [Member(init="zeros"), Member(init="he")])
+        session.frame()
+
+        def play():
+            for _ in range(frames):
+                session.train(per_frame)
+                session.frame()
+
+        (out["frames"][per_frame],) = _best_rates([(play, frames)], repeats)
+    return out
+
+
+def digits_lines(repeats=3):
+    """The digits figures as text lines."""
+    r = digits_rates(repeats)
+    lines = [
+        "digits 64-16-10 relu, batches of 64, SGD (pyinit.bench.DIGITS):",
+        f"  one net, no records       : {r['single']:9.0f} steps/s",
+    ]
+    for per_frame, fps in r["frames"].items():
+        lines.append(
+            f"  lab pair (zeros, He), {per_frame} step(s)/frame, every step recorded on the test set: "
+            f"{fps:6.0f} frames/s ({fps * per_frame:.0f} steps/s)"
+        )
+    return lines

@@ -2,6 +2,7 @@
 
     python -m pyinit run --dataset xor --hidden 4 --activation tanh --init zeros --lr 0.5 --steps 200 --seed 0
     python -m pyinit run --dataset rings --factor 0.8 --optimizer adam --lr 0.01 --init he
+    python -m pyinit run --dataset digits --hidden 16 --activation relu --init he --batch-size 64
     python -m pyinit signal --depth 30 --width 64 --activation relu --init he
     python -m pyinit report --chapter clones --lang pl --out report.html   (any run flag; needs plotly)
     python -m pyinit run --init-code my_init.py --hidden 4,4                (your own init in Python)
@@ -41,11 +42,12 @@ from .web.user_code import CodeError, compile_init
 MAX_CODE_FILE_BYTES = 65536
 
 RUN_FLAGS = {
-    "dataset": "one of " + ", ".join(DATASETS) + " (default xor)",
-    "n-samples": "an integer in 2..10000 (default 200)",
-    "noise": "a number in [0, 5] (default 0.1)",
+    "dataset": "one of " + ", ".join(DATASETS) + " (default xor; digits: 8x8 images, 64 inputs, 10 classes)",
+    "n-samples": "an integer in 2..10000 (default 200); digits: the first 2..1437 training images "
+    "(default all)",
+    "noise": "a number in [0, 5] (default 0.1); digits: 0 only",
     "factor": "rings only: the inner ring's radius, in [0, 1) (default 0.8)",
-    "n-test": "size of the held-out test set, 2..10000 (default: n-samples)",
+    "n-test": "size of the held-out test set, 2..10000 (default: n-samples); digits: 2..360 (default all)",
     "hidden": "comma-separated widths in 1..256, '' for no hidden layer (default 4)",
     "activation": "one of " + ", ".join(ACTIVATIONS) + " (default tanh)",
     "init": SPEC_HELP + ", or one spec per layer, comma-separated (default xavier)",

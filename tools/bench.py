@@ -9,7 +9,11 @@ Cold loads (fresh context, HTTP cache off), interleaved so machine noise hits ev
   precomputed runs; goal <= 0.5 s) and its "live" time (`data-live-ms`: Python took over), with the
   ratio live / bare ready time of the same run (goal <= 1.15);
 - the lab's animation speed, if the page has the `window.pyinitLab` hook for it;
-- training speed of pyinit.api.run in the worker (via check.html) next to native CPython.
+- training speed of pyinit.api.run in the worker (via check.html) next to native CPython, for the
+  2-16-16-1 reference and for the digits (64-16-10 ReLU, batches of 64: ``DIGITS_CONFIG``);
+- the digits lab's pair (zeros and He in lock-step, every step recorded, one lab frame per animation
+  frame) in Pyodide under Node (``bench_pages/pyodide_node.mjs``: V8, the worker's engine; the page
+  cannot start a digits lab yet) and natively: frames/s at 1, 2 and 4 steps per frame.
 
 The lab page is read only through `data-status`, those two data attributes and `window.pyinitLab`.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -47,6 +52,18 @@ BENCH_CONFIG = {
     "every": 2000,
     "seed": 0,
 }
+DIGITS_CONFIG = {  # pyinit.bench.DIGITS, one net, records at the first and last step only
+    "dataset": "digits",
+    "hidden": [16],
+    "activation": "relu",
+    "init": "he",
+    "lr": 0.5,
+    "batch_size": 64,
+    "steps": 300,
+    "every": 300,
+    "seed": 0,
+}
+DIGITS_LAB_PY = "from pyinit.bench import digits_lines\nfor line in digits_lines(3)[2:]:\n    print(line)\n"
 
 LOAD_STATS_JS = """() => {
   const d = document.documentElement.dataset;
@@ -160,7 +177,7 @@ def measure(dist: Path, runs: int, lab: str = "index.html") -> dict:
     """Serve a copy of `dist` plus the bare page and time everything; the raw figures."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 (in .venv, test level)
 
-    loads, lab_runs, anim, notes, rate = {}, [], {}, [], float("nan")
+    loads, lab_runs, anim, notes, rate, digits_rate = {}, [], {}, [], float("nan"), float("nan")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "site"
         shutil.copytree(dist, root)
@@ -200,6 +217,7 @@ def measure(dist: Path, runs: int, lab: str = "index.html") -> dict:
                     if last and path == "check.html":
                         try:
                             rate = page.evaluate(WORKER_RATE_JS, BENCH_CONFIG)
+                            digits_rate = page.evaluate(WORKER_RATE_JS, DIGITS_CONFIG)
                         except Exception as e:  # noqa: BLE001
                             notes.append(
                                 f"worker training speed not measured: {str(e).splitlines()[0][:160]}"
@@ -211,9 +229,36 @@ def measure(dist: Path, runs: int, lab: str = "index.html") -> dict:
         "lab": lab_runs,
         "animation": anim,
         "worker_rate": rate,
+        "worker_digits_rate": digits_rate,
+        "pyodide_digits_lab": pyodide_digits_lab(dist, notes),
+        "native_digits_lab": native_digits_lab(),
         "notes": notes,
         "lab_script": lab_script(dist, lab),
     }
+
+
+def native_digits_lab() -> list:
+    """The digits lab pair's lines (``pyinit.bench.digits_lines``), natively."""
+    from pyinit.bench import digits_lines  # noqa: PLC0415 (in .venv)
+
+    return digits_lines(3)[2:]
+
+
+def pyodide_digits_lab(dist: Path, notes: list) -> list:
+    """The digits lab pair's lines (``pyinit.bench.digits_lines``) run in Pyodide under Node."""
+    node, found = shutil.which("node"), sorted(dist.resolve().glob("pyodide-*/pyodide.mjs"))
+    if not node or not found:
+        notes.append("digits lab in Pyodide not measured: needs node and dist/pyodide-*/")
+        return []
+    with tempfile.NamedTemporaryFile("w", suffix=".py") as script:
+        script.write(DIGITS_LAB_PY)
+        script.flush()
+        cmd = [node, str(PAGES / "pyodide_node.mjs"), str(found[-1].parent), str(ROOT), script.name]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        notes.append(f"digits lab in Pyodide failed: {proc.stderr.strip().splitlines()[-1][:160]}")
+        return []
+    return [line for line in proc.stdout.splitlines() if line.strip()]
 
 
 def _med(xs) -> float:
@@ -269,6 +314,18 @@ def report(m: dict, manifest: dict, runs: int, lab: str = "index.html") -> None:
     print(f"    worker (Pyodide): {m['worker_rate']:8.0f} steps/s")
     print(f"    native CPython:   {native:8.0f} steps/s")
     print(f"    ratio browser/native: {m['worker_rate'] / native:.2f}")
+    native_digits = native_steps_per_s(DIGITS_CONFIG)
+    print(
+        f"  training the digits, 64-16-10 relu, batches of 64, {DIGITS_CONFIG['steps']} steps per run "
+        "(pyinit.api.run, median of 3):"
+    )
+    print(f"    worker (Pyodide): {m.get('worker_digits_rate', float('nan')):8.0f} steps/s")
+    print(f"    native CPython:   {native_digits:8.0f} steps/s")
+    print("  the digits lab's pair (zeros and He, every step recorded on the 360 test images), one lab frame")
+    print("  per animation frame (goal >= 30 frames/s):")
+    for where, key in (("Pyodide under Node", "pyodide_digits_lab"), ("native", "native_digits_lab")):
+        for line in m.get(key, []):
+            print(f"    {where:18}: {line.strip()}")
     for note in m["notes"]:
         print(f"  note: {note}")
 

@@ -1,2 +1,2 @@
-"""Analyses on top of training: a 2-D slice of the loss landscape (``landscape``) and signal
-propagation at initialisation (``signal``). No plotting."""
+"""Analyses on top of training: a 2-D slice of the loss landscape (``landscape``), signal
+propagation at initialisation (``signal``) and the digits' panels (``digit_panels``). No plotting."""

@@ -1,18 +1,26 @@
-"""Two-class toy datasets in the plane, deterministic given a ``np.random.Generator``.
+"""The datasets: two-class toys in the plane, deterministic given a ``np.random.Generator``, and
+the 8x8 handwritten digits (``digits``: 64 features, 10 classes, a fixed split).
 
-Every generator has the signature ``make_<name>(n_samples, *, noise=0.0, rng) -> (X, y)`` with
-``X`` of shape (n_samples, 2), float64, roughly inside [-1.2, 1.2]^2, and ``y`` of shape
+Every generator has the signature ``make_<name>(n_samples, *, noise=0.0, rng) -> (X, y)``. A toy's
+``X`` has shape (n_samples, 2), float64, roughly inside [-1.2, 1.2]^2, and ``y`` of shape
 (n_samples,), int64 in {0, 1}, classes as balanced as n allows. ``noise`` is the standard
 deviation of Gaussian noise added to every coordinate *after* labelling, so a large noise makes
 classes overlap. The samples are returned in random order (mini-batches mix both classes).
 ``make_rings`` takes one more keyword, ``factor`` (the trainer passes ``RunConfig.factor``).
-``DATASETS`` maps the names used by the CLI and the page to the generators. Left out: more than two
-classes, more than two features, and reading data from files.
+``DATASETS`` maps the names used by the CLI and the page to the generators, ``PLANE`` names the
+2-D toys and ``INFO`` gives every dataset's shape (features, classes, and for real data the sizes of
+its fixed training and test sets). ``make_digits`` (``core.digits``) has the same signature; it
+takes ``split="train"`` or ``"test"``, ignores ``rng`` and refuses noise.
+Left out: reading data the user gives.
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+
+from ..errors import ConfigError
+from .digits import make_digits, N_FEATURES, N_CLASSES, N_TRAIN, N_TEST
 
 
 def _labels(n_samples, rng):
@@ -111,4 +119,31 @@ DATASETS = {
     "spiral": make_spiral,
     "gaussians": make_gaussians,
     "linear": make_linear,
+    "digits": make_digits,
 }
+PLANE = ("xor", "moons", "circles", "rings", "spiral", "gaussians", "linear")
+
+
+@dataclass(frozen=True)
+class Info:
+    """The shape of a dataset: X has ``features`` columns, y labels 0..classes-1; ``split`` is
+    (training, test) sizes of a fixed split (real data), None when the seed draws the data."""
+
+    features: int = 2
+    classes: int = 2
+    split: tuple = None
+
+
+INFO = {**{name: Info() for name in PLANE}, "digits": Info(N_FEATURES, N_CLASSES, (N_TRAIN, N_TEST))}
+
+
+def require_plane(dataset, what):
+    """ConfigError naming ``dataset`` unless it is a 2-D toy: ``what`` (a figure such as "the
+    decision boundary") is drawn over the input plane, which 64-D images do not have."""
+    if dataset not in PLANE:
+        raise ConfigError(
+            "dataset",
+            f"{what} is drawn over the input plane and needs a 2-D dataset ({', '.join(PLANE)}); "
+            f"{dataset} has {INFO[dataset].features} inputs",
+            dataset,
+        )

@@ -1,9 +1,10 @@
-"""A fully connected binary classifier and its hand-written backpropagation, for K nets at once.
+"""A fully connected classifier and its hand-written backpropagation, for K nets at once.
 
 Notation (used in every module of pyinit; the layer index ``l`` runs 1..L as in the math, so list
 index 0 of ``W, b, z, delta, dW, db`` is unused, and ``a[0]`` is the input):
 
-    sizes     layer sizes, e.g. (2, 4, 4, 1): 2 inputs, two hidden layers of 4, one output unit
+    sizes     layer sizes, e.g. (2, 4, 4, 1): 2 inputs, two hidden layers of 4, one output unit;
+              (64, 16, 10): 64 inputs, 16 hidden units, 10 output units (C = 10 classes)
     L         number of weight layers, len(sizes) - 1
     K         number of networks ("members") trained together; a single run is K = 1
     n         number of samples in the batch
@@ -11,9 +12,13 @@ index 0 of ``W, b, z, delta, dW, db`` is unused, and ``a[0]`` is the input):
     W[l]      weights of layer l                            (K, sizes[l-1], sizes[l])  = (fan_in, fan_out)
     b[l]      biases of layer l                             (K, 1, sizes[l])
     z[l]      pre-activations, z[l] = a[l-1] @ W[l] + b[l]  (K, n, sizes[l])
-    a[l]      activations, a[l] = f(z[l]); a[L] = sigmoid(z[L]) is the predicted P(y = 1)
+    a[l]      activations, a[l] = f(z[l]); with one output unit a[L] = sigmoid(z[L]) is the
+              predicted P(y = 1), with C >= 2 units a[L] = softmax(z[L]) the predicted P(y = c)
+    y         targets                                       (K or 1, n, sizes[L])
+              0 or 1 (one output unit), one-hot rows (C units): ``targets``
     delta[l]  dloss_i/dz[l], per sample i                   (K, n, sizes[l])
-              delta[L] = a[L] - y exactly (see losses); delta[l] = (delta[l+1] @ W[l+1].T) * f'(z[l])
+              delta[L] = a[L] - y exactly, for both outputs (see losses);
+              delta[l] = (delta[l+1] @ W[l+1].T) * f'(z[l])
     dW[l]     sum_i a[l-1]_i^T delta[l]_i = a[l-1].T @ delta[l]      (K, fan_in, fan_out)
     db[l]     sum_i delta[l]_i                                        (K, 1, fan_out)
 
@@ -39,7 +44,7 @@ product is ~4x slower than BLAS's, which makes the whole training step ~1.4x slo
 numpy 2.4 copies such operands and calls BLAS anyway.)
 ``evaluate_many`` runs the forward pass alone for many parameter vectors at once (records, grid
 points of a landscape), in chunks so that memory stays bounded.
-Left out: other losses and output layers, regularisation, dropout, batch norm.
+Left out: regression outputs, regularisation, dropout, batch norm.
 """
 
 import numpy as np
@@ -139,13 +144,14 @@ class Workspace:
         self.a_T = [None] + [T(a) for a in self.a[1:]]  # a[l].T views, made once
         self.scratch = feature_major(K, n, 1)
         self.scratch2 = feature_major(K, n, 1)
+        self.scratch_out = feature_major(K, n, sizes[-1]) if sizes[-1] > 1 else None  # softmax loss
 
 
 def forward(W, b, activation, x, ws):
     """Fill ``ws.z[l]``, ``ws.a[l]`` for l = 1..L from the input ``x`` (K or 1, n, sizes[0]).
 
-    ``activation`` is a name in ``ACTIVATIONS`` (hidden layers); the output is a sigmoid unit.
-    Returns ``ws.a[L]``.
+    ``activation`` is a name in ``ACTIVATIONS`` (hidden layers); the output is one sigmoid unit, or
+    a softmax over its units when there are several. Returns ``ws.a[L]``.
     """
     f = ACTIVATIONS[activation].forward
     L = len(W) - 1
@@ -157,18 +163,20 @@ def forward(W, b, activation, x, ws):
         np.add(z[l], b[l], out=z[l])
         if l < L:
             f(z[l], out=a[l])
-        else:
+        elif z[l].shape[-1] == 1:
             sigmoid(z[l], out=a[l])
+        else:
+            losses.softmax(z[l], out=a[l], tmp=ws.scratch)
     return a[L]
 
 
 def backward(W, activation, y, ws, dW, db):
     """Fill ``ws.delta[l]`` and the *batch sums* ``dW[l]``, ``db[l]`` (arrays written in place)
-    after ``forward``. ``y`` has shape (K or 1, n, 1)."""
+    after ``forward``. ``y``: the targets, (K or 1, n, sizes[L]) (``targets``)."""
     f_backprop = ACTIVATIONS[activation].backprop
     L = len(W) - 1
     z, a, a_T, delta, g = ws.z, ws.a, ws.a_T, ws.delta, ws.g
-    np.subtract(a[L], y, out=delta[L])  # delta[L] = a[L] - y, exactly
+    np.subtract(a[L], y, out=delta[L])  # delta[L] = a[L] - y, exactly (sigmoid + BCE, softmax + CE)
     for l in range(L, 0, -1):
         matmul(a_T[l - 1], delta[l], out=dW[l])  # dW[l] = a[l-1].T @ delta[l]
         np.add.reduce(delta[l], axis=-2, keepdims=True, out=db[l])
@@ -178,24 +186,41 @@ def backward(W, activation, y, ws, dW, db):
             f_backprop(g[l - 1], z[l - 1], a[l - 1], out=delta[l - 1])
 
 
+def targets(labels, width):
+    """Labels (n,) as targets ``y`` for an output layer of ``width`` units: (1, n, width), stored
+    feature-major as the activations are; the labels themselves (0/1) for one sigmoid unit, their
+    one-hot rows for a softmax."""
+    labels = np.asarray(labels)
+    if width == 1:
+        return T(labels.astype(np.float64).reshape(1, 1, -1))
+    return T(np.ascontiguousarray(losses.one_hot(labels, width).T)[None])
+
+
 def loss(ws, y):
-    """Mean BCE of each member after ``forward``: shape (K,)."""
-    return losses.bce_from_logits(ws.z[-1], y, out=ws.scratch, tmp=ws.scratch2)
+    """Mean loss of each member after ``forward`` (BCE, or cross-entropy of the softmax): (K,)."""
+    z = ws.z[-1]
+    if z.shape[-1] == 1:
+        return losses.bce_from_logits(z, y, out=ws.scratch, tmp=ws.scratch2)
+    return losses.cross_entropy_from_logits(z, y, out=ws.scratch_out, tmp=ws.scratch, tmp2=ws.scratch2)
 
 
 def accuracy(ws, y):
     """Accuracy of each member after ``forward``: shape (K,)."""
-    return losses.accuracy_from_logits(ws.z[-1], y)
+    z = ws.z[-1]
+    if z.shape[-1] == 1:
+        return losses.accuracy_from_logits(z, y)
+    return losses.multiclass_accuracy_from_logits(z, y)
 
 
 def inspect_step(params, X, y, activation):
     """One forward and backward pass of a single net, with every intermediate.
 
-    params : list of (W (fan_in, fan_out), b (fan_out,)) per layer; X : (n, 2); y : (n,) in {0, 1}.
+    params : list of (W (fan_in, fan_out), b (fan_out,)) per layer; X : (n, d); y : (n,) labels
+    (0/1 for one output unit, 0..C-1 for C units).
     Returns a dict with ``loss`` (float), ``accuracy`` (float) and ``layers``: a list over l = 1..L of
     dicts with ``W`` (fan_in, fan_out), ``b`` (fan_out,), ``z``, ``a``, ``delta`` (n, fan_out) and
     the mean-loss gradients ``dW`` (fan_in, fan_out), ``db`` (fan_out,). ``delta`` is per sample
-    (``delta[L] = a[L] - y``), so ``dW = a[l-1].T @ delta[l] / n``.
+    (``delta[L] = a[L] - y``, y the targets), so ``dW = a[l-1].T @ delta[l] / n``.
     """
     X = np.asarray(X, dtype=np.float64)
     sizes = [X.shape[1]] + [W.shape[1] for W, _ in params]
@@ -206,7 +231,7 @@ def inspect_step(params, X, y, activation):
     dW, db = layout.views(grad)
     n = X.shape[0]
     ws = Workspace(sizes, 1, n)
-    yk = np.asarray(y, dtype=np.float64).reshape(1, n, 1)
+    yk = targets(y, sizes[-1])
     with np.errstate(all="ignore"):
         forward(W, b, activation, X[None], ws)
         backward(W, activation, yk, ws, dW, db)
@@ -240,8 +265,9 @@ def evaluate_many(
     between calls; buffers are reused from it by shape (the trainer's record-sized calls).
     Returns a dict of fresh arrays:
 
-    - with ``y`` (n,) in {0, 1}: ``loss`` (M,) mean BCE and ``accuracy`` (M,);
-    - ``keep`` containing "output": ``output`` (M, n), a[L] = P(y = 1) per sample;
+    - with ``y`` (n,) labels: ``loss`` (M,) mean BCE (cross-entropy for C outputs), ``accuracy`` (M,);
+    - ``keep`` containing "output": ``output`` (M, n), a[L] = P(y = 1) per sample, or (M, n, C),
+      the softmax's P(y = c), for C outputs;
     - ``keep`` containing "activations": ``mean`` and ``std`` (M, L) of a[l] over all samples and
       units of layer l, and ``dead`` (M, L - 1) int64 -- for relu, the hidden units whose z <= 0 on
       every sample (their gradient is exactly 0) -- or None for other activations.
@@ -251,12 +277,13 @@ def evaluate_many(
     X = np.asarray(X, dtype=np.float64)
     M, n, L = theta.shape[0], X.shape[0], layout.L
     x = T(np.ascontiguousarray(X.T))[None]  # feature-major (1, n, d), as the trainer's
-    yk = None if y is None else np.asarray(y, dtype=np.float64).reshape(1, n, 1)
+    width = layout.sizes[-1]
+    yk = None if y is None else targets(y, width)
     out = {}
     if yk is not None:
         out["loss"], out["accuracy"] = np.empty(M), np.empty(M)
     if "output" in keep:
-        out["output"] = np.empty((M, n))
+        out["output"] = np.empty((M, n) if width == 1 else (M, n, width))
     if "activations" in keep:
         out["mean"], out["std"] = np.zeros((M, L)), np.zeros((M, L))
         out["dead"] = np.zeros((M, L - 1), dtype=np.int64) if activation == "relu" else None
@@ -277,7 +304,7 @@ def evaluate_many(
                 out["loss"][rows] = loss(ws, yk)
                 out["accuracy"][rows] = accuracy(ws, yk)
             if "output" in keep:
-                out["output"][rows] = ws.a[L][..., 0]
+                out["output"][rows] = ws.a[L][..., 0] if width == 1 else ws.a[L]
             if "activations" in keep:
                 for l in range(1, L + 1):
                     out["mean"][rows, l - 1] = ws.a[l].mean(axis=(-2, -1))

@@ -46,6 +46,7 @@ except ImportError as err:  # the optional extra is missing
     ) from err
 
 from .. import content
+from ..core.datasets import require_plane
 from ..core.network import Layout, evaluate_many
 from ..training.stats import identical_columns
 
@@ -254,7 +255,9 @@ def trajectories(result, layer=1, max_points=400, lang="en"):
                 "hovertemplate": f"%{{text}}<br>{w['step']} %{{x}}: %{{y:.6g}}<extra>%{{fullData.name}}</extra>",
             }
         )
-    if output:
+    if output and fan_out > 1:  # a softmax over the classes
+        title = (w["traj_output_units"] if L > 1 else w["traj_softmax"]).format(units=fan_out)
+    elif output:
         title = w["traj_output"] if L > 1 else w["traj_logistic"]
     else:
         title = w["traj_layer"].format(
@@ -356,8 +359,10 @@ def grid_for(X, n=GRID_POINTS):
 
 
 def probabilities(result, step=None, n=GRID_POINTS):
-    """Display-only forward pass on the grid: (xs (n,), ys (n,), p (n, n) with rows at ys, step)."""
+    """Display-only forward pass on the grid: (xs (n,), ys (n,), p (n, n) with rows at ys, step).
+    A ConfigError for data that has no input plane (digits: ``core.datasets.require_plane``)."""
     _check_run(result)
+    require_plane(result["config"]["dataset"], "the decision boundary")
     r = _record_index(result, step)
     params = [
         (np.asarray(W[r], dtype=np.float64), np.asarray(b[r], dtype=np.float64))

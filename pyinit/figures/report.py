@@ -27,6 +27,7 @@ from importlib import resources
 from string import Template
 
 from .. import __version__, api, content
+from ..core.datasets import PLANE
 from ..core.initializers import label
 from ..errors import ConfigError
 from ..training.config import RunConfig
@@ -130,11 +131,13 @@ class Words:
         return "–" if v is None else f"{100 * v:.1f} %".replace(".", self.r["decimal"])
 
 
-def _loss_facts(r, w):
+def _loss_facts(r, w, test=False):
     steps, loss, acc = r["steps"], r["loss"], r["accuracy"]
     text = w.facts["loss"].format(
         loss0=w.num(loss[0]), loss1=w.num(loss[-1]), step=steps[-1], acc0=w.pct(acc[0]), acc1=w.pct(acc[-1])
     )
+    if test:
+        text += w.facts["loss_test"].format(t0=w.pct(r["test_accuracy"][0]), t1=w.pct(r["test_accuracy"][-1]))
     if r["diverged"] is not None:
         text += w.facts["diverged"].format(step=r["diverged"], reason=r["diverged_reason"])
     return text
@@ -142,6 +145,9 @@ def _loss_facts(r, w):
 
 def _trajectory_facts(r, layer, plots, w):
     L = len(r["weights"])
+    outputs = len(r["biases"][-1][0])
+    if layer == L and outputs > 1:  # a softmax
+        return w.facts["traj_output_units"].format(units=outputs) if L > 1 else w.facts["traj_softmax"]
     if layer == L:
         return w.facts["traj_output"] if L > 1 else w.facts["traj_logistic"]
     units = len(r["biases"][layer - 1][0])
@@ -193,6 +199,29 @@ def _boundary_facts(fig, w):
     return w.facts["range"].format(lo=fmt(lo), hi=fmt(hi))
 
 
+def _units_facts(r, plots, w):
+    units = len(r["biases"][0][0])
+    scale = max((abs(v) for row in r["weights"][0][-1] for v in row if v is not None), default=0.0)
+    first, last = plots.distinct_units(r, 1, 0), plots.distinct_units(r, 1, -1)
+    text = w.facts["units"].format(
+        units=units, first=first, last=last, step=r["steps"][-1], scale=w.num(scale)
+    )
+    if all(v == 0 for rec in (r["weights"][0][0], r["weights"][0][-1]) for row in rec for v in row):
+        text += w.facts["units_blank"]
+    return text
+
+
+def _test_digits_facts(r, digit_plots, w):
+    _, y, pred = digit_plots.grid_answers(r)
+    return w.facts["test_digits"].format(
+        right=int((pred == y).sum()),
+        n=len(y),
+        step=r["steps"][-1],
+        n_test=r["config"]["n_test"],
+        acc=w.pct(r["test_accuracy"][-1]),
+    )
+
+
 def _signal_facts(results, names, w):
     return " ".join(
         w.facts["signal"].format(
@@ -209,19 +238,32 @@ def _signal_facts(results, names, w):
 
 # ------------------------------------------------------------------------------ figures
 def figures(result, signal_results, signal_names, lang="en"):
-    """The report's figures: a list of dicts with ``key``, ``title``, ``text``, ``facts``, ``figure``."""
+    """The report's figures: a list of dicts with ``key``, ``title``, ``text``, ``facts``, ``figure``.
+    A run on the digits shows layer 1 as weight images (``digit_plots.unit_images``) instead of
+    64 x width trajectories, and test digits with the net's answers instead of the decision boundary
+    (64-D inputs have no input plane)."""
     from . import plots
 
     w = Words(lang)
     titles, out = w.r["figures"], []
+    plane = result["config"]["dataset"] in PLANE
 
-    def add(key, title, fig, facts):
-        text = w.r["texts"][key.split("-")[0]].format(**signal_results[0]["config"], zero=w.zero)
+    def add(key, title, fig, facts, text_key=None):
+        text = w.r["texts"][text_key or key.split("-")[0]].format(**signal_results[0]["config"], zero=w.zero)
         out.append({"key": key, "title": title, "text": text, "facts": facts, "figure": fig})
 
-    add("loss", titles["loss"], plots.loss(result, lang=lang), _loss_facts(result, w))
     L = len(result["weights"])
-    for l in range(1, L + 1):
+    if plane:
+        add("loss", titles["loss"], plots.loss(result, lang=lang), _loss_facts(result, w))
+    else:
+        from . import digit_plots
+
+        fig = digit_plots.add_test_accuracy(plots.loss(result, lang=lang), result, lang)
+        add("loss", titles["loss"], fig, _loss_facts(result, w, test=True), "loss_softmax")
+        if L > 1:
+            fig = digit_plots.unit_images(result, lang=lang)
+            add("units", titles["units"], fig, _units_facts(result, plots, w))
+    for l in range(1 if plane or L == 1 else 2, L + 1):
         name = titles["output_layer"] if l == L else titles["layer"].format(l=l)
         lines = (len(result["weights"][l - 1][0]) + 1) * len(result["biases"][l - 1][0])
         points = max(50, min(400, TRAJECTORY_VALUES // lines))  # keeps the file small for wide layers
@@ -231,8 +273,12 @@ def figures(result, signal_results, signal_names, lang="en"):
             plots.trajectories(result, l, points, lang=lang),
             _trajectory_facts(result, l, plots, w),
         )
-    fig = plots.boundary(result, lang=lang)
-    add("boundary", titles["boundary"], fig, _boundary_facts(fig, w))
+    if plane:
+        fig = plots.boundary(result, lang=lang)
+        add("boundary", titles["boundary"], fig, _boundary_facts(fig, w))
+    else:
+        fig = digit_plots.test_digits(result, lang=lang)
+        add("test_digits", titles["test_digits"], fig, _test_digits_facts(result, digit_plots, w))
     if L > 1:  # no hidden layer: nothing can be symmetric
         add("symmetry", titles["symmetry"], plots.symmetry(result, lang=lang), _symmetry_facts(result, w))
     fig = plots.gradient_norms(result, lang=lang)
@@ -331,6 +377,7 @@ def render(result, chapter, side, config, figs, lang="en"):
         (r["final_step"], str(final["step"])),
         (r["loss"], esc(w.num(final["loss"]))),
         (r["accuracy"], esc(w.pct(final["accuracy"]))),
+        (r["test_accuracy"], esc(w.pct(final["test_accuracy"]))),
         (r["diverged"], esc(r["no"] if result["diverged"] is None else str(result["diverged"]))),
     ]
     body.append(

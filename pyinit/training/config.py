@@ -13,6 +13,12 @@ momentum (as before ``optimizer`` existed); "momentum" needs momentum > 0; "adam
 weights alone, so two runs that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the held-out test set (drawn
 from its own random stream, see ``seeding``); it defaults to ``n_samples``.
 
+Real data (``digits``; ``datasets.INFO[name].split`` is not None) has a fixed training and test set:
+``n_samples`` and ``n_test`` take the first images of each (at most 1,437 and 360; default: all of
+them), ``noise`` must be 0 (its default there), and the seed changes only the initial weights and
+the batches. ``sizes`` follow the dataset: its features in, one output unit for two classes or one
+unit per class (a softmax) for more.
+
 ``init`` (of a run or a ``Member``) may also be a callable ``init(fan_in, fan_out, rng) -> W`` and
 ``bias_init`` a callable ``bias(fan_out, rng) -> b`` (user code; ``core.initializers`` calls and
 checks them). ``to_dict`` shows a callable as its label ("python"), so the dict stays JSON-friendly
@@ -23,7 +29,7 @@ import math
 from dataclasses import dataclass, fields, replace
 
 from ..errors import ConfigError
-from ..core.datasets import DATASETS
+from ..core.datasets import DATASETS, INFO
 from ..core.activations import ACTIVATIONS
 from ..core import initializers
 from ..core.optimizers import OPTIMIZERS
@@ -163,8 +169,8 @@ class RunConfig:
     """Every option of a run. Defaults are the CLI defaults."""
 
     dataset: str = "xor"
-    n_samples: int = 200
-    noise: float = 0.1
+    n_samples: int = None  # None: 200, or all training images of real data
+    noise: float = None  # None: 0.1, or 0 for real data
     factor: float = 0.8  # rings only: the inner ring's radius (the outer one's is 1)
     n_test: int = None  # size of the held-out test set (None: n_samples)
     hidden: tuple = (4,)
@@ -185,8 +191,16 @@ class RunConfig:
     def __post_init__(self):
         s = object.__setattr__
         s(self, "dataset", _choice("dataset", self.dataset, list(DATASETS)))
-        s(self, "n_samples", parse_int("n_samples", self.n_samples, 2, MAX_SAMPLES))
-        s(self, "noise", parse_float("noise", self.noise, 0, 5))
+        split = INFO[self.dataset].split  # real data: the sizes of its fixed training and test sets
+        if split is None:
+            s(self, "n_samples", parse_int("n_samples", _or(self.n_samples, 200), 2, MAX_SAMPLES))
+            s(self, "noise", parse_float("noise", _or(self.noise, 0.1), 0, 5))
+        else:
+            s(self, "n_samples", _split_size("n_samples", self.n_samples, split[0], self.dataset, "training"))
+            s(self, "noise", parse_float("noise", _or(self.noise, 0.0), 0, 5))
+            if self.noise:
+                raise ConfigError("noise", f"must be 0 with dataset {self.dataset} (real images)", self.noise)
+            s(self, "n_test", _split_size("n_test", self.n_test, split[1], self.dataset, "test"))
         s(self, "factor", parse_float("factor", self.factor, 0, 1, high_open=True))
         s(
             self,
@@ -224,8 +238,10 @@ class RunConfig:
 
     @property
     def sizes(self):
-        """Layer sizes: 2 inputs, the hidden widths, 1 output."""
-        return (2,) + self.hidden + (1,)
+        """Layer sizes: the dataset's features (2; digits: 64), the hidden widths, and one output unit
+        for two classes or one unit per class (a softmax; digits: 10)."""
+        info = INFO[self.dataset]
+        return (info.features,) + self.hidden + (1 if info.classes == 2 else info.classes,)
 
     @property
     def full_batch(self):
@@ -246,7 +262,14 @@ class RunConfig:
     def replace(self, **changes):
         """A copy with some fields changed (validated again). A full-batch config stays full batch,
         and a test set as large as the data stays so, when ``n_samples`` changes, unless
-        ``batch_size`` (``n_test``) is given too; an ``init_seed`` equal to ``seed`` follows it."""
+        ``batch_size`` (``n_test``) is given too; an ``init_seed`` equal to ``seed`` follows it. A new
+        ``dataset`` brings its own defaults of ``n_samples``, ``noise`` and ``n_test`` unless they
+        are given or differ from the old dataset's defaults."""
+        if "dataset" in changes and changes["dataset"] != self.dataset:
+            defaults = RunConfig(dataset=self.dataset)
+            for key in ("n_samples", "noise", "n_test"):
+                if key not in changes and getattr(self, key) == getattr(defaults, key):
+                    changes[key] = None
         if self.full_batch and "batch_size" not in changes:
             changes["batch_size"] = None
         if self.n_test == self.n_samples and "n_test" not in changes:
@@ -254,6 +277,20 @@ class RunConfig:
         if self.init_seed == self.seed and "init_seed" not in changes:
             changes["init_seed"] = None
         return replace(self, **changes)
+
+
+def _or(value, default):
+    return default if value is None else value
+
+
+def _split_size(name, value, size, dataset, which):
+    """How many images of a fixed training/test set of ``size`` images: 2..size (default: all)."""
+    try:
+        return parse_int(name, _or(value, size), 2, size)
+    except ConfigError:
+        raise ConfigError(
+            name, f"must be an integer in 2..{size} (dataset {dataset} has {size} {which} images)", value
+        ) from None
 
 
 def _dataclass_from_dict(cls, d, param, not_a_dict, keys):

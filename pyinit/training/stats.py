@@ -95,8 +95,8 @@ def bias_grad_norms(grad, layout):
 def activation_stats(theta, layout, activation, X):
     """Activation mean and std of every layer, and dead units of every hidden layer, on inputs X.
 
-    theta : (..., P); X : (n, 2). Mean and std are over all samples and units of the layer
-    (layer L is the sigmoid output). A hidden unit is *dead* when it is a ReLU whose
+    theta : (..., P); X : (n, d). Mean and std are over all samples and units of the layer
+    (layer L is the output: sigmoid or softmax). A hidden unit is *dead* when it is a ReLU whose
     pre-activation is <= 0 for every sample, so its gradient is exactly 0; for other activations
     ``dead`` is None (``network.evaluate_many``).
     Returns dict ``mean``, ``std``: theta.shape[:-1] + (L,); ``dead``: theta.shape[:-1] + (L - 1,)

@@ -15,7 +15,9 @@ because the gradient of step t is computed right after step t is reached (``_eva
     # backward  grad_{t+1} = mean-loss gradient there       (network.backward)
 
 Recording (``recorder``): step t stores theta_t, grad_t (gradient at theta_t, on batch t), and the
-loss and accuracy at theta_t on the *whole* dataset. Step 0 is the initialisation. Derived
+loss and accuracy at theta_t on the *whole* dataset -- or, with ``Trainer(..., score="test")``, on
+the held-out test set instead (cheaper for large data: the digits' 360 test images cost about two
+steps on batches of 64, their 1,437 training images about eight). Step 0 is the initialisation. Derived
 statistics (symmetry, gradient norms, activation statistics) are computed on demand from records.
 
 A viewer that must show the step it trained to (the page's lab) calls ``record_tail`` after
@@ -45,7 +47,7 @@ import numpy as np
 
 from .config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
 from ..errors import ConfigError
-from ..core.datasets import DATASETS
+from ..core.datasets import DATASETS, INFO
 from ..core.initializers import initial_params
 from ..core.network import Layout, Workspace, T, forward, backward, evaluate_many, inspect_step
 from ..core import network
@@ -128,10 +130,13 @@ def check_budget(config, K=1):
 
 
 def make_data(config, test=False):
-    """The dataset of a config: (X (n, 2) float64, y (n,) int64), from the DATA stream of its seed;
-    with ``test``, its held-out test set of ``n_test`` samples, from the TEST stream."""
+    """The dataset of a config: (X (n, d) float64, y (n,) int64), from the DATA stream of its seed;
+    with ``test``, its held-out test set of ``n_test`` samples, from the TEST stream. Real data
+    (digits) takes the first n images of its fixed training or test set instead."""
     make = DATASETS[config.dataset]
     extra = {"factor": config.factor} if config.dataset == "rings" else {}
+    if INFO[config.dataset].split is not None:
+        extra = {"split": "test" if test else "train"}
     n, stream = (config.n_test, seeding.TEST) if test else (config.n_samples, seeding.DATA)
     return make(n, noise=config.noise, rng=seeding.generator(config.seed, stream), **extra)
 
@@ -150,7 +155,7 @@ def _as_input(X):
 class Trainer:
     """Train K members of one architecture in lock-step; see the module docstring."""
 
-    def __init__(self, config, members=None, *, record=True):
+    def __init__(self, config, members=None, *, record=True, score="data"):
         if isinstance(config, dict):
             config = RunConfig.from_dict(config)
         if not isinstance(config, RunConfig):
@@ -159,6 +164,9 @@ class Trainer:
         if not 1 <= len(members) <= MAX_MEMBERS:
             raise ConfigError("members", f"must be a list of 1..{MAX_MEMBERS} members", len(members))
         members = [m if isinstance(m, Member) else Member.from_dict(m) for m in members]
+        if score not in ("data", "test"):
+            raise ConfigError("score", "must be data or test (where records are scored)", score)
+        self.score = score
         self.config, self.members, self.K = config, members, len(members)
         self.activation = config.activation
         self.layout = layout = Layout(config.sizes)
@@ -176,7 +184,8 @@ class Trainer:
         self.X, self.y = make_data(config)
         n = config.n_samples
         self._x = _as_input(self.X)
-        self._y = self.y.astype(np.float64).reshape(1, n, 1)
+        self._y = network.targets(self.y, layout.sizes[-1])  # (1, n, outputs)
+        self._y_rows = T(self._y)  # (1, outputs, n), C-contiguous: batches gather along its last axis
         self._workspaces = {}
         self._eval_workspaces = {}  # evaluate(): buffers reused by shape
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
@@ -191,6 +200,7 @@ class Trainer:
         self._any_stopped = False
         self._test = None  # (X, y) of the test set, made when asked
         self._full_batch = config.full_batch
+        self._batch_scores = config.full_batch and score == "data"  # a record reuses the batch's loss
         self._stopped = np.zeros(K, dtype=bool)
         with np.errstate(all="ignore"):
             self._evaluate()
@@ -228,7 +238,7 @@ class Trainer:
             self._position = 0
         idx = self._order[self._position : self._position + cfg.batch_size]
         self._position += len(idx)
-        return _as_input(self.X[idx]), self._y[:, idx], self._workspace(len(idx))
+        return _as_input(self.X[idx]), T(self._y_rows[..., idx]), self._workspace(len(idx))
 
     def _evaluate(self):
         """Forward and backward at theta_t on batch t; divergence check; record step t."""
@@ -243,10 +253,10 @@ class Trainer:
         self.loss = loss
         rec = self.recorder
         if rec is not None and rec.wants(self.t) and not (self._any_stopped and self._stopped.all()):
-            if self._full_batch:
+            if self._batch_scores:
                 rec.append(self.t, self.theta, self.grad, *self._masked(loss, network.accuracy(ws, y)))
             else:
-                rec.append(self.t, self.theta, self.grad, *self._masked(*self.evaluate(self.theta)))
+                rec.append(self.t, self.theta, self.grad, *self._masked(*self._score(self.theta)))
 
     def _masked(self, loss, acc):
         """Full-data loss and accuracy with NaN for the members that stopped."""
@@ -267,7 +277,7 @@ class Trainer:
         if self._any_stopped and self._stopped.all():
             return False
         with np.errstate(all="ignore"):
-            rec.set_tail(self.t, self.theta, self.grad, *self._masked(*self.evaluate(self.theta)))
+            rec.set_tail(self.t, self.theta, self.grad, *self._masked(*self._score(self.theta)))
         return True
 
     def _stop_diverged(self, loss):
@@ -288,6 +298,10 @@ class Trainer:
             self.optimizer.stop(k)
 
     # ---------------------------------------------------------------- evaluation
+    def _score(self, theta):
+        """Loss and accuracy of a record: on the whole dataset, or the test set (``score``)."""
+        return self.evaluate_test(theta) if self.score == "test" else self.evaluate(theta)
+
     def evaluate(self, theta):
         """Loss and accuracy on the whole dataset for parameters ``theta`` (M, P): two (M,) arrays."""
         out = evaluate_many(
@@ -297,15 +311,18 @@ class Trainer:
 
     @property
     def test_data(self):
-        """The held-out test set (X (n_test, 2), y (n_test,)), made on first use (``make_data``)."""
+        """The held-out test set (X (n_test, d), y (n_test,)), made on first use (``make_data``)."""
         if self._test is None:
             self._test = make_data(self.config, test=True)
+            self._test_x = _as_input(self._test[0])[0]  # feature-major, as evaluate_many wants it
         return self._test
 
     def evaluate_test(self, theta):
         """Loss and accuracy on the test set for parameters ``theta`` (M, P): two (M,) arrays."""
-        X, y = self.test_data
-        out = evaluate_many(theta, self.layout, self.activation, X, y, workspaces=self._eval_workspaces)
+        y = self.test_data[1]
+        out = evaluate_many(
+            theta, self.layout, self.activation, self._test_x, y, workspaces=self._eval_workspaces
+        )
         return out["loss"], out["accuracy"]
 
     def params(self, k=0):
@@ -342,12 +359,12 @@ class Trainer:
 
     @property
     def loss_history(self):
-        """Recorded full-data loss, (R, K); NaN for a member after it diverged."""
+        """Recorded full-data (``score="test"``: test-set) loss, (R, K); NaN after a divergence."""
         return self._rec().loss
 
     @property
     def accuracy_history(self):
-        """Recorded full-data accuracy, (R, K); NaN for a member after it diverged."""
+        """Recorded full-data (``score="test"``: test-set) accuracy, (R, K); NaN after a divergence."""
         return self._rec().accuracy
 
     def weights(self, l):

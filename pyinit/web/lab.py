@@ -17,7 +17,7 @@ A *frame* carries what the page has not seen yet: the records appended since the
 as flat arrays (R new records, K members, P parameters, H hidden layers, L weight layers)
 
     steps (R,)  theta (R*K*P)  grad (R*K*P)  loss (R*K)  acc (R*K)  sym (R*K*H)  gnorm (R*K*L)
-    distinct (R*K*H)
+    distinct (R*K*H)   and for image data (digits) also  grid_pred (R*K*G)
 
 plus ``step`` (the trainer's step count), ``diverged`` (per member None or {step, reason}),
 ``kept`` (when the recorder halved its resolution since the last frame: the steps it still holds;
@@ -27,12 +27,25 @@ trained step) and ``limit`` (None, or why the session stopped on purpose: "max_s
 reached ``MAX_STEPS``). ``sym`` is ``stats.symmetry``, ``gnorm`` sqrt(||dW||^2 + ||db||^2) per
 layer, ``distinct`` the number of distinct units per hidden layer (``stats.distinct_units``, exact
 in float64). ``theta`` is laid out as ``network.Layout`` stores it (each W block transposed);
-``meta.layout`` says where every block is. Left out: anything about drawing (the page does that).
+``meta.layout`` says where every block is.
+
+Image data (``digits``: 64 inputs, 10 classes; the page's settings do not offer it yet, a ``Session``
+of a ``RunConfig`` does): ``loss`` and ``acc`` are measured on the fixed test set (``meta.scored_on``
+is "test"; the 2-D toys: "data", the training data), which is 4 times smaller than the training set,
+so a recorded step costs about three training steps instead of nine. Unit j's 64 incoming weights,
+an 8 x 8 image, are ``theta``'s 64 numbers from ``meta.layout``'s W[1] offset + 64 j (so the frames
+need nothing more for the weight images), ``meta.images`` has the image shape, the number of
+classes and the grid of G = 20 test digits (``analysis.digit_panels``: 2 per class, X (G*64), y (G)),
+and ``grid_pred`` the class each member gives each grid digit at each record. The input-plane
+views do not apply to 64-D inputs (``core.datasets.require_plane`` refuses them by name).
+Left out: anything about drawing (the page does that).
 """
 
 import numpy as np
 
+from ..analysis import digit_panels
 from ..analysis.landscape import loss_slice
+from ..core.datasets import PLANE
 from ..core.network import inspect_step
 from ..errors import ConfigError
 from ..training import stats
@@ -87,12 +100,19 @@ def layout_meta(layout):
     return out
 
 
-def record_arrays(trainer, idx):
-    """The frame arrays of the records ``idx`` of a trainer (see the module docstring)."""
+def record_arrays(trainer, idx, grid=None, workspaces=None):
+    """The frame arrays of the records ``idx`` of a trainer (see the module docstring); ``grid``:
+    the (X, y) of the test digits whose predicted classes go in ``grid_pred`` (``workspaces``: the
+    buffers of that forward pass, kept by the caller)."""
     rec, layout = trainer.recorder, trainer.layout
     theta, grad = rec.theta[idx], rec.grad[idx]
     gnorm = np.hypot(stats.weight_grad_norms(grad, layout), stats.bias_grad_norms(grad, layout))
+    extra = {}
+    if grid is not None:
+        pred = digit_panels.predict(theta, layout, trainer.activation, grid[0], workspaces)
+        extra["grid_pred"] = pred.astype(np.float64).ravel()
     return {
+        **extra,
         "steps": rec.steps[idx].astype(np.float64),
         "theta": theta.ravel(),
         "grad": grad.ravel(),
@@ -117,7 +137,10 @@ class Session:
     def __init__(self, config, members):
         self.config = session_config(config, len(members))
         self.members = list(members)
-        self.trainer = Trainer(self.config, self.members)
+        plane = config.dataset in PLANE
+        self.trainer = Trainer(self.config, self.members, score="data" if plane else "test")
+        self.grid = None if plane else digit_panels.grid()
+        self._grid_workspaces = {}
         self.layout = self.trainer.layout
         self.sent = -1  # last permanent record's step sent
         self.stride = self.trainer.recorder.stride  # to notice halving
@@ -139,6 +162,15 @@ class Session:
             "members": [{k: m.to_dict()[k] for k in ("init", "bias_init", "perturb")} for m in self.members],
             "max_records": tr.recorder.capacity,
             "max_steps": MAX_STEPS,
+            "scored_on": tr.score,
+            "images": None
+            if self.grid is None
+            else {
+                "shape": list(digit_panels.digits.IMAGE_SHAPE),
+                "classes": self.layout.sizes[-1],
+                "grid_X": self.grid[0].ravel(),
+                "grid_y": self.grid[1].astype(np.float64),
+            },
         }
 
     def data(self):
@@ -165,7 +197,7 @@ class Session:
         self.sent = max(self.sent, int(sent))
         return {
             "step": tr.t,
-            "records": record_arrays(tr, new),
+            "records": record_arrays(tr, new, self.grid, self._grid_workspaces),
             "kept": kept,
             "diverged": diverged(tr),
             "provisional": bool(rec.tail),

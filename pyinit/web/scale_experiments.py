@@ -18,6 +18,7 @@ import numpy as np
 
 from ..analysis.signal import signal_table, variance_terms
 from ..core.activations import ACTIVATIONS
+from ..core.datasets import require_plane
 from ..core.network import Workspace, evaluate_many, forward
 from ..errors import ConfigError
 from ..training.config import Member, parse_int
@@ -30,7 +31,8 @@ SATURATED = 0.99  # |a| above this: a saturated tanh unit (tanh' = 1 - a^2 < 0.0
 # ------------------------------------------------------------------------------------ "restarts"
 def grid_probabilities(trainer, G=41, extent=None):
     """P(y = 1) of every member on a G x G grid over the data: (xs (G,), ys (G,), p (K, G*G)),
-    rows of p by y then x (row-major, y outer)."""
+    rows of p by y then x (row-major, y outer). A ConfigError for 64-D data (``require_plane``)."""
+    require_plane(trainer.config.dataset, "the probability map")
     X = trainer.X
     if extent is None:
         lo, hi = X.min(axis=0) - 0.2, X.max(axis=0) + 0.2

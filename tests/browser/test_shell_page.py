@@ -107,6 +107,21 @@ def test_losses_in_the_worker_equal_cpython(worker_page):
     assert shown, "no losses shown"
 
 
+def test_a_digits_run_in_the_worker_equals_cpython(worker_page):
+    """The 8x8 digits come from the wheel's own data file (no scikit-learn in the browser) and the
+    softmax net trains as natively: the same images, labels and final numbers."""
+    config = {"dataset": "digits", "n_samples": 100, "n_test": 40, "hidden": [8], "init": "he"}
+    config |= {"batch_size": 50, "steps": 10, "every": 5, "optimizer": "adam", "lr": 0.01}
+    got = py_call(worker_page, "api.run", {"config": config})
+    assert "error" not in got, got
+    browser, native = untyped(got["result"]), api.run(dict(config))
+    assert np.array_equal(np.array(browser["X"]), native["X"]) and browser["y"] == native["y"]
+    assert np.array(browser["X"]).shape == (100, 64) and len(browser["weights"][-1][0][0]) == 10
+    for key in ("loss", "accuracy", "test_loss", "test_accuracy"):
+        np.testing.assert_allclose(browser["final"][key], native["final"][key], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(browser["weights"][0][-1], native["weights"][0][-1], rtol=1e-12, atol=1e-14)
+
+
 def test_float64_results_arrive_as_typed_arrays(worker_page):
     check_page = worker_page
     settings = {

@@ -56,6 +56,21 @@ def test_report_says_when_the_page_sets_no_live_time(monkeypatch, capsys):
     assert "data-live-ms not set" in capsys.readouterr().out
 
 
+def test_report_prints_the_digits_figures(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "native_steps_per_s", lambda config: 800.0 if "digits" in str(config) else 1.0)
+    m = measurements() | {
+        "worker_digits_rate": 200.0,
+        "pyodide_digits_lab": ["lab pair (zeros, He), 1 step(s)/frame: 45 frames/s (45 steps/s)"],
+        "native_digits_lab": ["lab pair (zeros, He), 1 step(s)/frame: 90 frames/s (90 steps/s)"],
+    }
+    bench.report(m, {"versions": {"pyinit": "0.1.0", "numpy": "2.0.2"}}, 3)
+    out = capsys.readouterr().out
+    assert "training the digits, 64-16-10 relu, batches of 64, 300 steps per run" in out
+    assert "    worker (Pyodide):      200 steps/s\n    native CPython:        800 steps/s" in out
+    assert "Pyodide under Node: lab pair (zeros, He), 1 step(s)/frame: 45 frames/s (45 steps/s)" in out
+    assert "native            : lab pair (zeros, He), 1 step(s)/frame: 90 frames/s" in out
+
+
 def test_bare_page_is_real_files_and_names_no_version():
     bare = bench.PAGES / "bare"
     assert sorted(p.name for p in bare.iterdir()) == ["bare-worker.js", "bare.js", "index.html"]

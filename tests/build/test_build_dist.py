@@ -165,6 +165,7 @@ def test_numpy_and_pyinit_are_pinned_by_sha256(dist_dir):
     with zipfile.ZipFile(pdir / lock["packages"]["pyinit"]["file_name"]) as z:
         names = z.namelist()
         assert "pyinit/__init__.py" in names
+        assert "pyinit/data/digits.gz" in names and "pyinit/data/DIGITS-LICENSE.txt" in names
         assert any(n.endswith(".dist-info/WHEEL") for n in names)
         assert any(n.endswith(".dist-info/RECORD") for n in names)
 

@@ -26,6 +26,10 @@ FILES = [
     "tests/core/test_optimizers.py",
     "tests/core/test_clone_condition.py",
     "tests/core/test_bias_specs.py",
+    "tests/core/test_softmax.py",
+    "tests/core/test_softmax_theorems.py",
+    "tests/core/test_softmax_oracle.py",
+    "tests/core/test_digits_data.py",
 ]
 
 

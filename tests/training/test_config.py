@@ -16,7 +16,7 @@ BAD = [
     (
         "dataset",
         "xorr",
-        "dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, got 'xorr'",
+        "dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, digits, got 'xorr'",
     ),
     ("n_samples", 1, "n_samples: must be an integer in 2..10000, got 1"),
     ("n_samples", True, "n_samples: must be an integer in 2..10000, got True"),
@@ -87,6 +87,7 @@ VALUES = st.one_of(
     st.sampled_from(
         [
             "xor",
+            "digits",
             "relu",
             "zeros",
             "he",
@@ -120,7 +121,7 @@ def test_fuzzed_configs_raise_only_config_error(d):
 SMALL = st.fixed_dictionaries(
     {},
     optional={
-        "dataset": st.sampled_from(["xor", "moons", "circles", "spiral", "gaussians", "linear"]),
+        "dataset": st.sampled_from(["xor", "moons", "circles", "spiral", "gaussians", "linear", "digits"]),
         "n_samples": st.integers(2, 40),
         "noise": st.floats(0, 5),
         "hidden": st.lists(st.integers(1, 9), max_size=3),
