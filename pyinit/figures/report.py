@@ -5,7 +5,7 @@
 
 ``--chapter`` picks one of the tour's chapters. Its run flags are not written here: they are the
 chapter's preset (``content/chapters.json``) turned into ``run`` flags by the page's own mapping
-(``web.page_state``) -- the shared settings (optimizer, momentum, factor included) plus the init and
+(``settings.page_state``) -- the shared settings (optimizer, momentum, factor included) plus the init and
 init seed of one of the lab's two runs, ``--side left`` (default: the init the chapter is about) or
 ``right``, so the report runs exactly the RunConfig the page builds for that side. Every ``run``
 flag is accepted and overrides the preset (``--init-code FILE``: your own init, see ``cli``). The
@@ -30,7 +30,7 @@ from .. import __version__, api, content
 from ..core.initializers import label
 from ..errors import ConfigError
 from ..training.config import RunConfig
-from ..web import chapters, page_state
+from ..settings import page_state, presets
 
 ALIASES = {alias: c["id"] for c in content.chapters() for alias in c.get("aliases", ())}
 SIDES = page_state.SIDES
@@ -48,11 +48,11 @@ SHARED = (
 )
 FLAGS = {
     "chapter": (
-        "one of " + ", ".join(chapters.ids()) + " (the tour chapter's lab preset; explicit flags "
+        "one of " + ", ".join(presets.ids()) + " (the tour chapter's lab preset; explicit flags "
         "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"
     ),
-    "side": "left or right: which of the chapter's two lab runs (default left, the init the chapter "
-    "is about)",
+    "side": " or ".join(SIDES) + ": which of the chapter's two lab runs (default left, the init the "
+    "chapter is about)",
     "lang": "the language of the report's texts: " + " or ".join(content.LANGS) + " (default en)",
     "out": "the HTML file to write (default report.html)",
 }
@@ -69,16 +69,16 @@ class OutputError(OSError):
 
 def preset(chapter, side="left"):
     """The ``run`` flags of a tour chapter's preset, with the init of one side of its lab."""
-    c = chapters.chapter(chapter)
+    c = presets.chapter(chapter)
     if side not in SIDES:
-        raise ConfigError("side", "must be left or right", side)
+        raise ConfigError("side", "must be " + " or ".join(SIDES), side)
     config, members = page_state.run_config(c["state"])
     member = members[SIDES.index(side)]
     flags = {k: v for k, v in config.to_dict().items() if k in SHARED}
     if not config.full_batch:
         flags["batch_size"] = config.batch_size
     view = c["view"] or {}
-    if "hidden" in view:  # chapter 8: the exercise's [10, 5] (the lab has one width)
+    if "hidden" in view:  # reproduce: the exercise's [10, 5] (the lab has one width)
         flags["hidden"] = list(view["hidden"])
     flags.update(init=member.init, bias_init=member.bias_init, perturb=member.perturb, steps=c["steps"])
     if member.seed is not None:  # the side's own init seed (a restart)
@@ -93,9 +93,9 @@ def resolve(chapter=None, side=None, **flags):
     if chapter is not None:
         key = str(chapter).strip()
         name = ALIASES.get(key, key)
-        if name not in chapters.ids():
+        if name not in presets.ids():
             raise ConfigError(
-                "chapter", "must be one of " + ", ".join(chapters.ids() + list(ALIASES)), chapter
+                "chapter", "must be one of " + ", ".join(presets.ids() + list(ALIASES)), chapter
             )
         preset_flags = preset(name, "left" if side is None else str(side).strip())
     elif side is not None:
@@ -107,7 +107,7 @@ def _signal_inits(config, chapter):
     """The inits compared in the signal figure: the run's own (first layer's spec) and, for a chapter
     whose tour view is the signal experiment, that view's inits."""
     own = config.init if callable(config.init) else config.init.split(",")[0]
-    view = chapters.chapter(chapter)["view"] if chapter else None
+    view = presets.chapter(chapter)["view"] if chapter else None
     others = view["inits"] if view and view.get("kind") == "signal" else []
     return [own] + [i for i in others if i != own]
 

@@ -43,7 +43,8 @@ import math
 
 import numpy as np
 
-from .config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
+from .config import RunConfig, Member, MAX_STEPS, MEMORY_BUDGET_BYTES
+from ..rules import parse_int
 from ..errors import ConfigError
 from ..core.datasets import DATASETS
 from ..core.initializers import initial_params

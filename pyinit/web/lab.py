@@ -35,16 +35,17 @@ import numpy as np
 from ..analysis.landscape import loss_slice
 from ..core.network import inspect_step
 from ..errors import ConfigError
+from ..rules import parse_int, section
+from ..settings import page_state
 from ..training import stats
-from ..training.config import parse_int
 from ..training.trainer import Trainer
 from .. import seeding
-from . import page_state, sessions
+from . import sessions
 
 MAX_RECORDS = 2000  # records kept per session (then the recorder halves its resolution) ...
 RECORD_FLOATS = 1_000_000  # ... and at most this many theta floats: the page mirrors every record
 MAX_CHUNK = 10_000  # steps per step() call
-MAX_STEPS = 1_000_000  # a session stops here (the page's step setting has the same maximum)
+MAX_STEPS = section("settings")["step"]["max"]  # a session stops at the page's last step
 INSPECT_ROWS = 4  # sample rows shown by the inspector
 FORMULA_TERMS = 3  # terms of aT.delta written out
 

@@ -3,7 +3,6 @@ draws every chapter at once, before Python has loaded in the browser (then a liv
 session takes over and continues exactly these runs).
 
     chapter_run(chapter_id, budget_bytes=150_000) -> (head, blob)    one chapter's runs
-    default_run(budget_bytes=150_000)             -> (head, blob)    chapter 1's
 
 The build writes them as ``data/chapters/<id>.json`` (head) and ``<id>.bin`` (blob), with an index.
 
@@ -21,7 +20,8 @@ run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s), "diverge
 import numpy as np
 
 from ..training.trainer import Trainer
-from . import chapters, lab, page_state
+from ..settings import page_state, presets
+from . import lab
 
 FORMAT = 2
 MIN_RECORDS = 41
@@ -39,7 +39,7 @@ def _stride(steps, per_record, fixed, budget):
 
 def chapter_run(chapter_id, budget_bytes=150_000):
     """One chapter's runs, thinned to fit ``budget_bytes`` where possible: (head, blob)."""
-    c = chapters.chapter(chapter_id)
+    c = presets.chapter(chapter_id)
     settings = page_state.run_settings(c["state"])
     session = lab.Session.from_settings(settings)  # the live session's config and meta
     layout, K, steps = session.layout, len(session.members), c["steps"]
@@ -78,8 +78,3 @@ def chapter_run(chapter_id, budget_bytes=150_000):
         "arrays": index,
     }
     return head, blob
-
-
-def default_run(budget_bytes=150_000):
-    """The page's default setup: chapter 1's runs."""
-    return chapter_run(chapters.ids()[0], budget_bytes)

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import LOAD_TIMEOUT_MS, lab_snapshot, pause_lab, wait_for_status, wait_lab_drawn, wait_lab_live
 from pyinit import content
-from pyinit.web import page_state
+from pyinit.settings import page_state
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

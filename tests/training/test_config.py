@@ -16,7 +16,7 @@ BAD = [
     (
         "dataset",
         "xorr",
-        "dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, got 'xorr'",
+        "dataset: must be one of xor, circles, rings, moons, gaussians, spiral, linear, got 'xorr'",
     ),
     ("n_samples", 1, "n_samples: must be an integer in 2..10000, got 1"),
     ("n_samples", True, "n_samples: must be an integer in 2..10000, got True"),
@@ -28,7 +28,7 @@ BAD = [
     (
         "activation",
         "softmax",
-        "activation: must be one of tanh, relu, sigmoid, linear, leaky_relu, got 'softmax'",
+        "activation: must be one of tanh, relu, leaky_relu, sigmoid, linear, got 'softmax'",
     ),
     (
         "init",

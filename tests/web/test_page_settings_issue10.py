@@ -7,7 +7,8 @@ import pytest
 from pyinit.errors import ConfigError
 from pyinit.training.config import RunConfig, Member
 from pyinit.training.trainer import Trainer
-from pyinit.web import lab, page_state
+from pyinit.settings import page_state
+from pyinit.web import lab
 
 
 def test_defaults_keep_todays_runs_bitwise():

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from pyinit.web import chapters, lab, page_state, precompute, sessions
+from pyinit.settings import page_state, presets
+from pyinit.web import chapters, lab, precompute, sessions
 
 SLOW = {"reproduce"}  # 15,000 steps: the slow suite checks it
 
@@ -59,8 +60,8 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     lab.dispose(live["id"])
 
 
-def test_sizes_and_the_default_run():
-    head, blob = precompute.default_run()
+def test_sizes_and_the_first_chapters_run():
+    head, blob = precompute.chapter_run(presets.ids()[0])
     assert head["chapter"] == "simple" and head["bytes"] <= 150_000 and head["records"] >= 41
     small, _ = precompute.chapter_run("simple", budget_bytes=10_000)
     assert small["records"] == 41 and small["bytes"] > 10_000 and small["stride"] == 15  # honest: over budget
