@@ -15,7 +15,7 @@ test_rule_parity.py`` feeds both the same hostile inputs and requires the same v
 
 A number given as text follows the book's ``number`` (ASCII digits, ',' may stand for '.'); an int
 may be written as a float without a fraction ("1e3"); a bool is never a number. A choice is a
-string (or an integer, taken as its decimal string). Text is measured in UTF-16 code units, as
+string (or an integer, taken as its decimal string). Text is trimmed of ASCII whitespace and measured in UTF-16 code units, as
 the page measures it. This module is a foundation: it imports only ``content`` and ``errors``.
 """
 
@@ -32,6 +32,7 @@ SIDES = tuple(s["side"] for s in BOOK["sides"])
 CODE_KEY = {s["side"]: s["code"] for s in BOOK["sides"]}
 INIT_PARAM = dict(BOOK["init_param"])
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+SPACE = " \t\n\r\f\v"  # what is trimmed from a value given as text (ASCII whitespace only)
 
 
 # ------------------------------------------------------------------------------------- the book
@@ -150,8 +151,8 @@ def _number(value):
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value) if math.isfinite(value) else None
-    if isinstance(value, str) and NUMBER.fullmatch(value.strip()):
-        x = float(value.strip().replace(",", ".", 1))
+    if isinstance(value, str) and NUMBER.fullmatch(value.strip(SPACE)):
+        x = float(value.strip(SPACE).replace(",", ".", 1))
         return x if math.isfinite(x) else None
     return None
 
@@ -182,7 +183,7 @@ def parse_float(name, value, low, high, low_open=False, high_open=False):
 def _as_choice(value):
     """The text a choice is picked by: a string (trimmed), or an integer's decimal digits."""
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(SPACE)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     if isinstance(value, numbers.Integral) or (math.isfinite(value) and float(value).is_integer()):
@@ -197,7 +198,7 @@ def _utf16_length(text):
 def parse_widths(name, value, entry):
     """Widths from a list/tuple of ints, one int, or a comma string ("" = none): a tuple."""
     if isinstance(value, str):
-        items = value.replace(" ", "").split(",") if value.strip() else []
+        items = value.replace(" ", "").split(",") if value.strip(SPACE) else []
     elif isinstance(value, (list, tuple)):
         items = list(value)
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -239,19 +240,19 @@ def parse(entry, value):
         if key in entry["choices"]:
             return key
     elif kind == "bool":
-        text = value.strip() if isinstance(value, str) else None
+        text = value.strip(SPACE) if isinstance(value, str) else None
         if value is True or text in ("1", "true", "on"):
             return True
         if value is False or text in ("0", "false", "off", ""):
             return False
     elif kind == "list" and isinstance(value, str):
-        items = [x.strip() for x in value.strip().split(",") if x.strip()]
+        items = [x.strip(SPACE) for x in value.strip(SPACE).split(",") if x.strip(SPACE)]
         if entry.get("none") and items == ["none"]:
             return ""
         if items and all(x in entry["choices"] for x in items):
             return ",".join(dict.fromkeys(items))
     elif kind == "text" and isinstance(value, str):
-        text = value.strip()
+        text = value.strip(SPACE)
         if _utf16_length(text) <= entry["maxLength"]:
             return text
         raise ConfigError(name, constraint(entry), f"{_utf16_length(text)} characters")
@@ -290,7 +291,7 @@ def broken(rule, values):
 
 def check(name, values, given=None):
     """Raise a ConfigError for the first rule of section ``name`` that ``values`` (typed, one per
-    key the rule names) break, showing the value as ``given`` (raw) when it was given."""
+    key the rule names) break, showing the value as ``given`` (raw), or else the default."""
     given = {} if given is None else given
     for rule in rules(name, values):
         found = broken(rule, values)
@@ -298,13 +299,16 @@ def check(name, values, given=None):
             key = rule["key"]
             entry = SECTIONS[name][key]
             params = {"min": fmt(entry.get("min")), "max": fmt(entry.get("max")), **found}
-            raise ConfigError(key, fill(rule["constraint"], params), given.get(key, values[key]))
+            shown = given[key] if key in given else entry["default"]
+            raise ConfigError(key, fill(rule["constraint"], params), shown)
 
 
 def validate(given, keys):
     """The page's settings ``keys``, each given (or its default), parsed and checked by the rules:
-    {key: value}. ``given`` may hold any of the page's settings; other keys are refused."""
+    {key: value}. ``given`` (None: nothing given) may hold any of the page's settings; other keys
+    are refused."""
     page = SECTIONS["settings"]
+    given = {} if given is None else given
     if not isinstance(given, dict):
         raise ConfigError("settings", _message("object"), given)
     for key in given:

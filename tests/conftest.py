@@ -12,6 +12,10 @@ pyproject.toml); import it directly.
 
 - ``node_modules`` session: Path of node_modules/, matching package-lock.json (``npm ci`` if not).
 - ``dist_dir``     session: Path of a fresh self-hosted build (``tools.assemble.build``) in a temp folder.
+- ``site_js``      session: a copy of ``site/js/`` where Node runs the page's modules as ES modules
+                   (``site_js.node(script, data)`` runs a module script beside ``js/`` with ``data``
+                   as JSON and returns what it prints, parsed; ``site_js.root`` is the folder). Needs
+                   only ``node`` (no npm packages): part of the fast subset.
 - ``serve``        session: ``serve(root, base="/", mime=None) -> url`` starts a local server for any
                    folder (e.g. a broken copy of dist) on a free port; all stop at session end.
 - ``server_url``   session: URL ("http://127.0.0.1:PORT/") serving ``dist_dir``.
@@ -37,7 +41,10 @@ Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -84,6 +91,24 @@ def node_modules() -> Path:
     with assemble.build_lock():
         bootstrap.ensure_node_modules()
     return common.NODE_MODULES
+
+
+@pytest.fixture(scope="session")
+def site_js(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site-js")
+    shutil.copytree(ROOT / "site" / "js", root / "js")
+    (root / "package.json").write_text('{"type": "module"}\n')  # .js files are ES modules here
+
+    def node(script: str, data=None):
+        (root / "script.js").write_text(script, encoding="utf-8")
+        (root / "data.json").write_text(json.dumps(data), encoding="utf-8")
+        done = subprocess.run(
+            ["node", "script.js", "data.json"], cwd=root, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-4000:]
+        return json.loads(done.stdout)
+
+    return SimpleNamespace(root=root, node=node)
 
 
 @pytest.fixture(scope="session")

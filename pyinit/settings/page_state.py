@@ -54,7 +54,7 @@ def run_settings(settings=None):
     """The run settings with defaults filled in, each checked, and the rules between them:
     {name: value} over ``RUN_KEYS``. ``settings`` may hold any of the page's settings (the others
     are ignored); unknown keys are refused."""
-    return rules.validate({} if settings is None else settings, RUN_KEYS)
+    return rules.validate(settings, RUN_KEYS)
 
 
 def bias_spec(bias):
