@@ -8,6 +8,9 @@ import pytest
 from pyinit.settings import page_state, presets
 from pyinit.web import chapters, lab, precompute, sessions
 
+FLOAT32 = [
+    name for name, dtype in precompute.DTYPE.items() if dtype == "<f4"
+]  # the records, as frames.json says
 SLOW = {"reproduce"}  # 15,000 steps: the slow suite checks it
 
 
@@ -34,8 +37,8 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     assert steps[0] == 0 and steps[-1] == c["steps"] and len(set(np.diff(steps))) == 1  # a uniform stride
     assert len(steps) >= precompute.MIN_RECORDS or head["stride"] == 1
     assert head["bytes"] <= head["budget"] or len(steps) == precompute.MIN_RECORDS
-    for name in precompute.FLOAT32:
-        assert a[name].dtype == np.float32
+    assert {name: dtype for name, (dtype, _, _) in head["arrays"].items()} == precompute.DTYPE
+    assert len(FLOAT32) == 7 and all(a[name].dtype == np.float32 for name in FLOAT32)
     # the live session, stepped as the page would, at the same steps
     live = lab.create(settings=c["state"])
     assert live["meta"] == head["meta"]
@@ -52,7 +55,7 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
         sessions.get(live["id"], lab.Session, "").trainer, np.searchsorted(rec.steps, common)
     )
     R = len(steps)
-    for name in precompute.FLOAT32:
+    for name in FLOAT32:
         want = arrays[name].reshape(len(common), -1).astype(np.float32)
         got = a[name].reshape(R, -1)[mine]
         np.testing.assert_array_equal(got, want, err_msg=name)  # float32 of the same float64
