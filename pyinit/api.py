@@ -4,8 +4,9 @@ Every function takes plain data (dicts, lists, numbers, strings) and returns pla
 lists, floats, ints, str, None -- so the Pyodide worker never keeps a Python object between calls.
 Bad input raises ``pyinit.errors.ConfigError`` with a one-line message, and so does a request beyond
 the budgets of memory and time (``training.trainer.check_budget``, ``analysis.signal.check_budget``,
-and for ``landscape`` its grid of resolution^2 parameter vectors), before any work. Non-finite floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a
-dict) may carry callable inits (``initializers``); the returned ``config`` shows them as "python".
+and for ``landscape`` its grid of resolution^2 parameter vectors), before any work. Non-finite
+floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a dict) may carry callable
+inits (``initializers``); the returned ``config`` shows them as "python".
 
     version()                         -> {"pyinit", "numpy", "python"}
     run(config)                       -> the JSON printed by ``python -m pyinit run``

@@ -203,8 +203,7 @@ def main(argv=None):
         where = f"line {err.line}: " if err.line else ""
         _fail(f"pyinit {args.command}: error: --init-code {code_file}: {where}{err.text}")
     except ConfigError as err:
-        _fail(
-            f"pyinit {args.command}: error: {_where(err.param, flags)}: {err.constraint}, got {show(err.value)}"
-        )
+        where = _where(err.param, flags)
+        _fail(f"pyinit {args.command}: error: {where}: {err.constraint}, got {show(err.value)}")
     except OutputError as err:
         return _output_failed(args.command, err)

@@ -14,9 +14,10 @@ test_rule_parity.py`` feeds both the same hostile inputs and requires the same v
     SIDES, CODE_KEY, INIT_PARAM     -> the lab's two sides, each side's code key, what an init's number is
 
 A number given as text follows the book's ``number`` (ASCII digits, ',' may stand for '.'); an int
-may be written as a float without a fraction ("1e3"); a bool is never a number. A choice is a
-string (or an integer, taken as its decimal string). Text is trimmed of ASCII whitespace and measured in UTF-16 code units, as
-the page measures it. This module is a foundation: it imports only ``content`` and ``errors``.
+may be written as a float without a fraction ("1e3"); a bool is never a number. A choice is a string
+(or an integer, taken as its decimal string). Text is trimmed of ASCII whitespace and measured in
+UTF-16 code units, as the page measures it. This module is a foundation: it imports only ``content``
+and ``errors``.
 """
 
 import math

@@ -31,7 +31,9 @@ pyproject.toml); import it directly.
                    ``.build(out)``, ``.make_server(...)``), for tests written against the old
                    one-file build.py.
 
-Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
+Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error"; ``until(page, script)``
+and ``poll(check)`` poll (never sleep) until a condition holds; ``next_frames(page, n)`` waits for
+the page's next animation frames; ``story_end_drawn(page)`` for the story's last experiment;
 ``py_call(page, fn, args)`` returns the result or {"error": {...}} for a failed call. For the lab page
 (index.html, through its hook ``window.pyinitLab``): ``open_live_lab``, ``lab_snapshot``,
 ``wait_lab_live``, ``pause_lab``, ``lab_load(page, hash)`` (fresh live runs of a link's settings),
@@ -197,9 +199,11 @@ def py_call(pg, fn: str, args: dict | None = None):
     """Call pyinit.<fn>(**args) in the page's worker. Float64Arrays come back as lists."""
     return pg.evaluate(
         """async ([fn, args]) => {
-            const plain = (v) => ArrayBuffer.isView(v) ? {__typed__: v.constructor.name, values: Array.from(v)}
+            const plain = (v) => ArrayBuffer.isView(v)
+                ? {__typed__: v.constructor.name, values: Array.from(v)}
                 : Array.isArray(v) ? v.map(plain)
-                : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+                : v && typeof v === "object"
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
                 : v;
             try {
                 return {result: plain(await window.pyinitBoot.py.call(fn, args))};
@@ -231,7 +235,7 @@ def ready_page(page, server_url):
     return page
 
 
-# ---- the lab page (index.html): helpers shared by the lab, story, share and first-screen tests ----------------
+# ---- the lab page (index.html): helpers shared by the lab, story, share and first-screen tests
 def lab_snapshot(pg):
     """What the lab shows now (window.pyinitLab, the page's read-only test hook)."""
     return pg.evaluate("() => window.pyinitLab.snapshot()")
@@ -240,7 +244,8 @@ def lab_snapshot(pg):
 def wait_lab_live(pg):
     """Wait until the live Python runs have taken over from the precomputed ones."""
     pg.wait_for_function(
-        "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
+        "() => { const s = window.pyinitLab && window.pyinitLab.snapshot();"
+        " return s && s.source === 'live'; }",
         timeout=LOAD_TIMEOUT_MS,
     )
 
@@ -278,6 +283,39 @@ def until(pg, script, timeout=60.0, what=""):
     raise AssertionError(f"not within {timeout} s: {what or script}")
 
 
+def poll(check, timeout=10.0, what=""):
+    """Call ``check()`` until it returns something truthy; that value (polling, never a fixed wait)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout} s: {what or check}")
+
+
+def next_frames(pg, n=2):
+    """Wait for the page's next ``n`` animation frames (what it laid out and drew by then is settled)."""
+    pg.evaluate(
+        "(n) => new Promise((done) => {"
+        " const f = (k) => (k ? requestAnimationFrame(() => f(k - 1)) : done()); f(n); })",
+        n,
+    )
+
+
+def story_end_drawn(pg, timeout=60.0):
+    """Wait until the story's last chapter experiment (right above "More panels") is drawn, and the
+    page has laid that out."""
+    until(
+        pg,
+        "() => { const v = document.querySelectorAll('#story .chapter-view');"
+        " return v.length && v[v.length - 1].dataset.status === 'done'; }",
+        timeout,
+        "the story's last experiment drawn",
+    )
+    next_frames(pg)
+
+
 def run_cli(args, capsys):
     """`python -m pyinit ARGS` in this process: (exit code, stdout, stderr)."""
     from pyinit.cli import main
@@ -296,8 +334,10 @@ def plot_data(pg, div_id):
     return pg.evaluate(
         """(id) => { const el = document.getElementById(id);
         const plain = (v) => ArrayBuffer.isView(v) ? Array.from(v) : Array.isArray(v) ? v.map(plain)
-            : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
-                .map(([k, x]) => [k, plain(x)])) : v;
+            : v && typeof v === "object"
+            ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
+                .map(([k, x]) => [k, plain(x)]))
+            : v;
         return el && el.chartData ? plain(el.chartData) : null; }""",
         div_id,
     )
@@ -329,8 +369,8 @@ def lab_load(pg, query: str, timeout_ms: int = 60_000):
         pg.click("#btn-reset")
     pg.wait_for_function(
         """() => { const s = window.pyinitLab.snapshot();
-        return s && s.meta !== window.__labMeta && s.source === "live" && s.phase === "live" && s.handover === null
-            && s.step === 0 && !s.playing; }""",
+        return s && s.meta !== window.__labMeta && s.source === "live" && s.phase === "live"
+            && s.handover === null && s.step === 0 && !s.playing; }""",
         timeout=timeout_ms,
     )
     wait_lab_drawn(pg)

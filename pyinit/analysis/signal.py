@@ -15,9 +15,9 @@ keeps, depth * width^2 weights plus (2 * depth + 4) * n_samples * width activati
 and gradients (``signal_cost``); one call (a whole table) may do at most ``WORK_BUDGET`` = 2e10
 multiply-adds, 3 * depth * n_samples * width^2 per net (forward, and two products backward): a few
 seconds natively. Beyond them (depth 200, width 512, 4096 samples needs 7 GB and 66 s) the call is
-refused before anything is allocated. ``variance_terms`` checks, on the same nets, the one-line derivation behind
-Xavier and He: with zero-mean independent weights, Var(z_l) = fan_in * Var(w) * E[a_{l-1}^2]
-(E[a^2] = Var(a) only when a has mean 0, as tanh's roughly has and ReLU's has not).
+refused before anything is allocated. ``variance_terms`` checks, on the same nets, the one-line
+derivation behind Xavier and He: with zero-mean independent weights, Var(z_l) = fan_in * Var(w) *
+E[a_{l-1}^2] (E[a^2] = Var(a) only when a has mean 0, as tanh's roughly has and ReLU's has not).
 Left out: trained nets, biases, any plotting.
 """
 

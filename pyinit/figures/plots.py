@@ -251,7 +251,7 @@ def trajectories(result, layer=1, max_points=400, lang="en"):
                 "name": w["output"] if output else w["unit"].format(j=j + 1),
                 "line": {"color": st["color"], "dash": st["dash"], "width": 1.6},
                 "connectgaps": False,
-                "hovertemplate": f"%{{text}}<br>{w['step']} %{{x}}: %{{y:.6g}}<extra>%{{fullData.name}}</extra>",
+                "hovertemplate": "%{text}<br>" + w["step"] + " %{x}: %{y:.6g}<extra>%{fullData.name}</extra>",
             }
         )
     if output:

@@ -11,10 +11,10 @@ step (the smallest divisor of ``steps`` that keeps the blob within ``budget_byte
 fewer than ``MIN_RECORDS`` records; ``head["bytes"]`` says honestly when a chapter does not fit).
 The blob holds little-endian arrays back to back: ``steps``, ``X``, ``y`` and the other frame
 arrays, each in its "precomputed" dtype of the frame format (``content/frames.json``: float32 for
-the records, exact zeros stay exact zeros). ``head`` is JSON-friendly: {"format": 2, "chapter", "settings" (the full
-run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s), "diverged",
-"provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays": {name:
-[dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written.
+the records, exact zeros stay exact zeros). ``head`` is JSON-friendly: {"format": 2, "chapter",
+"settings" (the full run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s),
+"diverged", "provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays":
+{name: [dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written.
 """
 
 import numpy as np

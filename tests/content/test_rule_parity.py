@@ -177,7 +177,9 @@ import { createSchema } from "./js/app/schema.js";
 const { book, chapters, single, whole } = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const schema = createSchema(book, { chapters });
 const verdict = (r) =>
-  r.ok ? { ok: true, value: r.value ?? r.values } : { ok: false, param: r.error.param, message: r.error.message };
+  r.ok
+    ? { ok: true, value: r.value ?? r.values }
+    : { ok: false, param: r.error.param, message: r.error.message };
 console.log(JSON.stringify({
   entries: schema.entries,
   single: single.map(([name, value]) => verdict(schema.parse(name, value))),

@@ -3,12 +3,11 @@ fuzzed configurations raise nothing else and never hang."""
 
 import math
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pyinit import api
-from pyinit.training.config import RunConfig, Member
+from pyinit.training.config import RunConfig
 from pyinit.errors import ConfigError
 from pyinit.training.trainer import Trainer
 
@@ -33,7 +32,8 @@ BAD = [
     (
         "init",
         "glorot",
-        "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal, got 'glorot'",
+        "init: must be one of zeros, constant:C, normal:STD, uniform:A, xavier, he, lecun or orthogonal, "
+        "got 'glorot'",
     ),
     ("init", "normal:-1", "init: the number after ':' must be in 0..1000, got 'normal:-1'"),
     (

@@ -1,9 +1,10 @@
 """Every claim the guided tour makes, checked natively on the exact presets the page loads.
 
-The presets come from ``pyinit/content/chapters.json`` through ``pyinit.web.chapters`` (the page
+The presets come from ``pyinit/content/chapters.json`` through ``pyinit.settings.presets`` (the page
 gets the same ones). "Lab" tests run a chapter's two-sided lab preset with ``pyinit.web.lab``
-exactly as the page would; "view" tests run the chapter views (``web.symmetry_experiments``, ``web.scale_experiments``). The numbers quoted in the tour's texts are
-either computed live on the page or asserted here.
+exactly as the page would; "view" tests run the chapter views (``web.symmetry_experiments``,
+``web.scale_experiments``). The numbers quoted in the tour's texts are either computed live on the
+page or asserted here.
 """
 
 import math

@@ -8,7 +8,6 @@ from pyinit.errors import ConfigError
 from pyinit.training import stats
 from pyinit.training.config import Member, RunConfig
 from pyinit.training.trainer import Trainer
-from pyinit.settings import page_state
 from pyinit.web import lab, sessions
 
 

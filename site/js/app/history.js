@@ -96,7 +96,8 @@ export function wIndex(e, i, j) {
   return e.order === "col" ? e.offset + j * e.rows + i : e.offset + i * e.cols + j;
 }
 
-/** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer, using meta.layout. */
+/** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer
+ * (meta.layout says where each block is). */
 export function splitLayers(meta, flat) {
   const W = [],
     b = [];

@@ -22,7 +22,8 @@ export const canon = (x) =>
           .join(",")}}`
       : JSON.stringify(x);
 
-/** The schema from `url`; `chapters` (the chapter list, or a promise of it) is awaited after the fetch starts. */
+/** The schema from `url`; `chapters` (the chapter list, or a promise of it) is awaited after the
+ * fetch starts. */
 export async function loadSchema(url = "data/content/settings.json", { chapters } = {}) {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);

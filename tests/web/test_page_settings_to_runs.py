@@ -1,5 +1,6 @@
-"""The page settings added for issue 10: optimizer, factor (rings), per-side init seeds (restarts),
-zeros_first / zeros_last; and RunConfig.init_seed behind them. Defaults change nothing."""
+"""Page settings beyond the inits' numbers reach the run: optimizer, factor (rings), per-side init
+seeds (restarts), zeros_first / zeros_last, and RunConfig.init_seed behind them. Defaults change
+nothing."""
 
 import numpy as np
 import pytest
