@@ -59,3 +59,14 @@ def test_no_python_line_over_110_columns():
                     long.append(f"{rel}:{n}: {len(line)} columns")
     assert not long, "break these lines by hand:\n" + "\n".join(long)
     assert pending == LONG_LINES_PENDING, f"now within {MAX_COLUMNS} columns: {LONG_LINES_PENDING - pending}"
+
+
+def test_no_python_source_file_over_400_lines():
+    """Small modules, one concept each: every module of pyinit/ and tools/ (after formatting)."""
+    big = [
+        f"{p.relative_to(ROOT)}: {n} lines"
+        for d in ("pyinit", "tools")
+        for p in sorted((ROOT / d).rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    ]
+    assert not big, big
