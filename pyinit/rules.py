@@ -9,7 +9,7 @@ test_rule_parity.py`` feeds both the same hostile inputs and requires the same v
     check(name, values, given)      -> the first rule between settings that ``values`` break, raised
     validate(given, keys)           -> the page's settings ``keys``: given (else default), parsed, checked
     constraint(entry)               -> what ``parse`` takes, as its error says it ("must be ...")
-    help_text(section, name, **fill)-> one setting's help for the CLI: help, range, default, rules
+    help_text(name, key, **specs)   -> one setting's help for the CLI: help, range, default, rules
     parse_int / parse_float         -> the number parsers, for any parameter of any layer
     SIDES, CODE_KEY, INIT_PARAM     -> the lab's two sides, each side's code key, what an init's number is
 

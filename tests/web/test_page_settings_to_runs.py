@@ -65,7 +65,7 @@ def test_optimizer_and_factor_reach_the_run():
 @pytest.mark.parametrize(
     "settings, message",
     [
-        ({"optimizer": "momentum"}, r"^momentum: must be in \(0, 1\) with optimizer momentum, got 0.0$"),
+        ({"optimizer": "momentum"}, r"^momentum: must be in \(0, 1\) with optimizer momentum, got 0$"),
         ({"optimizer": "adam", "momentum": 0.5}, r"^momentum: must be 0 with optimizer adam"),
         ({"optimizer": "rmsprop"}, r"^optimizer: must be one of sgd, momentum, adam, got 'rmsprop'$"),
         ({"factor": 1}, r"^factor: must be a number in \[0, 0.99\], got 1$"),

@@ -8,7 +8,8 @@
 //   parse(entry, raw), constraint(entry), rules(name, keys), check(name, values, given),
 //   checkAll(name, values), validate(given, keys)}
 // A refused value is {ok: false, error}: error = {param, value, message} plus the page's own text for
-// it, {key, params} (a message key of t(): error.int, error.range, error.batch, ...).
+// it, {key, params} (a message key of t(): error.int, error.range, error.batch, ...; params.value is
+// the value as the message shows it).
 
 const SECTIONS = ["run", "signal", "bench", "settings"];
 const PLACEHOLDER = /\{(\w+)\}/g;
@@ -180,7 +181,7 @@ export function createRules(book, { chapters = [] } = {}) {
       value: shown,
       message: `${e.name}: ${constraint(e)}, got ${show(shown)}`,
       key,
-      params: { name: e.name, ...params },
+      params: { name: e.name, ...params, value: show(shown) },
     },
   });
 
@@ -261,7 +262,7 @@ export function createRules(book, { chapters = [] } = {}) {
       value: shown,
       message: `${rule.key}: ${constraint}, got ${show(shown)}`,
       key: `error.${rule.id}`,
-      params: { name: rule.key, max: limit, param: found.init_param },
+      params: { name: rule.key, max: limit, param: found.init_param, value: show(shown) },
     };
   }
 
