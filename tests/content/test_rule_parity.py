@@ -171,21 +171,13 @@ WHOLE = [
     rules.defaults("settings"),
 ]
 
-SCRIPT = """
-import { readFileSync } from "node:fs";
-import { createSchema } from "./js/app/schema.js";
-const { book, chapters, single, whole } = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const schema = createSchema(book, { chapters });
-const verdict = (r) =>
-  r.ok
-    ? { ok: true, value: r.value ?? r.values }
-    : { ok: false, param: r.error.param, message: r.error.message };
-console.log(JSON.stringify({
-  entries: schema.entries,
-  single: single.map(([name, value]) => verdict(schema.parse(name, value))),
-  whole: whole.map((given) => verdict(schema.validate(given))),
-}));
-"""
+
+def python_ok(fn):
+    try:
+        fn()
+        return True
+    except ConfigError:
+        return False
 
 
 def python_verdict(fn):
@@ -195,6 +187,35 @@ def python_verdict(fn):
         return {"ok": False, "param": err.param, "message": str(err)}
 
 
+def typed_state(given):
+    """The page's whole state with ``given`` (single values already valid) as the controls hold it."""
+    return {k: rules.parse(e, given.get(k, e["default"])) for k, e in PAGE.items()}
+
+
+STATES = [
+    typed_state(g)
+    for g in WHOLE
+    if isinstance(g, dict) and set(g) <= set(PAGE) and python_ok(lambda g=g: typed_state(g))
+]
+
+SCRIPT = """
+import { readFileSync } from "node:fs";
+import { createSchema } from "./js/app/schema.js";
+const { book, chapters, single, whole, states } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const schema = createSchema(book, { chapters });
+const verdict = (r) =>
+  r.ok
+    ? { ok: true, value: r.value ?? r.values }
+    : { ok: false, param: r.error.param, message: r.error.message };
+console.log(JSON.stringify({
+  entries: schema.entries,
+  single: single.map(([name, value]) => verdict(schema.parse(name, value))),
+  whole: whole.map((given) => verdict(schema.validate(given))),
+  checked: states.map((values) => schema.check(values)),
+}));
+"""
+
+
 @pytest.fixture(scope="module")
 def page(site_js):
     data = {
@@ -202,6 +223,7 @@ def page(site_js):
         "chapters": content.chapters(),
         "single": SINGLE,
         "whole": WHOLE,
+        "states": STATES,
     }
     return site_js.node(SCRIPT, data)
 
@@ -226,6 +248,25 @@ def test_run_settings_same_verdict_and_message(page):
         if got != want:
             differ.append(f"{given!r}: page {got} != python {want}")
     assert len(page["whole"]) == len(WHOLE) and not differ, "\n".join(differ)
+
+
+def test_the_controls_rules_same_as_pythons(page):
+    """The page's controls check a whole typed state (schema.check: every rule broken, first per key);
+    the first of them is Python's, with the same constraint (a typed number shows as JavaScript
+    writes it: 0, where Python's float is 0.0)."""
+    broken = 0
+    for values, got in zip(STATES, page["checked"]):
+        want = python_verdict(lambda: rules.check("settings", values, values))
+        if want["ok"]:
+            assert got == {}, values
+        else:
+            broken += 1
+            first = next(iter(got.values()))
+            constraint = want["message"].rpartition(", got ")[0]
+            assert first["param"] == want["param"] and first["message"].startswith(constraint + ", got "), (
+                values
+            )
+    assert broken >= 6
 
 
 def test_refusals_name_the_parameter_the_constraint_and_the_value(page):

@@ -279,7 +279,7 @@ export function createRules(book, { chapters = [] } = {}) {
   function checkAll(name, values) {
     const errors = {};
     for (const r of rules(name, Object.keys(values))) {
-      const err = broken(name, r, values);
+      const err = broken(name, r, values, values); // the values as they stand
       if (err && !errors[r.key]) errors[r.key] = err;
     }
     return errors;
