@@ -4,8 +4,9 @@ Every function takes plain data (dicts, lists, numbers, strings) and returns pla
 lists, floats, ints, str, None -- so the Pyodide worker never keeps a Python object between calls.
 Bad input raises ``pyinit.errors.ConfigError`` with a one-line message, and so does a request beyond
 the budgets of memory and time (``training.trainer.check_budget``, ``analysis.signal.check_budget``,
-and for ``landscape`` its grid of resolution^2 parameter vectors), before any work. Non-finite floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a
-dict) may carry callable inits (``initializers``); the returned ``config`` shows them as "python".
+and for ``landscape`` its grid of resolution^2 parameter vectors), before any work. Non-finite
+floats are returned as None (JSON has no NaN/inf). A ``RunConfig`` (not a dict) may carry callable
+inits (``initializers``); the returned ``config`` shows them as "python".
 
     version()                         -> {"pyinit", "numpy", "python"}
     run(config)                       -> the JSON printed by ``python -m pyinit run``
@@ -26,19 +27,14 @@ import numpy as np
 from . import __version__
 from .analysis.landscape import landscape as _landscape
 from .analysis.signal import signal_propagation, signal_table as _signal_table, SIGNAL_INITS
-from .training.config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
+from .training.config import RunConfig, Member, MAX_STEPS, MEMORY_BUDGET_BYTES
 from .errors import ConfigError
+from . import rules
+from .rules import parse_int
 from .training.trainer import Trainer, check_budget, WORK_BUDGET
 from .core.initializers import label
 
-SIGNAL_DEFAULTS = {
-    "depth": 30,
-    "width": 64,
-    "activation": "tanh",
-    "init": "xavier",
-    "n_samples": 256,
-    "seed": 0,
-}
+SIGNAL_DEFAULTS = rules.defaults("signal")
 
 
 def version():
@@ -153,10 +149,7 @@ def signal_table(config=None):
         if key not in allowed:
             raise ConfigError("config", "keys must be among " + ", ".join(allowed), key)
     cfg = {
-        "depth": 30,
-        "width": 64,
-        "n_samples": 256,
-        "seed": 0,
+        **{k: SIGNAL_DEFAULTS[k] for k in ("depth", "width", "n_samples", "seed")},
         "activations": None,
         "inits": list(SIGNAL_INITS),
         **config,

@@ -21,9 +21,11 @@ import time
 import numpy as np
 
 from . import __version__
-from .training.config import RunConfig, Member, parse_int
+from . import rules
+from .training.config import RunConfig, Member
 from .training.trainer import Trainer
 
+BENCH = rules.section("bench")
 REFERENCE = RunConfig(dataset="xor", n_samples=200, hidden=(16, 16), activation="tanh", init="xavier", lr=0.5)
 # the digits setup measured here, whose end numbers tests/training/test_digits_end_numbers.py checks
 DIGITS = RunConfig(
@@ -51,10 +53,10 @@ def _peak_rss_mb():
     return kb / 1024.0 if platform.system() != "Darwin" else kb / 2**20
 
 
-def run_bench(memory_steps=1_000_000, repeats=3):
+def run_bench(memory_steps=BENCH["memory_steps"]["default"], repeats=BENCH["repeats"]["default"]):
     """Yield the report's lines one by one (so a slow part shows progress)."""
-    memory_steps = parse_int("memory_steps", memory_steps, 1000, 10_000_000)
-    repeats = parse_int("repeats", repeats, 1, 20)
+    memory_steps = rules.parse(BENCH["memory_steps"], memory_steps)
+    repeats = rules.parse(BENCH["repeats"], repeats)
     yield (
         f"pyinit {__version__}, numpy {np.__version__}, Python {platform.python_version()}; "
         f"reference: 2-16-16-1 tanh, 200 points, full batch, SGD"

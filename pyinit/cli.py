@@ -15,7 +15,8 @@ explicit flags override). ``bench`` prints throughput and memory figures as text
 Every bad argument exits with status 2 after one line on stderr naming the flag, the allowed
 values or range, and what was given. All values are validated by ``RunConfig`` (argparse only
 splits the command line), so the CLI, the Python API and the browser reject the same inputs with
-the same messages. A run beyond the stated budgets of memory and time (``training.trainer``,
+the same messages; every flag's range, default and help is the rule book's (``content/settings.json``,
+``pyinit.rules``). A run beyond the stated budgets of memory and time (``training.trainer``,
 ``analysis.signal``) is such a bad argument too: refused up front, naming the flags that set it.
 ``--init-code FILE`` (run, report): a Python file defining ``init(fan_in, fan_out, rng)`` (and
 optionally ``bias(fan_out, rng)``), with ``np`` and ``math`` available (``web.user_code``); it takes
@@ -31,56 +32,32 @@ import os
 import re
 import sys
 
-from . import api
+from . import api, rules
 from .errors import ConfigError, show
-from .core.activations import ACTIVATIONS
-from .core.datasets import DATASETS
 from .core.initializers import SPEC_HELP, BIAS_SPEC_HELP
 from .figures.report import FLAGS as REPORT_OWN_FLAGS, OutputError  # (imports plotly only when writing)
 from .web.user_code import CodeError, compile_init
 
 MAX_CODE_FILE_BYTES = 65536
 
+
+def _flags(section):
+    """The flags of a section of the rule book (``content/settings.json``) with their help."""
+    specs = {"init_specs": SPEC_HELP, "bias_specs": BIAS_SPEC_HELP}
+    return {
+        name.replace("_", "-"): rules.help_text(section, name, **specs) for name in rules.section(section)
+    }
+
+
 RUN_FLAGS = {
-    "dataset": "one of " + ", ".join(DATASETS) + " (default xor; digits: 8x8 images, 64 inputs, 10 classes)",
-    "n-samples": "an integer in 2..10000 (default 200); digits: the first 2..1437 training images "
-    "(default all)",
-    "noise": "a number in [0, 5] (default 0.1); digits: 0 only",
-    "factor": "rings only: the inner ring's radius, in [0, 1) (default 0.8)",
-    "n-test": "size of the held-out test set, 2..10000 (default: n-samples); digits: 2..360 (default all)",
-    "hidden": "comma-separated widths in 1..256, '' for no hidden layer (default 4)",
-    "activation": "one of " + ", ".join(ACTIVATIONS) + " (default tanh)",
-    "init": SPEC_HELP + ", or one spec per layer, comma-separated (default xavier)",
-    "bias-init": BIAS_SPEC_HELP + " (default zeros)",
-    "perturb": "std of Gaussian noise added to the initial weights, in [0, 100] (default 0)",
-    "lr": "learning rate in (0, 100] (default 0.5)",
-    "momentum": "in [0, 1) (default 0); with optimizer sgd, > 0 means heavy-ball momentum",
-    "optimizer": "one of sgd, momentum, adam (default sgd; momentum needs --momentum > 0, adam "
-    "needs --momentum 0; adam is PyTorch's, betas 0.9, 0.999, eps 1e-8)",
-    "batch-size": "an integer in 1..n-samples (default: full batch)",
-    "steps": "number of updates, 0..10000000 (default 200)",
-    "every": "record every K-th step, K >= 1 (default 1)",
-    "seed": "an integer in 0..4294967295 (default 0)",
-    "init-seed": "seed of the initial weights only, 0..4294967295 (default: seed; data and batches "
-    "keep --seed: a restart)",
-    "max-records": "records kept before halving the resolution, 2..100000 (default 1000)",
+    **_flags("run"),
     "init-code": "a Python file defining init(fan_in, fan_out, rng) -> W of shape (fan_in, fan_out) and "
     "optionally bias(fan_out, rng) -> b; np and math are available; replaces --init "
     "(and --bias-init when it defines bias)",
 }
-SIGNAL_FLAGS = {
-    "depth": "number of layers, 1..200 (default 30)",
-    "width": "units per layer, 1..512 (default 64)",
-    "activation": "one of " + ", ".join(ACTIVATIONS) + " (default tanh)",
-    "init": SPEC_HELP + " (default xavier)",
-    "n-samples": "batch of standard-normal inputs, 2..4096 (default 256)",
-    "seed": "an integer in 0..4294967295 (default 0)",
-}
+SIGNAL_FLAGS = _flags("signal")
+BENCH_FLAGS = _flags("bench")
 REPORT_FLAGS = {**REPORT_OWN_FLAGS, **RUN_FLAGS}
-BENCH_FLAGS = {
-    "memory-steps": "steps of the memory run, 1000..10000000 (default 1000000)",
-    "repeats": "timing repeats, best is reported, 1..20 (default 3)",
-}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -227,8 +204,7 @@ def main(argv=None):
         where = f"line {err.line}: " if err.line else ""
         _fail(f"pyinit {args.command}: error: --init-code {code_file}: {where}{err.text}")
     except ConfigError as err:
-        _fail(
-            f"pyinit {args.command}: error: {_where(err.param, flags)}: {err.constraint}, got {show(err.value)}"
-        )
+        where = _where(err.param, flags)
+        _fail(f"pyinit {args.command}: error: {where}: {err.constraint}, got {show(err.value)}")
     except OutputError as err:
         return _output_failed(args.command, err)

@@ -13,6 +13,10 @@ pyproject.toml); import it directly.
 
 - ``node_modules`` session: Path of node_modules/, matching package-lock.json (``npm ci`` if not).
 - ``dist_dir``     session: Path of a fresh self-hosted build (``tools.assemble.build``) in a temp folder.
+- ``site_js``      session: a copy of ``site/js/`` where Node runs the page's modules as ES modules
+                   (``site_js.node(script, data)`` runs a module script beside ``js/`` with ``data``
+                   as JSON and returns what it prints, parsed; ``site_js.root`` is the folder). Needs
+                   only ``node`` (no npm packages): part of the fast subset.
 - ``serve``        session: ``serve(root, base="/", mime=None) -> url`` starts a local server for any
                    folder (e.g. a broken copy of dist) on a free port; all stop at session end.
 - ``server_url``   session: URL ("http://127.0.0.1:PORT/") serving ``dist_dir``.
@@ -28,7 +32,9 @@ pyproject.toml); import it directly.
                    ``.build(out)``, ``.make_server(...)``), for tests written against the old
                    one-file build.py.
 
-Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
+Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error"; ``until(page, script)``
+and ``poll(check)`` poll (never sleep) until a condition holds; ``next_frames(page, n)`` waits for
+the page's next animation frames; ``story_end_drawn(page)`` for the story's last experiment;
 ``py_call(page, fn, args)`` returns the result or {"error": {...}} for a failed call. For the lab page
 (index.html, through its hook ``window.pyinitLab``): ``open_live_lab``, ``lab_snapshot``,
 ``wait_lab_live``, ``pause_lab``, ``lab_load(page, hash)`` (fresh live runs of a link's settings),
@@ -38,7 +44,10 @@ Helpers: ``wait_for_status(page, timeout_ms)`` returns "ready" or "error";
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -88,6 +97,24 @@ def node_modules() -> Path:
     with assemble.build_lock():
         bootstrap.ensure_node_modules()
     return common.NODE_MODULES
+
+
+@pytest.fixture(scope="session")
+def site_js(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site-js")
+    shutil.copytree(ROOT / "site" / "js", root / "js")
+    (root / "package.json").write_text('{"type": "module"}\n')  # .js files are ES modules here
+
+    def node(script: str, data=None):
+        (root / "script.js").write_text(script, encoding="utf-8")
+        (root / "data.json").write_text(json.dumps(data), encoding="utf-8")
+        done = subprocess.run(
+            ["node", "script.js", "data.json"], cwd=root, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-4000:]
+        return json.loads(done.stdout)
+
+    return SimpleNamespace(root=root, node=node)
 
 
 @pytest.fixture(scope="session")
@@ -176,9 +203,11 @@ def py_call(pg, fn: str, args: dict | None = None):
     """Call pyinit.<fn>(**args) in the page's worker. Float64Arrays come back as lists."""
     return pg.evaluate(
         """async ([fn, args]) => {
-            const plain = (v) => ArrayBuffer.isView(v) ? {__typed__: v.constructor.name, values: Array.from(v)}
+            const plain = (v) => ArrayBuffer.isView(v)
+                ? {__typed__: v.constructor.name, values: Array.from(v)}
                 : Array.isArray(v) ? v.map(plain)
-                : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+                : v && typeof v === "object"
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
                 : v;
             try {
                 return {result: plain(await window.pyinitBoot.py.call(fn, args))};
@@ -210,7 +239,7 @@ def ready_page(page, server_url):
     return page
 
 
-# ---- the lab page (index.html): helpers shared by the lab, story, share and first-screen tests ----------------
+# ---- the lab page (index.html): helpers shared by the lab, story, share and first-screen tests
 def lab_snapshot(pg):
     """What the lab shows now (window.pyinitLab, the page's read-only test hook)."""
     return pg.evaluate("() => window.pyinitLab.snapshot()")
@@ -219,7 +248,8 @@ def lab_snapshot(pg):
 def wait_lab_live(pg):
     """Wait until the live Python runs have taken over from the precomputed ones."""
     pg.wait_for_function(
-        "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.source === 'live'; }",
+        "() => { const s = window.pyinitLab && window.pyinitLab.snapshot();"
+        " return s && s.source === 'live'; }",
         timeout=LOAD_TIMEOUT_MS,
     )
 
@@ -257,6 +287,39 @@ def until(pg, script, timeout=60.0, what=""):
     raise AssertionError(f"not within {timeout} s: {what or script}")
 
 
+def poll(check, timeout=10.0, what=""):
+    """Call ``check()`` until it returns something truthy; that value (polling, never a fixed wait)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout} s: {what or check}")
+
+
+def next_frames(pg, n=2):
+    """Wait for the page's next ``n`` animation frames (what it laid out and drew by then is settled)."""
+    pg.evaluate(
+        "(n) => new Promise((done) => {"
+        " const f = (k) => (k ? requestAnimationFrame(() => f(k - 1)) : done()); f(n); })",
+        n,
+    )
+
+
+def story_end_drawn(pg, timeout=60.0):
+    """Wait until the story's last chapter experiment (right above "More panels") is drawn, and the
+    page has laid that out."""
+    until(
+        pg,
+        "() => { const v = document.querySelectorAll('#story .chapter-view');"
+        " return v.length && v[v.length - 1].dataset.status === 'done'; }",
+        timeout,
+        "the story's last experiment drawn",
+    )
+    next_frames(pg)
+
+
 def run_cli(args, capsys):
     """`python -m pyinit ARGS` in this process: (exit code, stdout, stderr)."""
     from pyinit.cli import main
@@ -275,8 +338,10 @@ def plot_data(pg, div_id):
     return pg.evaluate(
         """(id) => { const el = document.getElementById(id);
         const plain = (v) => ArrayBuffer.isView(v) ? Array.from(v) : Array.isArray(v) ? v.map(plain)
-            : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
-                .map(([k, x]) => [k, plain(x)])) : v;
+            : v && typeof v === "object"
+            ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x !== "function")
+                .map(([k, x]) => [k, plain(x)]))
+            : v;
         return el && el.chartData ? plain(el.chartData) : null; }""",
         div_id,
     )
@@ -308,8 +373,8 @@ def lab_load(pg, query: str, timeout_ms: int = 60_000):
         pg.click("#btn-reset")
     pg.wait_for_function(
         """() => { const s = window.pyinitLab.snapshot();
-        return s && s.meta !== window.__labMeta && s.source === "live" && s.phase === "live" && s.handover === null
-            && s.step === 0 && !s.playing; }""",
+        return s && s.meta !== window.__labMeta && s.source === "live" && s.phase === "live"
+            && s.handover === null && s.step === 0 && !s.playing; }""",
         timeout=timeout_ms,
     )
     wait_lab_drawn(pg)

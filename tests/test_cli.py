@@ -100,12 +100,15 @@ BAD_ARGS = [
     (["run", "--hidden", "-3"], "--hidden: each width must be an integer in 1..256, got '-3'"),
     (
         ["run", "--activation", "soft"],
-        "--activation: must be one of tanh, relu, sigmoid, linear, leaky_relu, got 'soft'",
+        "--activation: must be one of tanh, relu, leaky_relu, sigmoid, linear, got 'soft'",
     ),
     (["run", "--lr", "abc"], "--lr: must be a number in (0, 100], got 'abc'"),
     (["run", "--batch-size", "500"], "--batch-size: must be an integer in 1..200, got '500'"),
     (["run", "--init", "zero"], "--init: must be one of"),
-    (["run", "--lr"], "argument --lr: expected one argument (--lr takes learning rate in (0, 100]"),
+    (
+        ["run", "--lr"],
+        "argument --lr: expected one argument (--lr takes learning rate: a number in (0, 100] (default 0.5))",
+    ),
     (["run", "--colour", "red"], "unrecognized arguments: --colour red; allowed flags: --dataset"),
     (["signal", "--depth", "0"], "--depth: must be an integer in 1..200, got '0'"),
     (["signal", "--init", "he:2"], "--init: must be one of"),

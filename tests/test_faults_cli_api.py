@@ -4,7 +4,7 @@
   the budgets stated in ``analysis.signal`` and ``training.trainer`` (the 66 s / 7 GB signal run);
 - a full disk (stdout or ``--out`` on /dev/full): one line naming the file and the OS error, exit 1;
 - hostile JSON-ish values (huge/nan/inf numbers, wrong types, nested lists, unicode, long strings)
-  given to ``api.run``/``api.signal``/``api.signal_table``/``web.page_state.run_config`` raise
+  given to ``api.run``/``api.signal``/``api.signal_table``/``settings.page_state.run_config`` raise
   exactly ``ConfigError`` with a one-line message (a hypothesis fuzz test);
 - the report of a chapter side runs exactly the RunConfig the page builds for that side.
 """
@@ -26,7 +26,8 @@ from pyinit.errors import ConfigError
 from pyinit.figures import report
 from pyinit.training import trainer as trainer_mod
 from pyinit.training.config import RunConfig
-from pyinit.web import chapters, page_state
+from pyinit.settings import page_state
+from pyinit.web import chapters
 from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

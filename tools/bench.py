@@ -290,7 +290,9 @@ def report(m: dict, manifest: dict, runs: int, lab: str = "index.html") -> None:
     print(f"  the lab ({lab}), cold, median of {runs}:")
     print(
         f"    first paint (charts drawn from the precomputed runs): {_s(paint)}"
-        f"  (goal <= {FIRST_PAINT_GOAL_S:.1f} s{'' if not math.isnan(paint) else '; data-first-paint-ms not set'})"
+        f"  (goal <= {FIRST_PAINT_GOAL_S:.1f} s"
+        + ("" if not math.isnan(paint) else "; data-first-paint-ms not set")
+        + ")"
     )
     print(f"    live (Python took over): {_s(live)}; bare Pyodide + numpy ready, same run: {_s(bare)}")
     # paired by round (bare, check, lab loaded one after another), so slow phases of the machine hit both
@@ -302,7 +304,8 @@ def report(m: dict, manifest: dict, runs: int, lab: str = "index.html") -> None:
     )
     for speed, a in m["animation"].items():
         print(
-            f"    animating both runs at {speed:>2} steps/frame for {a['seconds']:.0f} s: {a['steps_per_s']:6.0f} steps/s "
+            f"    animating both runs at {speed:>2} steps/frame for {a['seconds']:.0f} s: "
+            f"{a['steps_per_s']:6.0f} steps/s "
             f"per run; frames median {a['median_ms']:.1f} ms ({1000 / a['median_ms']:.0f} fps), "
             f"p95 {a['p95_ms']:.1f} ms"
         )

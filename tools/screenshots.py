@@ -88,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
                         failed = True
                         continue
                     python = "Python ready" if shown["status"] == "ready" else f"Python {shown['status']}"
+                    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
                     print(
-                        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: step {shown['step']} "
+                        f"{where}: step {shown['step']} "
                         f"({shown['source']}, {'playing' if shown['playing'] else 'paused'}), {python}"
                     )
                     if errors or shown["scrollY"]:

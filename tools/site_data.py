@@ -7,7 +7,7 @@
   takes over on demand; ``data/chapters/index.json`` lists them with their run settings.
 - ``data/chapters/<id>-view.json``: the result of every chapter's experiment (its ``view`` in
   chapters.json; ``pyinit.web.chapters.view``), so the page draws it at once and the reader never
-  waits for Python (the noise chapter's takes ~12 s natively); chapter 8's is its final, thinned
+  waits for Python (the noise chapter's takes ~12 s natively); the reproduce chapter's is its final, thinned
   frame. Results are cached in ``.cache/views/<key>/`` (key: the pyinit sources and the numpy
   version), since a few take seconds; same inputs, same bytes.
 

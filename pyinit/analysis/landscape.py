@@ -31,7 +31,8 @@ import numpy as np
 
 from ..core.network import evaluate_many
 from ..errors import ConfigError
-from ..training.config import parse_int, MAX_SEED
+from ..rules import parse_int
+from ..training.config import MAX_SEED
 from .. import seeding
 
 DEGENERATE = 1e-9

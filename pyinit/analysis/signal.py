@@ -15,9 +15,9 @@ keeps, depth * width^2 weights plus (2 * depth + 4) * n_samples * width activati
 and gradients (``signal_cost``); one call (a whole table) may do at most ``WORK_BUDGET`` = 2e10
 multiply-adds, 3 * depth * n_samples * width^2 per net (forward, and two products backward): a few
 seconds natively. Beyond them (depth 200, width 512, 4096 samples needs 7 GB and 66 s) the call is
-refused before anything is allocated. ``variance_terms`` checks, on the same nets, the one-line derivation behind
-Xavier and He: with zero-mean independent weights, Var(z_l) = fan_in * Var(w) * E[a_{l-1}^2]
-(E[a^2] = Var(a) only when a has mean 0, as tanh's roughly has and ReLU's has not).
+refused before anything is allocated. ``variance_terms`` checks, on the same nets, the one-line
+derivation behind Xavier and He: with zero-mean independent weights, Var(z_l) = fan_in * Var(w) *
+E[a_{l-1}^2] (E[a^2] = Var(a) only when a has mean 0, as tanh's roughly has and ReLU's has not).
 Left out: trained nets, biases, any plotting.
 """
 
@@ -26,10 +26,11 @@ import numpy as np
 from ..core.activations import ACTIVATIONS
 from ..core.initializers import parse_spec, call_init
 from ..errors import ConfigError
-from ..training.config import parse_int, MAX_SEED, MEMORY_BUDGET_BYTES
-from .. import seeding
+from ..training.config import MEMORY_BUDGET_BYTES
+from .. import rules, seeding
 
-MAX_DEPTH, MAX_WIDTH, MAX_SAMPLES = 200, 512, 4096
+SIGNAL = rules.section("signal")  # the parameters' ranges and defaults (content/settings.json)
+DEFAULT = rules.defaults("signal")
 WORK_BUDGET = 2e10
 
 
@@ -65,9 +66,32 @@ def check_budget(depth, width, n_samples, nets=1):
 
 
 def _activation(name, param="activation"):
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ConfigError(param, "must be one of " + ", ".join(ACTIVATIONS), name)
-    return ACTIVATIONS[name]
+    return ACTIVATIONS[rules.parse({**SIGNAL["activation"], "name": param}, name)]
+
+
+def _sizes(depth, width, n_samples, seed):
+    return tuple(
+        rules.parse(SIGNAL[k], v)
+        for k, v in zip(("depth", "width", "n_samples", "seed"), (depth, width, n_samples, seed))
+    )
+
+
+def _nets(depth, width, activation, init, n_samples, seed):
+    """The checked arguments of one deep net, its activation and init, and its two random streams
+    (initial weights, inputs): (depth, width, n, act, init_fn, rng, data)."""
+    depth, width, n, seed = _sizes(depth, width, n_samples, seed)
+    act = _activation(activation)
+    init_fn = _init_fn(init)
+    check_budget(depth, width, n)
+    return (
+        depth,
+        width,
+        n,
+        act,
+        init_fn,
+        seeding.generator(seed, seeding.INIT),
+        seeding.generator(seed, seeding.SIGNAL),
+    )
 
 
 def _init_fn(init):
@@ -76,27 +100,20 @@ def _init_fn(init):
     return parse_spec(init, "init")
 
 
-def _sizes(depth, width, n_samples, seed):
-    return (
-        parse_int("depth", depth, 1, MAX_DEPTH),
-        parse_int("width", width, 1, MAX_WIDTH),
-        parse_int("n_samples", n_samples, 2, MAX_SAMPLES),
-        parse_int("seed", seed, 0, MAX_SEED),
-    )
-
-
-def signal_propagation(depth=30, width=64, activation="tanh", init="xavier", n_samples=256, seed=0):
+def signal_propagation(
+    depth=DEFAULT["depth"],
+    width=DEFAULT["width"],
+    activation=DEFAULT["activation"],
+    init=DEFAULT["init"],
+    n_samples=DEFAULT["n_samples"],
+    seed=DEFAULT["seed"],
+):
     """Per-layer statistics of a deep net at initialisation (see the module docstring).
 
     Returns a dict of lists with one value per layer, first layer first: ``activation_std``,
     ``activation_mean``, ``gradient_std`` (std of delta = dL/dz), ``weight_gradient_std``.
     """
-    depth, width, n, seed = _sizes(depth, width, n_samples, seed)
-    act = _activation(activation)
-    init_fn = _init_fn(init)
-    check_budget(depth, width, n)
-    rng = seeding.generator(seed, seeding.INIT)
-    data = seeding.generator(seed, seeding.SIGNAL)
+    depth, width, n, act, init_fn, rng, data = _nets(depth, width, activation, init, n_samples, seed)
     W = [init_fn(width, width, rng) for _ in range(depth)]
     a = [data.standard_normal((n, width))]
     z = []
@@ -125,12 +142,7 @@ def variance_terms(depth=10, width=64, activation="tanh", init="xavier", n_sampl
     ``var_w`` (mean of W_l^2, the weights' variance about 0), ``mean_sq_a`` = E[a_{l-1}^2] and
     ``var_a`` = Var(a_{l-1}) of the layer's input (l = 1: the standard-normal inputs), ``predicted``
     = fan_in * var_w * mean_sq_a and ``ratio`` = var_z / predicted. Lists, first layer first."""
-    depth, width, n, seed = _sizes(depth, width, n_samples, seed)
-    act = _activation(activation)
-    init_fn = _init_fn(init)
-    check_budget(depth, width, n)
-    rng = seeding.generator(seed, seeding.INIT)
-    data = seeding.generator(seed, seeding.SIGNAL)
+    depth, width, n, act, init_fn, rng, data = _nets(depth, width, activation, init, n_samples, seed)
     a = data.standard_normal((n, width))
     out = {k: [] for k in ("var_z", "var_w", "mean_sq_a", "var_a", "predicted", "ratio")}
     with np.errstate(all="ignore"):
@@ -154,7 +166,14 @@ def variance_terms(depth=10, width=64, activation="tanh", init="xavier", n_sampl
 SIGNAL_INITS = ("zeros", "normal:0.01", "normal:1", "xavier", "he", "lecun")
 
 
-def signal_table(depth=30, width=64, activations=None, inits=SIGNAL_INITS, n_samples=256, seed=0):
+def signal_table(
+    depth=DEFAULT["depth"],
+    width=DEFAULT["width"],
+    activations=None,
+    inits=SIGNAL_INITS,
+    n_samples=DEFAULT["n_samples"],
+    seed=DEFAULT["seed"],
+):
     """``signal_propagation`` for every (activation, init) pair: a dict activation -> init -> result.
     Defaults: every activation, and the inits in ``SIGNAL_INITS`` (repeated names count once).
     Every argument is checked, and the budget of all the nets, before the first net is made."""

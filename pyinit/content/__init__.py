@@ -3,20 +3,20 @@
 These JSON files are read by ``pyinit.web`` and ``pyinit.figures`` and shipped as-is to the site
 (``dist/data/content/``), where the page reads the same files:
 
-    settings.json        the page's settings schema (name, type, default, range or choices, group)
+    settings.json        the rule book: every setting's type, range, default, choices, help and the
+                         rules between settings (read by ``pyinit.rules``, and by the page)
     chapters.json        the tour's chapters: lab preset, steps, panels, chapter view
     encodings.json       chart encodings shared by the page and ``figures.plots``
     text/<lang>.json     chapter prose and the report's wording, one file per language
 
 Every loader returns a fresh object (callers may change it; nothing is cached in a mutable form).
-Left out: any interpretation of the data (``web.page_state`` and ``web.chapters`` do that).
+``LANGS`` are the choices of the page's ``lang`` setting. Left out: any interpretation of the data
+(``pyinit.rules``, ``settings`` and ``web.chapters`` do that).
 """
 
 import json
 from functools import lru_cache
 from importlib import resources
-
-LANGS = ("en", "pl")
 
 
 @lru_cache(maxsize=None)
@@ -29,9 +29,7 @@ def load(name):
     return json.loads(_text(name))
 
 
-def settings():
-    """The page's settings schema: a list of entries {name, type, default, ...}."""
-    return load("settings.json")["settings"]
+LANGS = tuple(next(e for e in load("settings.json")["settings"] if e.get("name") == "lang")["choices"])
 
 
 def chapters():

@@ -166,8 +166,9 @@ def _checked(value, shape, call, expected, param, function, scalar_ok=False):
     if bad:
         raise ResultError(
             param,
-            f"{call} returned {bad} value{'s that are not finite numbers' if bad > 1 else ' that is not a finite number'} "
-            "(nan or inf)",
+            f"{call} returned {bad} "
+            + ("values that are not finite numbers" if bad > 1 else "value that is not a finite number")
+            + " (nan or inf)",
             function,
         )
     big = float(np.max(np.abs(arr), initial=0.0))

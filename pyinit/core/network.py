@@ -52,20 +52,12 @@ import numpy as np
 from .activations import ACTIVATIONS, sigmoid
 from . import losses
 
-try:  # np.einsum(..., optimize=False) only forwards to c_einsum; calling it directly saves ~1.5 us
-    from numpy._core.multiarray import c_einsum as _einsum  # numpy >= 2
-except ImportError:  # pragma: no cover
-    try:
-        from numpy.core.multiarray import c_einsum as _einsum  # numpy 1.26
-    except ImportError:
-        _einsum = np.einsum
-
 
 def matmul(a, b, out):
     """``out[...] = a @ b`` over stacks of matrices, with every output element summed in the same
     order, so that equal columns (rows) in give bitwise equal columns (rows) out. See the module
     docstring for why this is not ``np.matmul``."""
-    return _einsum("...ij,...jl->...il", a, b, out=out)
+    return np.einsum("...ij,...jl->...il", a, b, out=out)  # optimize=False: one C loop, fixed order
 
 
 def T(x):

@@ -23,7 +23,17 @@ from plotly.subplots import make_subplots
 from ..analysis import digit_panels
 from ..core import digits
 from ..core.network import Layout
-from .plots import DIVERGING_SCALE, INK, NEG, OKABE_ITO, _check_run, _layout, _values, distinct_units, words
+from .style import (
+    DIVERGING_SCALE,
+    INK,
+    NEG,
+    OKABE_ITO,
+    base_layout,
+    check_run,
+    distinct_units,
+    finite_values,
+    words,
+)
 
 COLUMNS = 8  # images per row
 MAX_UNITS = 64  # units drawn per record, at most
@@ -53,7 +63,7 @@ def _images(result, record):
 def unit_images(result, records=(0, -1), lang="en"):
     """The incoming weights of every unit of hidden layer 1 as 8 x 8 images (rows of ``COLUMNS``),
     at each of ``records`` (default: step 0 and the last record), on one colour scale."""
-    _check_run(result)
+    check_run(result)
     w = words(lang)
     blocks = [_images(result, r)[:MAX_UNITS] for r in records]
     units = blocks[0].shape[0]
@@ -68,7 +78,7 @@ def unit_images(result, records=(0, -1), lang="en"):
             row, col = b * rows_per + j // COLUMNS + 1, j % COLUMNS + 1
             fig.add_trace(
                 go.Heatmap(
-                    z=[_values(r) for r in image],
+                    z=[finite_values(r) for r in image],
                     zmin=-scale,
                     zmax=scale,
                     colorscale=DIVERGING_SCALE,
@@ -93,7 +103,7 @@ def unit_images(result, records=(0, -1), lang="en"):
         )
     _square_cells(fig)
     fig.update_layout(
-        **_layout(
+        **base_layout(
             w["units_title"].format(
                 units=units,
                 distinct=distinct_units(result, 1, records[-1]),
@@ -126,7 +136,7 @@ def grid_answers(result):
 def test_digits(result, lang="en"):
     """The grid of test digits (``analysis.digit_panels.grid``: 2 per class) in grey, each titled
     with the class the net gives it at the last record: "3 ✓" or "7 ✗ (is 1)"."""
-    _check_run(result)
+    check_run(result)
     w = words(lang)
     X, y, pred = grid_answers(result)
     cols = 10
@@ -160,7 +170,7 @@ def test_digits(result, lang="en"):
     right = int((pred == y).sum())
     step = result["steps"][-1]
     fig.update_layout(
-        **_layout(
+        **base_layout(
             w["test_digits_title"].format(step=step, right=right, n=len(y)),
             height=260,
             margin={"l": 20, "r": 20, "t": 84, "b": 16},
@@ -178,7 +188,7 @@ def add_test_accuracy(fig, result, lang="en"):
             mode="lines",
             name=w["test_accuracy"],
             x=result["steps"],
-            y=_values(result["test_accuracy"]),
+            y=finite_values(result["test_accuracy"]),
             yaxis="y2",
             line={"color": OKABE_ITO[4], "width": 2, "dash": "dot"},
             hovertemplate=f"{w['step']} %{{x}}: {w['test_accuracy']} %{{y:.3f}}<extra></extra>",

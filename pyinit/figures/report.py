@@ -5,7 +5,7 @@
 
 ``--chapter`` picks one of the tour's chapters. Its run flags are not written here: they are the
 chapter's preset (``content/chapters.json``) turned into ``run`` flags by the page's own mapping
-(``web.page_state``) -- the shared settings (optimizer, momentum, factor included) plus the init and
+(``settings.page_state``) -- the shared settings (optimizer, momentum, factor included) plus the init and
 init seed of one of the lab's two runs, ``--side left`` (default: the init the chapter is about) or
 ``right``, so the report runs exactly the RunConfig the page builds for that side. Every ``run``
 flag is accepted and overrides the preset (``--init-code FILE``: your own init, see ``cli``). The
@@ -27,11 +27,11 @@ from importlib import resources
 from string import Template
 
 from .. import __version__, api, content
-from ..core.datasets import PLANE
 from ..core.initializers import label
 from ..errors import ConfigError
 from ..training.config import RunConfig
-from ..web import chapters, page_state
+from ..settings import page_state, presets
+from .report_facts import Words, figures
 
 ALIASES = {alias: c["id"] for c in content.chapters() for alias in c.get("aliases", ())}
 SIDES = page_state.SIDES
@@ -49,15 +49,14 @@ SHARED = (
 )
 FLAGS = {
     "chapter": (
-        "one of " + ", ".join(chapters.ids()) + " (the tour chapter's lab preset; explicit flags "
+        "one of " + ", ".join(presets.ids()) + " (the tour chapter's lab preset; explicit flags "
         "override; " + ", ".join(f"'{a}' = {n}" for a, n in ALIASES.items()) + ")"
     ),
-    "side": "left or right: which of the chapter's two lab runs (default left, the init the chapter "
-    "is about)",
+    "side": " or ".join(SIDES) + ": which of the chapter's two lab runs (default left, the init the "
+    "chapter is about)",
     "lang": "the language of the report's texts: " + " or ".join(content.LANGS) + " (default en)",
     "out": "the HTML file to write (default report.html)",
 }
-TRAJECTORY_VALUES = 24_000  # values drawn per trajectory figure in a report, at most
 
 
 class OutputError(OSError):
@@ -70,16 +69,16 @@ class OutputError(OSError):
 
 def preset(chapter, side="left"):
     """The ``run`` flags of a tour chapter's preset, with the init of one side of its lab."""
-    c = chapters.chapter(chapter)
+    c = presets.chapter(chapter)
     if side not in SIDES:
-        raise ConfigError("side", "must be left or right", side)
+        raise ConfigError("side", "must be " + " or ".join(SIDES), side)
     config, members = page_state.run_config(c["state"])
     member = members[SIDES.index(side)]
     flags = {k: v for k, v in config.to_dict().items() if k in SHARED}
     if not config.full_batch:
         flags["batch_size"] = config.batch_size
     view = c["view"] or {}
-    if "hidden" in view:  # chapter 8: the exercise's [10, 5] (the lab has one width)
+    if "hidden" in view:  # reproduce: the exercise's [10, 5] (the lab has one width)
         flags["hidden"] = list(view["hidden"])
     flags.update(init=member.init, bias_init=member.bias_init, perturb=member.perturb, steps=c["steps"])
     if member.seed is not None:  # the side's own init seed (a restart)
@@ -94,9 +93,9 @@ def resolve(chapter=None, side=None, **flags):
     if chapter is not None:
         key = str(chapter).strip()
         name = ALIASES.get(key, key)
-        if name not in chapters.ids():
+        if name not in presets.ids():
             raise ConfigError(
-                "chapter", "must be one of " + ", ".join(chapters.ids() + list(ALIASES)), chapter
+                "chapter", "must be one of " + ", ".join(presets.ids() + list(ALIASES)), chapter
             )
         preset_flags = preset(name, "left" if side is None else str(side).strip())
     elif side is not None:
@@ -108,188 +107,9 @@ def _signal_inits(config, chapter):
     """The inits compared in the signal figure: the run's own (first layer's spec) and, for a chapter
     whose tour view is the signal experiment, that view's inits."""
     own = config.init if callable(config.init) else config.init.split(",")[0]
-    view = chapters.chapter(chapter)["view"] if chapter else None
+    view = presets.chapter(chapter)["view"] if chapter else None
     others = view["inits"] if view and view.get("kind") == "signal" else []
     return [own] + [i for i in others if i != own]
-
-
-# ------------------------------------------------------------------------------ facts in words
-class Words:
-    """The report's texts in one language: ``chapters``, ``report`` (r), ``zero`` and number formats."""
-
-    def __init__(self, lang):
-        text = content.text(lang)
-        self.lang, self.chapters, self.r = lang, text["chapters"], text["report"]
-        self.facts, self.zero = self.r["facts"], text["labels"]["zero_exactly"]
-
-    def num(self, v, digits=4):
-        if v is None:
-            return "–"
-        return self.zero if v == 0 else f"{v:.{digits}g}".replace(".", self.r["decimal"])
-
-    def pct(self, v):
-        return "–" if v is None else f"{100 * v:.1f} %".replace(".", self.r["decimal"])
-
-
-def _loss_facts(r, w, test=False):
-    steps, loss, acc = r["steps"], r["loss"], r["accuracy"]
-    text = w.facts["loss"].format(
-        loss0=w.num(loss[0]), loss1=w.num(loss[-1]), step=steps[-1], acc0=w.pct(acc[0]), acc1=w.pct(acc[-1])
-    )
-    if test:
-        text += w.facts["loss_test"].format(t0=w.pct(r["test_accuracy"][0]), t1=w.pct(r["test_accuracy"][-1]))
-    if r["diverged"] is not None:
-        text += w.facts["diverged"].format(step=r["diverged"], reason=r["diverged_reason"])
-    return text
-
-
-def _trajectory_facts(r, layer, plots, w):
-    L = len(r["weights"])
-    outputs = len(r["biases"][-1][0])
-    if layer == L and outputs > 1:  # a softmax
-        return w.facts["traj_output_units"].format(units=outputs) if L > 1 else w.facts["traj_softmax"]
-    if layer == L:
-        return w.facts["traj_output"] if L > 1 else w.facts["traj_logistic"]
-    units = len(r["biases"][layer - 1][0])
-    first, last = plots.distinct_units(r, layer, 0), plots.distinct_units(r, layer, -1)
-    text = w.facts["traj_units"].format(units=units, first=first, last=last, step=r["steps"][-1])
-    if last == 1 and units > 1:
-        text += w.facts["traj_clones"]
-    return text
-
-
-def _series_facts(name, steps, values, w):
-    finite = [v for v in values if v is not None]
-    if finite and all(v == 0 for v in finite):
-        return w.facts["series_all_zero"].format(name=name, step=steps[-1])
-    zeros = sum(1 for v in finite if v == 0)
-    first_pos = next((s for s, v in zip(steps, values) if v is not None and v > 0), None)
-    text = w.facts["series"].format(name=name, first=w.num(values[0]), last=w.num(values[-1]), step=steps[-1])
-    if values[0] == 0 and first_pos is not None:
-        text += w.facts["series_first_positive"].format(step=first_pos)
-    elif zeros:
-        text += w.facts["series_zeros"].format(zeros=zeros, total=len(values))
-    return text + w.facts["sentence_end"]
-
-
-def _symmetry_facts(r, w):
-    H = len(r["weights"]) - 1
-    if H == 0:
-        return w.facts["no_hidden"]
-    return " ".join(
-        _series_facts(w.facts["layer"].format(l=l + 1), r["steps"], [row[l] for row in r["symmetry"]], w)
-        for l in range(H)
-    )
-
-
-def _grad_facts(fig, w):
-    return " ".join(
-        _series_facts(tr.name[0].upper() + tr.name[1:], list(tr.x), list(tr.customdata), w) for tr in fig.data
-    )
-
-
-def _boundary_facts(fig, w):
-    z = [v for row in fig.data[0].z for v in row if v is not None]
-    if not z:
-        return w.facts["not_finite"]
-    lo, hi = min(z), max(z)
-    fmt = lambda v: f"{v:.3f}".replace(".", w.r["decimal"])  # noqa: E731
-    if hi - lo < 1e-9:
-        return w.facts["constant"].format(p=fmt(lo))
-    return w.facts["range"].format(lo=fmt(lo), hi=fmt(hi))
-
-
-def _units_facts(r, plots, w):
-    units = len(r["biases"][0][0])
-    scale = max((abs(v) for row in r["weights"][0][-1] for v in row if v is not None), default=0.0)
-    first, last = plots.distinct_units(r, 1, 0), plots.distinct_units(r, 1, -1)
-    text = w.facts["units"].format(
-        units=units, first=first, last=last, step=r["steps"][-1], scale=w.num(scale)
-    )
-    if all(v == 0 for rec in (r["weights"][0][0], r["weights"][0][-1]) for row in rec for v in row):
-        text += w.facts["units_blank"]
-    return text
-
-
-def _test_digits_facts(r, digit_plots, w):
-    _, y, pred = digit_plots.grid_answers(r)
-    return w.facts["test_digits"].format(
-        right=int((pred == y).sum()),
-        n=len(y),
-        step=r["steps"][-1],
-        n_test=r["config"]["n_test"],
-        acc=w.pct(r["test_accuracy"][-1]),
-    )
-
-
-def _signal_facts(results, names, w):
-    return " ".join(
-        w.facts["signal"].format(
-            name=name,
-            a0=w.num(s["activation_std"][0], 3),
-            a1=w.num(s["activation_std"][-1], 3),
-            g0=w.num(s["gradient_std"][0], 3),
-            g1=w.num(s["gradient_std"][-1], 3),
-            depth=len(s["activation_std"]),
-        )
-        for name, s in zip(names, results)
-    )
-
-
-# ------------------------------------------------------------------------------ figures
-def figures(result, signal_results, signal_names, lang="en"):
-    """The report's figures: a list of dicts with ``key``, ``title``, ``text``, ``facts``, ``figure``.
-    A run on the digits shows layer 1 as weight images (``digit_plots.unit_images``) instead of
-    64 x width trajectories, and test digits with the net's answers instead of the decision boundary
-    (64-D inputs have no input plane)."""
-    from . import plots
-
-    w = Words(lang)
-    titles, out = w.r["figures"], []
-    plane = result["config"]["dataset"] in PLANE
-
-    def add(key, title, fig, facts, text_key=None):
-        text = w.r["texts"][text_key or key.split("-")[0]].format(**signal_results[0]["config"], zero=w.zero)
-        out.append({"key": key, "title": title, "text": text, "facts": facts, "figure": fig})
-
-    L = len(result["weights"])
-    if plane:
-        add("loss", titles["loss"], plots.loss(result, lang=lang), _loss_facts(result, w))
-    else:
-        from . import digit_plots
-
-        fig = digit_plots.add_test_accuracy(plots.loss(result, lang=lang), result, lang)
-        add("loss", titles["loss"], fig, _loss_facts(result, w, test=True), "loss_softmax")
-        if L > 1:
-            fig = digit_plots.unit_images(result, lang=lang)
-            add("units", titles["units"], fig, _units_facts(result, plots, w))
-    for l in range(1 if plane or L == 1 else 2, L + 1):
-        name = titles["output_layer"] if l == L else titles["layer"].format(l=l)
-        lines = (len(result["weights"][l - 1][0]) + 1) * len(result["biases"][l - 1][0])
-        points = max(50, min(400, TRAJECTORY_VALUES // lines))  # keeps the file small for wide layers
-        add(
-            f"trajectories-{l}",
-            titles["trajectories"].format(name=name),
-            plots.trajectories(result, l, points, lang=lang),
-            _trajectory_facts(result, l, plots, w),
-        )
-    if plane:
-        fig = plots.boundary(result, lang=lang)
-        add("boundary", titles["boundary"], fig, _boundary_facts(fig, w))
-    else:
-        fig = digit_plots.test_digits(result, lang=lang)
-        add("test_digits", titles["test_digits"], fig, _test_digits_facts(result, digit_plots, w))
-    if L > 1:  # no hidden layer: nothing can be symmetric
-        add("symmetry", titles["symmetry"], plots.symmetry(result, lang=lang), _symmetry_facts(result, w))
-    fig = plots.gradient_norms(result, lang=lang)
-    add("gradient_norms", titles["gradient_norms"], fig, _grad_facts(fig, w))
-    add(
-        "signal",
-        titles["signal"],
-        plots.signal(signal_results, signal_names, lang=lang),
-        _signal_facts(signal_results, signal_names, w),
-    )
-    return out
 
 
 # ------------------------------------------------------------------------------ HTML

@@ -1,17 +1,19 @@
 """The validated configuration of a training run: ``RunConfig`` (and ``Member`` for ensembles).
 
-Field names equal the CLI flags (``--n-samples`` is ``n_samples``). Construction validates and
-normalises every field, so a ``RunConfig`` that exists is valid; a bad value raises
-``ConfigError`` naming the field, the allowed values or range, and what was given. Values may be
-given typed (``hidden=(4, 4)``, ``lr=0.5``) or as the strings the CLI receives (``hidden="4,4"``,
-``lr="0.5"``). ``RunConfig.from_dict`` accepts JSON-ish input (the browser's) and rejects unknown
-keys; ``to_dict`` returns every field resolved, JSON-friendly. This module holds no training logic.
+Field names equal the CLI flags (``--n-samples`` is ``n_samples``). Every field's type, range,
+default and help, and the rules between fields, are the rule book's section "run"
+(``content/settings.json``, read by ``pyinit.rules``). Construction validates and normalises every
+field, so a ``RunConfig`` that exists is valid; a bad value raises ``ConfigError`` naming the
+field, the allowed values or range, and what was given. Values may be given typed (``hidden=(4,
+4)``, ``lr=0.5``) or as the strings the CLI receives (``hidden="4,4"``, ``lr="0.5"``).
+``RunConfig.from_dict`` accepts JSON-ish input (the browser's) and rejects unknown keys;
+``to_dict`` returns every field resolved, JSON-friendly. This module holds no training logic.
 
 ``optimizer`` and ``momentum``: "sgd" with momentum 0 is plain SGD and with momentum > 0 heavy-ball
-momentum (as before ``optimizer`` existed); "momentum" needs momentum > 0; "adam" needs momentum 0.
-``factor`` only shapes the ``rings`` dataset. ``init_seed`` (default: ``seed``) seeds the initial
-weights alone, so two runs that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the held-out test set (drawn
-from its own random stream, see ``seeding``); it defaults to ``n_samples``.
+momentum; "momentum" needs momentum > 0; "adam" needs momentum 0. ``factor`` only shapes the
+``rings`` dataset. ``init_seed`` (default: ``seed``) seeds the initial weights alone, so two runs
+that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the
+held-out test set (drawn from its own random stream, see ``seeding``); it defaults to ``n_samples``.
 
 Real data (``digits``; ``datasets.INFO[name].split`` is not None) has a fixed training and test set:
 ``n_samples`` and ``n_test`` take the first images of each (at most 1,437 and 360; default: all of
@@ -25,93 +27,37 @@ checks them). ``to_dict`` shows a callable as its label ("python"), so the dict 
 but cannot rebuild the callable.
 """
 
-import math
 from dataclasses import dataclass, fields, replace
 
+from .. import rules
 from ..errors import ConfigError
-from ..core.datasets import DATASETS, INFO
-from ..core.activations import ACTIVATIONS
+from ..core.datasets import INFO
 from ..core import initializers
-from ..core.optimizers import OPTIMIZERS
 
-MAX_WIDTH = 256
-MAX_HIDDEN_LAYERS = 16
-MAX_SAMPLES = 10_000
-MAX_STEPS = 10_000_000
-MAX_SEED = 2**32 - 1
+RUN = rules.section("run")  # every field's type, range, default and help (content/settings.json)
+DEFAULT = rules.defaults("run")
+MAX_WIDTH = RUN["hidden"]["max"]
+MAX_HIDDEN_LAYERS = RUN["hidden"]["max_count"]
+MAX_SAMPLES = RUN["n_samples"]["max"]
+MAX_STEPS = RUN["steps"]["max"]
+MAX_SEED = RUN["seed"]["max"]
 MEMORY_BUDGET_BYTES = 512 * 2**20  # what one run or signal call may allocate (estimated up front)
 
 
-def _choice(name, value, options):
-    if not isinstance(value, str) or value.strip() not in options:
-        raise ConfigError(name, "must be one of " + ", ".join(options), value)
-    return value.strip()
-
-
-def parse_int(name, value, low, high):
-    """An int in low..high from an int, an integral float, or a decimal string."""
-    result = None
-    if isinstance(value, bool):
-        result = None
-    elif isinstance(value, int):
-        result = value
-    elif isinstance(value, float) and math.isfinite(value) and value == int(value):
-        result = int(value)
-    elif isinstance(value, str):
-        try:
-            result = int(value.strip())
-        except ValueError:
-            result = None
-    if result is None or not (low <= result <= high):
-        raise ConfigError(name, f"must be an integer in {low}..{high}", value)
-    return result
-
-
-def parse_float(name, value, low, high, low_open=False, high_open=False):
-    """A finite float in the interval low..high (ends open as requested)."""
-    result = math.nan
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            result = float(value)
-        elif isinstance(value, str):
-            result = float(value.strip())
-    except (ValueError, OverflowError):  # "abc"; an int beyond float's range (10**400)
-        result = math.nan
-    ok = (
-        math.isfinite(result)
-        and (low < result if low_open else low <= result)
-        and (result < high if high_open else result <= high)
-    )
-    if not ok:
-        interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
-        raise ConfigError(name, f"must be a number in {interval}", value)
-    return result
-
-
 def parse_hidden(value):
-    """Hidden widths from a list/tuple of ints or a comma string ("" = no hidden layer)."""
-    constraint = f"each width must be an integer in 1..{MAX_WIDTH}"
-    if isinstance(value, str):
-        items = [s for s in value.replace(" ", "").split(",")] if value.strip() else []
-    elif isinstance(value, (list, tuple)):
-        items = list(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        items = [value]
-    else:
-        raise ConfigError("hidden", constraint + " (comma-separated)", value)
-    if len(items) > MAX_HIDDEN_LAYERS:
-        raise ConfigError("hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers", value)
-    widths = []
-    for item in items:
-        try:
-            widths.append(parse_int("hidden", item, 1, MAX_WIDTH))
-        except ConfigError:
-            raise ConfigError("hidden", constraint, item) from None
-    return tuple(widths)
+    """Hidden widths from a list/tuple of ints, one int, or a comma string ("" = no hidden layer)."""
+    return rules.parse(RUN["hidden"], value)
 
 
-def _seed(name, value):
-    return parse_int(name, value, 0, MAX_SEED)
+def _field(name, value):
+    """One field's value, parsed by the rule book; a null (or a string the book says means null)
+    stays None."""
+    entry = RUN[name]
+    if entry["default"] is None and (
+        value is None or (isinstance(value, str) and value.strip() in entry.get("nulls", []))
+    ):
+        return None
+    return rules.parse(entry, value)
 
 
 def _init_spec(name, value, n_layers):
@@ -151,8 +97,8 @@ class Member:
         n_layers = len(config.hidden) + 1
         init = config.init if self.init is None else _init_spec("init", self.init, n_layers)
         bias_init = config.bias_init if self.bias_init is None else _bias_spec("bias_init", self.bias_init)
-        perturb = config.perturb if self.perturb is None else parse_float("perturb", self.perturb, 0, 100)
-        seed = config.init_seed if self.seed is None else _seed("seed", self.seed)
+        perturb = config.perturb if self.perturb is None else rules.parse(RUN["perturb"], self.perturb)
+        seed = config.init_seed if self.seed is None else rules.parse(RUN["seed"], self.seed)
         return init, bias_init, perturb, seed
 
     @classmethod
@@ -166,75 +112,47 @@ class Member:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Every option of a run. Defaults are the CLI defaults."""
+    """Every option of a run: the rule book's section "run" (types, ranges, defaults, rules)."""
 
-    dataset: str = "xor"
-    n_samples: int = None  # None: 200, or all training images of real data
-    noise: float = None  # None: 0.1, or 0 for real data
-    factor: float = 0.8  # rings only: the inner ring's radius (the outer one's is 1)
-    n_test: int = None  # size of the held-out test set (None: n_samples)
-    hidden: tuple = (4,)
-    activation: str = "tanh"
-    init: str = "xavier"
-    bias_init: str = "zeros"
-    perturb: float = 0.0
-    lr: float = 0.5
-    momentum: float = 0.0
-    optimizer: str = "sgd"  # sgd (with momentum > 0: heavy-ball momentum), momentum, adam
-    batch_size: int = None
-    steps: int = 200
-    every: int = 1
-    seed: int = 0
-    init_seed: int = None  # seed of the initial weights (None: seed); data and batches use seed
-    max_records: int = 1000
+    dataset: str = DEFAULT["dataset"]
+    n_samples: int = None  # None: the book's default, or all training images of real data
+    noise: float = None  # None: the book's default, or 0 for real data
+    factor: float = DEFAULT["factor"]  # rings only: the inner ring's radius (the outer one's is 1)
+    n_test: int = DEFAULT["n_test"]  # size of the held-out test set (None: n_samples)
+    hidden: tuple = tuple(DEFAULT["hidden"])
+    activation: str = DEFAULT["activation"]
+    init: str = DEFAULT["init"]
+    bias_init: str = DEFAULT["bias_init"]
+    perturb: float = DEFAULT["perturb"]
+    lr: float = DEFAULT["lr"]
+    momentum: float = DEFAULT["momentum"]
+    optimizer: str = DEFAULT["optimizer"]  # sgd (with momentum > 0: heavy-ball momentum), momentum, adam
+    batch_size: int = DEFAULT["batch_size"]  # None: the full batch
+    steps: int = DEFAULT["steps"]
+    every: int = DEFAULT["every"]
+    seed: int = DEFAULT["seed"]
+    init_seed: int = DEFAULT["init_seed"]  # the initial weights' seed (None: seed); data, batches: seed
+    max_records: int = DEFAULT["max_records"]
 
     def __post_init__(self):
-        s = object.__setattr__
-        s(self, "dataset", _choice("dataset", self.dataset, list(DATASETS)))
-        split = INFO[self.dataset].split  # real data: the sizes of its fixed training and test sets
-        if split is None:
-            s(self, "n_samples", parse_int("n_samples", _or(self.n_samples, 200), 2, MAX_SAMPLES))
-            s(self, "noise", parse_float("noise", _or(self.noise, 0.1), 0, 5))
-        else:
-            s(self, "n_samples", _split_size("n_samples", self.n_samples, split[0], self.dataset, "training"))
-            s(self, "noise", parse_float("noise", _or(self.noise, 0.0), 0, 5))
-            if self.noise:
-                raise ConfigError("noise", f"must be 0 with dataset {self.dataset} (real images)", self.noise)
-            s(self, "n_test", _split_size("n_test", self.n_test, split[1], self.dataset, "test"))
-        s(self, "factor", parse_float("factor", self.factor, 0, 1, high_open=True))
-        s(
-            self,
-            "n_test",
-            self.n_samples if self.n_test is None else parse_int("n_test", self.n_test, 2, MAX_SAMPLES),
-        )
-        s(self, "hidden", parse_hidden(self.hidden))
-        s(self, "activation", _choice("activation", self.activation, list(ACTIVATIONS)))
-        s(self, "init", _init_spec("init", self.init, len(self.hidden) + 1))
-        s(self, "bias_init", _bias_spec("bias_init", self.bias_init))
-        s(self, "perturb", parse_float("perturb", self.perturb, 0, 100))
-        s(self, "lr", parse_float("lr", self.lr, 0, 100, low_open=True))
-        s(self, "momentum", parse_float("momentum", self.momentum, 0, 1, high_open=True))
-        s(self, "optimizer", _choice("optimizer", self.optimizer, list(OPTIMIZERS)))
-        if self.optimizer == "adam" and self.momentum > 0:
-            raise ConfigError(
-                "momentum",
-                "must be 0 with optimizer adam (Adam keeps its own moments; "
-                "use optimizer momentum for heavy-ball momentum)",
-                self.momentum,
-            )
-        if self.optimizer == "momentum" and self.momentum == 0:
-            raise ConfigError("momentum", "must be in (0, 1) with optimizer momentum", self.momentum)
-        if self.batch_size is None or (
-            isinstance(self.batch_size, str) and self.batch_size.strip() in ("", "full")
-        ):
-            s(self, "batch_size", self.n_samples)
-        else:
-            s(self, "batch_size", parse_int("batch_size", self.batch_size, 1, self.n_samples))
-        s(self, "steps", parse_int("steps", self.steps, 0, MAX_STEPS))
-        s(self, "every", parse_int("every", self.every, 1, MAX_STEPS))
-        s(self, "seed", _seed("seed", self.seed))
-        s(self, "init_seed", self.seed if self.init_seed is None else _seed("init_seed", self.init_seed))
-        s(self, "max_records", parse_int("max_records", self.max_records, 2, 100_000))
+        given = {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {"dataset": _field("dataset", given["dataset"])}
+        given.update(_data_sizes(values["dataset"], given))
+        for name in RUN:  # the book's order is the fields' order: hidden comes before init
+            if name == "dataset":
+                continue
+            if name == "init":
+                values[name] = _init_spec(name, given[name], len(values["hidden"]) + 1)
+            elif name == "bias_init":
+                values[name] = _bias_spec(name, given[name])
+            else:
+                values[name] = _field(name, given[name])
+        for name, entry in RUN.items():
+            if values[name] is None:
+                values[name] = values[entry["null_means"]]
+        rules.check("run", values, given)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     @property
     def sizes(self):
@@ -279,14 +197,27 @@ class RunConfig:
         return replace(self, **changes)
 
 
-def _or(value, default):
-    return default if value is None else value
+def _data_sizes(dataset, given):
+    """``n_samples``, ``noise`` (and for real data ``n_test``) with their defaults for ``dataset``:
+    the book's for toy data; real data (``INFO[dataset].split`` = the sizes of its fixed training and
+    test sets) takes the first 2..size images of each (default: all) and no noise."""
+    split = INFO[dataset].split
+    if split is None:
+        return {k: DEFAULT[k] if given[k] is None else given[k] for k in ("n_samples", "noise")}
+    noise = rules.parse(RUN["noise"], 0 if given["noise"] is None else given["noise"])
+    if noise:
+        raise ConfigError("noise", f"must be 0 with dataset {dataset} (real images)", given["noise"])
+    return {
+        "n_samples": _split_size("n_samples", given["n_samples"], split[0], dataset, "training"),
+        "noise": noise,
+        "n_test": _split_size("n_test", given["n_test"], split[1], dataset, "test"),
+    }
 
 
 def _split_size(name, value, size, dataset, which):
     """How many images of a fixed training/test set of ``size`` images: 2..size (default: all)."""
     try:
-        return parse_int(name, _or(value, size), 2, size)
+        return rules.parse_int(name, size if value is None else value, 2, size)
     except ConfigError:
         raise ConfigError(
             name, f"must be an integer in 2..{size} (dataset {dataset} has {size} {which} images)", value

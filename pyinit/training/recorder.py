@@ -17,6 +17,11 @@ for it, so memory stays bounded. ``tail`` says whether the last record is such a
 import numpy as np
 
 
+def _filled(buffer, doc):
+    """A property: the records held so far (the provisional tail included) of one of the buffers."""
+    return property(lambda self: getattr(self, buffer)[: self.size], doc=doc)
+
+
 class Recorder:
     def __init__(self, K, P, every=1, capacity=1000):
         assert capacity >= 2 and every >= 1
@@ -72,25 +77,11 @@ class Recorder:
         """Number of records R, the provisional tail included."""
         return self.count + self.tail
 
-    @property
-    def steps(self):
-        return self._steps[: self.size]
-
-    @property
-    def theta(self):
-        return self._theta[: self.size]
-
-    @property
-    def grad(self):
-        return self._grad[: self.size]
-
-    @property
-    def loss(self):
-        return self._loss[: self.size]
-
-    @property
-    def accuracy(self):
-        return self._accuracy[: self.size]
+    steps = _filled("_steps", "The recorded steps, (R,).")
+    theta = _filled("_theta", "The recorded parameters, (R, K, P).")
+    grad = _filled("_grad", "The recorded gradients, (R, K, P).")
+    loss = _filled("_loss", "The recorded losses, (R, K).")
+    accuracy = _filled("_accuracy", "The recorded accuracies, (R, K).")
 
     @property
     def nbytes(self):

@@ -45,7 +45,8 @@ import math
 
 import numpy as np
 
-from .config import RunConfig, Member, parse_int, MAX_STEPS, MEMORY_BUDGET_BYTES
+from .config import RunConfig, Member, MAX_STEPS, MEMORY_BUDGET_BYTES
+from ..rules import parse_int
 from ..errors import ConfigError
 from ..core.datasets import DATASETS, INFO
 from ..core.initializers import initial_params
@@ -101,31 +102,36 @@ def check_budget(config, K=1):
     docstring); returns ``run_cost``."""
     cost = run_cost(config, K)
     members = f" x {K} members" if K > 1 else ""
-    if cost["values"] > OUTPUT_BUDGET_VALUES:
-        raise ConfigError(
+    budgets = [
+        (
+            cost["values"] > OUTPUT_BUDGET_VALUES,
             "steps, every, max_records",
             f"together record min(max_records, steps // every + 1) "
             f"= {cost['records']} snapshots of P = {cost['P']} parameters{members} = "
             f"{cost['values']:,} values; at most {OUTPUT_BUDGET_VALUES:,} fit the output budget "
             f"(fewer records or a smaller net)",
             {"steps": config.steps, "every": config.every, "max_records": config.max_records},
-        )
-    if cost["bytes"] > MEMORY_BUDGET_BYTES:
-        raise ConfigError(
+        ),
+        (
+            cost["bytes"] > MEMORY_BUDGET_BYTES,
             "n_samples, batch_size, hidden",
             f"together must fit the memory budget of "
             f"{MEMORY_BUDGET_BYTES / 2**20:.0f} MB (batch buffers, record scoring, records and "
             f"output); this run would need {cost['bytes'] / 2**20:,.0f} MB",
             {"n_samples": config.n_samples, "batch_size": config.batch_size, "hidden": list(config.hidden)},
-        )
-    if cost["multiply_adds"] > WORK_BUDGET:
-        raise ConfigError(
+        ),
+        (
+            cost["multiply_adds"] > WORK_BUDGET,
             "steps, batch_size, hidden",
             f"together must fit the time budget of {WORK_BUDGET:.0e} "
             f"multiply-adds (3 x steps x batch_size x P{members}, P = {cost['P']} parameters, "
             f"plus scoring the records); this run would do {cost['multiply_adds']:.1e}",
             {"steps": config.steps, "batch_size": config.batch_size, "hidden": list(config.hidden)},
-        )
+        ),
+    ]
+    for exceeded, params, constraint, given in budgets:  # the first budget exceeded is the error
+        if exceeded:
+            raise ConfigError(params, constraint, given)
     return cost
 
 
@@ -150,6 +156,11 @@ def member_params(config, member=None):
 def _as_input(X):
     """X (n, d) as a feature-major (1, n, d) view, the layout network.matmul is fastest with."""
     return T(np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)[None])
+
+
+def _recorded(field, doc):
+    """A property: one of the recorder's arrays (a ConfigError when recording is off)."""
+    return property(lambda self: getattr(self._rec(), field), doc=doc)
 
 
 class Trainer:
@@ -342,30 +353,17 @@ class Trainer:
             )
         return self.recorder
 
-    @property
-    def steps(self):
-        """Recorded step numbers, (R,) int64, starting at 0."""
-        return self._rec().steps
-
-    @property
-    def theta_history(self):
-        """Recorded parameters, (R, K, P)."""
-        return self._rec().theta
-
-    @property
-    def grad_history(self):
-        """Recorded gradients (at the recorded parameters), (R, K, P)."""
-        return self._rec().grad
-
-    @property
-    def loss_history(self):
-        """Recorded full-data (``score="test"``: test-set) loss, (R, K); NaN after a divergence."""
-        return self._rec().loss
-
-    @property
-    def accuracy_history(self):
-        """Recorded full-data (``score="test"``: test-set) accuracy, (R, K); NaN after a divergence."""
-        return self._rec().accuracy
+    steps = _recorded("steps", "Recorded step numbers, (R,) int64, starting at 0.")
+    theta_history = _recorded("theta", "Recorded parameters, (R, K, P).")
+    grad_history = _recorded("grad", "Recorded gradients (at the recorded parameters), (R, K, P).")
+    loss_history = _recorded(
+        "loss",
+        'Recorded full-data (score="test": test-set) loss, (R, K); NaN for a member after it diverged.',
+    )
+    accuracy_history = _recorded(
+        "accuracy",
+        'Recorded full-data (score="test": test-set) accuracy, (R, K); NaN for a member after it diverged.',
+    )
 
     def weights(self, l):
         """Recorded W[l] (l = 1..L): (R, K, fan_in, fan_out) view."""

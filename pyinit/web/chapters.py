@@ -1,13 +1,8 @@
-"""The guided tour's chapters: their presets (from ``content/chapters.json``), every chapter's
-experiment as the small JSON data the build ships, and chapter 8's long run in chunks.
+"""The guided tour's chapter experiments: every chapter's experiment as the small JSON data the
+build ships, and the "reproduce" chapter's long run in chunks. The chapters themselves (presets of
+the page's settings, steps, panels, view) are ``settings.presets``.
 
-Each chapter is a *preset* of the page's settings (only what it changes from the defaults of
-``content/settings.json``), how many steps its runs are played, the panels its claim rests on,
-and optionally a chapter view (an experiment, by ``kind``):
-
-    presets()                    -> {"defaults", "chapters": [...]}   every chapter, defaults filled in
-    chapter(id_or_number)        -> one chapter of presets()
-    ids() / view_ids()           -> the chapter ids / those with an experiment, in order
+    view_ids()                   -> the ids of the chapters with an experiment, in order
     KINDS                        -> {kind: experiment function}: the one table of the view kinds
     view(chapter_id)             -> a chapter's experiment from chapters.json as small JSON data
                                     (``export``): what the build ships and the page's "Recompute" gets
@@ -31,67 +26,19 @@ import numpy as np
 
 from .. import content
 from ..errors import ConfigError
-from ..training.config import Member, parse_int
+from ..rules import parse_int
+from ..settings.presets import chapter, ids, presets  # noqa: F401  (the chapters, for this module's callers)
+from ..training.config import Member
 from ..training.trainer import Trainer
-from . import page_state, scale_experiments, sessions, symmetry_experiments
+from . import scale_experiments, sessions, symmetry_experiments
 from .experiment_runs import chapter_trainer, checked, f64
 
 REPRODUCE_CHUNK = 5000  # steps per reproduce_step() call
 
 
-# ------------------------------------------------------------------------------------------ presets
-def ids():
-    """The chapter ids, in order."""
-    return [c["id"] for c in content.chapters()]
-
-
-CHAPTER_IDS = ids()
-
-
-def presets():
-    """Every chapter's id, number (its position, 1-based), legacy number (its number before
-    chapters were inserted, or None for a newer chapter), full run settings (``state``: defaults
-    filled in), steps to play, panels, and view (or None; with ``lab``: the chapter's full run
-    settings)."""
-    defaults = page_state.defaults()
-    out = []
-    for i, c in enumerate(content.chapters()):
-        state = {**defaults, **c["preset"]}
-        view = None if c["view"] is None else {**c["view"], "lab": dict(state)}
-        out.append(
-            {
-                "id": c["id"],
-                "number": i + 1,
-                "legacy": c.get("legacy"),
-                "state": state,
-                "steps": c["steps"],
-                "panels": list(c["panels"]),
-                "view": view,
-            }
-        )
-    return {"defaults": defaults, "chapters": out}
-
-
-LEGACY = {c["legacy"]: c["id"] for c in content.chapters() if c.get("legacy")}
-
-
-def chapter(id_or_number):
-    """One chapter of ``presets()`` by id ("noise") or by the number an old link carries (5: the
-    ``legacy`` number, which never changes when chapters are inserted)."""
-    key = LEGACY.get(id_or_number, id_or_number) if isinstance(id_or_number, int) else id_or_number
-    for c in presets()["chapters"]:
-        if key == c["id"]:
-            return c
-    raise ConfigError(
-        "chapter",
-        "must be one of " + ", ".join(CHAPTER_IDS) + f" or an old chapter number 1..{len(LEGACY)}",
-        id_or_number,
-    )
-
-
-# --------------------------------------------------------------------------- chapter 8: reproduce
+# ------------------------------------------------------------------------ the reproduce chapter
 def _run(id):
-    return sessions.get(id, Trainer, "a running chapter-8 experiment")
+    return sessions.get(id, Trainer, "a running reproduce experiment")
 
 
 def _reproduce_frame(rid):
@@ -120,8 +67,8 @@ def _reproduce_frame(rid):
 
 
 def reproduce_start(view=None):
-    """Create the runs of chapter 8 (one member per init, exact hidden widths, a test set of
-    ``n_test`` samples) at step 0; an earlier chapter-8 experiment is dropped (one at a time).
+    """Create the runs of the reproduce chapter (one member per init, exact hidden widths, a test
+    set of ``n_test`` samples) at step 0; an earlier reproduce experiment is dropped (one at a time).
     ``view`` None: the "reproduce" chapter's own view (what the page runs)."""
     view = checked(chapter("reproduce")["view"] if view is None else view, "reproduce")
     every = parse_int("every", view.get("every", 50), 1, 10_000)
@@ -146,7 +93,7 @@ def reproduce_dispose(id):
 
 
 def reproduce(view):
-    """The whole chapter-8 experiment in one call (for tests, the build and the CLI)."""
+    """The whole reproduce experiment in one call (for tests, the build and the CLI)."""
     first = reproduce_start(view)
     rid, total = first["id"], parse_int("steps", view.get("steps", 15000), 0, 1_000_000)
     try:

@@ -12,7 +12,7 @@ spec, and the small conversions of their results.
 
 A view (as ``chapters.presets()`` gives it) carries ``lab``: its chapter's full run settings, which
 set the data and the shared hyper-parameters of its runs. Left out: the experiments themselves
-(``symmetry_experiments``, ``scale_experiments``, and chapter 8 in ``chapters``).
+(``symmetry_experiments``, ``scale_experiments``, and the reproduce chapter in ``chapters``).
 """
 
 import math
@@ -21,7 +21,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..training.trainer import Trainer
-from . import lab, page_state
+from ..settings import page_state
+from . import lab
 
 
 def chapter_trainer(settings, members, hidden=None, every=1, max_records=None, n_test=None, record=True):

@@ -12,22 +12,14 @@ bulk numbers as 1-D float64 numpy arrays (the worker hands those to the page as 
     landscape(id, step, member)        -> the loss on a 2-D slice through parameter space
     dispose(id)                        -> None
 
-``settings`` are the page's settings (``page_state``: what they mean and how they are checked).
-A *frame* carries what the page has not seen yet: the records appended since the previous frame,
-as flat arrays (R new records, K members, P parameters, H hidden layers, L weight layers)
-
-    steps (R,)  theta (R*K*P)  grad (R*K*P)  loss (R*K)  acc (R*K)  sym (R*K*H)  gnorm (R*K*L)
-    distinct (R*K*H)   and for image data (digits) also  grid_pred (R*K*G)
-
-plus ``step`` (the trainer's step count), ``diverged`` (per member None or {step, reason}),
-``kept`` (when the recorder halved its resolution since the last frame: the steps it still holds;
-the page drops the others), ``provisional`` (True when the last record is the current step kept
-only until the next frame: the recorder's provisional tail, so the shown step is always the
-trained step) and ``limit`` (None, or why the session stopped on purpose: "max_steps" once it
-reached ``MAX_STEPS``). ``sym`` is ``stats.symmetry``, ``gnorm`` sqrt(||dW||^2 + ||db||^2) per
-layer, ``distinct`` the number of distinct units per hidden layer (``stats.distinct_units``, exact
-in float64). ``theta`` is laid out as ``network.Layout`` stores it (each W block transposed);
-``meta.layout`` says where every block is.
+``settings`` are the page's settings (``settings.page_state``: what they mean and how they are
+checked). A *frame* carries what the page has not seen yet: the records appended since the
+previous frame as flat arrays, plus ``step``, ``kept``, ``provisional``, ``diverged`` and
+``limit``, in the frame format of ``content/frames.json`` (``RECORDS``: each array's name, size
+per record and dtype; its thinning rule is the recorder's halving and provisional tail, so the
+shown step is always the trained step). ``meta.records`` gives the page each array's size per
+record; ``theta`` is laid out as ``network.Layout`` stores it (each W block transposed) and
+``meta.layout`` says where every block is. Left out: anything about drawing (the page does that).
 
 Image data (``digits``: 64 inputs, 10 classes; the page's settings do not offer it yet, a ``Session``
 of a ``RunConfig`` does): ``loss`` and ``acc`` are measured on the fixed test set (``meta.scored_on``
@@ -36,9 +28,9 @@ so a recorded step costs about three training steps instead of nine. Unit j's 64
 an 8 x 8 image, are ``theta``'s 64 numbers from ``meta.layout``'s W[1] offset + 64 j (so the frames
 need nothing more for the weight images), ``meta.images`` has the image shape, the number of
 classes and the grid of G = 20 test digits (``analysis.digit_panels``: 2 per class, X (G*64), y (G)),
-and ``grid_pred`` the class each member gives each grid digit at each record. The input-plane
-views do not apply to 64-D inputs (``core.datasets.require_plane`` refuses them by name).
-Left out: anything about drawing (the page does that).
+and the frame array ``grid_pred`` (``frames.json``: only for image data) the class each member gives
+each grid digit at each record. The input-plane views do not apply to 64-D inputs
+(``core.datasets.require_plane`` refuses them by name).
 """
 
 import numpy as np
@@ -48,16 +40,20 @@ from ..analysis.landscape import loss_slice
 from ..core.datasets import PLANE
 from ..core.network import inspect_step
 from ..errors import ConfigError
+from ..rules import parse_int, section
+from ..settings import page_state
 from ..training import stats
-from ..training.config import parse_int
 from ..training.trainer import Trainer
-from .. import seeding
-from . import page_state, sessions
+from .. import content, seeding
+from . import sessions
 
 MAX_RECORDS = 2000  # records kept per session (then the recorder halves its resolution) ...
 RECORD_FLOATS = 1_000_000  # ... and at most this many theta floats: the page mirrors every record
 MAX_CHUNK = 10_000  # steps per step() call
-MAX_STEPS = 1_000_000  # a session stops here (the page's step setting has the same maximum)
+MAX_STEPS = section("settings")["step"]["max"]  # a session stops at the page's last step
+FORMAT = content.load("frames.json")
+RECORDS = FORMAT["records"]  # the frame's arrays: name, per_record dimensions, dtypes
+DATA = FORMAT["data"]  # the data's arrays (X, y)
 INSPECT_ROWS = 4  # sample rows shown by the inspector
 FORMULA_TERMS = 3  # terms of aT.delta written out
 
@@ -100,27 +96,48 @@ def layout_meta(layout):
     return out
 
 
+def record_sizes(K, layout, images=False):
+    """Each frame array's numbers per record (``RECORDS``' per_record dimensions): {name: size}; the
+    arrays marked ``images_only`` only for image data."""
+    dims = {
+        "K": K,
+        "P": layout.P,
+        "H": layout.L - 1,
+        "L": layout.L,
+        "G": digit_panels.GRID_PER_CLASS * digit_panels.digits.N_CLASSES,
+    }
+    return {
+        f["name"]: int(np.prod([dims[d] for d in f["per_record"]]))
+        for f in RECORDS
+        if images or not f.get("images_only")
+    }
+
+
 def record_arrays(trainer, idx, grid=None, workspaces=None):
-    """The frame arrays of the records ``idx`` of a trainer (see the module docstring); ``grid``:
-    the (X, y) of the test digits whose predicted classes go in ``grid_pred`` (``workspaces``: the
-    buffers of that forward pass, kept by the caller)."""
+    """The frame arrays of the records ``idx`` of a trainer, in ``RECORDS``' order, as it says;
+    ``grid``: the (X, y) of the test digits whose predicted classes go in ``grid_pred`` (image data
+    only; ``workspaces``: the buffers of that forward pass, kept by the caller)."""
     rec, layout = trainer.recorder, trainer.layout
     theta, grad = rec.theta[idx], rec.grad[idx]
     gnorm = np.hypot(stats.weight_grad_norms(grad, layout), stats.bias_grad_norms(grad, layout))
-    extra = {}
+    arrays = {
+        "steps": rec.steps[idx],
+        "theta": theta,
+        "grad": grad,
+        "loss": rec.loss[idx],
+        "acc": rec.accuracy[idx],
+        "sym": stats.symmetry(theta, layout),
+        "gnorm": gnorm,
+        "distinct": stats.distinct_units(theta, layout),
+    }
     if grid is not None:
-        pred = digit_panels.predict(theta, layout, trainer.activation, grid[0], workspaces)
-        extra["grid_pred"] = pred.astype(np.float64).ravel()
+        arrays["grid_pred"] = digit_panels.predict(theta, layout, trainer.activation, grid[0], workspaces)
+    names = [f["name"] for f in RECORDS if grid is not None or not f.get("images_only")]
+    assert list(arrays) == names
     return {
-        **extra,
-        "steps": rec.steps[idx].astype(np.float64),
-        "theta": theta.ravel(),
-        "grad": grad.ravel(),
-        "loss": rec.loss[idx].ravel(),
-        "acc": rec.accuracy[idx].ravel(),
-        "sym": stats.symmetry(theta, layout).ravel(),
-        "gnorm": gnorm.ravel(),
-        "distinct": stats.distinct_units(theta, layout).astype(np.float64).ravel(),
+        f["name"]: np.asarray(arrays[f["name"]], dtype=f["live"]).ravel()
+        for f in RECORDS
+        if f["name"] in names
     }
 
 
@@ -160,6 +177,10 @@ class Session:
             "layout": layout_meta(self.layout),
             "config": self.config.to_dict(),
             "members": [{k: m.to_dict()[k] for k in ("init", "bias_init", "perturb")} for m in self.members],
+            "records": [
+                {"name": n, "size": size}
+                for n, size in record_sizes(tr.K, self.layout, self.grid is not None).items()
+            ],
             "max_records": tr.recorder.capacity,
             "max_steps": MAX_STEPS,
             "scored_on": tr.score,
@@ -174,7 +195,8 @@ class Session:
         }
 
     def data(self):
-        return {"X": self.trainer.X.astype(np.float64).ravel(), "y": self.trainer.y.astype(np.float64)}
+        arrays = {"X": self.trainer.X, "y": self.trainer.y}
+        return {f["name"]: np.asarray(arrays[f["name"]], dtype=f["live"]).ravel() for f in DATA}
 
     def train(self, n):
         """n more steps (fewer at ``MAX_STEPS``); then the current step is the last record."""

@@ -3,29 +3,29 @@ draws every chapter at once, before Python has loaded in the browser (then a liv
 session takes over and continues exactly these runs).
 
     chapter_run(chapter_id, budget_bytes=150_000) -> (head, blob)    one chapter's runs
-    default_run(budget_bytes=150_000)             -> (head, blob)    chapter 1's
 
 The build writes them as ``data/chapters/<id>.json`` (head) and ``<id>.bin`` (blob), with an index.
 
 A chapter's preset is trained for its ``steps`` with K = 2 members, recording every ``stride``-th
 step (the smallest divisor of ``steps`` that keeps the blob within ``budget_bytes``, but never
 fewer than ``MIN_RECORDS`` records; ``head["bytes"]`` says honestly when a chapter does not fit).
-The blob holds little-endian arrays back to back: ``steps``, ``X``, ``y`` as float64 and the
-frame arrays of ``web.lab`` (theta, grad, loss, acc, sym, gnorm, distinct) as float32 (exact
-zeros stay exact zeros). ``head`` is JSON-friendly: {"format": 2, "chapter", "settings" (the full
-run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s), "diverged",
-"provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays": {name:
-[dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written.
+The blob holds little-endian arrays back to back: ``steps``, ``X``, ``y`` and the other frame
+arrays, each in its "precomputed" dtype of the frame format (``content/frames.json``: float32 for
+the records, exact zeros stay exact zeros). ``head`` is JSON-friendly: {"format": 2, "chapter",
+"settings" (the full run settings), "steps", "stride", "records", "meta" (as ``web.lab``'s),
+"diverged", "provisional": false, "limit": null, "binary": "<id>.bin", "bytes", "budget", "arrays":
+{name: [dtype, offset_bytes, length]}}. Everything here is pure: no file is read or written.
 """
 
 import numpy as np
 
 from ..training.trainer import Trainer
-from . import chapters, lab, page_state
+from ..settings import page_state, presets
+from . import lab
 
 FORMAT = 2
 MIN_RECORDS = 41
-FLOAT32 = ("theta", "grad", "loss", "acc", "sym", "gnorm", "distinct")
+DTYPE = {f["name"]: f["precomputed"] for f in lab.RECORDS + lab.DATA}  # what the .bin file stores
 
 
 def _stride(steps, per_record, fixed, budget):
@@ -39,13 +39,15 @@ def _stride(steps, per_record, fixed, budget):
 
 def chapter_run(chapter_id, budget_bytes=150_000):
     """One chapter's runs, thinned to fit ``budget_bytes`` where possible: (head, blob)."""
-    c = chapters.chapter(chapter_id)
+    c = presets.chapter(chapter_id)
     settings = page_state.run_settings(c["state"])
     session = lab.Session.from_settings(settings)  # the live session's config and meta
     layout, K, steps = session.layout, len(session.members), c["steps"]
-    H, L, n = layout.L - 1, layout.L, session.config.n_samples
-    per_record = 8 + 4 * K * (2 * layout.P + 2 + 2 * H + L)
-    stride = _stride(steps, per_record, 24 * n, budget_bytes)
+    n = session.config.n_samples
+    sizes = lab.record_sizes(K, layout)
+    per_record = sum(np.dtype(DTYPE[name]).itemsize * size for name, size in sizes.items())
+    fixed = sum(np.dtype(f["precomputed"]).itemsize * f["per_sample"] * n for f in lab.DATA)
+    stride = _stride(steps, per_record, fixed, budget_bytes)
     trainer = Trainer(
         session.config.replace(every=stride, max_records=max(2, steps // stride + 1)), session.members
     )
@@ -55,7 +57,7 @@ def chapter_run(chapter_id, budget_bytes=150_000):
     arrays = {"steps": records.pop("steps"), **session.data(), **records}
     index, parts, offset = {}, [], 0
     for name, values in arrays.items():
-        dtype = "<f4" if name in FLOAT32 else "<f8"
+        dtype = DTYPE[name]
         part = np.ascontiguousarray(values, dtype=dtype).ravel()
         index[name] = [dtype, offset, int(part.size)]
         parts.append(part.tobytes())
@@ -78,8 +80,3 @@ def chapter_run(chapter_id, budget_bytes=150_000):
         "arrays": index,
     }
     return head, blob
-
-
-def default_run(budget_bytes=150_000):
-    """The page's default setup: chapter 1's runs."""
-    return chapter_run(chapters.ids()[0], budget_bytes)

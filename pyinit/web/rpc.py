@@ -18,7 +18,7 @@ code (``user_code.CodeError``) the 1-based line and column, the kind ("syntax", 
 and the text without the "param: line N: " the message starts with; None where they do not apply. The
 ``chapters.*`` names are the chapter experiments (``web.chapters``): ``view(chapter_id)`` runs a
 chapter's experiment as chapters.json gives it (the page passes no spec) and returns the same JSON
-data the build ships; chapter 8's long run goes in chunks (``reproduce_start/step/dispose``). Left
+data the build ships; the reproduce chapter's long run goes in chunks (``reproduce_start/step/dispose``). Left
 out: anything about transport (the worker does that).
 """
 

@@ -11,7 +11,7 @@ come from (chapters "restarts", "scale", "large", "origins").
 
 Every experiment takes a view as ``chapters.presets()`` gives it (with ``lab``) and returns
 JSON-friendly data (bulk numbers as 1-D float64 arrays). Left out: the symmetric start
-(``symmetry_experiments``), chapter 8 and the export as data (``chapters``), drawing and text.
+(``symmetry_experiments``), the reproduce chapter and the export as data (``chapters``), drawing and text.
 """
 
 import numpy as np
@@ -21,8 +21,9 @@ from ..core.activations import ACTIVATIONS
 from ..core.datasets import require_plane
 from ..core.network import Workspace, evaluate_many, forward
 from ..errors import ConfigError
-from ..training.config import Member, parse_int
-from . import page_state
+from ..rules import parse_int
+from ..settings import page_state
+from ..training.config import MAX_SEED, Member
 from .experiment_runs import chapter_trainer, checked, f64, finite, thin, weights_moved
 
 SATURATED = 0.99  # |a| above this: a saturated tanh unit (tanh' = 1 - a^2 < 0.02)
@@ -50,7 +51,7 @@ def restarts(view):
     same data and batches. Returns {seeds [K], steps (R,), loss (R*K), final_loss [K],
     final_accuracy [K], X (2n), y (n), grid {xs (G,), ys (G,), p (K*G*G)}}."""
     view = checked(view, "restarts")
-    seeds = [parse_int("seed", s, 0, 2**32 - 1) for s in view["seeds"]]
+    seeds = [parse_int("seed", s, 0, MAX_SEED) for s in view["seeds"]]
     n_steps = parse_int("steps", view.get("steps", 1000), 1, 100_000)
     G = parse_int("grid", view.get("grid", 41), 5, 121)
     init = view.get("init", "xavier")

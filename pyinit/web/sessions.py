@@ -1,9 +1,9 @@
 """The one registry of the page's open sessions: objects that live in the worker between calls.
 
-JavaScript never holds a Python object. A session (a lab of two runs, the chapter-8 runner) is
+JavaScript never holds a Python object. A session (a lab of two runs, the reproduce runner) is
 kept here under an int id; the page sends the id back with every call. The registry is bounded:
 beyond ``MAX_SESSIONS`` open sessions the oldest is dropped (a page holds one or two), and a kind
-may ask to keep at most ``per_kind`` of its own (the chapter-8 runner keeps one).
+may ask to keep at most ``per_kind`` of its own (the reproduce runner keeps one).
 
     create(obj, per_kind=None) -> id       get(id, kind, what) -> obj       dispose(id)
 

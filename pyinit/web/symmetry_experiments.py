@@ -13,8 +13,9 @@ The *break step* of a run (``eps_sweep``) is the first recorded step t at which 
 measure of the hidden layer reaches a threshold: S_1(t) >= tau (``stats.symmetry``); the *escape
 step* (``escape``) is the first step at which the loss is below ln 2 - delta. Every function takes a
 view as ``chapters.presets()`` gives it (with ``lab``) and returns JSON-friendly data (bulk numbers
-as 1-D float64 arrays, or lists where the build ships the result as data). Left out: random inits
-at scale (``scale_experiments``), chapter 8 and the export as data (``chapters``), drawing and text.
+as 1-D float64 arrays, or lists where the build ships the result as data). Left out: random inits at
+scale (``scale_experiments``), the reproduce chapter and the export as data (``chapters``), drawing
+and text.
 """
 
 import math
@@ -22,9 +23,10 @@ import math
 import numpy as np
 
 from ..training import stats
-from ..training.config import Member, parse_float, parse_int
+from ..rules import parse_float, parse_int
+from ..training.config import Member
 from ..training.trainer import Trainer
-from . import page_state
+from ..settings import page_state
 from .experiment_runs import chapter_trainer, checked, f64, line_fit, thin, weights_moved
 
 LAYER_CASES = ("zeros", "zeros_first", "zeros_last", "random")

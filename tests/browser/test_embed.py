@@ -19,7 +19,7 @@ import pytest
 
 from conftest import LOAD_TIMEOUT_MS, plot_data
 from pyinit import content
-from pyinit.web import page_state
+from pyinit.settings import page_state
 
 RUNTIME = ("pyodide.asm.wasm", "python_stdlib.zip", "numpy-")
 CHAPTERS = content.load("chapters.json")["chapters"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +23,11 @@ from conftest import (
     lab_go_to,
     lab_load,
     lab_snapshot,
+    next_frames,
     open_live_lab,
     pause_lab,
     plot_data,
+    story_end_drawn,
     wait_for_status,
     wait_lab_drawn,
     wait_lab_live,
@@ -71,7 +72,7 @@ def lab(browser, server_url):
     would set up that chapter); the figure keeps drawing the shown step."""
     context, pg = open_live_lab(browser, server_url)
     pg.click("#figure a.more-link")
-    pg.wait_for_timeout(1500)  # the story's last experiments load (and may move it)
+    story_end_drawn(pg)  # the story's last experiments load (and may move it)
     pause_lab(pg)
     yield pg
     context.close()
@@ -249,7 +250,7 @@ def test_keyboard_only_transport(lab):
     lab.evaluate("() => window.pyinitLab.idle()")
     shown = snapshot(lab)
     assert not shown["playing"]
-    time.sleep(0.4)
+    next_frames(lab, 20)  # paused: twenty frames later, the same step
     assert snapshot(lab)["step"] == shown["step"]
     lab.keyboard.press("ArrowLeft")
     assert snapshot(lab)["cursor"] == shown["cursor"] - 1
@@ -345,7 +346,8 @@ def test_a_focused_field_never_commits_a_stale_value(lab):
     assert lab.input_value("#lr") == "0.5"
     lab_go_to(lab, 3)
     blur(lab)  # leaving the field: no commit, same runs, same step
-    lab.wait_for_timeout(400)
+    next_frames(lab)
+    lab.evaluate("() => window.pyinitLab.idle()")
     snap = lab.evaluate("() => [window.pyinitLab.state().lr, window.pyinitLab.snapshot().step]")
     assert snap == [0.5, 3], snap
     # typing and leaving without Enter still commits (the change event)

@@ -11,7 +11,17 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import LOAD_TIMEOUT_MS, lab_snapshot, pause_lab, wait_for_status, wait_lab_live
+from conftest import (
+    LOAD_TIMEOUT_MS,
+    lab_snapshot,
+    next_frames,
+    pause_lab,
+    poll,
+    story_end_drawn,
+    until,
+    wait_for_status,
+    wait_lab_live,
+)
 
 MAX_NOTICES = 8  # site/js/app/schema.js
 HOSTILE = {
@@ -230,11 +240,13 @@ def test_in_page_links_keep_the_settings(context, server_url):
     pg.wait_for_function(
         "() => document.getElementById('more').getBoundingClientRect().top < innerHeight / 2"
     )
-    pg.wait_for_timeout(300)  # the page writes its URL 150 ms after a change
+    # the page writes its URL 150 ms after a change: it keeps the settings
+    poll(lambda: sorted(pg.evaluate("() => location.hash.slice(1)").split("&")) == sorted(query.split("&")))
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
-    assert sorted(pg.evaluate("() => location.hash.slice(1)").split("&")) == sorted(query.split("&"))
     pg.evaluate("() => { location.hash = 'story'; }")
-    pg.wait_for_timeout(300)
+    until(pg, "() => document.getElementById('story').getBoundingClientRect().top < innerHeight / 2")
+    next_frames(pg)
+    pg.evaluate("() => window.pyinitLab.idle()")
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
     assert not context.errors, context.errors
 
@@ -252,7 +264,7 @@ def test_more_panels_link_keeps_a_links_runs_with_python_live(context, server_ur
     pause_lab(pg)
     settings = pg.evaluate("() => window.pyinitLab.settings()")
     pg.click("#figure a.more-link")
-    pg.wait_for_timeout(1500)  # the experiments near the end of the story load
+    story_end_drawn(pg)  # the experiments near the end of the story load
     assert pg.evaluate("() => window.pyinitLab.settings()") == settings
     assert pg.evaluate("() => document.getElementById('more').getBoundingClientRect().top") < 100
     assert not context.errors, context.errors

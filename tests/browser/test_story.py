@@ -18,9 +18,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import LOAD_TIMEOUT_MS, lab_snapshot, pause_lab, wait_for_status, wait_lab_drawn, wait_lab_live
+from conftest import (
+    LOAD_TIMEOUT_MS,
+    lab_snapshot,
+    next_frames,
+    pause_lab,
+    poll,
+    until,
+    wait_for_status,
+    wait_lab_drawn,
+    wait_lab_live,
+)
 from pyinit import content
-from pyinit.web import page_state
+from pyinit.settings import page_state
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -314,11 +324,14 @@ def test_a_chapter_link_pasted_into_the_open_page_sets_that_chapter_up(browser, 
     try:
         pg.goto(server_url)
         pg.wait_for_function("() => window.pyinitLab && window.pyinitLab.snapshot()", timeout=LOAD_TIMEOUT_MS)
-        pg.wait_for_timeout(1000)  # the page has written its own URL (150 ms after a change)
+        pg.evaluate("() => window.pyinitLab.idle()")
         pg.evaluate("() => { location.hash = 'chapter=clones'; }")  # same document: a hashchange
         pg.wait_for_function("() => window.pyinitLab.state().chapter === 'clones'", timeout=5_000)
-        pg.wait_for_timeout(500)
-        assert pg.evaluate("() => window.pyinitLab.settings()") == run_settings("clones")
+        poll(
+            lambda: pg.evaluate("() => window.pyinitLab.settings()") == run_settings("clones"), what="preset"
+        )
+        until(pg, "() => document.querySelector('#story .chapter-step.active').dataset.id === 'clones'")
+        next_frames(pg)
         (sec,) = active_section(pg)
         assert sec["id"] == "clones" and -2 <= sec["top"] <= 450, sec
     finally:
@@ -343,7 +356,7 @@ def test_a_linked_chapter_stays_in_place_while_the_experiment_above_loads(browse
             arg=view_above(target),
             timeout=60_000,
         )
-        pg.wait_for_timeout(300)
+        next_frames(pg)
         (sec,) = active_section(pg)
         assert sec["id"] == target and abs(sec["top"]) <= 50, sec
     finally:
@@ -359,7 +372,8 @@ def test_a_chapter_jumped_to_stays_active_while_the_experiment_above_loads(brows
         assert wait_for_status(pg) == "ready"
         wait_lab_live(pg)
         pg.evaluate("() => window.pyinitLab.chapter('simple')")
-        pg.wait_for_timeout(500)
+        until(pg, "() => window.pyinitLab.state().chapter === 'simple'")
+        pg.evaluate("() => window.pyinitLab.idle()")
         n = chapter_no("noise")
         pg.evaluate("() => window.pyinitLab.chapter('noise')")
         pg.wait_for_function(
@@ -367,7 +381,7 @@ def test_a_chapter_jumped_to_stays_active_while_the_experiment_above_loads(brows
             arg=view_above("noise"),
             timeout=60_000,
         )
-        pg.wait_for_timeout(500)
+        next_frames(pg)
         assert pg.evaluate("() => window.pyinitLab.state().chapter") == "noise"
         (sec,) = active_section(pg)
         assert sec["id"] == "noise" and abs(sec["top"]) <= 50, sec

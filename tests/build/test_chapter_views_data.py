@@ -1,7 +1,7 @@
 """The chapters' experiments shipped as data (tools/site_data.write_views): dist/data/chapters/<id>-view.json
 for every chapter with a view is exactly what ``pyinit.web.chapters.view(id)`` returns (recomputed
 here for the fast ones; the slow ones -- the noise chapter's escape, ~12 s natively, signal and
-chapter 8's 15,000 steps -- are checked for their shape against the kind's documented keys), and
+the reproduce chapter's 15,000 steps -- are checked for their shape against the kind's documented keys), and
 small. The view cache (.cache/views/<key>/) gives the same bytes without computing again.
 
 Tests that use ``dist_dir`` are marked ``build`` and ``slow`` (tests/conftest.py).

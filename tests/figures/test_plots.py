@@ -215,7 +215,8 @@ def test_plots_without_plotly_raise_a_clear_import_error(monkeypatch):
     for name in [m for m in sys.modules if m == "plotly" or m.startswith("plotly.")]:
         monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "plotly", None)
-    monkeypatch.delitem(sys.modules, "pyinit.figures.plots")
+    for name in ("pyinit.figures.plots", "pyinit.figures.boundary", "pyinit.figures.style"):
+        monkeypatch.delitem(sys.modules, name, raising=False)  # imported afresh, without plotly
     import importlib
 
     with pytest.raises(ImportError, match=re.escape("pip install pyinit[plots]")):

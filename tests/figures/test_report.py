@@ -2,7 +2,7 @@
 
 The report is parsed back from its HTML (each figure's JSON sits in a ``<script
 type="application/json" class="pyinit-figure">``) and compared with ``pyinit.api.run`` of the same
-config. A chapter's run is the page's lab run of that chapter (``web.page_state``); every text
+config. A chapter's run is the page's lab run of that chapter (``settings.page_state``); every text
 comes from ``content/text/<lang>.json`` (tests/content/test_texts.py renders both languages).
 """
 
@@ -17,7 +17,8 @@ from pyinit import api
 from pyinit.cli import main
 from pyinit.figures import report
 from pyinit.training.config import RunConfig
-from pyinit.web import chapters as tour, lab, page_state
+from pyinit.settings import page_state
+from pyinit.web import chapters as tour, lab
 
 
 def test_report_embeds_the_runs_numbers_and_plotly_and_nothing_external(tmp_path, capsys):

@@ -9,7 +9,7 @@ import pytest
 
 from pyinit.content import chapters
 from pyinit.training.trainer import Trainer
-from pyinit.web import page_state
+from pyinit.settings import page_state
 
 STEPS = 600
 

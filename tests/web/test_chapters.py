@@ -1,9 +1,10 @@
 """Every claim the guided tour makes, checked natively on the exact presets the page loads.
 
-The presets come from ``pyinit/content/chapters.json`` through ``pyinit.web.chapters`` (the page
+The presets come from ``pyinit/content/chapters.json`` through ``pyinit.settings.presets`` (the page
 gets the same ones). "Lab" tests run a chapter's two-sided lab preset with ``pyinit.web.lab``
-exactly as the page would; "view" tests run the chapter views (``web.symmetry_experiments``, ``web.scale_experiments``). The numbers quoted in the tour's texts are
-either computed live on the page or asserted here.
+exactly as the page would; "view" tests run the chapter views (``web.symmetry_experiments``,
+``web.scale_experiments``). The numbers quoted in the tour's texts are either computed live on the
+page or asserted here.
 """
 
 import math
@@ -13,7 +14,8 @@ import pytest
 
 from pyinit import content
 from pyinit.errors import ConfigError
-from pyinit.web import chapters as tour, lab, page_state, scale_experiments, symmetry_experiments
+from pyinit.settings import page_state
+from pyinit.web import chapters as tour, lab, scale_experiments, symmetry_experiments
 
 PANELS = {"network", "boundary", "loss", "traj", "symmetry", "gradnorm", "units", "inspector", "landscape"}
 
@@ -50,7 +52,7 @@ def test_presets_are_complete_and_json_friendly():
             "yourself",
             "reproduce",
         ]
-        == tour.CHAPTER_IDS
+        == tour.ids()
     )
     assert [c["number"] for c in p["chapters"]] == list(range(1, 15))
     legacy = {c["legacy"]: c["id"] for c in p["chapters"] if c["legacy"]}
@@ -65,7 +67,9 @@ def test_presets_are_complete_and_json_friendly():
         8: "reproduce",
     }
     assert all(tour.chapter(n)["id"] == cid for n, cid in legacy.items())  # old links chapter=N
-    assert page_state.SPEC["chapter"]["max"] == len(p["chapters"])
+    chapter_key = page_state.SPEC["chapter"]  # the page's chapter setting: the ids, the legacy numbers
+    assert chapter_key["choices"] == tour.ids() and chapter_key["default"] == "simple"
+    assert chapter_key["legacy"] == {str(n): cid for n, cid in legacy.items()}
     assert p["defaults"] == page_state.defaults()
     for c in p["chapters"]:
         assert set(c["state"]) == set(page_state.RUN_KEYS)
@@ -85,7 +89,7 @@ def test_presets_list_only_what_they_change_and_nothing_is_changed_on_read():
         assert c["preset"] and all(defaults[k] != v for k, v in c["preset"].items()) or c["id"] == "simple"
         assert c["view"] is None or "lab" not in c["view"]
     first = tour.presets()
-    i = tour.CHAPTER_IDS.index("noise")
+    i = tour.ids().index("noise")
     first["chapters"][i]["view"]["eps"].append(1.0)
     first["chapters"][i]["state"]["lr"] = 9
     assert tour.presets() != first and "lab" not in content.chapters()[i]["view"]
@@ -250,7 +254,7 @@ def test_chapter7_lab_too_small_stays_stuck_he_learns():
 
 
 @pytest.mark.slow
-def test_chapter8_view_reproduces_the_course_result():
+def test_reproduce_view_reproduces_the_course_result():
     c = tour.chapter("reproduce")
     assert c["view"]["hidden"] == [10, 5] and c["state"]["lr"] == 0.01 and c["view"]["steps"] == 15000
     assert c["state"]["dataset"] == "rings" and c["state"]["activation"] == "relu"
@@ -259,11 +263,11 @@ def test_chapter8_view_reproduces_the_course_result():
     zero_acc, big_acc, he_acc = r["final_accuracy"]
     assert zero_acc == 0.5 and r["final_loss"][0] == pytest.approx(LN2, abs=1e-3)
     assert he_acc >= 0.95 and big_acc < he_acc
-    print("chapter 8 accuracies (zeros, x10, he):", r["final_accuracy"], "losses", r["final_loss"])
+    print("reproduce accuracies (zeros, x10, he):", r["final_accuracy"], "losses", r["final_loss"])
 
 
 @pytest.mark.slow
-def test_chapter8_lab_preset_same_result():
+def test_reproduce_lab_preset_same_result():
     tr = run_lab("reproduce")
     assert tr.accuracy_history[-1, 0] == 0.5
     assert tr.accuracy_history[-1, 1] >= 0.95
@@ -283,8 +287,8 @@ def test_reproduce_chunks_equal_one_call():
     session = lab.create()
     a = tour.reproduce_start(view)
     b = tour.reproduce_start(view)
-    with pytest.raises(ConfigError, match="chapter-8"):
+    with pytest.raises(ConfigError, match="reproduce experiment"):
         tour.reproduce_step(a["id"], 1)
-    with pytest.raises(ConfigError, match="chapter-8"):
-        tour.reproduce_step(session["id"], 1)  # a lab session is not a chapter-8 run
+    with pytest.raises(ConfigError, match="reproduce experiment"):
+        tour.reproduce_step(session["id"], 1)  # a lab session is not a reproduce run
     assert tour.reproduce_step(b["id"], 1)["step"] == 1 and lab.step(session["id"], 1)["step"] == 1

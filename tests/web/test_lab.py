@@ -8,7 +8,7 @@ from pyinit.errors import ConfigError
 from pyinit.training import stats
 from pyinit.training.config import Member, RunConfig
 from pyinit.training.trainer import Trainer
-from pyinit.web import lab, page_state, sessions
+from pyinit.web import lab, sessions
 
 
 def records(frame, K, P):
@@ -103,77 +103,14 @@ def test_divergence_is_per_member_and_the_other_goes_on():
     assert np.isnan(loss[-1, 1]) and np.isfinite(loss[-1, 0])
 
 
-class Page:
-    """What the page keeps of the frames: kept records filtered, the provisional one replaced."""
-
-    def __init__(self, first):
-        self.steps, self.theta, self.provisional = [], [], False
-        self.append(first)
-
-    def append(self, frame):
-        r = frame["records"]
-        if self.provisional:  # the old "current step" gives way
-            self.steps.pop(), self.theta.pop()
-        if frame["kept"] is not None:
-            keep = set(frame["kept"])
-            self.steps, self.theta = (
-                [s for s in self.steps if s in keep],
-                [t for s, t in zip(self.steps, self.theta) if s in keep],
-            )
-        K_P = len(r["theta"]) // max(1, len(r["steps"]))
-        for i, s in enumerate(r["steps"]):
-            if not self.steps or s > self.steps[-1]:
-                self.steps.append(s)
-                self.theta.append(r["theta"][i * K_P : (i + 1) * K_P])
-        self.provisional = frame["provisional"]
-
-
-def check_page_shows_the_trained_step(out, calls, monkeypatch=None):
-    """Step through ``calls`` (n per call): every frame's last record is the trained step, and the
-    page's copy always equals the session's records."""
-    sid = out["id"]
-    page = Page(out["frame"])
-    rec = session_of(sid).trainer.recorder
-    for i, n in enumerate(calls):
-        frame = lab.step(sid, n)
-        page.append(frame)
-        assert page.steps[-1] == frame["step"] == session_of(sid).trainer.t, (i, n)
-        assert frame["provisional"] == (frame["step"] % rec.stride != 0)
-        assert page.steps == rec.steps.tolist(), i
-    np.testing.assert_array_equal(np.concatenate(page.theta), rec.theta.ravel())
-    assert rec.size <= rec.capacity + 1  # memory stays bounded
-
-
-def test_playback_never_dies_after_the_recorder_thins():
-    """Issue 9: after the recorder halved its resolution, a frame with no new kept record crashed
-    (`lab.step(id, 2 if i % 7 else 1)` failed at call 1,078)."""
-    out = lab.create()
-    check_page_shows_the_trained_step(out, [2 if i % 7 else 1 for i in range(1200)])
-    assert session_of(out["id"]).trainer.recorder.stride == 2
-
-
-def test_speed_changes_and_frames_without_new_records(monkeypatch):
+def test_a_frame_without_new_records_sends_the_current_step_again(monkeypatch):
+    """(The page's copy of the records, history.js, is tested with real frames in
+    test_history_js.py.)"""
     monkeypatch.setattr(lab, "MAX_RECORDS", 10)
     out = lab.create()
-    assert session_of(out["id"]).trainer.recorder.capacity == 10
-    calls = [50] * 6 + [1] * 40 + [0, 0, 3, 0] + [50] * 3 + [1, 2, 1] * 10
-    check_page_shows_the_trained_step(out, calls)
+    lab.step(out["id"], 25)
     frame = lab.step(out["id"], 0)  # nothing new: the tail again
-    assert frame["provisional"] and list(frame["records"]["steps"]) == [frame["step"]]
-
-
-def test_record_halving_sends_the_kept_steps(monkeypatch):
-    monkeypatch.setattr(lab, "MAX_RECORDS", 10)
-    out = lab.create()
-    page = Page(out["frame"])
-    halved = 0
-    for _ in range(6):
-        frame = lab.step(out["id"], 5)
-        halved += frame["kept"] is not None
-        page.append(frame)
-    assert frame["step"] == 30 and halved
-    rec = session_of(out["id"]).trainer.recorder
-    assert page.steps == rec.steps.tolist() and rec.count <= 10 and rec.steps[-1] == 30
+    assert frame["provisional"] and list(frame["records"]["steps"]) == [frame["step"]] == [25]
 
 
 def test_the_session_stops_at_its_step_limit_and_says_so(monkeypatch):

@@ -1,14 +1,14 @@
-"""pyinit.web.page_state: the page's settings (content/settings.json) -> the lab's training runs."""
+"""pyinit.settings.page_state: the page's settings (content/settings.json) -> the lab's training runs."""
 
 import json
 
 import pytest
 
-from pyinit import content
+from pyinit import content, rules
 from pyinit.errors import ConfigError
 from pyinit.training.config import Member, RunConfig
 from pyinit.training.trainer import Trainer
-from pyinit.web import page_state
+from pyinit.settings import page_state
 
 
 def test_settings_json_round_trips_to_the_default_run():
@@ -21,15 +21,13 @@ def test_settings_json_round_trips_to_the_default_run():
     ]
     assert page_state.run_config() == (config, members) == page_state.run_config({})
     # the whole page state (view, cursor and embed keys too) is accepted; only the run group counts
-    everything = {e["name"]: e["default"] for e in content.settings()}
+    everything = rules.defaults("settings")
     assert page_state.run_config(everything) == (config, members)
     json.dumps(content.load("settings.json"))
 
 
 def test_every_setting_is_declared_completely():
-    entries = content.settings()
-    assert len({e["name"] for e in entries}) == len(entries)
-    for e in entries:
+    for e in rules.section("settings").values():
         assert e["type"] in ("int", "float", "choice", "bool", "list", "text") and e["group"] in (
             "run",
             "view",

@@ -5,8 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from pyinit.web import chapters, lab, page_state, precompute, sessions
+from pyinit.settings import page_state, presets
+from pyinit.web import chapters, lab, precompute, sessions
 
+FLOAT32 = [
+    name for name, dtype in precompute.DTYPE.items() if dtype == "<f4"
+]  # the records, as frames.json says
 SLOW = {"reproduce"}  # 15,000 steps: the slow suite checks it
 
 
@@ -33,8 +37,8 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     assert steps[0] == 0 and steps[-1] == c["steps"] and len(set(np.diff(steps))) == 1  # a uniform stride
     assert len(steps) >= precompute.MIN_RECORDS or head["stride"] == 1
     assert head["bytes"] <= head["budget"] or len(steps) == precompute.MIN_RECORDS
-    for name in precompute.FLOAT32:
-        assert a[name].dtype == np.float32
+    assert {name: dtype for name, (dtype, _, _) in head["arrays"].items()} == precompute.DTYPE
+    assert len(FLOAT32) == 7 and all(a[name].dtype == np.float32 for name in FLOAT32)
     # the live session, stepped as the page would, at the same steps
     live = lab.create(settings=c["state"])
     assert live["meta"] == head["meta"]
@@ -51,7 +55,7 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
         sessions.get(live["id"], lab.Session, "").trainer, np.searchsorted(rec.steps, common)
     )
     R = len(steps)
-    for name in precompute.FLOAT32:
+    for name in FLOAT32:
         want = arrays[name].reshape(len(common), -1).astype(np.float32)
         got = a[name].reshape(R, -1)[mine]
         np.testing.assert_array_equal(got, want, err_msg=name)  # float32 of the same float64
@@ -59,8 +63,8 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     lab.dispose(live["id"])
 
 
-def test_sizes_and_the_default_run():
-    head, blob = precompute.default_run()
+def test_sizes_and_the_first_chapters_run():
+    head, blob = precompute.chapter_run(presets.ids()[0])
     assert head["chapter"] == "simple" and head["bytes"] <= 150_000 and head["records"] >= 41
     small, _ = precompute.chapter_run("simple", budget_bytes=10_000)
     assert small["records"] == 41 and small["bytes"] > 10_000 and small["stride"] == 15  # honest: over budget

@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 from pyinit import content
 from pyinit.errors import ConfigError
 from pyinit.training.trainer import Trainer
-from pyinit.web import lab, page_state, rpc, user_code
+from pyinit.settings import page_state
+from pyinit.web import lab, rpc, user_code
 from pyinit.web.user_code import CodeError, compile_init
 
 XAVIER = """import math
@@ -45,14 +46,20 @@ def refused(reply):
 # ------------------------------------------------------------------------ the settings schema
 def test_settings_json_has_the_python_init_and_the_two_code_settings():
     schema = content.load("settings.json")
-    assert "python" in schema["inits"] and "python" not in schema["init_param"]
+    assert "python" in page_state.INITS and "python" not in schema["init_param"]
     assert (
         "python" in page_state.SPEC["left_init"]["choices"]
         and "python" in page_state.SPEC["right_init"]["choices"]
     )
     for name in ("code", "code_right"):
         spec = page_state.SPEC[name]
-        assert spec == {"name": name, "type": "text", "default": "", "maxLength": 5462, "group": "run"}
+        assert {k: spec[k] for k in ("name", "type", "default", "maxLength", "group")} == {
+            "name": name,
+            "type": "text",
+            "default": "",
+            "maxLength": 5462,
+            "group": "run",
+        }
         assert name in page_state.RUN_KEYS
     assert len(b64("x" * user_code.MAX_CODE_BYTES)) == 5462 == len(b64("é" * 2048))
 

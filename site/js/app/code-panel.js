@@ -21,7 +21,6 @@ export const EXAMPLE = `def init(fan_in, fan_out, rng):
     """Weights of one layer, shape (fan_in, fan_out). rng is a numpy Generator."""
     return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
 `;
-export const codeKey = (side) => (side === "left" ? "code" : "code_right");
 
 /** UTF-8 text -> base64url (no padding), and back (null when it is not valid base64url UTF-8). */
 export function encodeCode(text) {
@@ -43,11 +42,12 @@ export function decodeCode(value) {
 export const codeBytes = (text) => new TextEncoder().encode(text).length;
 
 /**
- * createCodePanel(root, {state, onRun, always})
+ * createCodePanel(root, {schema, state, onRun, always}): schema.codeKey[side] is the side's code setting
  *   onRun(side): the side's code (already in the state) should (re)build the runs now
  *   always: show both editors even for sides that do not use Python (the "More panels" view)
  */
-export function createCodePanel(root, { state, onRun, always = false }) {
+export function createCodePanel(root, { schema, state, onRun, always = false }) {
+  const codeKey = (side) => schema.codeKey[side];
   const trust = { left: true, right: true }; // may this side's code run without a click?
   const editable = { left: true, right: true }; // code from a link is read until "Run this code"
   const notes = { left: "code.review", right: "code.review" }; // why a side's code waits for a click

@@ -3,33 +3,24 @@
 // control (and aria-invalid), the state is not touched, and nothing reaches Python.
 import { t } from "../platform/i18n.js";
 
-function labelKey(name) {
-  const m = name.match(/^(left|right)_(init|scale|bias|init_seed)$/);
-  return m ? `ctl.${m[2]}` : `ctl.${name}`;
+/** The message key of a control's label: a side's settings share one (ctl.init, ctl.scale, ...). */
+function labelKey(name, sides) {
+  const side = sides.find((x) => name.startsWith(`${x}_`));
+  const rest = side && name.slice(side.length + 1);
+  return ["init", "scale", "bias", "init_seed"].includes(rest) ? `ctl.${rest}` : `ctl.${name}`;
 }
-function choiceKey(name, v) {
-  const m = name.match(/^(left|right)_(init)$/);
-  if (m) return `choice.${m[2]}.${v}`;
-  return `choice.${name}.${v}`;
+function choiceKey(name, v, sides) {
+  return labelKey(name, sides) === "ctl.init" ? `choice.init.${v}` : `choice.${name}.${v}`;
 }
 
-/** Cross-field rules that a single value cannot check. Returns {name: {key, params}}. */
+/**
+ * The rules between settings (the rule book's, schema.check) that `values` break: {name: {key,
+ * params, message}}. A side's number is named by what it means for its init (σ, a, ε).
+ */
 export function crossCheck(values, schema) {
-  const errors = {};
-  if (values.batch_size > values.n_samples) {
-    errors.batch_size = { key: "error.batch", params: { name: t("ctl.batch_size"), max: values.n_samples } };
-  }
-  // Python's rule (training/config.py): "momentum" needs a momentum > 0, Adam has its own (momentum 0)
-  if (values.optimizer === "momentum" && !(values.momentum > 0))
-    errors.momentum = { key: "error.momentumNeeded", params: {} };
-  if (values.optimizer === "adam" && values.momentum > 0)
-    errors.momentum = { key: "error.momentumAdam", params: {} };
-  for (const s of ["left", "right"]) {
-    const init = values[`${s}_init`];
-    if (["normal", "uniform", "zeros_eps"].includes(init) && !(values[`${s}_scale`] > 0)) {
-      errors[`${s}_scale`] = { key: "error.scale", params: { name: t(`param.${schema.initParam[init]}`) } };
-    }
-  }
+  const errors = schema.check(values);
+  for (const err of Object.values(errors))
+    if (err.params.param) err.params = { ...err.params, name: t(`param.${err.params.param}`) };
   return errors;
 }
 
@@ -49,8 +40,8 @@ export function createControls(container, names, state, { schema, onCommit }) {
     wrap.dataset.key = name;
     const label = document.createElement("label");
     label.htmlFor = name;
-    label.textContent = t(labelKey(name));
-    label.dataset.i18n = labelKey(name);
+    label.textContent = t(labelKey(name, schema.sides));
+    label.dataset.i18n = labelKey(name, schema.sides);
     let input;
     if (spec.widget === "select") {
       input = document.createElement("select"); // options filled by sync() (they depend on other state)
@@ -59,7 +50,7 @@ export function createControls(container, names, state, { schema, onCommit }) {
       for (const c of spec.choices) {
         const o = document.createElement("option");
         o.value = c;
-        const k = choiceKey(name, c);
+        const k = choiceKey(name, c, schema.sides);
         o.textContent = name === "speed" ? c : t(k);
         if (name !== "speed") o.dataset.i18n = k;
         input.append(o);
@@ -119,7 +110,7 @@ export function createControls(container, names, state, { schema, onCommit }) {
       msg = msgs[name];
     if (!el) return;
     if (err) {
-      const params = { ...err.params, name: t(labelKey(name)) };
+      const params = { ...err.params, name: t(labelKey(name, schema.sides)) };
       if (err.params && err.params.name && err.key === "error.scale") params.name = err.params.name;
       msg.textContent = t(err.key, params);
       el.setAttribute("aria-invalid", "true");
@@ -152,9 +143,9 @@ export function createControls(container, names, state, { schema, onCommit }) {
       if (el.type === "checkbox") el.checked = !!v;
       else if (document.activeElement !== el || el.tagName === "SELECT" || !dirty.has(name))
         el.value = String(v); // not over typing
-      const m = name.match(/^(left|right)_scale$/);
-      if (m) {
-        const init = state.get(`${m[1]}_init`);
+      const side = schema.sides.find((x) => name === `${x}_scale`);
+      if (side) {
+        const init = state.get(`${side}_init`);
         const p = schema.initParam[init];
         el.disabled = !p;
         el.previousElementSibling.textContent = p ? t(`param.${p}`) : t("param.none");

@@ -1,19 +1,16 @@
 // history.js: the page's copy of the recorded steps of the K runs, filled from frames (precomputed
 // files or the live worker). Data only: charts read it through views.js.
 //
-// A frame (pyinit.web.lab, or a precomputed chapter file) carries the records added since the
-// previous frame as flat typed arrays, R new records of K members, P parameters, H hidden layers and
-// L weight layers:
-//   steps[R]  theta[R*K*P]  grad[R*K*P]  loss[R*K]  acc[R*K]  sym[R*K*H]  gnorm[R*K*L]  distinct[R*K*H]
-// plus `kept` (when Python thinned its records: the steps it still holds; we drop the others so the
-// page and Python agree), `provisional` (the last record is the current step, not a kept one: the
-// next frame replaces it), `diverged` (per member null or {step, reason}) and `limit` (null, or why
-// the run was stopped on purpose).
+// The frames (pyinit.web.lab, or a precomputed chapter file) follow the frame format of
+// pyinit/content/frames.json: flat typed arrays of the records added since the previous frame, the
+// first, `steps`, each record's step; meta.records gives every array's name and size per record.
+// A record here is {step, <name>: its slice of every other array}. The format's thinning rule is
+// applied in append(): `kept` (the steps Python still holds after halving), `provisional` (the
+// last record is the current step, replaced by a later one), then the new records.
 
 export function createHistory(meta) {
   const { K, P } = meta;
-  const H = meta.sizes.length - 2,
-    L = meta.sizes.length - 1;
+  const [steps, ...fields] = meta.records; // [{name, size}]: the frame's arrays, as Python sent them
   const recs = [];
   let provisional = false;
   let diverged = Array.from({ length: K }, () => null);
@@ -21,8 +18,8 @@ export function createHistory(meta) {
 
   function append(frame) {
     const r = frame.records;
-    const R = r ? r.steps.length : 0;
-    if (R && provisional && recs.length && r.steps[R - 1] > recs[recs.length - 1].step) {
+    const R = r ? r[steps.name].length : 0;
+    if (R && provisional && recs.length && r[steps.name][R - 1] > recs[recs.length - 1].step) {
       recs.pop(); // the old "current step" gives way to newer records
       provisional = false;
     }
@@ -32,20 +29,13 @@ export function createHistory(meta) {
     }
     let appended = 0;
     for (let i = 0; i < R; i++) {
-      const step = r.steps[i];
+      const step = r[steps.name][i];
       if (recs.length && step <= recs[recs.length - 1].step) continue; // already have it
       appended++;
-      const part = (a, n) => (a ? a.slice(i * n, (i + 1) * n) : null);
-      recs.push({
-        step,
-        theta: part(r.theta, K * P),
-        grad: part(r.grad, K * P),
-        loss: Array.from(part(r.loss, K)),
-        acc: Array.from(part(r.acc, K)),
-        sym: part(r.sym, K * H),
-        gnorm: part(r.gnorm, K * L),
-        distinct: part(r.distinct, K * H),
-      });
+      const rec = { step };
+      for (const { name, size } of fields)
+        rec[name] = r[name] ? r[name].slice(i * size, (i + 1) * size) : null;
+      recs.push(rec);
     }
     if (appended) provisional = !!frame.provisional;
     if (frame.diverged) diverged = frame.diverged.map((d) => d || null);
@@ -106,7 +96,8 @@ export function wIndex(e, i, j) {
   return e.order === "col" ? e.offset + j * e.rows + i : e.offset + i * e.cols + j;
 }
 
-/** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer, using meta.layout. */
+/** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer
+ * (meta.layout says where each block is). */
 export function splitLayers(meta, flat) {
   const W = [],
     b = [];

@@ -62,8 +62,7 @@ async function loadChapter(base, id) {
     return new T(buf.slice(offset, offset + length * T.BYTES_PER_ELEMENT)); // a copy: aligned, own buffer
   };
   const records = {};
-  for (const name of ["steps", "theta", "grad", "loss", "acc", "sym", "gnorm", "distinct"])
-    records[name] = arr(name);
+  for (const { name } of head.meta.records) records[name] = arr(name); // the frame format's arrays
   return {
     chapter: head.chapter,
     settings: head.settings,

@@ -4,10 +4,10 @@
 import { t, numberFormat } from "../platform/i18n.js";
 
 /**
- * statusOf({session, controller, python}) -> {line, problems: [{text, restart?: bool}]}
+ * statusOf({session, controller, python, schema}) -> {line, problems: [{text, restart?: bool}]}
  * line: one short sentence about where the runs come from; problems: notices that stay until resolved.
  */
-export function statusOf({ session, controller, python }) {
+export function statusOf({ session, controller, python, schema }) {
   const problems = [];
   let line = "";
   const phase = session.phase;
@@ -24,7 +24,7 @@ export function statusOf({ session, controller, python }) {
   } else if (phase === "live") line = t("status.live", python.versions || {});
   else if (phase === "waiting") line = t(python.started ? "status.waitingPython" : "embed.needsPython");
   const m = session.message;
-  const codeSide = m && m.details && { code: "left", code_right: "right" }[m.details.param];
+  const codeSide = m && m.details && schema.sideOfCode(m.details.param);
   if (codeSide)
     problems.push({ text: t("code.failed", { side: t(`side.${codeSide}`) }) }); // the editor shows where
   else if (m) problems.push({ text: t(m.key, m.params), restart: m.key === "status.pythonLost" });

@@ -20,7 +20,7 @@ import { panelId } from "../app/panels.js";
 import { wireTransport } from "../app/transport.js";
 import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 import { createControls } from "../app/controls.js";
-import { createCodePanel, codeKey } from "../app/code-panel.js";
+import { createCodePanel } from "../app/code-panel.js";
 import { SIDES } from "../app/panels.js";
 import { el } from "../platform/dom.js";
 import { startHeightReports, reportStatus, loadAllowList, listenForCommands } from "../embed/messages.js";
@@ -115,6 +115,7 @@ if (controls.has("speed"))
 // your own init code: shown with panels=code or when a side uses Python; code from the URL (all code,
 // in an embed) runs only after a click on "Run this code"
 const codePanel = createCodePanel($("fig-code"), {
+  schema,
   state,
   onRun: () => {
     if (!python.started) startPython().catch(() => {});
@@ -122,7 +123,7 @@ const codePanel = createCodePanel($("fig-code"), {
   },
   always: panels.includes("code"),
 });
-for (const side of SIDES) if (given.has(codeKey(side))) codePanel.distrust(side);
+for (const side of SIDES) if (given.has(schema.codeKey[side])) codePanel.distrust(side);
 codePanel.render();
 function setup({ step = 0, play = false } = {}) {
   const run = schema.runSettings(state.all());
@@ -174,7 +175,7 @@ function status() {
     shownCodeError = m;
     codePanel.showError(side, { ...m.details, message: m.details.text || m.params.message });
   }
-  const { line, problems } = statusOf({ session, controller, python });
+  const { line, problems } = statusOf({ session, controller, python, schema });
   $("embed-status").textContent = line;
   const notice = $("notice");
   notice.replaceChildren(...[...urlNotices, ...problems.map((p) => p.text)].map((text) => el("p", {}, text)));

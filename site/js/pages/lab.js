@@ -23,7 +23,7 @@ import { startLanguage, createLanguageSwitch, remember, liveRegion } from "../ap
 import { trajectoryCaption } from "../app/views.js";
 import { wireTransport } from "../app/transport.js";
 import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
-import { createCodePanel, codeKey } from "../app/code-panel.js";
+import { createCodePanel } from "../app/code-panel.js";
 import { CODE_TIMEOUT_MS } from "../app/session.js";
 
 registerLanguage("pl", pl);
@@ -247,13 +247,12 @@ function showUrlNotices(p) {
 showUrlNotices(parsed);
 
 // ---- your own init code (a side whose init is "python") -------------------------------------------------
-const codePanel = createCodePanel($("fig-code"), { state, onRun: () => setup() });
+const codePanel = createCodePanel($("fig-code"), { schema, state, onRun: () => setup() });
 // code that came in the link is shown, never run, until the reader clicks "Run this code"
 for (const side of SIDES)
-  if (parsed.given.includes(codeKey(side)) && state.get(`${side}_init`) === "python")
+  if (parsed.given.includes(schema.codeKey[side]) && state.get(`${side}_init`) === "python")
     codePanel.distrust(side);
 codePanel.render();
-const sideOfCode = (param) => SIDES.find((s) => codeKey(s) === param);
 let shownCodeError = null;
 
 // ---- state -> session, figure, URL --------------------------------------------------------------------
@@ -390,14 +389,14 @@ const paintLegend = () => requestAnimationFrame(renderTransport);
 function status() {
   root.dataset.phase = session.phase;
   const m = session.message;
-  if (m && m !== shownCodeError && m.details && sideOfCode(m.details.param)) {
+  if (m && m !== shownCodeError && m.details && schema.sideOfCode(m.details.param)) {
     shownCodeError = m;
-    codePanel.showError(sideOfCode(m.details.param), {
+    codePanel.showError(schema.sideOfCode(m.details.param), {
       ...m.details,
       message: m.details.text || m.params.message,
     });
   }
-  const { line, problems } = statusOf({ session, controller, python });
+  const { line, problems } = statusOf({ session, controller, python, schema });
   setText($("figure-status"), line);
   notices([
     ...urlNotices,

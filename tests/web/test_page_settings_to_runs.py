@@ -1,5 +1,6 @@
-"""The page settings added for issue 10: optimizer, factor (rings), per-side init seeds (restarts),
-zeros_first / zeros_last; and RunConfig.init_seed behind them. Defaults change nothing."""
+"""Page settings beyond the inits' numbers reach the run: optimizer, factor (rings), per-side init
+seeds (restarts), zeros_first / zeros_last, and RunConfig.init_seed behind them. Defaults change
+nothing."""
 
 import numpy as np
 import pytest
@@ -7,7 +8,8 @@ import pytest
 from pyinit.errors import ConfigError
 from pyinit.training.config import RunConfig, Member
 from pyinit.training.trainer import Trainer
-from pyinit.web import lab, page_state
+from pyinit.settings import page_state
+from pyinit.web import lab
 
 
 def test_defaults_keep_todays_runs_bitwise():
@@ -63,7 +65,7 @@ def test_optimizer_and_factor_reach_the_run():
 @pytest.mark.parametrize(
     "settings, message",
     [
-        ({"optimizer": "momentum"}, r"^momentum: must be in \(0, 1\) with optimizer momentum, got 0.0$"),
+        ({"optimizer": "momentum"}, r"^momentum: must be in \(0, 1\) with optimizer momentum, got 0$"),
         ({"optimizer": "adam", "momentum": 0.5}, r"^momentum: must be 0 with optimizer adam"),
         ({"optimizer": "rmsprop"}, r"^optimizer: must be one of sgd, momentum, adam, got 'rmsprop'$"),
         ({"factor": 1}, r"^factor: must be a number in \[0, 0.99\], got 1$"),

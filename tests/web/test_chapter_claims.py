@@ -1,5 +1,7 @@
-"""The claims of the chapters added or corrected for issue 10, on the exact presets and views the
-page loads (``content/chapters.json`` through ``web.chapters``). Numbers quoted in the texts are
+"""The claims of the chapters with an experiment of their own (which layer is zero, biases,
+optimizers, noise and escape, outcomes, too large, variance, restarts, too small, reproduce,
+signal), on the exact presets and views the page loads (``content/chapters.json`` through
+``settings.presets`` and ``web.chapters``). Numbers quoted in the texts are
 asserted here; slow tests are marked ``slow``."""
 
 import json
@@ -10,7 +12,6 @@ import pytest
 
 from pyinit.analysis.signal import signal_propagation
 from pyinit.core.network import evaluate_many
-from pyinit.training import stats
 from pyinit.training.config import RunConfig, Member
 from pyinit.training.trainer import Trainer
 from pyinit.web import chapters as tour, lab, rpc, scale_experiments, symmetry_experiments
