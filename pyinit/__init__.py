@@ -15,7 +15,8 @@ Layers, each importing only from the ones above it in this list (``tests/test_la
     web/        the page's Python: rpc (the worker's bridge), lab, sessions, chapters
                 (+ symmetry_experiments, scale_experiments, experiment_runs), precompute, user_code
     figures/    plots (+ digit_plots) and the HTML report (need the ``plots`` extra)
-    cli bench   the command line (``python -m pyinit``)
+    bench       the benchmark: the core, and the lab's sessions as the page drives them
+    cli         the command line (``python -m pyinit``)
 
 Only the CLI prints, only the report writes files; ``content`` reads its own JSON and ``core.digits``
 its data file.

@@ -52,11 +52,11 @@ def test_the_cli_runs_digits_without_scikit_learn():
             ["--n-test", "1"],
             "--n-test: must be an integer in 2..360 (dataset digits has 360 test images), got '1'",
         ),
-        (["--noise", "0.1"], "--noise: must be 0 with dataset digits (real images), got 0.1"),
-        (["--batch-size", "0"], "--batch-size: must be an integer in 1..1437, got '0'"),
+        (["--noise", "0.1"], "--noise: must be 0 with dataset digits (real images), got '0.1'"),
+        (["--batch-size", "0"], "--batch-size: must be an integer in 1..10000, got '0'"),
         (
             ["--dataset", "digit"],
-            "--dataset: must be one of xor, moons, circles, rings, spiral, gaussians, linear, digits",
+            "--dataset: must be one of xor, circles, rings, moons, gaussians, spiral, linear, digits",
         ),
     ],
 )

@@ -14,8 +14,9 @@ LAYERS = [
     {"core"},
     {"training"},
     {"analysis", "settings"},
-    {"api", "bench"},
+    {"api"},
     {"web", "figures"},
+    {"bench"},  # times the core and the lab's sessions (web.lab) as the page drives them
     {"cli"},
     {"__main__"},
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pyinit.training.config import Member, RunConfig
 from pyinit.web import lab, sessions
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -77,7 +78,7 @@ def test_history_js_keeps_what_the_session_holds(site_js, monkeypatch, tmp_path)
 
 def test_the_frame_format_is_what_lab_sends():
     out = lab.create()
-    names = [f["name"] for f in lab.RECORDS]
+    names = [f["name"] for f in lab.RECORDS if not f.get("images_only")]  # toy data in the plane
     assert list(out["frame"]["records"]) == names
     assert [r["name"] for r in out["meta"]["records"]] == names
     for f, r in zip(lab.RECORDS, out["meta"]["records"]):
@@ -85,3 +86,13 @@ def test_the_frame_format_is_what_lab_sends():
         assert out["frame"]["records"][f["name"]].size == r["size"]  # one record
     assert {f["name"] for f in lab.DATA} == set(out["data"])
     lab.dispose(out["id"])
+
+
+def test_image_data_frames_add_the_grids_answers():
+    session = lab.Session(RunConfig(dataset="digits", hidden=(3,)), [Member(init="zeros"), Member(init="he")])
+    meta, frame = session.meta(), session.frame()
+    sizes = {r["name"]: r["size"] for r in meta["records"]}
+    assert list(frame["records"]) == [f["name"] for f in lab.RECORDS] and sizes["grid_pred"] == 2 * 20
+    assert frame["records"]["grid_pred"].size == sizes["grid_pred"]  # one record
+    zeros = frame["records"]["grid_pred"][:20]
+    assert set(zeros.tolist()) == {0.0}  # all-zero weights: equal outputs, argmax takes class 0
