@@ -56,6 +56,8 @@ RUN_FLAGS = {
     "optimizer": "one of sgd, momentum, adam (default sgd; momentum needs --momentum > 0, adam "
     "needs --momentum 0; adam is PyTorch's, betas 0.9, 0.999, eps 1e-8)",
     "batch-size": "an integer in 1..n-samples (default: full batch)",
+    "dropout": "probability of dropping a hidden unit while training, in [0, 0.9] (default 0; inverted "
+    "dropout: kept units are scaled by 1/(1 - P), none when evaluating)",
     "steps": "number of updates, 0..10000000 (default 200)",
     "every": "record every K-th step, K >= 1 (default 1)",
     "seed": "an integer in 0..4294967295 (default 0)",

@@ -9,7 +9,8 @@ keys; ``to_dict`` returns every field resolved, JSON-friendly. This module holds
 
 ``optimizer`` and ``momentum``: "sgd" with momentum 0 is plain SGD and with momentum > 0 heavy-ball
 momentum (as before ``optimizer`` existed); "momentum" needs momentum > 0; "adam" needs momentum 0.
-``factor`` only shapes the ``rings`` dataset. ``init_seed`` (default: ``seed``) seeds the initial
+``factor`` only shapes the ``rings`` dataset. ``dropout`` is the probability of dropping a hidden
+unit's activation while training (inverted dropout, ``core.dropout``; 0 = none). ``init_seed`` (default: ``seed``) seeds the initial
 weights alone, so two runs that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the held-out test set (drawn
 from its own random stream, see ``seeding``); it defaults to ``n_samples``.
 
@@ -27,6 +28,7 @@ from ..core.datasets import DATASETS
 from ..core.activations import ACTIVATIONS
 from ..core import initializers
 from ..core.optimizers import OPTIMIZERS
+from ..core.dropout import MAX_P as MAX_DROPOUT
 
 MAX_WIDTH = 256
 MAX_HIDDEN_LAYERS = 16
@@ -181,6 +183,7 @@ class RunConfig:
     seed: int = 0
     init_seed: int = None  # seed of the initial weights (None: seed); data and batches use seed
     max_records: int = 1000
+    dropout: float = 0.0  # probability of dropping a hidden unit while training (core.dropout)
 
     def __post_init__(self):
         s = object.__setattr__
@@ -221,6 +224,7 @@ class RunConfig:
         s(self, "seed", _seed("seed", self.seed))
         s(self, "init_seed", self.seed if self.init_seed is None else _seed("init_seed", self.init_seed))
         s(self, "max_records", parse_int("max_records", self.max_records, 2, 100_000))
+        s(self, "dropout", parse_float("dropout", self.dropout, 0, MAX_DROPOUT))
 
     @property
     def sizes(self):

@@ -203,7 +203,7 @@ function commit(patch, key) {
 const groups = {
   data: ["dataset", "n_samples", "noise", "factor"],
   network: ["layers", "width", "activation"],
-  training: ["optimizer", "lr", "momentum", "batch_size", "seed"],
+  training: ["optimizer", "lr", "momentum", "batch_size", "dropout", "seed"],
 };
 for (const [g, names] of Object.entries(groups))
   controlSets.push(createControls($(`ctl-${g}`), names, state, { schema, onCommit: commit }));

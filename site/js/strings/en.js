@@ -26,6 +26,7 @@ export default {
   "ctl.lr": "Learning rate",
   "ctl.momentum": "Momentum",
   "ctl.batch_size": "Batch size (0 = all)",
+  "ctl.dropout": "Dropout (P of dropping a unit)",
   "ctl.seed": "Seed",
   "ctl.init": "Weight init",
   "ctl.scale": "Parameter",

@@ -27,6 +27,7 @@ export default {
   "ctl.lr": "Współczynnik uczenia",
   "ctl.momentum": "Momentum",
   "ctl.batch_size": "Rozmiar porcji (0 = wszystkie)",
+  "ctl.dropout": "Dropout (P wyłączenia neuronu)",
   "ctl.seed": "Ziarno losowania",
   "ctl.init": "Inicjalizacja wag",
   "ctl.scale": "Parametr",
