@@ -33,7 +33,7 @@ from .. import content
 from ..errors import ConfigError
 from ..training.config import Member, parse_int
 from ..training.trainer import Trainer
-from . import page_state, scale_experiments, sessions, symmetry_experiments
+from . import modern_experiments, page_state, scale_experiments, sessions, symmetry_experiments
 from .experiment_runs import chapter_trainer, checked, f64
 
 REPRODUCE_CHUNK = 5000  # steps per reproduce_step() call
@@ -170,6 +170,7 @@ KINDS = {
     "outcomes": scale_experiments.outcomes,
     "variance": scale_experiments.variance,
     "reproduce": reproduce,
+    "modern": modern_experiments.modern,
 }
 CURVE_POINTS = 101  # a shipped curve keeps about this many points (first and last included)
 DIGITS = 6  # significant digits of a shipped number (the page shows at most 4)

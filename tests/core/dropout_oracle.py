@@ -83,6 +83,15 @@ def make_case(activation, hidden, n, p, seed):
     }
 
 
+def relu_slope_at_0():
+    """torch's choice of ReLU'(0) (the subgradient at the kink is any value in [0, 1])."""
+    import torch
+
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    torch.relu(x).sum().backward()
+    return x.grad.item()
+
+
 def main():
     import torch
 
@@ -91,7 +100,12 @@ def main():
         case = make_case(*spec)
         case["torch"] = torch_forward_backward(case)
         cases.append(case)
-    data = {"about": __doc__.split("\n\n")[0], "torch": torch.__version__, "cases": cases}
+    data = {
+        "about": __doc__.split("\n\n")[0],
+        "torch": torch.__version__,
+        "relu_slope_at_0": relu_slope_at_0(),
+        "cases": cases,
+    }
     ORACLE.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {ORACLE} ({len(cases)} cases, torch {torch.__version__})")
 

@@ -2,6 +2,7 @@
 masks is exact (finite differences, and PyTorch's autograd on the same masks); it separates clones
 (constant init) and cannot move exact zeros when f(0) = 0."""
 
+import importlib.util
 import json
 
 import numpy as np
@@ -133,6 +134,17 @@ def test_recorded_oracle_is_what_torch_computes(i):
     fresh = dropout_oracle.make_case(*spec)
     assert {k: case[k] for k in fresh} == fresh
     assert dropout_oracle.torch_forward_backward(case) == case["torch"]
+
+
+def test_relu_slope_at_0_is_the_convention_pytorch_shares():
+    """ReLU has a kink at 0 (any slope in [0, 1] is a subgradient); pyinit takes 0, as torch does."""
+    from pyinit.core.activations import relu_backprop
+
+    recorded = json.loads(dropout_oracle.ORACLE.read_text())["relu_slope_at_0"]
+    z = np.zeros((1, 3))
+    assert recorded == 0.0 and (relu_backprop(np.ones((1, 3)), z, z, np.empty((1, 3))) == 0).all()
+    if importlib.util.find_spec("torch"):
+        assert dropout_oracle.relu_slope_at_0() == recorded
 
 
 def test_dropout_separates_clones_from_a_constant_init():

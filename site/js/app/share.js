@@ -81,20 +81,22 @@ export function createShareButtons(container, { schema, getValues, getStep }) {
   box.readOnly = true;
   box.rows = 3;
   box.hidden = true;
+  box.dataset.i18nAttr = "aria-label:share.copyLink"; // applyStatic words it again in another language
   box.setAttribute("aria-label", t("share.copyLink"));
   container.append(linkBtn, embedBtn, status, box);
 
-  async function show(text, label) {
+  async function show(text, key) {
     box.value = text;
     box.hidden = false;
-    box.setAttribute("aria-label", label);
+    box.dataset.i18nAttr = `aria-label:${key}`;
+    box.setAttribute("aria-label", t(key));
     const ok = await copy(text);
     status.textContent = ok ? t("share.copied") : t("share.manual");
     box.select();
   }
   const link = () => linkURL(schema, getValues(), getStep());
   const code = () => embedCode(schema, getValues(), getStep(), { panels: getValues().panels });
-  linkBtn.addEventListener("click", () => show(link(), t("share.copyLink")));
-  embedBtn.addEventListener("click", () => show(code(), t("share.copyEmbed")));
+  linkBtn.addEventListener("click", () => show(link(), "share.copyLink"));
+  embedBtn.addEventListener("click", () => show(code(), "share.copyEmbed"));
   return { linkURL: link, embedCode: code };
 }

@@ -3,8 +3,7 @@
 //
 //   URL (on load / paste) -> state -> session (precomputed runs, then live Python) -> figure
 //   state and the shown step -> URL (written from state, replaceState)
-import { t, applyStatic, setLanguage, registerLanguage, formatNumber } from "../platform/i18n.js";
-import pl from "../strings/pl.js";
+import { t, applyStatic, setLanguage, formatNumber } from "../platform/i18n.js";
 import { loadSchema } from "../app/schema.js";
 import { loadContent } from "../app/content.js";
 import { createController } from "../app/controller.js";
@@ -26,7 +25,6 @@ import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 import { createCodePanel, codeKey } from "../app/code-panel.js";
 import { CODE_TIMEOUT_MS } from "../app/session.js";
 
-registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
 performance.mark("pyinit:modules"); // (marks: where the first paint's time goes; read by build.py bench)
 const $ = (id) => document.getElementById(id);
@@ -461,6 +459,7 @@ async function changeLanguage(code) {
   rows.rebuild();
   numbersTable.relabel();
   syncControls();
+  announced = -1; // the step announcement again, in the new language
   renderTransport();
   status();
   numbersSoon();
