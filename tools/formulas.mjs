@@ -11,13 +11,17 @@ const require = createRequire(import.meta.url);
 const katex = require("katex");
 const lenient = (code) => (code === "unknownSymbol" || code === "unicodeTextInMathMode" ? "ignore" : "error");
 const options = (output) => ({ output, throwOnError: true, strict: lenient, displayMode: false });
+// HTML puts <math> in the MathML namespace by itself: the xmlns attribute (a URL naming no host the page
+// loads from) is left out, so no file of the site names an outside host.
+const render = (tex, output) =>
+  katex.renderToString(tex, options(output)).replaceAll(' xmlns="http://www.w3.org/1998/Math/MathML"', "");
 const texs = JSON.parse(readFileSync(0, "utf8"));
 const formulas = {};
 for (const tex of texs) {
   try {
     formulas[tex] = {
-      html: katex.renderToString(tex, options("htmlAndMathml")),
-      mathml: katex.renderToString(tex, options("mathml")),
+      html: render(tex, "htmlAndMathml"),
+      mathml: render(tex, "mathml"),
     };
   } catch (e) {
     process.stderr.write(`KaTeX cannot typeset ${JSON.stringify(tex)}: ${e.message}\n`);
