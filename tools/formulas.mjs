@@ -11,10 +11,10 @@ const require = createRequire(import.meta.url);
 const katex = require("katex");
 const lenient = (code) => (code === "unknownSymbol" || code === "unicodeTextInMathMode" ? "ignore" : "error");
 const options = (output) => ({ output, throwOnError: true, strict: lenient, displayMode: false });
-// HTML puts <math> in the MathML namespace by itself: the xmlns attribute (a URL naming no host the page
-// loads from) is left out, so no file of the site names an outside host.
+// HTML puts <math> and <svg> in their namespaces by itself: the xmlns attributes (URLs naming no host
+// the page loads from) are left out, so no file of the site names an outside host.
 const render = (tex, output) =>
-  katex.renderToString(tex, options(output)).replaceAll(' xmlns="http://www.w3.org/1998/Math/MathML"', "");
+  katex.renderToString(tex, options(output)).replace(/ xmlns="http:\/\/www\.w3\.org\/[^"]*"/g, "");
 const texs = JSON.parse(readFileSync(0, "utf8"));
 const formulas = {};
 for (const tex of texs) {
