@@ -151,28 +151,35 @@ def test_code_panel_error_and_notice_in_polish(polish, server_url):
         other.close()
 
 
-def test_language_switches_leave_no_english_behind(polish):
-    """pl -> en -> pl while Python is live: the boot line says Python is ready (in Polish, not
-    'Wczytuję…'), the copy-link box, the code editor's label and the step announcement are Polish."""
-    polish.evaluate("() => window.pyinitLab.chapter('yourself')")
-    until(polish, "() => window.pyinitLab.snapshot().chapter === 'yourself'", 30)
-    until(polish, "() => document.querySelector('.code-cell[data-side=left] .cm-content')", 60)
-    polish.click("#btn-step")
-    polish.click("#btn-copy-link")
-    until(polish, "() => document.getElementById('boot').classList.contains('boot-done')", 120, "Python ready")
-    for lang in ("en", "pl"):
-        polish.click(f".lang-switch button[data-lang={lang}]")
-        until(polish, f"() => document.documentElement.lang === '{lang}'", 20)
-    wait_lab_drawn(polish)
-    # (a busy machine may have Python restarted meanwhile: then its new start must finish first)
-    until(polish, "() => document.getElementById('boot').classList.contains('boot-done')", 120, "Python ready")
-    ready = TEXT["pl"]["ui"]["boot.ready"]
-    assert polish.inner_text("#boot-message").startswith(ready)
-    assert TEXT["pl"]["ui"]["boot.loading"] not in polish.inner_text("#boot-message")
-    assert polish.get_attribute("#share-text", "aria-label") == TEXT["pl"]["ui"]["share.copyLink"]
-    label = polish.get_attribute(".code-cell[data-side=left] .cm-content", "aria-label")
-    assert label.startswith(TEXT["pl"]["ui"]["code.label"].split("{side}")[0])
-    announce = polish.text_content("#lab-announce")
-    assert announce.startswith(TEXT["pl"]["ui"]["announce.step"].split("{step}")[0]), announce
-    open_all_details(polish)
-    assert not english_in(polish.evaluate(SHOWN))
+def test_switching_to_polish_leaves_no_english_behind(browser, server_url):
+    """Opened in English on chapter yourself (its code editor made in English), a step taken, the link
+    copied; then switched to Polish while Python is live: the boot line says Python is ready in Polish
+    (not 'Wczytuję…'), and the copy-link box, the code editor's label and the step announcement are
+    Polish -- and no English shows anywhere."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        pg.goto(server_url + "#lang=en&chapter=yourself")
+        assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
+        wait_lab_live(pg)
+        pause_lab(pg)
+        until(pg, "() => document.querySelector('.code-cell[data-side=left] .cm-content')", 60, "the editor")
+        pg.click("#btn-step")
+        until(pg, "() => document.getElementById('lab-announce').textContent.startsWith('Step')", 30)
+        pg.click("#btn-copy-link")
+        # (a busy machine may have restarted Python meanwhile: its new start must finish first)
+        until(pg, "() => document.getElementById('boot').classList.contains('boot-done')", 120, "Python")
+        pg.click(".lang-switch button[data-lang=pl]")
+        until(pg, "() => document.documentElement.lang === 'pl'", 20)
+        wait_lab_drawn(pg)
+        ui = TEXT["pl"]["ui"]
+        assert pg.inner_text("#boot-message").startswith(ui["boot.ready"]), pg.inner_text("#boot-message")
+        assert pg.get_attribute("#share-text", "aria-label") == ui["share.copyLink"]
+        label = pg.get_attribute(".code-cell[data-side=left] .cm-content", "aria-label")
+        assert label.startswith(ui["code.label"].split("{side}")[0]), label
+        announce = pg.text_content("#lab-announce")
+        assert announce.startswith(ui["announce.step"].split("{step}")[0]), announce
+        open_all_details(pg)
+        assert not english_in(pg.evaluate(SHOWN))
+    finally:
+        context.close()

@@ -4,7 +4,7 @@
 // a change.
 //
 //   createShareButtons(container, {schema, getValues, getStep}) -> {linkURL(), embedCode()}
-import { t } from "../platform/i18n.js";
+import { t, onLanguage } from "../platform/i18n.js";
 
 // what an iframe needs to work inside a sandbox: scripts, its own origin (workers, caches, fetch),
 // and popups for its "Open in the full lab" link (unsandboxed, so the lab opens normally)
@@ -85,13 +85,18 @@ export function createShareButtons(container, { schema, getValues, getStep }) {
   box.setAttribute("aria-label", t("share.copyLink"));
   container.append(linkBtn, embedBtn, status, box);
 
+  let statusKey = null; // the status shown, worded again in another language
+  onLanguage(() => {
+    if (statusKey) status.textContent = t(statusKey);
+  });
   async function show(text, key) {
     box.value = text;
     box.hidden = false;
     box.dataset.i18nAttr = `aria-label:${key}`;
     box.setAttribute("aria-label", t(key));
     const ok = await copy(text);
-    status.textContent = ok ? t("share.copied") : t("share.manual");
+    statusKey = ok ? "share.copied" : "share.manual";
+    status.textContent = t(statusKey);
     box.select();
   }
   const link = () => linkURL(schema, getValues(), getStep());
