@@ -11,13 +11,14 @@ changes another (the data or the initial weights):
 - the inputs of the signal-propagation experiment              -> stream ``SIGNAL``
 - the held-out test set (same generator as the data, n_test)   -> stream ``TEST``
 - random initial biases (bias_init normal:STD or uniform:A)    -> stream ``BIAS``
+- the dropout masks, step after step                          -> stream ``DROPOUT``
 
 There is no global RNG anywhere in pyinit; every function that draws takes a ``np.random.Generator``.
 """
 
 import numpy as np
 
-DATA, INIT, PERTURB, BATCHES, DIRECTIONS, SIGNAL, TEST, BIAS = 0, 1, 2, 3, 4, 5, 6, 7
+DATA, INIT, PERTURB, BATCHES, DIRECTIONS, SIGNAL, TEST, BIAS, DROPOUT = 0, 1, 2, 3, 4, 5, 6, 7, 8
 
 
 def generator(seed, stream):

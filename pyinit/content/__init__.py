@@ -7,7 +7,9 @@ These JSON files are read by ``pyinit.web`` and ``pyinit.figures`` and shipped a
                          rules between settings (read by ``pyinit.rules``, and by the page)
     chapters.json        the tour's chapters: lab preset, steps, panels, chapter view
     encodings.json       chart encodings shared by the page and ``figures.plots``
-    text/<lang>.json     chapter prose and the report's wording, one file per language
+    text/<lang>.json     per language: the page's UI strings ("ui"), the chapters' prose and
+                         formulas (TeX), the report's wording
+    formulas.json        every formula's TeX typeset by KaTeX (generated: tools/formulas.py)
 
 Every loader returns a fresh object (callers may change it; nothing is cached in a mutable form).
 ``LANGS`` are the choices of the page's ``lang`` setting. Left out: any interpretation of the data
@@ -40,6 +42,13 @@ def chapters():
 def encodings():
     """Chart encodings shared by the page and ``figures.plots``."""
     return load("encodings.json")
+
+
+def formula_mathml(tex):
+    """The MathML of one formula part (its TeX as in text/<lang>.json), or None when formulas.json
+    lacks it (then show the TeX)."""
+    entry = load("formulas.json")["formulas"].get(tex)
+    return entry["mathml"] if entry else None
 
 
 def text(lang="en"):

@@ -44,7 +44,11 @@ product is ~4x slower than BLAS's, which makes the whole training step ~1.4x slo
 numpy 2.4 copies such operands and calls BLAS anyway.)
 ``evaluate_many`` runs the forward pass alone for many parameter vectors at once (records, grid
 points of a landscape), in chunks so that memory stays bounded.
-Left out: regression outputs, regularisation, dropout, batch norm.
+Dropout (``core.dropout``): ``forward``/``backward`` take optional ``masks`` (indexed 1..L; 0 or
+1/(1 - p) per sample and hidden unit). Then ``a[l] = f(z[l])`` stays unmasked (the derivatives read
+it) and the next layer reads the kept activations ``a[l] * mask[l]`` (``ws.kept``); backward uses
+them for ``dW[l+1]`` and ``delta[l] = (delta[l+1] @ W[l+1].T) * mask[l] * f'(z[l])``.
+Left out: regression outputs, regularisation, batch norm.
 """
 
 import numpy as np
@@ -137,24 +141,37 @@ class Workspace:
         self.scratch = feature_major(K, n, 1)
         self.scratch2 = feature_major(K, n, 1)
         self.scratch_out = feature_major(K, n, sizes[-1]) if sizes[-1] > 1 else None  # softmax loss
+        self.kept = None  # dropout: a[l] * mask[l], made on first use (kept_buffers)
+
+    def kept_buffers(self):
+        """``kept[l]`` (the hidden activations after dropout) and their transposes ``kept_T[l]``."""
+        if self.kept is None:
+            self.kept = [None] + [feature_major(self.K, self.n, a.shape[-1]) for a in self.a[1:]]
+            self.kept_T = [None] + [T(k) for k in self.kept[1:]]
+        return self.kept, self.kept_T
 
 
-def forward(W, b, activation, x, ws):
+def forward(W, b, activation, x, ws, masks=None):
     """Fill ``ws.z[l]``, ``ws.a[l]`` for l = 1..L from the input ``x`` (K or 1, n, sizes[0]).
 
     ``activation`` is a name in ``ACTIVATIONS`` (hidden layers); the output is one sigmoid unit, or
-    a softmax over its units when there are several. Returns ``ws.a[L]``.
+    a softmax over its units when there are several. ``masks``: dropout masks
+    (``core.dropout.draw_masks``) or None. Returns ``ws.a[L]``.
     """
     f = ACTIVATIONS[activation].forward
     L = len(W) - 1
     z, a = ws.z, ws.a
     a[0] = x
     ws.a_T[0] = T(x)
+    kept = ws.kept_buffers()[0] if masks is not None else None
+    inputs = x  # what layer l reads: a[l-1], or a[l-1] * mask[l-1] with dropout
     for l in range(1, L + 1):
-        matmul(a[l - 1], W[l], out=z[l])
+        matmul(inputs, W[l], out=z[l])
         np.add(z[l], b[l], out=z[l])
         if l < L:
-            f(z[l], out=a[l])
+            inputs = f(z[l], out=a[l])
+            if kept is not None:
+                inputs = np.multiply(a[l], masks[l], out=kept[l])
         elif z[l].shape[-1] == 1:
             sigmoid(z[l], out=a[l])
         else:
@@ -162,19 +179,24 @@ def forward(W, b, activation, x, ws):
     return a[L]
 
 
-def backward(W, activation, y, ws, dW, db):
+def backward(W, activation, y, ws, dW, db, masks=None):
     """Fill ``ws.delta[l]`` and the *batch sums* ``dW[l]``, ``db[l]`` (arrays written in place)
-    after ``forward``. ``y``: the targets, (K or 1, n, sizes[L]) (``targets``)."""
+    after ``forward`` (with the same ``masks``). ``y``: the targets, (K or 1, n, sizes[L])
+    (``targets``)."""
     f_backprop = ACTIVATIONS[activation].backprop
     L = len(W) - 1
     z, a, a_T, delta, g = ws.z, ws.a, ws.a_T, ws.delta, ws.g
+    if masks is not None:  # the layers read the kept activations (forward)
+        a_T = [a_T[0]] + ws.kept_buffers()[1][1:]
     np.subtract(a[L], y, out=delta[L])  # delta[L] = a[L] - y, exactly (sigmoid + BCE, softmax + CE)
     for l in range(L, 0, -1):
         matmul(a_T[l - 1], delta[l], out=dW[l])  # dW[l] = a[l-1].T @ delta[l]
         np.add.reduce(delta[l], axis=-2, keepdims=True, out=db[l])
-        if l > 1:  # delta[l-1] = (delta[l] @ W[l].T) f'(z[l-1])
+        if l > 1:  # delta[l-1] = (delta[l] @ W[l].T) f'(z[l-1])   (* mask[l-1] with dropout)
             np.copyto(ws.W_rows[l], W[l])
             matmul(delta[l], ws.W_rows_T[l], out=g[l - 1])
+            if masks is not None:
+                np.multiply(g[l - 1], masks[l - 1], out=g[l - 1])
             f_backprop(g[l - 1], z[l - 1], a[l - 1], out=delta[l - 1])
 
 

@@ -45,6 +45,7 @@ SHARED = (
     "lr",
     "momentum",
     "optimizer",
+    "dropout",
     "seed",
 )
 FLAGS = {
@@ -155,6 +156,20 @@ def _sentence(template, **parts):
     return html.escape(template, quote=False).format(**parts)
 
 
+def _formula(parts, label):
+    """The chapter's formula: each TeX part as MathML (typeset by the browser, no fonts or CSS
+    needed; made by KaTeX at build time, content/formulas.json), one part per line."""
+    shown = []
+    for tex in parts:
+        mathml = content.formula_mathml(tex)
+        shown.append(mathml if mathml else f"<code>{html.escape(tex)}</code>")
+    return (
+        f'<div class="formula"><strong>{html.escape(label)}</strong>'
+        + "".join(f'<div class="formula-part">{part}</div>' for part in shown)
+        + "</div>"
+    )
+
+
 def render(result, chapter, side, config, figs, lang="en"):
     """The report as one HTML string (plotly.js inlined)."""
     from plotly.offline import get_plotlyjs
@@ -165,6 +180,7 @@ def render(result, chapter, side, config, figs, lang="en"):
     body = [f"<h1>{esc(title)}</h1>"]
     if ch:
         body.append(f"<p>{esc(ch['report_text'])}</p>")
+        body.append(_formula(ch["formula"], r["formula"]))
         noise = _sentence(r["noise"], eps=repr(config.perturb)) if config.perturb else ""
         body.append(
             "<p>"

@@ -5,7 +5,7 @@ The page keeps all its state in one object whose entries are the rule book's sec
 lab's two runs:
 
     dataset, factor, n_samples, noise, layers, width, activation, lr, momentum, optimizer,
-    batch_size (0 = full batch), seed, per side (left, right): <side>_init, <side>_scale,
+    batch_size (0 = full batch), dropout, seed, per side (left, right): <side>_init, <side>_scale,
     <side>_bias, <side>_init_seed, and the reader's code: code (left), code_right (right)
 
 ``run_settings(settings)`` fills in the defaults and checks every value and the rules between
@@ -126,6 +126,7 @@ def run_config(settings=None):
         momentum=s["momentum"],
         optimizer=s["optimizer"],
         batch_size=s["batch_size"] or None,
+        dropout=s["dropout"],
         seed=s["seed"],
     )
     members = []

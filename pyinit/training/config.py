@@ -11,9 +11,11 @@ field, the allowed values or range, and what was given. Values may be given type
 
 ``optimizer`` and ``momentum``: "sgd" with momentum 0 is plain SGD and with momentum > 0 heavy-ball
 momentum; "momentum" needs momentum > 0; "adam" needs momentum 0. ``factor`` only shapes the
-``rings`` dataset. ``init_seed`` (default: ``seed``) seeds the initial weights alone, so two runs
-that differ only in it are two restarts on the same data and batches. ``n_test`` is the size of the
-held-out test set (drawn from its own random stream, see ``seeding``); it defaults to ``n_samples``.
+``rings`` dataset. ``dropout`` is the probability of dropping a hidden unit's activation while
+training (inverted dropout, ``core.dropout``; 0 = none). ``init_seed`` (default: ``seed``) seeds
+the initial weights alone, so two runs that differ only in it are two restarts on the same data and
+batches. ``n_test`` is the size of the held-out test set (drawn from its own random stream, see
+``seeding``); it defaults to ``n_samples``.
 
 Real data (``digits``; ``datasets.INFO[name].split`` is not None) has a fixed training and test set:
 ``n_samples`` and ``n_test`` take the first images of each (at most 1,437 and 360; default: all of
@@ -128,6 +130,7 @@ class RunConfig:
     momentum: float = DEFAULT["momentum"]
     optimizer: str = DEFAULT["optimizer"]  # sgd (with momentum > 0: heavy-ball momentum), momentum, adam
     batch_size: int = DEFAULT["batch_size"]  # None: the full batch
+    dropout: float = DEFAULT["dropout"]  # probability of dropping a hidden unit while training
     steps: int = DEFAULT["steps"]
     every: int = DEFAULT["every"]
     seed: int = DEFAULT["seed"]

@@ -23,6 +23,10 @@ statistics (symmetry, gradient norms, activation statistics) are computed on dem
 A viewer that must show the step it trained to (the page's lab) calls ``record_tail`` after
 stepping: the current step becomes a provisional last record until the next record replaces it.
 
+Dropout (``config.dropout`` > 0): every forward and backward pass of training (step t's gradient)
+uses fresh masks drawn from the run's own stream (``seeding.DROPOUT``), shared by all members; the
+recorded loss and accuracy are those of the net without dropout, on all the data.
+
 Divergence is recorded, not raised: when a member's loss or parameters become non-finite at step t,
 that member stops -- its parameters go back to their last finite values (step t - 1), its updates
 are masked, ``diverged[k] = t`` and ``diverged_reason[k]`` says why. The others continue; when all
@@ -55,6 +59,7 @@ from ..core import network
 from .. import seeding
 from . import stats
 from ..core import optimizers
+from ..core.dropout import draw_masks
 from .recorder import Recorder
 
 MAX_MEMBERS = 64
@@ -200,6 +205,7 @@ class Trainer:
         self._workspaces = {}
         self._eval_workspaces = {}  # evaluate(): buffers reused by shape
         self._batch_rng = seeding.generator(config.seed, seeding.BATCHES)
+        self._dropout_rng = seeding.generator(config.seed, seeding.DROPOUT) if config.dropout else None
         self._order, self._position = None, n
 
         capacity = record_capacity(config, K, P)
@@ -254,9 +260,12 @@ class Trainer:
     def _evaluate(self):
         """Forward and backward at theta_t on batch t; divergence check; record step t."""
         x, y, ws = self._batch()
-        forward(self.W, self.b, self.activation, x, ws)
+        masks = None
+        if self._dropout_rng is not None:
+            masks = draw_masks(self._dropout_rng, self.config.dropout, ws.n, self.config.hidden)
+        forward(self.W, self.b, self.activation, x, ws, masks)
         loss = network.loss(ws, y)
-        backward(self.W, self.activation, y, ws, self.dW, self.db)
+        backward(self.W, self.activation, y, ws, self.dW, self.db, masks)
         np.divide(self.grad, ws.n, out=self.grad)
         # a finite sum implies finite terms; a non-finite one is checked member by member
         if not math.isfinite(float(np.add.reduce(loss)) + float(np.add.reduce(self.theta, axis=None))):
@@ -264,7 +273,7 @@ class Trainer:
         self.loss = loss
         rec = self.recorder
         if rec is not None and rec.wants(self.t) and not (self._any_stopped and self._stopped.all()):
-            if self._batch_scores:
+            if self._batch_scores and masks is None:  # (with dropout: the loss without masks)
                 rec.append(self.t, self.theta, self.grad, *self._masked(loss, network.accuracy(ws, y)))
             else:
                 rec.append(self.t, self.theta, self.grad, *self._masked(*self._score(self.theta)))

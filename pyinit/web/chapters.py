@@ -30,7 +30,7 @@ from ..rules import parse_int
 from ..settings.presets import chapter, ids, presets  # noqa: F401  (the chapters, for this module's callers)
 from ..training.config import Member
 from ..training.trainer import Trainer
-from . import scale_experiments, sessions, symmetry_experiments
+from . import modern_experiments, scale_experiments, sessions, symmetry_experiments
 from .experiment_runs import chapter_trainer, checked, f64
 
 REPRODUCE_CHUNK = 5000  # steps per reproduce_step() call
@@ -117,6 +117,7 @@ KINDS = {
     "outcomes": scale_experiments.outcomes,
     "variance": scale_experiments.variance,
     "reproduce": reproduce,
+    "modern": modern_experiments.modern,
 }
 CURVE_POINTS = 101  # a shipped curve keeps about this many points (first and last included)
 DIGITS = 6  # significant digits of a shipped number (the page shows at most 4)

@@ -90,3 +90,14 @@ def test_signal_table_covers_every_pair():
     json.dumps(r, allow_nan=False)
     with pytest.raises(ConfigError, match="init"):
         api.signal_table({"inits": ["bogus"]})
+
+
+def test_relu_halves_the_second_moment_only_for_inputs_symmetric_about_0():
+    """He's E[a^2] = Var(z)/2 assumes z symmetric about 0 (zero biases, zero-mean weights): for
+    z ~ N(0, 1) the ratio E[relu(z)^2] / Var(z) is 1/2; shifted by a bias of 0.5 it is about 1.04."""
+    from pyinit.core.activations import relu
+
+    z = np.random.default_rng(0).standard_normal(1_000_000)
+    for shift, expected in [(0.0, 0.5), (0.5, 1.0404)]:
+        a = relu(z + shift, out=np.empty_like(z))
+        assert (a**2).mean() / (z + shift).var() == pytest.approx(expected, abs=0.005)

@@ -22,7 +22,7 @@ from conftest import LOAD_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 SW_DONE = "() => ['cached', 'failed', 'stale-deploy'].includes(document.documentElement.dataset.sw)"
-# Files a rebuild changes (each carries the build's mark); en.js is the one a half-done deploy misses.
+# Files a rebuild changes (each carries the build's mark); js/platform/dom.js is the one a half-done deploy misses.
 EDITS = {
     "embed.html": lambda t, m: t.replace(
         "<head>", f'<head>\n  <meta name="pyinit-test-build" content="{m}">', 1
@@ -30,7 +30,7 @@ EDITS = {
     "css/embed.css": lambda t, m: t + f'\n:root {{ --pyinit-test-build: "{m}"; }}\n',
     "js/embed/messages.js": lambda t, m: t + f'\nglobalThis.pyinitTestBuild = "{m}";\n',
     "js/platform/sw-register.js": lambda t, m: t + f'\nglobalThis.pyinitTestRegister = "{m}";\n',
-    "js/strings/en.js": lambda t, m: t + f'\nglobalThis.pyinitTestStrings = "{m}";\n',
+    "js/platform/dom.js": lambda t, m: t + f'\nglobalThis.pyinitTestDom = "{m}";\n',
 }
 
 
@@ -63,7 +63,7 @@ def marks(pg):
         css: getComputedStyle(document.documentElement).getPropertyValue("--pyinit-test-build").trim().replace(/"/g, ""),
         module: globalThis.pyinitTestBuild,
         register: globalThis.pyinitTestRegister,
-        strings: /pyinitTestStrings = "(\\w+)"/.exec(await (await fetch("js/strings/en.js")).text())[1],
+        strings: /pyinitTestDom = "(\\w+)"/.exec(await (await fetch("js/platform/dom.js")).text())[1],
         manifest: (await (await fetch("build-manifest.json", {cache: "no-cache"})).json()).testBuild,
     })""")
 
@@ -108,10 +108,10 @@ def test_half_done_deploy_keeps_the_last_complete_version(context, build_module,
     a, b, half, served = tmp_path / "a", tmp_path / "b", tmp_path / "half", tmp_path / "served"
     make_version(dist_dir, a, "A")
     make_version(dist_dir, b, "B")
-    # the half-done deploy: B's manifest and files, but A's js/strings/en.js
+    # the half-done deploy: B's manifest and files, but A's js/platform/dom.js
     serve_copy(b, half)
-    (half / "js/strings/en.js").unlink()
-    os.link(a / "js/strings/en.js", half / "js/strings/en.js")
+    (half / "js/platform/dom.js").unlink()
+    os.link(a / "js/platform/dom.js", half / "js/platform/dom.js")
 
     serve_copy(a, served)
     with server_on(build_module, served) as (url, port):
@@ -123,7 +123,7 @@ def test_half_done_deploy_keeps_the_last_complete_version(context, build_module,
         during = open_live(context, url)
         assert set(marks(during).values()) == {"A"}, marks(during)  # all of A, none of B
         assert during.evaluate("() => document.documentElement.dataset.sw") == "stale-deploy"
-        assert during.evaluate("() => document.documentElement.dataset.swStale") == "js/strings/en.js"
+        assert during.evaluate("() => document.documentElement.dataset.swStale") == "js/platform/dom.js"
         first.close()
         during.close()
 

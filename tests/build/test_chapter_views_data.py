@@ -16,7 +16,7 @@ import pytest
 from pyinit.web import chapters
 from tools import site_data
 
-FAST = ["layers", "stuck", "optimizers", "restarts", "origins", "large"]
+FAST = ["layers", "stuck", "optimizers", "restarts", "origins", "large", "modern"]
 SLOW = ["noise", "scale", "reproduce"]
 BUDGET = 150_000  # bytes per shipped view, as for a chapter's runs (issue 9)
 
@@ -25,6 +25,7 @@ KEYS = {
     "layers": {"activations", "cases", "steps", "runs"},
     "stuck": {"activations", "steps", "layers", "hidden", "runs"},
     "optimizers": {"optimizers", "inits", "steps", "runs"},
+    "modern": {"steps", "cases", "runs"},
     "escape": {
         "depths",
         "eps",

@@ -44,8 +44,10 @@ def test_every_chapter_has_short_text_formula_and_takeaway(lang):
     text = content.text(lang)["chapters"]
     assert list(text) == chapters.ids()
     for cid in chapters.ids():
-        for part in ("title", "body", "formula", "takeaway", "report_title", "report_text"):
+        for part in ("title", "body", "takeaway", "report_title", "report_text"):
             assert text[cid][part].strip(), f"{lang}: {cid}.{part} is empty"
+        formula = text[cid]["formula"]  # TeX, one string per part (tests/content/test_formulas.py)
+        assert isinstance(formula, list) and formula and all(p.strip() for p in formula), cid
         words = len(text[cid]["body"].split())
         assert words <= 155, f"{lang}: chapter {cid} has {words} words (at most ~150)"
         for flags, what in text[cid]["try_next"]:

@@ -1,7 +1,9 @@
-"""The exact clone condition, biases, and f'(0): checked on the real training path (``Trainer``).
+"""The clone condition, biases, and f'(0): checked on the real training path (``Trainer``).
 
-Hidden units i and j stay identical under gradient descent exactly when their incoming weights,
-their biases *and* their outgoing weights are equal. The setup is chapter 1's (the RunConfig
+Hidden units i and j stay identical under gradient descent when their incoming weights, their
+biases *and* their outgoing weights are equal. The condition is sufficient, not necessary: with
+ReLU and a zero first layer the units' outgoing weights differ, yet they never separate, because
+nothing moves at all. The setup is chapter 1's (the RunConfig
 defaults: 200 XOR points, noise 0.1, seed 0, tanh, one hidden layer of 4, lr 0.5, full batch),
 trained 600 steps, unless a test says otherwise.
 """
@@ -66,7 +68,71 @@ def test_random_biases_alone_break_the_symmetry():
     assert tr.accuracy_history[-1, 0] >= 0.9
 
 
-# ------------------------------------------------------------------------- the exact clone condition
+# ------------------------------------------------------------------------------- the clone condition
+@pytest.mark.parametrize("c", [0.5, -0.3, 2.0, 1e-3])
+def test_any_non_zero_constant_gives_clones_that_move(c):
+    """Every weight c != 0 (biases 0): the units move and stay bitwise identical; c = 0 is the
+    other case, where (tanh: f(0) = 0) nothing moves at all."""
+    tr = train([Member(init=f"constant:{c}"), Member(init="constant:0")], steps=200)
+    assert (tr.symmetry() == 0.0).all()
+    assert (tr.weights(1)[-1, 0] != c).all(), "the clones move"
+    assert (tr.theta_history[:, 1] == 0).all(), "the zero constant does not"
+
+
+def test_the_clone_condition_is_sufficient_not_necessary():
+    """ReLU, zero first layer, He second layer: equal incoming weights and biases (S = 0) but
+    different outgoing weights -- the condition does not hold -- and yet the units stay identical:
+    S = 0 and every gradient exactly 0 for 600 steps (relu(0) = relu'(0) = 0). The same start with
+    tanh (tanh'(0) = 1) separates at step 1, as the condition's other half suggests."""
+    relu = train([Member(init="zeros,he")], activation="relu")
+    W_out = relu.weights(2)[:, 0, :, 0]  # (R, units)
+    assert (np.ptp(W_out, axis=1) > 0.1).all(), "outgoing weights differ at every step"
+    assert (relu.symmetry() == 0.0).all() and not relu.grad_history.any()
+    tanh = train([Member(init="zeros,he")], activation="tanh")
+    assert tanh.symmetry()[0, 0, 0] == 0.0 and (tanh.symmetry()[1:, 0, 0] > 0).all()
+
+
+@pytest.mark.parametrize("hidden", [(4,), (4, 3)], ids=str)
+def test_a_layer_of_k_clones_is_one_unit_with_k_times_the_outgoing_weight(hidden):
+    """After 600 steps from a constant start, the net of clones and a net with ONE unit per hidden
+    layer (its incoming weights and bias, the outgoing weight times k) give the same output on the
+    data and on a grid of the plane, to 1e-12, at every recorded step checked."""
+    tr = train([Member(init="constant:0.5")], hidden=hidden, lr=0.2)
+    grid = np.stack(np.meshgrid(np.linspace(-2, 2, 21), np.linspace(-2, 2, 21)), -1).reshape(-1, 2)
+    X = np.concatenate([tr.X, grid])
+    for r in (0, 1, 50, len(tr.steps) - 1):
+        params = tr.layout.unpack(tr.theta_history[r, 0])
+        one, k_prev = [], 1
+        for l, (W, b) in enumerate(params):
+            k = W.shape[1] if l < len(params) - 1 else 1  # units in this layer (clones)
+            one.append((W[:1, :1] * k_prev if l else W[:, :1], b[:1]))
+            k_prev = k
+        assert np.abs(output(params, X) - output(one, X)).max() < 1e-12
+
+
+def output(params, X):
+    """P(y = 1) of a tanh net (sigmoid output) for X (n, 2), written out with numpy."""
+    a = X
+    for l, (W, b) in enumerate(params):
+        z = a @ W + b
+        a = np.tanh(z) if l < len(params) - 1 else 1 / (1 + np.exp(-z))
+    return a[:, 0]
+
+
+def test_tanh_zero_first_layer_units_differ_only_in_scale_at_first():
+    """zeros -> Xavier with tanh: after step 1, dW1 = X^T (delta2 v^T) / n is an outer product, so
+    W1 has rank 1 (every unit's incoming weights are a multiple of one vector: the units differ in
+    scale only); the second singular value stays below 2 % of the first up to step 100, then grows."""
+    tr = train([Member(init="zeros,xavier")])
+    ratio = []
+    for r in range(len(tr.steps)):
+        s = np.linalg.svd(tr.weights(1)[r, 0], compute_uv=False)
+        ratio.append(s[1] / s[0] if s[0] else 0.0)
+    ratio = np.array(ratio)
+    assert ratio[1] < 1e-12
+    assert ratio[1:101].max() < 0.02 and ratio[200] > 0.1 and ratio[-1] > 0.5
+
+
 def test_equal_incoming_but_different_outgoing_weights_separate():
     """Layer 1 constant (every unit's incoming W and b equal: S = 0 at step 0), layer 2 random:
     the outgoing weights differ, so the units separate at the first step."""

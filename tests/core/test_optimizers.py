@@ -192,3 +192,23 @@ def test_momentum_and_adam_keep_constant_init_units_bitwise_identical(method, ac
         W_in, b, W_out = tr.weights(l)[:, 0], tr.biases(l)[:, 0], tr.weights(l + 1)[:, 0]
         assert (W_in == W_in[..., :1]).all() and (b == b[..., :1]).all() and (W_out == W_out[:, :1, :]).all()
     assert np.abs(tr.theta_history[-1] - tr.theta_history[0]).max() > 0.05, "nothing moved"
+
+
+def test_momentum_is_a_decaying_sum_of_past_gradients_not_an_average():
+    """v_t = g_t + mu g_(t-1) + mu^2 g_(t-2) + ... (weights 1, mu, mu^2: they sum to up to 1/(1 - mu),
+    not 1). With a constant gradient g the step grows towards lr g / (1 - mu) = 10 lr g for mu = 0.9,
+    which an average of past gradients (at most g) could never give."""
+    mu, lr = 0.9, 0.1
+    rng = np.random.default_rng(0)
+    grads = rng.normal(size=(30, 1, 5))
+    opt, theta = GradientDescent((1, 5), lr, mu), np.zeros((1, 5))
+    for t, g in enumerate(grads):
+        before = theta.copy()
+        opt.update(theta, g)
+        decaying_sum = sum(mu ** (t - s) * grads[s] for s in range(t + 1))
+        assert np.allclose(before - theta, lr * decaying_sum, rtol=1e-12, atol=1e-15)
+    opt, theta = GradientDescent((1, 1), lr, mu), np.zeros((1, 1))
+    for _ in range(200):
+        before = theta.copy()
+        opt.update(theta, np.ones((1, 1)))
+    assert (before - theta)[0, 0] == pytest.approx(lr / (1 - mu), rel=1e-8)

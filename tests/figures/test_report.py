@@ -150,17 +150,18 @@ def test_every_chapter_is_the_tours_preset():
         "simple",
         "additive",
         "clones",
-        "layers",
         "stuck",
+        "layers",
         "biases",
         "optimizers",
         "noise",
         "restarts",
+        "yourself",
         "scale",
         "large",
         "origins",
-        "yourself",
         "reproduce",
+        "modern",
     ]
     for name in tour.ids():
         for k, side in enumerate(("left", "right")):

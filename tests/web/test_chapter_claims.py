@@ -282,11 +282,16 @@ def test_reproduce_view_course_pattern_train_and_test():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
-def test_reproduce_pattern_other_draws(seed):
+@pytest.mark.parametrize(
+    "seed, quoted", [(1, [0.5, 0.967, 0.983, 0.5, 0.93, 0.98]), (2, [0.5, 0.91, 0.987, 0.5, 0.9, 0.97])]
+)
+def test_reproduce_pattern_other_draws(seed, quoted):
+    """The seed spread the chapter quotes (train / test for zeros, x10, He): x10 ends at 0.777 on
+    seed 0 but 0.967 and 0.91 on seeds 1 and 2; the pattern holds on each."""
     view = {**tour.chapter("reproduce")["view"]}
     view["lab"] = {**view["lab"], "seed": seed}
     r = tour.reproduce(view)
+    assert [round(a, 3) for a in r["final_accuracy"] + r["final_test_accuracy"]] == quoted
     (z, big, he), (zt, bigt, het) = r["final_accuracy"], r["final_test_accuracy"]
     assert (
         z == zt == 0.5

@@ -72,7 +72,13 @@ def test_scale_lab_sigma_001_bounds_and_accuracies():
     out = evaluate_many(tr.theta_history[:, 0], tr.layout, "relu", tr.X, keep=("output",))["output"]
     assert np.abs(out - 0.5).max() < 3.3e-8
     assert np.abs(tr.loss_history[:, 0] - LN2).max() < 1.7e-10
-    assert tr.grad_norms()[:, 0].max() < 2.5e-8
+    # the weights' gradients: below 2.4e-8; the panel's gradient norm sqrt(|dW|^2 + |db|^2) counts
+    # the biases too: 2.6e-4 at step 0 (layer 4's biases), below 1e-5 after it
+    assert tr.grad_norms()[:, 0].max() < 2.4e-8
+    full = np.sqrt(tr.grad_norms()[:, 0] ** 2 + tr.bias_grad_norms()[:, 0] ** 2)
+    assert full[0].max() == pytest.approx(2.65e-4, abs=5e-7) and full[1:].max() < 1e-5
+    biases = np.concatenate([tr.biases(l)[:, 0].ravel() for l in range(1, tr.layout.L + 1)])
+    assert np.abs(biases).max() < 2.3e-5
     acc = tr.accuracy_history[:, 0]
     assert acc.min() == 0.36 and acc.max() == 0.5 and acc[-1] == 0.44
     assert tr.accuracy_history[-1, 1] == 0.995
@@ -97,11 +103,25 @@ def test_origins_lab_both_learn_xavier_gradients_several_times_smaller():
     assert (g0[1] > 3 * g0[0]).all(), g0
 
 
-def test_origins_view_formula_within_15_percent():
+def test_origins_view_formula_within_15_percent_for_the_draw_shown():
     r = scale_experiments.variance(tour.chapter("origins")["view"])
     for run in r["runs"]:
         ratio = np.array(run["ratio"])
         assert ((0.85 < ratio) & (ratio < 1.15)).all(), (run["activation"], run["init"], ratio)
+
+
+def test_origins_formula_holds_on_average_over_draws_single_draws_scatter():
+    """Var(z) = fan_in Var(w) E[a^2] is an expectation over the weights: over 20 draws (seeds 0-19)
+    of the view's 10 layers of 64, the mean measured/predicted ratio is within 8 % in every layer;
+    single draws are up to 40 % off in some layer (seed 0, the one shown, stays within 15 %)."""
+    from pyinit.analysis.signal import variance_terms
+
+    view = tour.chapter("origins")["view"]
+    for act, init in view["runs"]:
+        ratios = np.array([variance_terms(10, 64, act, init, seed=s)["ratio"] for s in range(20)])
+        assert np.abs(ratios.mean(axis=0) - 1).max() < 0.08, (act, init, ratios.mean(axis=0))
+        worst = np.abs(ratios - 1).max()
+        assert 0.15 < worst < 0.41, (act, init, worst)
 
 
 @pytest.mark.slow

@@ -40,21 +40,22 @@ def test_presets_are_complete_and_json_friendly():
             "simple",
             "additive",
             "clones",
-            "layers",
             "stuck",
+            "layers",
             "biases",
             "optimizers",
             "noise",
             "restarts",
+            "yourself",
             "scale",
             "large",
             "origins",
-            "yourself",
             "reproduce",
+            "modern",
         ]
         == tour.ids()
     )
-    assert [c["number"] for c in p["chapters"]] == list(range(1, 15))
+    assert [c["number"] for c in p["chapters"]] == list(range(1, 16))
     legacy = {c["legacy"]: c["id"] for c in p["chapters"] if c["legacy"]}
     assert legacy == {
         1: "simple",

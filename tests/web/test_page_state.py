@@ -52,6 +52,7 @@ def test_every_setting_is_declared_completely():
         "momentum",
         "optimizer",
         "batch_size",
+        "dropout",
         "seed",
         "left_init",
         "left_scale",

@@ -26,6 +26,7 @@ import { el, num, int } from "../platform/dom.js";
 import { epsSweep } from "./experiments/eps-sweep.js";
 import { escape } from "./experiments/escape.js";
 import { layers } from "./experiments/layers.js";
+import { modern } from "./experiments/modern.js";
 import { optimizers } from "./experiments/optimizers.js";
 import { outcomes } from "./experiments/outcomes.js";
 import { reproduce } from "./experiments/reproduce.js";
@@ -49,6 +50,7 @@ export const VIEWS = {
   restarts,
   signal,
   reproduce,
+  modern,
 };
 const SLOW = new Set(["escape", "signal", "outcomes"]); // seconds to a minute in the browser
 

@@ -192,6 +192,8 @@ export async function createCodeEditor(
   const err = errorExtension(cm);
   const external = cm.Annotation.define(); // marks changes made by setCode (no onChange for them)
   const access = new cm.Compartment();
+  const labelling = new cm.Compartment(); // the aria-label, in the page's language (setTexts)
+  const labelAttributes = (text) => cm.EditorView.contentAttributes.of({ "aria-label": text });
   const accessFor = (ro) =>
     ro
       ? [cm.EditorState.readOnly.of(true), cm.EditorView.contentAttributes.of({ "aria-readonly": "true" })]
@@ -213,8 +215,8 @@ export async function createCodeEditor(
     cm.EditorView.lineWrapping,
     access.of(accessFor(readOnly)),
     cm.keymap.of([...cm.defaultKeymap, ...cm.historyKeymap]),
+    labelling.of(labelAttributes(label)),
     cm.EditorView.contentAttributes.of({
-      "aria-label": label,
       "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}`,
       autocapitalize: "off",
       autocorrect: "off",
@@ -251,6 +253,7 @@ export async function createCodeEditor(
   });
   container.append(root);
 
+  let shown = null; // the error shown: {line, column, message}, to word it again (setTexts)
   function render(value) {
     errorBox.textContent = value ? value.text : "";
     root.classList.toggle("has-error", !!value);
@@ -279,11 +282,25 @@ export async function createCodeEditor(
       const effects = [err.setError.of({ line: n, column: col, message: msg })];
       if (n) effects.push(cm.EditorView.scrollIntoView(view.state.doc.line(n).from, { y: "nearest" }));
       view.dispatch({ effects });
+      shown = { line: n, column: col, message: msg };
       render({ line: n, text: n ? `${location(n, col)}: ${msg}` : msg });
     },
     clearError() {
       view.dispatch({ effects: err.setError.of(null) });
+      shown = null;
       render(null);
+    },
+    /** The editor's words in another language: its label, hint and "Line N" wording (an error shown
+     *  keeps its message, which comes from Python, and gets the new "Line N"). */
+    setTexts({ label: newLabel, hint: newHint, location: newLocation } = {}) {
+      if (newLabel !== undefined)
+        view.dispatch({ effects: labelling.reconfigure(labelAttributes(newLabel)) });
+      if (newHint !== undefined) hintBox.textContent = newHint;
+      if (newLocation) location = newLocation;
+      if (shown) {
+        const { line: n, column: col, message: msg } = shown;
+        render({ line: n, text: n ? `${location(n, col)}: ${msg}` : msg });
+      }
     },
     setReadOnly(flag) {
       root.dataset.readonly = String(!!flag);

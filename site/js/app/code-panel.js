@@ -11,16 +11,15 @@
 //   bar.render()            show/hide the editors for the sides that use Python, sync their code
 //   bar.trusted(side)       may this side's code run?      bar.distrust(side)  (after a timeout, a link)
 //   bar.showError(side, {line, column, message}) / bar.clearErrors()
-import { t } from "../platform/i18n.js";
+import { t, onLanguage } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
 import { createCodeEditor } from "./code-editor.js";
 import { SIDES } from "./panels.js";
 
 export const MAX_CODE_BYTES = 4096;
 export const EXAMPLE = `def init(fan_in, fan_out, rng):
-    """Weights of one layer, shape (fan_in, fan_out). rng is a numpy Generator."""
     return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
-`;
+`; // no comments: the hint and the chapter say what it does, in the page's language
 
 /** UTF-8 text -> base64url (no padding), and back (null when it is not valid base64url UTF-8). */
 export function encodeCode(text) {
@@ -75,19 +74,27 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
   const sourceOf = (side) => decodeCode(state.get(codeKey(side)));
   const uses = (side) => state.get(`${side}_init`) === "python";
 
+  /** The editor's words in the current language. */
+  const editorTexts = (side) => ({
+    label: t("code.label", { side: t(`side.${side}`) }),
+    hint: t("code.hintShort"),
+    location: (line, column) =>
+      t(column ? "code.lineColumn" : "code.line", { line: String(line), column: String(column) }),
+  });
   function editorOf(side) {
     const c = cells[side];
     c.pending ||= createCodeEditor(c.box, {
       doc: sourceOf(side) || EXAMPLE,
-      label: t("code.label", { side: t(`side.${side}`) }),
+      ...editorTexts(side),
       readOnly: !editable[side],
-      hint: t("code.hintShort"),
-      location: (line, column) =>
-        t(column ? "code.lineColumn" : "code.line", { line: String(line), column: String(column) }),
       onRun: () => runSide(side),
     }).then((ed) => (c.editor = ed));
     return c.pending;
   }
+  onLanguage(() => {
+    render();
+    for (const side of SIDES) if (cells[side].editor) cells[side].editor.setTexts(editorTexts(side));
+  });
 
   /** Put the side's code into the state and ask for new runs (Run, Ctrl+Enter, "Run this code"). */
   async function runSide(side) {
@@ -151,10 +158,12 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
       notes[side] = note;
       render();
     },
+    /** Python's error for this side's code: its message (Python's words, in English) after a lead
+     *  sentence in the page's language. */
     async showError(side, { line, column, message }) {
       const ed = await editorOf(side);
       cells[side].note.textContent = "";
-      ed.showError({ line, column, message });
+      ed.showError({ line, column, message: t("code.pythonSays", { message: String(message ?? "") }) });
     },
     clearErrors() {
       for (const side of SIDES) {

@@ -7,7 +7,6 @@
 // onReady(versions) fires on every successful start (the first one and after a restart); onFailed(error)
 // when loading fails; onLost(error) when a running worker dies (terminated, crashed, unresponsive).
 import { boot } from "../platform/boot.js";
-import { t } from "../platform/i18n.js";
 
 export function createPython({ onReady = () => {}, onFailed = () => {}, onLost = () => {} } = {}) {
   let booted = null;
@@ -18,7 +17,7 @@ export function createPython({ onReady = () => {}, onFailed = () => {}, onLost =
   function start() {
     if (booted) return booted.ready;
     failed = null;
-    booted = boot({ text: (key, params) => t(`boot.${key}`, params) });
+    booted = boot(); // its words: the UI catalog's boot.* keys (platform/i18n.js)
     const py = booted.py;
     if (py && py.onLost) {
       py.onLost((error) => {

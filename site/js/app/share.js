@@ -4,7 +4,7 @@
 // a change.
 //
 //   createShareButtons(container, {schema, getValues, getStep}) -> {linkURL(), embedCode()}
-import { t } from "../platform/i18n.js";
+import { t, onLanguage } from "../platform/i18n.js";
 
 // what an iframe needs to work inside a sandbox: scripts, its own origin (workers, caches, fetch),
 // and popups for its "Open in the full lab" link (unsandboxed, so the lab opens normally)
@@ -81,20 +81,27 @@ export function createShareButtons(container, { schema, getValues, getStep }) {
   box.readOnly = true;
   box.rows = 3;
   box.hidden = true;
+  box.dataset.i18nAttr = "aria-label:share.copyLink"; // applyStatic words it again in another language
   box.setAttribute("aria-label", t("share.copyLink"));
   container.append(linkBtn, embedBtn, status, box);
 
-  async function show(text, label) {
+  let statusKey = null; // the status shown, worded again in another language
+  onLanguage(() => {
+    if (statusKey) status.textContent = t(statusKey);
+  });
+  async function show(text, key) {
     box.value = text;
     box.hidden = false;
-    box.setAttribute("aria-label", label);
+    box.dataset.i18nAttr = `aria-label:${key}`;
+    box.setAttribute("aria-label", t(key));
     const ok = await copy(text);
-    status.textContent = ok ? t("share.copied") : t("share.manual");
+    statusKey = ok ? "share.copied" : "share.manual";
+    status.textContent = t(statusKey);
     box.select();
   }
   const link = () => linkURL(schema, getValues(), getStep());
   const code = () => embedCode(schema, getValues(), getStep(), { panels: getValues().panels });
-  linkBtn.addEventListener("click", () => show(link(), t("share.copyLink")));
-  embedBtn.addEventListener("click", () => show(code(), t("share.copyEmbed")));
+  linkBtn.addEventListener("click", () => show(link(), "share.copyLink"));
+  embedBtn.addEventListener("click", () => show(code(), "share.copyEmbed"));
   return { linkURL: link, embedCode: code };
 }

@@ -11,6 +11,27 @@ import { t } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
 
 /**
+ * A chapter's formula: its parts typeset by KaTeX at build time (content.text's `typeset`: HTML made
+ * from our own texts by tools/formulas.py, so it is inserted as HTML), one part per line; a part
+ * formulas.json lacks is shown as its TeX.
+ */
+export function formulaBox(text) {
+  const parts = (text.formula || []).map((tex, k) => {
+    const part = el("span", { class: "formula-part" });
+    const html = text.typeset?.[k];
+    if (html) part.innerHTML = html;
+    else part.textContent = tex;
+    return part;
+  });
+  return el(
+    "div",
+    { class: "formula" },
+    el("span", { class: "formula-label" }, t("tour.formula")),
+    el("span", { class: "formula-text" }, parts),
+  );
+}
+
+/**
  * chapters: [{id, ...}] in order; getText(id) -> {title, body, watch?, formula, takeaway} in the
  * current language; onActivate(n, {byUser}) when a chapter becomes active; mountView(chapter, box) ->
  * {render()} builds the chapter's experiment (or null).
@@ -90,21 +111,7 @@ export function createStory(
     if (text.watch)
       parts.push(el("p", { class: "watch" }, el("strong", {}, t("story.watch") + " "), text.watch));
     parts.push(
-      el(
-        "div",
-        { class: "formula" },
-        el("span", { class: "formula-label" }, t("tour.formula")),
-        " ",
-        el(
-          "code",
-          { class: "formula-text" },
-          text.formula
-            .split(/;\s+/)
-            .map((part, k, all) =>
-              el("span", { class: "formula-part" }, part + (k < all.length - 1 ? ";" : "")),
-            ),
-        ),
-      ),
+      formulaBox(text),
       el("p", { class: "takeaway" }, el("strong", {}, t("tour.takeaway") + ": "), text.takeaway),
       el(
         "div",

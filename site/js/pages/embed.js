@@ -6,8 +6,7 @@
 // URL (query string; the lab's keys, README "Embedding"): every lab setting, step, chapter, lang, plus
 // panels, controls, text, autoplay, theme, api, lazy. A chapter with no run setting in the URL gets
 // that chapter's preset (and, without panels=, its panels).
-import { t, applyStatic, setLanguage, registerLanguage, formatNumber } from "../platform/i18n.js";
-import pl from "../strings/pl.js";
+import { t, applyStatic, setLanguage, formatNumber } from "../platform/i18n.js";
 import { loadSchema } from "../app/schema.js";
 import { loadContent } from "../app/content.js";
 import { createController } from "../app/controller.js";
@@ -23,9 +22,9 @@ import { createControls } from "../app/controls.js";
 import { createCodePanel } from "../app/code-panel.js";
 import { SIDES } from "../app/panels.js";
 import { el } from "../platform/dom.js";
+import { formulaBox } from "../app/story.js";
 import { startHeightReports, reportStatus, loadAllowList, listenForCommands } from "../embed/messages.js";
 
-registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
@@ -159,7 +158,7 @@ if (v0.text) {
     ...(text.watch
       ? [el("p", { class: "watch" }, el("strong", {}, t("story.watch") + " "), text.watch)]
       : []),
-    el("p", { class: "formula" }, text.formula),
+    formulaBox(text),
     el("p", { class: "takeaway" }, text.takeaway),
   );
   box.hidden = false;

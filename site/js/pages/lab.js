@@ -3,8 +3,7 @@
 //
 //   URL (on load / paste) -> state -> session (precomputed runs, then live Python) -> figure
 //   state and the shown step -> URL (written from state, replaceState)
-import { t, applyStatic, setLanguage, registerLanguage, formatNumber } from "../platform/i18n.js";
-import pl from "../strings/pl.js";
+import { t, applyStatic, setLanguage, formatNumber } from "../platform/i18n.js";
 import { loadSchema } from "../app/schema.js";
 import { loadContent } from "../app/content.js";
 import { createController } from "../app/controller.js";
@@ -26,7 +25,6 @@ import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 import { createCodePanel } from "../app/code-panel.js";
 import { CODE_TIMEOUT_MS } from "../app/session.js";
 
-registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
 performance.mark("pyinit:modules"); // (marks: where the first paint's time goes; read by build.py bench)
 const $ = (id) => document.getElementById(id);
@@ -203,7 +201,7 @@ function commit(patch, key) {
 const groups = {
   data: ["dataset", "n_samples", "noise", "factor"],
   network: ["layers", "width", "activation"],
-  training: ["optimizer", "lr", "momentum", "batch_size", "seed"],
+  training: ["optimizer", "lr", "momentum", "batch_size", "dropout", "seed"],
 };
 for (const [g, names] of Object.entries(groups))
   controlSets.push(createControls($(`ctl-${g}`), names, state, { schema, onCommit: commit }));
@@ -460,6 +458,7 @@ async function changeLanguage(code) {
   rows.rebuild();
   numbersTable.relabel();
   syncControls();
+  announced = -1; // the step announcement again, in the new language
   renderTransport();
   status();
   numbersSoon();

@@ -4,29 +4,13 @@
 // once Python is ready, and what to say if a ready worker is lost later (py.onLost).
 
 import { createWorkerClient } from "./worker-client.js";
+import { t, ready as catalogReady, onLanguage } from "./i18n.js";
 
-// The loading screen's words; a page passes `text(key, params)` for its language (English by default).
-const ENGLISH = {
-  "stage.manifest": "build manifest (build-manifest.json)",
-  "stage.worker": "Web Worker",
-  "stage.python": "Python",
-  "stage.runtime": "Python runtime (Pyodide)",
-  "stage.stdlib": "Python standard library",
-  "stage.numpy": "numpy",
-  "stage.pyinit": "pyinit",
-  "state.pending": "waiting",
-  "state.loading": "loading…",
-  "state.done": "done",
-  "state.failed": "failed",
-  "state.stopped": "stopped",
-  loading: "Loading the Python runtime…",
-  ready: "Python ready:",
-  loadedIn: "(loaded in {s} s)",
-  failedAt: 'Loading failed at step "{stage}": {message}',
-  restarting: "Restarting Python…",
-};
-const english = (key, params = {}) =>
-  (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+// The loading screen's words are the "boot.*" keys of the UI catalog (pyinit/content/text/<lang>.json,
+// via i18n.js). Until a catalog has arrived the screen keeps the words of the HTML; it redraws its
+// message and stage names when the language changes or its catalog arrives.
+const catalogText = (key, params) => (catalogReady() ? t(`boot.${key}`, params) : null);
+let stopRedraw = null; // the redraw of the last boot() (a restart's boot replaces it)
 
 const formatMB = (bytes) =>
   !bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
@@ -86,12 +70,12 @@ export function showError(message, root = document.getElementById("boot")) {
 export function boot({
   root = document.getElementById("boot"),
   workerURL = new URL("./worker.js", import.meta.url),
-  text = english,
+  text = catalogText,
 } = {}) {
   const label = (stage) => {
     const k = `stage.${stage}`;
     const s = text(k);
-    return s === k || s === `[boot.${k}]` ? stage : s;
+    return s === null || s === k || s === `[boot.${k}]` ? stage : s;
   };
   const list = root.querySelector("#boot-stages") || root.appendChild(document.createElement("ol"));
   const message =
@@ -111,7 +95,13 @@ export function boot({
   root.classList.remove("boot-done");
   message.className = "boot-message";
   message.removeAttribute("role");
-  message.textContent = text("loading");
+  let said = null; // the message's key and params, to redraw it in another language
+  const say = (key, params) => {
+    said = { key, params };
+    const s = text(key, params);
+    if (s !== null) message.textContent = s;
+  };
+  say("loading");
 
   function row(stage) {
     if (!rows.has(stage)) {
@@ -133,8 +123,18 @@ export function boot({
     const li = row(stage);
     li.dataset.state = state;
     if (bytes !== undefined) li.querySelector(".stage-size").textContent = formatMB(bytes);
-    li.querySelector(".stage-state").textContent = text(`state.${state}`);
+    li.querySelector(".stage-state").textContent = text(`state.${state}`) ?? state;
   }
+  const redraw = () => {
+    for (const [stage, li] of rows) {
+      li.querySelector(".stage-name").textContent = label(stage);
+      li.querySelector(".stage-state").textContent = text(`state.${li.dataset.state}`) ?? li.dataset.state;
+    }
+    if (said?.versions) sayReady();
+    else if (said) say(said.key, said.params);
+  };
+  stopRedraw?.();
+  stopRedraw = onLanguage(redraw);
 
   // a worker the page started before its other modules had loaded (js/platform/early.js) is adopted
   const early = window.__pyinitEarly && !window.__pyinitEarly.adopted ? window.__pyinitEarly : null;
@@ -167,13 +167,18 @@ export function boot({
           else if (li.dataset.state !== "done") onProgress({ stage, state: "stopped" });
         }
         failed = true;
-        showError(text("failedAt", { stage, message: error.message || error }), root);
+        said = null; // an error message stays as it was first shown
+        showError(
+          text("failedAt", { stage, message: error.message || error }) ??
+            `${stage}: ${error.message || error}`,
+          root,
+        );
         throw error;
       },
     );
 
   function showReady(info) {
-    const ms = performance.now() - started;
+    said = { versions: info.versions, ms: performance.now() - started };
     // Page-side resources (html, css, js) plus what the worker fetched.
     const own = performance
       .getEntriesByType("resource")
@@ -190,16 +195,20 @@ export function boot({
         ...info.stats?.timings,
       }),
     });
-    // "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)"
-    message.replaceChildren(`${text("ready")} `);
+    sayReady();
+    root.classList.add("boot-done");
+  }
+  /** "Python ready: pyinit 0.1.0 · numpy 2.0.2 · Python 3.12.7 (loaded in 2.1 s)" */
+  function sayReady() {
+    const { versions, ms } = said;
+    message.replaceChildren(`${text("ready") ?? "Python:"} `);
     ["pyinit", "numpy", "python"].forEach((key, i) => {
       const span = document.createElement("span");
       span.dataset.version = key;
-      span.textContent = `${key === "python" ? "Python" : key} ${info.versions?.[key] ?? "?"}`;
+      span.textContent = `${key === "python" ? "Python" : key} ${versions?.[key] ?? "?"}`;
       message.append(...(i ? [" · ", span] : [span]));
     });
-    message.append(` ${text("loadedIn", { s: (ms / 1000).toFixed(1) })}`);
-    root.classList.add("boot-done");
+    message.append(` ${text("loadedIn", { s: (ms / 1000).toFixed(1) }) ?? ""}`);
   }
   const ready = track(py.ready);
   ready.catch(() => {});
@@ -213,7 +222,7 @@ export function boot({
     root.classList.remove("boot-done");
     message.className = "boot-message";
     message.removeAttribute("role");
-    message.textContent = text("restarting");
+    say("restarting");
     const again = track(py.restart());
     again.catch(() => {});
     return again;

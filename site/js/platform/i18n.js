@@ -1,31 +1,54 @@
 // i18n: the one lookup function for user-visible text.
 //
-// Every string shown to the user goes through t(key, params). Strings live in one module per language
-// (site/js/strings/<lang>.js, a flat object key -> template). Templates use {name} placeholders;
-// numbers passed as params are formatted for the current language. A missing key is returned as the key
-// itself in brackets (visible, never a crash) and remembered in missingKeys() so a test can fail on it.
+// Every string shown to the user goes through t(key, params). The strings live with the chapter texts,
+// one catalog per language: the "ui" object of pyinit/content/text/<lang>.json (dist/data/content/),
+// a flat key -> template map that content.useLanguage(code) (app/content.js) or loadCatalog(code)
+// registers here. Templates use {name} placeholders; numbers passed as params are formatted for the
+// current language. A missing key is returned as the key itself in brackets (visible, never a crash)
+// and remembered in missingKeys() so a test can fail on it. Before any catalog has arrived, ready() is
+// false: the boot screen keeps the words of the HTML until then (onLanguage tells it when to redraw).
 
-import en from "../strings/en.js";
-
-const catalogs = { en };
+/** The languages the page speaks (settings.json's `lang` choices; text/<code>.json each). */
+const LANGUAGES = ["en", "pl"];
+const catalogs = {};
 let lang = "en";
 const missing = new Set();
 const used = new Set();
+const listeners = new Set();
+const changed = () => listeners.forEach((fn) => fn(lang));
 
 export function registerLanguage(code, strings) {
   catalogs[code] = strings;
+  if (code === lang || (code === "en" && !catalogs[lang])) changed();
 }
 export function languages() {
-  return Object.keys(catalogs);
+  return [...LANGUAGES];
 }
 export function currentLanguage() {
   return lang;
 }
+/** Whether the current language's catalog (or English, its fallback) has been registered. */
+export function ready() {
+  return Boolean(catalogs[lang] || catalogs.en);
+}
+/** fn(code) after the language changes or its catalog arrives; returns the unsubscribe function. */
+export function onLanguage(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
 
 export function setLanguage(code) {
-  if (!catalogs[code]) throw new Error(`unknown language: ${code}`);
+  if (!LANGUAGES.includes(code)) throw new Error(`unknown language: ${code}`);
   lang = code;
   document.documentElement.lang = code;
+  changed();
+}
+
+/** Fetch and register the UI catalog of `code` (a page without app/content.js: check.html). */
+export async function loadCatalog(code = lang, base = "data/content/") {
+  const r = await fetch(`${base}text/${code}.json`);
+  if (!r.ok) throw new Error(`${base}text/${code}.json: HTTP ${r.status}`);
+  registerLanguage(code, (await r.json()).ui);
 }
 
 const formats = new Map();
@@ -64,9 +87,8 @@ export function formatPercent(x) {
 
 export function t(key, params) {
   used.add(key);
-  const cat = catalogs[lang] || catalogs.en;
-  let s = cat[key];
-  if (s === undefined) s = catalogs.en[key];
+  let s = catalogs[lang]?.[key];
+  if (s === undefined) s = catalogs.en?.[key];
   if (s === undefined) {
     missing.add(key);
     return `[${key}]`;
