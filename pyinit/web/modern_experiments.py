@@ -15,7 +15,7 @@ output-bias facts of the chapter (checked by tests on small numpy models, see do
 import numpy as np
 
 from ..training import stats
-from ..training.config import parse_float, parse_int
+from ..rules import parse_float, parse_int
 from ..settings import page_state
 from .experiment_runs import chapter_trainer, checked, f64, thin
 

@@ -60,7 +60,9 @@ def page_words(lang):
                 keys.add(prefix + k)
                 walk(v, prefix + k + ".")
 
-    walk(content.text(lang))
+    text = content.text(lang)
+    walk(text)
+    keys |= set(text.get("ui", {}))  # the page's UI strings: flat keys ("error.batch")
     return keys
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pyinit import rules
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 TEXT = ROOT / "pyinit" / "content" / "text"
@@ -38,8 +40,7 @@ def test_the_page_speaks_the_languages_that_have_texts():
     """i18n.js's LANGUAGES = settings.json's lang choices = the text/<lang>.json files."""
     i18n = (SITE / "js" / "platform" / "i18n.js").read_text(encoding="utf-8")
     declared = json.loads(re.search(r"const LANGUAGES = (\[[^\]]*\]);", i18n)[1])
-    settings = json.loads((ROOT / "pyinit" / "content" / "settings.json").read_text(encoding="utf-8"))
-    lang = next(e for e in settings["settings"] if e["name"] == "lang")
+    lang = rules.section("settings")["lang"]
     assert declared == lang["choices"] == LANGS == sorted(p.stem for p in TEXT.glob("*.json"))
 
 

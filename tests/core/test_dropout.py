@@ -200,7 +200,7 @@ def test_dropout_setting_is_validated_with_its_name_and_range():
 
 def test_dropout_reaches_the_run_from_the_cli_and_the_page_settings(capsys):
     from conftest import run_cli
-    from pyinit.web import page_state
+    from pyinit.settings import page_state
 
     code, out, _ = run_cli(["run", "--dropout", "0.25", "--steps", "0"], capsys)
     assert code == 0 and json.loads(out)["config"]["dropout"] == 0.25

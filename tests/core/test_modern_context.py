@@ -14,7 +14,7 @@ from pyinit.training.config import Member, RunConfig
 from pyinit.training.trainer import Trainer
 from pyinit.web import chapters as tour
 from pyinit.web.experiment_runs import chapter_trainer
-from pyinit.web import page_state
+from pyinit.settings import page_state
 
 
 def bce(z, y):
