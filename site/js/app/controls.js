@@ -3,11 +3,11 @@
 // control (and aria-invalid), the state is not touched, and nothing reaches Python.
 import { t } from "../platform/i18n.js";
 
-function labelKey(name) {
+export function labelKey(name) {
   const m = name.match(/^(left|right)_(init|scale|bias|init_seed)$/);
   return m ? `ctl.${m[2]}` : `ctl.${name}`;
 }
-function choiceKey(name, v) {
+export function choiceKey(name, v) {
   const m = name.match(/^(left|right)_(init)$/);
   if (m) return `choice.${m[2]}.${v}`;
   return `choice.${name}.${v}`;

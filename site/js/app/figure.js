@@ -23,7 +23,9 @@ const el = (tag, cls, text) => {
 };
 
 /**
- * createFigure(root, {controller, getValues, getPanels, layout, compact, idPrefix, onFirstPaint, onBuilt, throttleMs})
+ * createFigure(root, {controller, getValues, getPanels, enc, layout, compact, idPrefix, onFirstPaint, onBuilt,
+ *                     throttleMs})
+ *   enc: the charts' encodings (charts/encodings.js), handed to every chart
  *   getPanels() -> panel ids to show (filtered by what applies to the runs' network)
  *   onBuilt({toolSlots}) after the panels were (re)built, so the page can put its controls in the slots
  * -> {schedule(), invalidate(), drawnAll(), charts, cells, jobTimes()}
@@ -34,6 +36,7 @@ export function createFigure(
     controller,
     getValues,
     getPanels,
+    enc,
     layout = "columns",
     compact = false,
     idPrefix = "",
@@ -94,7 +97,7 @@ export function createFigure(
     fig.dataset.job = `${id}/${side}`;
     if (io) io.observe(fig);
     else visible.add(fig.dataset.job);
-    (charts[id] ||= {})[side] = PANELS[id].make(plot, { compact });
+    (charts[id] ||= {})[side] = PANELS[id].make(plot, { compact, enc });
     (cells[id] ||= {})[side] = { fig, cap, extra, plot };
   }
 
@@ -210,7 +213,7 @@ export function createFigure(
         h.stat,
         t("run.loss", {
           loss: Number.isFinite(rec.loss[k]) ? formatNumber(rec.loss[k], 4) : "–",
-          acc: formatPercent(rec.acc[k]),
+          acc: formatPercent(rec.acc[k], { fixed: true }),
         }),
       );
       setText(h.caption, trajectoryCaption(c.H, k, c.cur));

@@ -488,4 +488,18 @@ export default {
   "boot.restarting": "Restarting Python…",
   "app.docTitle": "Why zero initialization fails — pyinit",
   "app.embedTitle": "pyinit: why zero initialization fails (embedded)",
+  // the figure app: a chapter's end, your own setup, code from links, a stopped Python
+  "status.stopped": "Python stopped.",
+  "status.chapterEnd": "End of this chapter's run, step {step}.",
+  "transport.keepTraining": "Keep training",
+  "figure.ownTitle": "Your setup",
+  "own.title": "Your setup",
+  "own.lead":
+    "This link brings its own settings, shown from step {step}: the figure is not one of the chapters. What differs from the default:",
+  "own.code": "your code",
+  "own.back": "Back to the chapters: {title}",
+  "code.linkTooLong":
+    "The {side} run's code in the link is {n} bytes; at most {max} bytes fit into a link, so it was not loaded. Nothing runs on that side before you press “Run this code”.",
+  "code.afterLost":
+    "Python stopped while this code was in use, so it does not run again unasked. Check it, then press Run.",
 };

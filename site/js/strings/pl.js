@@ -494,4 +494,18 @@ export default {
   "boot.restarting": "Uruchamiam Pythona ponownie…",
   "app.docTitle": "Dlaczego inicjalizacja zerami zawodzi — pyinit",
   "app.embedTitle": "pyinit: dlaczego inicjalizacja zerami zawodzi (osadzone)",
+  // aplikacja rysunku: koniec rozdziału, własne ustawienia, kod z linków, zatrzymany Python
+  "status.stopped": "Python się zatrzymał.",
+  "status.chapterEnd": "Koniec przebiegu tego rozdziału, krok {step}.",
+  "transport.keepTraining": "Ucz dalej",
+  "figure.ownTitle": "Twoje ustawienia",
+  "own.title": "Twoje ustawienia",
+  "own.lead":
+    "Ten link ma własne ustawienia, pokazane od kroku {step}: rysunek nie jest żadnym z rozdziałów. Czym różnią się od domyślnych:",
+  "own.code": "Twój kod",
+  "own.back": "Wróć do rozdziałów: {title}",
+  "code.linkTooLong":
+    "Kod sieci ({side}) w linku ma {n} bajtów; do linku mieści się najwyżej {max} bajtów, więc go nie wczytano. Po tej stronie nic się nie uruchomi, zanim naciśniesz „Uruchom ten kod”.",
+  "code.afterLost":
+    "Python zatrzymał się, gdy ten kod był w użyciu, więc nie uruchomi się ponownie bez Twojej zgody. Sprawdź go i naciśnij Uruchom.",
 };
