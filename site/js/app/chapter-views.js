@@ -121,7 +121,11 @@ export function mountChapterView(box, { id, view, python, enc, preset = {}, base
       if (!entry.diff) return when;
       return entry.diff.differ === 0
         ? `${when} ${t("view.data.same", { n: int(entry.diff.total) })}`
-        : `${when} ${t("view.data.differ", { n: int(entry.diff.differ), total: int(entry.diff.total), rel: num(entry.diff.worst, 2) })}`;
+        : `${when} ${t("view.data.differ", {
+            n: int(entry.diff.differ),
+            total: int(entry.diff.total),
+            rel: num(entry.diff.worst, 2),
+          })}`;
     }
     return entry.source === "build" ? t("view.data.build") : "";
   }

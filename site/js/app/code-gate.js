@@ -49,7 +49,7 @@ export function createCodeGate(chapters) {
     refuse(side) {
       refused.add(side);
     },
-    /** Why `code` waits on `side`: "review" (it came from a link), "timeout" or "lost" (it stopped Python). */
+    /** Why `code` waits on `side`: "review" (from a link), "timeout" or "lost" (it stopped Python). */
     reason(side, code = "") {
       return revoked[side].get(code) || "review";
     },

@@ -27,7 +27,8 @@ export async function loadContent(base = "data/content/") {
     }
     return texts.get(code);
   };
-  const [list, en0] = await Promise.all([fetchJSON("chapters.json"), textsOf("en")]); // at once, not one after the other
+  // at once, not one after the other
+  const [list, en0] = await Promise.all([fetchJSON("chapters.json"), textsOf("en")]);
   const chapters = Array.isArray(list) ? list : list.chapters;
   let current = en0,
     english = en0;

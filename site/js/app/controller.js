@@ -63,7 +63,8 @@ export function createController({ getSpeed, onChange }) {
     if (end !== null) n = Math.min(n, end - h().lastStep);
     if (n <= 0) return false;
     const src = source;
-    const shownStep = h().record(cursor).step; // records may be thinned (kept): follow the step, not the index
+    // records may be thinned (kept): follow the step, not the index
+    const shownStep = h().record(cursor).step;
     inflight = src.more(n).then(
       (got) => {
         if (src !== source) return false;

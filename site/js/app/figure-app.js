@@ -33,13 +33,17 @@ import { renderNotices, linkNotices } from "./notices.js";
  *   language(query)  the language to start in, set before anything is drawn
  *   eagerPython      start Python at once (the lab) or on request (an embed: app.startPython())
  *   panels(app)      the figure's panel ids; figure: extra createFigure options (idPrefix, onFirstPaint)
- *   ids              {panels, code, status, notice, legend}: the page's elements
+ *   ids              the page's elements: {status}, and where they differ from the default ids
+ *                    {panels: "fig-panels", code: "fig-code", notice: "notice", legend: "edge-legend"}
  *   codeAlways       show both code editors even when no side uses Python
  *   keys             the transport answers Space and the arrow keys
  *   playOnChange()   do new runs after a change (a chapter, a setting) play at once?
  * }
  */
-export async function createFigureApp({ framing: f }) {
+const IDS = { panels: "fig-panels", code: "fig-code", notice: "notice", legend: "edge-legend" };
+
+export async function createFigureApp({ framing }) {
+  const f = { ...framing, ids: { ...IDS, ...framing.ids } };
   const $ = (id) => document.getElementById(id);
   const root = document.documentElement;
   const listeners = {};
@@ -107,8 +111,7 @@ export async function createFigureApp({ framing: f }) {
     if (ch.includes("chapter")) figure.rebuild();
     const how = nextSetup;
     nextSetup = null;
-    if (ch.includes("chapter") || ch.some((k) => schema.runKeys.includes(k)))
-      settled = setup(how || { play: f.playOnChange() });
+    if (ch.includes("chapter") || ch.some((k) => schema.runKeys.includes(k))) settled = setup(how || {});
     else {
       for (const view of views) view.invalidate();
       if (how && how.step !== undefined) showStep(how.step);
@@ -117,7 +120,7 @@ export async function createFigureApp({ framing: f }) {
   });
 
   /** New runs for the state's settings, at `step`: unless the gate holds a side's code. */
-  function setup({ step = 0, play = false } = {}) {
+  function setup({ step = 0, play = f.playOnChange() } = {}) {
     const run = schema.runSettings(state.all());
     keepGoing = false;
     applyEnd(step);
@@ -185,7 +188,8 @@ export async function createFigureApp({ framing: f }) {
     if (why === "tick" && now - lastTransport < throttleMs()) return;
     lastTransport = now;
     renderTransport();
-    requestAnimationFrame(renderTransport); // the edge legend states the scale the diagrams drew: again once drawn
+    // the edge legend states the scale the diagrams drew: again once drawn
+    requestAnimationFrame(renderTransport);
     if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) status();
     emit("changed", why);
   }
@@ -239,6 +243,7 @@ export async function createFigureApp({ framing: f }) {
     // code in use when Python stopped may be why it stopped: it waits for the reader, never re-runs unasked
     for (const s of coding) gate.revoke(s, run[codeKey(s)], timeout ? "timeout" : "lost");
     if (timeout) {
+      root.dataset.status = "loading";
       python.restart(); // the reader's code ran too long: a fresh worker, and the code held
       session.hold(run, { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) } });
     } else session.lost(error);
@@ -247,6 +252,7 @@ export async function createFigureApp({ framing: f }) {
   }
   async function restartPython() {
     const step = controller.record ? controller.record.step : 0;
+    root.dataset.status = "loading";
     const ready = python.restart();
     status();
     await setup({ step, play: false });

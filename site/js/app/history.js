@@ -106,7 +106,8 @@ export function wIndex(e, i, j) {
   return e.order === "col" ? e.offset + j * e.rows + i : e.offset + i * e.cols + j;
 }
 
-/** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer, using meta.layout. */
+/** Flat parameter vector (length P) -> {W: [fan_in*fan_out row-major], b: [fan_out]} per layer, using
+ * meta.layout. */
 export function splitLayers(meta, flat) {
   const W = [],
     b = [];

@@ -10,6 +10,7 @@ import { t, formatNumber } from "../platform/i18n.js";
 import { el, setText } from "../platform/dom.js";
 import { labelKey, choiceKey } from "./controls.js";
 import { SIDES } from "./panels.js";
+import { codeKey } from "./code-panel.js";
 
 /** The run settings that differ from the default, in words: general ones, then one line per side. */
 export function describeSetup(app, values) {
@@ -20,22 +21,26 @@ export function describeSetup(app, values) {
   };
   const lines = [];
   for (const { name, value } of diff) {
-    if (!SIDES.some((s) => name.startsWith(`${s}_`)) && !name.startsWith("code"))
+    if (!SIDES.some((s) => name.startsWith(`${s}_`) || name === codeKey(s)))
       lines.push(`${t(labelKey(name))}: ${shown(name, value)}`);
   }
   for (const side of SIDES) {
-    const mine = diff.filter(
-      (d) => d.name.startsWith(`${side}_`) || d.name === (side === "left" ? "code" : "code_right"),
-    );
+    const mine = diff.filter((d) => d.name.startsWith(`${side}_`) || d.name === codeKey(side));
     if (!mine.length) continue;
     const init = values[`${side}_init`];
     const param = app.schema.initParam[init];
-    const parts = [t(choiceKey(`${side}_init`, init))];
-    for (const { name, value } of mine) {
-      if (name === `${side}_scale` && param) parts.push(`${t(`param.${param}`)} = ${formatNumber(value, 4)}`);
-      else if (name === `${side}_bias`) parts.push(`${t("ctl.bias")} ${formatNumber(value, 4)}`);
-      else if (name === `${side}_init_seed`) parts.push(`${t("ctl.init_seed")} ${value}`);
-      else if (name.startsWith("code")) parts.push(t("own.code"));
+    let name = t(choiceKey(`${side}_init`, init));
+    if (param) {
+      // the init's number, also when it is the default one ("normal σ = 0.5")
+      const symbol = t(`param.${param}`);
+      const value = formatNumber(values[`${side}_scale`], 4);
+      name = name.endsWith(symbol) ? `${name} = ${value}` : `${name}, ${symbol} = ${value}`;
+    }
+    const parts = [name];
+    for (const { name: key, value } of mine) {
+      if (key === `${side}_bias`) parts.push(`${t("ctl.bias")} ${formatNumber(value, 4)}`);
+      else if (key === `${side}_init_seed`) parts.push(`${t("ctl.init_seed")} ${value}`);
+      else if (key === codeKey(side)) parts.push(t("own.code"));
     }
     lines.push(`${t(`side.${side}`)}: ${parts.join(", ")}`);
   }
@@ -102,7 +107,11 @@ export function createOwnSetup(app, { title, story, storyBox }) {
   app.on("link", (link) => {
     fromLink = link.own;
     renderBlock(link.step);
-    if (link.own) box.scrollIntoView({ block: "start" });
+    // read in the story (not from the lab below it): the block that says what the figure shows comes into
+    // view
+    const r = storyBox.getBoundingClientRect();
+    if (link.own && r.bottom > innerHeight / 2 && r.top < innerHeight / 2)
+      box.scrollIntoView({ block: "start" });
   });
   renderTitle();
   renderBlock(app.link0.step);

@@ -22,7 +22,8 @@ export const canon = (x) =>
           .join(",")}}`
       : JSON.stringify(x);
 
-/** The schema from `url`; `chapters` (the chapter list, or a promise of it) is awaited after the fetch starts. */
+/** The schema from `url`; `chapters` (the chapter list, or a promise of it) is awaited after the fetch
+ * starts. */
 export async function loadSchema(url = "data/content/settings.json", { chapters } = {}) {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
@@ -40,7 +41,8 @@ function chapterEntry(entry, chapters) {
   return { ...entry, type: "choice", choices: ids, default: ids[0], legacy };
 }
 
-/** createSchema(entries, {chapters}) -> {entries, spec(name), defaults(), parse(name, raw), runKeys, createState(), serialize(), deserialize()} */
+/** createSchema(entries, {chapters}) -> {entries, spec(name), defaults(), parse(name, raw), runKeys,
+ * createState(), serialize(), deserialize()} */
 export function createSchema(entries, { chapters, initParam = {} } = {}) {
   const list = entries.map((e) => (e.name === "chapter" && chapters ? chapterEntry(e, chapters) : e));
   const SPEC = Object.fromEntries(list.map((s) => [s.name, s]));
@@ -48,7 +50,8 @@ export function createSchema(entries, { chapters, initParam = {} } = {}) {
   const defaults = () => Object.fromEntries(list.map((s) => [s.name, s.default]));
   const runKeys = list.filter((s) => s.group === "run").map((s) => s.name);
 
-  /** One raw value against its spec: {ok: true, value} or {ok: false, error: {key, params}} (a message key for t()). */
+  /** One raw value against its spec: {ok: true, value} or {ok: false, error: {key, params}} (a message key
+   * for t()). */
   function parse(name, raw) {
     const s = spec(name);
     if (!s) return { ok: false, error: { key: "error.unknown", params: { name } } };

@@ -14,6 +14,7 @@ export function snapshotOf(app) {
     P = H.meta.P;
   return {
     source: src.kind,
+    id: src.id ?? null, // a live session's id in the worker: new runs, a new id
     phase: session.phase,
     cursor: cur,
     records: H.length,

@@ -38,7 +38,8 @@ export function wireTransport({
         tag = (el && el.tagName) || "";
       const typing =
         ["INPUT", "SELECT", "TEXTAREA"].includes(tag) && el.type !== "range" && el.type !== "checkbox";
-      const onButton = ["BUTTON", "SUMMARY", "A"].includes(tag) || (el && el.type === "checkbox"); // Space activates these
+      // Space activates these
+      const onButton = ["BUTTON", "SUMMARY", "A"].includes(tag) || (el && el.type === "checkbox");
       if (typing || (el && el.closest && el.closest(".cm-editor"))) return;
       if (ev.key === " " && !onButton) {
         ev.preventDefault();

@@ -10,9 +10,9 @@
 
 /** The encodings object made from encodings.json's contents. */
 export function createEncodings(e) {
-  const rgb = (css) => css.match(/\d+/g).map(Number);
-  const diverging = e.diverging_scale.map(([, color]) => rgb(color));
-  const missing = rgb(e.missing);
+  const channels = (css) => css.match(/\d+/g).map(Number); // "rgb(213,94,0)" -> [213, 94, 0]
+  const diverging = e.diverging_scale.map(([, color]) => channels(color));
+  const missing = channels(e.missing);
   const frozen = (a) => Object.freeze([...a]);
   const enc = {
     palette: frozen(e.palette), // unit j gets color j % 8

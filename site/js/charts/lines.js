@@ -157,9 +157,13 @@ export function createCanvasLineChart(container, opts = {}) {
     for (const k of idx) {
       const s = spec.series[k],
         v = s.y[i];
-      lines.push(
-        `${s.name}: ${v === 0 && spec.yMode === "logzero" ? t("axis.zeroExactly") : s.label ? s.label(v) : formatNumber(v, 5)}`,
-      );
+      const shown =
+        v === 0 && spec.yMode === "logzero"
+          ? t("axis.zeroExactly")
+          : s.label
+            ? s.label(v)
+            : formatNumber(v, 5);
+      lines.push(`${s.name}: ${shown}`);
     }
     if (spec.series.length > idx.length) lines.push("…");
     surf.showTip(mx, my, lines);

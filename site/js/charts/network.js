@@ -26,7 +26,8 @@ export function ownScale(W, b) {
  * createNetworkDiagram(container, {height, fill, enc}) -> {update(data), reset()}
  * fill: the diagram takes the container's shape (the page's CSS sizes the container), else it is
  * `height` tall in a 400-wide view box.
- * data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode: "weight"|"gradient",
+ * data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode:
+ *   "weight"|"gradient",
  *        scale: the |value| drawn as the widest edge (shared by the diagrams shown together; 0 = all zero),
  *        maps?: [per layer 1..L: [per unit: number[n*n] row-major, row 0 = lowest x2]], mapN?: n,
  *        mapRange?: [per layer 1..L: [lo, hi]]}

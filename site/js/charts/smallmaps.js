@@ -1,5 +1,6 @@
 // Small multiples of decision boundaries (chapter 6's restarts): one small canvas per network with
-// P(class 1) over the input plane (a grid of G x G values, interpolated), the p = 0.5 contour in black and the data points on top
+// P(class 1) over the input plane (a grid of G x G values, interpolated), the p = 0.5 contour in black and
+// the data points on top
 // (○ class 0, ✕ class 1: shape, not only color), and a caption in text under each map.
 import { check, checkSeries, encodingsOf } from "./common.js";
 

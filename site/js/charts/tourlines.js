@@ -18,7 +18,8 @@ const styleOf = (enc, k, dashes) => ({
  * ticks powers of ten only)
  * data: {series: [{name, x: number[], y: number[], style?: int, mode?: "lines"|"markers"|"lines+markers",
  *                  dash?: string, labels?: string[] (text shown at each marker),
- *                  symbol?: string|string[] (marker symbol(s) instead of the style's), colors?: string[] (a color
+ *                  symbol?: string|string[] (marker symbol(s) instead of the style's), colors?: string[] (a
+ *   color
  *                  per marker), markers?: int (at most this many markers drawn on a line), legend?: false,
  *                  hover?: string[] (each point's hover text instead of its y value)}],
  *        hlines?: [{y, label, dash?, left?: bool (label at the left end)}]}

@@ -15,7 +15,8 @@ export function embedCommands(app) {
       for (let guard = 0; currentStep() < target && guard < n; guard++) {
         const before = currentStep();
         await controller.step();
-        if (currentStep() === before) break; // nothing more to show (the chapter's end, the precomputed runs' end)
+        // nothing more to show (the chapter's end, the precomputed runs' end)
+        if (currentStep() === before) break;
       }
     },
     play: () => controller.play(),

@@ -82,7 +82,8 @@ export function followState(app) {
   app.on("changed", (why) => {
     const rec = controller.record;
     if (rec) root.dataset.step = String(rec.step);
-    if (rec && !root.dataset.hasRuns) root.dataset.hasRuns = "1"; // embed.css hides the transport until there are runs
+    // embed.css hides the transport until there are runs
+    if (rec && !root.dataset.hasRuns) root.dataset.hasRuns = "1";
     if (["stopped", "source", "pause", "seek", "step", "back"].includes(why)) updateOpenLink();
   });
   app.on("state", (ch, v) => {

@@ -22,7 +22,8 @@
 // the call it claimed to answer still gets its real reply or its time-out.
 //
 // A lost worker is reported once through onLost(cb) callbacks and the `lost` promise (resolved with
-// the WorkerCallError). A worker that dies while loading rejects `ready` instead. restart() starts a fresh worker and returns its new `ready` promise;
+// the WorkerCallError). A worker that dies while loading rejects `ready` instead. restart() starts a fresh
+// worker and returns its new `ready` promise;
 // terminate() stops the worker on purpose (no onLost). `ready`, `lost` and `worker` always refer to
 // the current worker.
 
@@ -53,7 +54,8 @@ const DETAIL_CHECKS = {
   text: (x) => x === null || isText(x),
 };
 
-/** Does `data` have the shape of a reply of worker.js: {id, result} or {id, error: {type, message, details?}}? */
+/** Does `data` have the shape of a reply of worker.js: {id, result} or {id, error: {type, message,
+ * details?}}? */
 export function isReply(data) {
   if (!isPlain(data)) return false;
   const keys = Object.keys(data).filter((k) => k !== "id");
