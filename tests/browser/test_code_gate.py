@@ -112,11 +112,14 @@ def test_a_hash_change_on_the_open_lab_holds_the_code(lab):
     assert held_with_a_click_offered(lab) and created_with(lab, code) == 0
 
 
-def test_a_goto_to_a_code_url_holds_it(lab, server_url):
+def test_a_goto_to_a_code_url_holds_it(lab):
     code = b64url(constant_code(0.103))
-    lab.goto(f"{server_url}?sw=0#left_init=python&code={code}")  # the same document: a hash change
+    page_url = lab.url.split("#")[0]  # the open page's address: goto to it with a new hash stays in the page
+    lab.evaluate("() => { window.__samePage = true; }")
+    lab.goto(f"{page_url}#left_init=python&code={code}")
     assert verdict(lab, 0, 0.103) == "held"
     assert created_with(lab, code) == 0
+    assert lab.evaluate("() => window.__samePage === true")  # a hash change, not a new load
 
 
 def test_the_right_sides_code_is_held_too(lab):

@@ -48,7 +48,14 @@ export async function createFigureApp({ framing }) {
   const root = document.documentElement;
   const listeners = {};
   const emit = (name, ...args) => (listeners[name] || []).forEach((fn) => fn(...args));
-  const python = createPython({ onReady: pythonReady, onFailed: pythonFailed, onLost: pythonLost });
+  // Python starts first (it takes seconds); what it reports waits until the app is built
+  let built;
+  const whenBuilt = new Promise((resolve) => (built = resolve));
+  const python = createPython({
+    onReady: (versions) => whenBuilt.then(() => pythonReady(versions)),
+    onFailed: (error) => whenBuilt.then(() => pythonFailed(error)),
+    onLost: (error) => whenBuilt.then(() => pythonLost(error)),
+  });
   if (f.eagerPython) python.start();
   const lang0 = f.language(f.query);
   const store = createPrecomputedStore();
@@ -348,5 +355,6 @@ export async function createFigureApp({ framing }) {
       requestAnimationFrame(renderTransport);
     },
   };
+  built();
   return app;
 }

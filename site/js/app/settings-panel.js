@@ -39,6 +39,7 @@ export function createSettingsPanel(app, { groups, speed }) {
   const sync = () => [...sets, ...toolSets].forEach((set) => set.sync());
   app.on("state", sync);
   app.on("language", sync);
+  sync();
   app.on("python-failed", () => {
     for (const id of Object.keys(groups)) $(id).disabled = true;
   });
