@@ -37,6 +37,7 @@ import { renderNotices, linkNotices } from "./notices.js";
  *                    {panels: "fig-panels", code: "fig-code", notice: "notice", legend: "edge-legend"}
  *   codeAlways       show both code editors even when no side uses Python
  *   keys             the transport answers Space and the arrow keys
+ *   controls(link)   the transport's parts shown (see transport.js), or leave out: all
  *   playOnChange()   do new runs after a change (a chapter, a setting) play at once?
  * }
  */
@@ -104,6 +105,7 @@ export async function createFigureApp({ framing }) {
   const transport = wireTransport({
     controller,
     keys: f.keys,
+    show: f.controls ? f.controls(link0) : null,
     onReset: () => setup({ play: false }),
     onKeepTraining: keepTraining,
   });

@@ -1,7 +1,9 @@
 // transport.js: the buttons, scrubber and keys that drive the controller, and their labels — the
 // same for the lab page and embed.html.
 //
-//   const transport = wireTransport({controller, onReset, onKeepTraining, keys: true});
+//   const transport = wireTransport({controller, onReset, onKeepTraining, keys: true, show});
+//   show: the parts shown (reset, back, step, play, timeline, speed), or null: all (an embed's URL
+//   names them)
 //   transport.render()     labels, scrubber and readout for the shown step (cheap: call on every change)
 // At the last step of a chapter's run (controller.atLastStep) Play reads "Keep training": going on
 // past the chapter's experiment is the reader's choice (onKeepTraining), and a line above the
@@ -14,17 +16,24 @@ export function wireTransport({
   onReset,
   onKeepTraining = () => {},
   keys = false,
+  show = null,
   $ = (id) => document.getElementById(id),
 }) {
   const btn = { reset: $("btn-reset"), back: $("btn-back"), step: $("btn-step"), play: $("btn-play") };
   const scrubber = $("scrubber"),
     readout = $("readout");
+  const bar = btn.play.closest(".transport");
+  if (show) {
+    for (const [name, b] of Object.entries(btn)) b.hidden = !show.includes(name);
+    scrubber.closest(".timeline").hidden = !show.includes("timeline");
+    bar.hidden = show.length === 0;
+  }
   // the words at a chapter's end: a line just above the transport (over the figure: nothing moves)
   const endNote = document.createElement("p");
   endNote.className = "run-end";
   endNote.setAttribute("role", "status");
   endNote.hidden = true;
-  btn.play.closest(".transport").append(endNote);
+  bar.append(endNote);
   const playOrKeep = () => (controller.atLastStep ? onKeepTraining() : controller.toggle());
   btn.play.addEventListener("click", playOrKeep);
   btn.step.addEventListener("click", () => controller.step());

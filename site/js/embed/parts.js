@@ -1,5 +1,5 @@
-// embed/parts.js: what an embed shows around its figure (pages/embed.js): the transport's controls the
-// URL asks for, the chapter's text, the "Run in your browser" button that starts Python on request,
+// embed/parts.js: what an embed shows around its figure (pages/embed.js): the speed control if the URL
+// asks for it, the chapter's text, the "Run in your browser" button that starts Python on request,
 // the status line's extras, the theme and the link that opens the same state in the full lab.
 import { t } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
@@ -9,14 +9,9 @@ import { reportStatus } from "./messages.js";
 const $ = (id) => document.getElementById(id);
 export const list = (v) => (v ? String(v).split(",").filter(Boolean) : []);
 
-/** The buttons, timeline and speed control the URL's `controls` names; the rest hidden. */
-export function showControls(app, names) {
-  const controls = new Set(names);
-  const buttons = { reset: "btn-reset", back: "btn-back", step: "btn-step", play: "btn-play" };
-  for (const [name, id] of Object.entries(buttons)) $(id).hidden = !controls.has(name);
-  $("timeline").hidden = !controls.has("timeline");
-  $("transport").hidden = controls.size === 0;
-  if (controls.has("speed"))
+/** The speed control, when the URL's `controls` names it (the transport shows the others). */
+export function showSpeed(app, names) {
+  if (names.includes("speed"))
     createControls($("ctl-speed"), ["speed"], app.state, {
       schema: app.schema,
       onCommit: (p) => app.state.set(p),

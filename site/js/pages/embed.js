@@ -13,7 +13,7 @@ import { startLanguage } from "../app/language.js";
 import { exposeTestHook, snapshotOf } from "../app/test-hook.js";
 import { startHeightReports, loadAllowList, listenForCommands } from "../embed/messages.js";
 import { embedCommands } from "../embed/commands.js";
-import { list, showControls, showText, offerPython, followState } from "../embed/parts.js";
+import { list, showSpeed, showText, offerPython, followState } from "../embed/parts.js";
 
 registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
@@ -36,11 +36,12 @@ const app = await createFigureApp({
     ids: { status: "embed-status" },
     codeAlways: (link, links) => panelsOf(link, links).includes("code"),
     keys: false,
+    controls: (link) => list(link.values.controls),
     playOnChange: () => false,
   },
 });
 const v0 = app.state.all();
-showControls(app, list(v0.controls));
+showSpeed(app, list(v0.controls));
 if (v0.text) showText(app, app.links.chapterOf(v0.chapter).id);
 const startPython = offerPython(app);
 const updateOpenLink = followState(app);
