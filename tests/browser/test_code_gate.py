@@ -216,7 +216,7 @@ def test_an_embed_url_with_code_holds_it(browser, server_url):
         pg.add_init_script(RECORD_CALLS)
         code = b64url(constant_code(0.107))
         pg.goto(f"{server_url}embed.html?sw=0&lazy=0&left_init=python&code={code}")
-        until(pg, "() => document.documentElement.dataset.status === 'ready'", LOAD_TIMEOUT_MS / 1000)
+        until(pg, "() => document.documentElement.dataset.status === 'ready'", 2 * LOAD_TIMEOUT_MS / 1000)
         assert verdict(pg, 0, 0.107, "pyinitEmbed") == "held"
         assert created_with(pg, code) == 0
     finally:
@@ -234,7 +234,7 @@ def test_a_host_pages_set_state_with_code_is_held_from_any_origin(browser, serve
         pg = context.new_page()
         pg.goto(f"{origin}/host.html")
         frame = pg.query_selector("#lab").content_frame()
-        until(frame, "() => document.documentElement.dataset.status === 'ready'", LOAD_TIMEOUT_MS / 1000)
+        until(frame, "() => document.documentElement.dataset.status === 'ready'", 2 * LOAD_TIMEOUT_MS / 1000)
         until(frame, "() => document.documentElement.dataset.phase === 'live'", 60)
         code = b64url(constant_code(0.108))
         pg.evaluate(

@@ -100,11 +100,12 @@ def test_a_fatal_error_is_named_once(lab):
 
 
 def test_restart_does_not_run_the_code_that_was_in_use(lab):
-    old = lab.evaluate("() => window.pyinitLab.snapshot().id")
+    old = lab.evaluate("() => window.pyinitLab.snapshot().serial")
     lab.evaluate("() => { location.hash = 'left_init=python'; }")  # the example: it runs at once
     until(
         lab,
-        f"() => {{ const s = window.pyinitLab.snapshot(); return s.source === 'live' && s.id !== {old}; }}",
+        f"() => {{ const s = window.pyinitLab.snapshot(); return s.source === 'live' && s.serial > {old}; }}",
+        120,
     )
     assert lab.evaluate("() => window.pyinitLab.settings().left_init") == "python"
     lose(lab)

@@ -3,6 +3,14 @@
 import { SIDES } from "./panels.js";
 import { trajectoryCaption } from "./views.js";
 
+// every source (set of runs) shown gets a number when first seen: new runs, a new number
+const serials = new WeakMap();
+let nextSerial = 1;
+function serialOf(src) {
+  if (!serials.has(src)) serials.set(src, nextSerial++);
+  return serials.get(src);
+}
+
 /** What the figure shows now: the shown record of both runs, where it comes from, and why it stopped. */
 export function snapshotOf(app) {
   const { controller, session, state } = app;
@@ -14,7 +22,7 @@ export function snapshotOf(app) {
     P = H.meta.P;
   return {
     source: src.kind,
-    id: src.id ?? null, // a live session's id in the worker: new runs, a new id
+    serial: serialOf(src), // these runs' number: new runs (or the same ones continued live), a new one
     phase: session.phase,
     cursor: cur,
     records: H.length,
