@@ -11,12 +11,25 @@ from conftest import until, wait_for_status, wait_lab_live
 
 pytestmark = pytest.mark.browser
 
+# every lab.create sent to the worker (its left init), and how many of them were answered
 RECORD_CREATES = """
 window.__created = [];
+window.__answered = 0;
+const ids = new Set();
 const post = Worker.prototype.postMessage;
 Worker.prototype.postMessage = function (msg, ...rest) {
-  if (msg && msg.fn === "lab.create") window.__created.push(msg.args.settings.left_init);
+  if (msg && msg.fn === "lab.create") {
+    window.__created.push(msg.args.settings.left_init);
+    ids.add(msg.id);
+  }
   return post.call(this, msg, ...rest);
+};
+const Base = window.Worker;
+window.Worker = class extends Base {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (e) => { if (e.data && ids.has(e.data.id)) window.__answered++; });
+  }
 };
 """
 
@@ -100,13 +113,10 @@ def test_a_fatal_error_is_named_once(lab):
 
 
 def test_restart_does_not_run_the_code_that_was_in_use(lab):
-    old = lab.evaluate("() => window.pyinitLab.snapshot().serial")
     lab.evaluate("() => { location.hash = 'left_init=python'; }")  # the example: it runs at once
-    until(
-        lab,
-        f"() => {{ const s = window.pyinitLab.snapshot(); return s.source === 'live' && s.serial > {old}; }}",
-        120,
-    )
+    built = """() => window.__created.includes('python') && window.__answered === window.__created.length
+        && document.documentElement.dataset.phase === 'live'"""
+    until(lab, built, 120, "the runs with the example code are built")
     assert lab.evaluate("() => window.pyinitLab.settings().left_init") == "python"
     lose(lab)
     before = lab.evaluate("() => window.__created.filter((i) => i === 'python').length")
