@@ -139,6 +139,8 @@ def lab_animation(page, speed: str, seconds: float = 5.0) -> dict:
         timeout=15_000,
     )
     page.evaluate("() => window.pyinitLab.resetTiming()")
+    # a chapter's run stops at its last step: the benchmark trains on past it ("Keep training")
+    page.evaluate("() => window.pyinitLab.trainOn && window.pyinitLab.trainOn()")
     step0, t0 = page.evaluate("() => [window.pyinitLab.snapshot().step, performance.now()]")
     page.click("#btn-play")
     time.sleep(seconds)

@@ -110,7 +110,8 @@ def test_a_terminated_worker_is_named_and_restarted_with_the_runs_back(open_page
         90,
     )
     assert pg.evaluate("() => window.pyinitLab.snapshot().step") == step
-    pg.click("#btn-step")
+    # on: Play, or at the chapter's last step "Keep training" (the chapter's run stops there)
+    pg.click("#btn-play")
     until(pg, f"() => window.pyinitLab.snapshot().step > {step}", 30)
     assert not pg.errors
 

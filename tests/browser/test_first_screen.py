@@ -21,6 +21,7 @@ from conftest import (
     lab_snapshot,
     pause_lab,
     plot_data,
+    until,
     wait_for_status,
     wait_lab_drawn,
     wait_lab_live,
@@ -330,8 +331,11 @@ def test_long_play_never_dies(browser, server_url):
         pg.goto(server_url)
         assert wait_for_status(pg) == "ready"
         wait_lab_live(pg)
-        if not lab_snapshot(pg)["playing"]:
-            pg.click("#btn-play")
+        # the chapter's run stops at its last step (600); training on is the reader's choice
+        pg.evaluate("() => window.pyinitLab.goTo(600)")
+        until(pg, "() => { const s = window.pyinitLab.snapshot(); return s.step === 600 && !s.playing; }")
+        assert pg.inner_text("#btn-play") == "Keep training"
+        pg.click("#btn-play")
         samples = []
 
         def play_for(seconds, speed, every=4.0):

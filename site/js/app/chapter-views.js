@@ -17,7 +17,7 @@
 //                                               from entry.data (plain JSON, or typed arrays from Python)
 //   load(py, entry, changed, ctx) (optional)    a kind's own computation (reproduce: in chunks)
 //   manual (optional)                           runs only when asked (no shipped-data note, no Recompute)
-// ctx: {view, preset, pyReady(), pyFailed(), run(), sourceNote()}. Results are kept per chapter (they
+// ctx: {view, preset, enc, pyReady(), pyFailed(), run(), sourceNote()}. Results are kept per chapter (they
 // do not depend on the language), so a language switch only redraws. Colors never carry meaning
 // alone: markers, dashes and words do.
 import { t } from "../platform/i18n.js";
@@ -79,12 +79,13 @@ function compare(a, b, acc = { total: 0, differ: 0, worst: 0 }) {
 }
 
 /**
- * mountChapterView(box, {id, view, python, preset}) -> {render()}: chapter `id`'s experiment
+ * mountChapterView(box, {id, view, python, preset, enc}) -> {render()}: chapter `id`'s experiment
  * (`view`: its spec from chapters.json, for labels only; the numbers come from
  * data/chapters/<id>-view.json or from chapters.view(id) in the worker) in `box`, drawn when it
- * comes near the screen, redrawn in the current language by render(). `preset`: the chapter's preset.
+ * comes near the screen, redrawn in the current language by render(). `preset`: the chapter's preset;
+ * `enc`: the charts' encodings (charts/encodings.js).
  */
-export function mountChapterView(box, { id, view, python, preset = {}, base = VIEW_BASE }) {
+export function mountChapterView(box, { id, view, python, enc, preset = {}, base = VIEW_BASE }) {
   const kind = VIEWS[view.kind];
   const entry = {
     status: "idle",
@@ -109,6 +110,7 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
   const ctx = {
     view,
     preset,
+    enc,
     pyReady: () => python.ready,
     pyFailed: () => python.failed,
     run: () => compute(),
@@ -121,7 +123,11 @@ export function mountChapterView(box, { id, view, python, preset = {}, base = VI
       if (!entry.diff) return when;
       return entry.diff.differ === 0
         ? `${when} ${t("view.data.same", { n: int(entry.diff.total) })}`
-        : `${when} ${t("view.data.differ", { n: int(entry.diff.differ), total: int(entry.diff.total), rel: num(entry.diff.worst, 2) })}`;
+        : `${when} ${t("view.data.differ", {
+            n: int(entry.diff.differ),
+            total: int(entry.diff.total),
+            rel: num(entry.diff.worst, 2),
+          })}`;
     }
     return entry.source === "build" ? t("view.data.build") : "";
   }

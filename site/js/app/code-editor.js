@@ -26,7 +26,8 @@ const DEFAULT_LOCATION = (line, column) => (column ? `Line ${line}, column ${col
 let cmPromise = null;
 let seq = 0;
 
-/** The CodeMirror bundle's exports (tools/editor/entry.js). Loads it once; a failed load is retried next call. */
+/** The CodeMirror bundle's exports (tools/editor/entry.js). Loads it once; a failed load is retried next
+ * call. */
 export function loadCodeMirror() {
   if (!cmPromise) {
     cmPromise = (async () => {

@@ -3,13 +3,14 @@
 // `bias(fan_out, rng)`), run by pyinit in the worker (pyinit.web.user_code) when the runs are built.
 //
 // The code is part of the page state (settings `code` for the left run, `code_right` for the right:
-// UTF-8 as base64url), so links and embeds carry it. Code that arrived in a link or embed is shown
-// read-only with a "Run this code" button and never runs before that click; code typed here runs on
-// Run (or Ctrl+Enter). Errors come back with the line (shown in the editor).
+// UTF-8 as base64url), so links and embeds carry it. Whether a side's code may run is the code gate's
+// (app/code-gate.js): code it does not allow is shown with a "Run this code" button (read-only when it
+// came from a link) and runs only after that click; code typed here runs on Run (or Ctrl+Enter).
+// Errors come back with the line (shown in the editor).
 //
-//   const bar = createCodePanel(root, {schema, state, onRun, getError});
+//   const bar = createCodePanel(root, {schema, state, gate, onRun, always});
 //   bar.render()            show/hide the editors for the sides that use Python, sync their code
-//   bar.trusted(side)       may this side's code run?      bar.distrust(side)  (after a timeout, a link)
+//   bar.trusted(side)       may this side's code run (the gate's verdict)?
 //   bar.showError(side, {line, column, message}) / bar.clearErrors()
 import { t, onLanguage } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
@@ -40,16 +41,16 @@ export function decodeCode(value) {
 }
 export const codeBytes = (text) => new TextEncoder().encode(text).length;
 
+const NOTES = { review: "code.review", timeout: "code.afterTimeout", lost: "code.afterLost" };
+
 /**
- * createCodePanel(root, {schema, state, onRun, always}): schema.codeKey[side] is the side's code setting
- *   onRun(side): the side's code (already in the state) should (re)build the runs now
- *   always: show both editors even for sides that do not use Python (the "More panels" view)
+ * createCodePanel(root, {schema, state, gate, onRun, always}): schema.codeKey[side] is the side's code
+ *   setting; gate: app/code-gate.js; onRun(side): the side's code (already in the state) should
+ *   (re)build the runs now; always: show both editors even for sides that do not use Python (the "More
+ *   panels" view)
  */
-export function createCodePanel(root, { schema, state, onRun, always = false }) {
+export function createCodePanel(root, { schema, state, gate, onRun, always = false }) {
   const codeKey = (side) => schema.codeKey[side];
-  const trust = { left: true, right: true }; // may this side's code run without a click?
-  const editable = { left: true, right: true }; // code from a link is read until "Run this code"
-  const notes = { left: "code.review", right: "code.review" }; // why a side's code waits for a click
   const cells = {};
   root.classList.add("code-panels");
   for (const side of SIDES) {
@@ -73,6 +74,10 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
 
   const sourceOf = (side) => decodeCode(state.get(codeKey(side)));
   const uses = (side) => state.get(`${side}_init`) === "python";
+  const trusted = (side) => !uses(side) || gate.allows(side, state.get(codeKey(side)));
+  /** Why this side's code waits for a click: it came with a link (read-only), or it stopped Python. */
+  const reason = (side) => gate.reason(side, state.get(codeKey(side)));
+  const editable = (side) => trusted(side) || reason(side) !== "review";
 
   /** The editor's words in the current language. */
   const editorTexts = (side) => ({
@@ -86,7 +91,7 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
     c.pending ||= createCodeEditor(c.box, {
       doc: sourceOf(side) || EXAMPLE,
       ...editorTexts(side),
-      readOnly: !editable[side],
+      readOnly: !editable(side),
       onRun: () => runSide(side),
     }).then((ed) => (c.editor = ed));
     return c.pending;
@@ -108,11 +113,11 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
       return;
     }
     ed.clearError();
-    trust[side] = true;
-    editable[side] = true;
+    const code = encodeCode(text);
+    gate.approve(side, code); // the reader ran it: this side may run this code from now on
     ed.setReadOnly(false);
     c.note.textContent = t("code.running");
-    const { changed } = state.set({ [codeKey(side)]: encodeCode(text), [`${side}_init`]: "python" });
+    const { changed } = state.set({ [codeKey(side)]: code, [`${side}_init`]: "python" });
     if (!changed.length) onRun(side); // the same code again: new runs all the same
     render();
   }
@@ -128,10 +133,10 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
       c.box.title = t("code.hint");
       c.use.hidden = on;
       c.use.textContent = t("code.use");
-      c.run.textContent = t(trust[side] ? "code.run" : "code.runThis");
+      c.run.textContent = t(trusted(side) ? "code.run" : "code.runThis");
       c.run.hidden = !on;
       if (!on && !always) continue;
-      if (!trust[side]) c.note.textContent = t(notes[side]);
+      if (!trusted(side)) c.note.textContent = t(NOTES[reason(side)]);
       editorOf(side)
         .then((ed) => {
           const text = sourceOf(side);
@@ -140,7 +145,7 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
             return;
           }
           if (text && text !== ed.getCode()) ed.setCode(text);
-          ed.setReadOnly(!editable[side]);
+          ed.setReadOnly(!editable(side));
         })
         .catch((e) => {
           c.note.textContent = t("code.noEditor", { message: e.message });
@@ -150,14 +155,7 @@ export function createCodePanel(root, { schema, state, onRun, always = false }) 
 
   return {
     render,
-    trusted: (side) => trust[side] || !uses(side),
-    /** This side's code must not run before a click (code from a link: also read-only until then). */
-    distrust(side, { readOnly = true, note = "code.review" } = {}) {
-      trust[side] = false;
-      editable[side] = !readOnly;
-      notes[side] = note;
-      render();
-    },
+    trusted,
     /** Python's error for this side's code: its message (Python's words, in English) after a lead
      *  sentence in the page's language. */
     async showError(side, { line, column, message }) {

@@ -6,7 +6,9 @@
 // (precomputed, or recorded before a scrub); at the end of the history it owes the clock `speed` steps
 // per frame and asks the source for all it owes whenever no request is in flight (one at a time), so
 // the rate is speed x fps whatever the worker's round trip. Playback stops by itself only when there
-// is nothing more to get, and then onChange("stopped") says why (controller.stopReason):
+// is nothing more to get, or at the run's last step (setEnd: a chapter's run is a fixed experiment),
+// and then onChange("stopped") says why (controller.stopReason):
+//   "chapter"  the shown step is the run's last one (setEnd); nothing is trained past it;
 //   "end"      the source has no more steps (precomputed runs while Python is not there);
 //   "diverged" every run diverged;
 //   "limit"    the source stopped on purpose (history.limit says why);
@@ -22,11 +24,13 @@ export function createController({ getSpeed, onChange }) {
   let clock = null; // while playing through records we have: the step the clock has reached
   let stopReason = null;
   let error = null;
+  let end = null; // the run's last step (setEnd), or null: train on
   const timing = { frames: [], lastFrame: 0 };
 
   const h = () => source && source.history;
   const atEnd = () => !h() || cursor >= h().length - 1;
   const changed = (why) => onChange && onChange(why);
+  const atLastStep = () => end !== null && h() && h().length > 0 && h().record(cursor).step >= end;
 
   function setSource(src, { keepCursor = false } = {}) {
     if (source && source !== src && source.history !== src.history) source.dispose();
@@ -56,8 +60,11 @@ export function createController({ getSpeed, onChange }) {
 
   async function fetchMore(n) {
     if (inflight || !source) return inflight;
+    if (end !== null) n = Math.min(n, end - h().lastStep);
+    if (n <= 0) return false;
     const src = source;
-    const shownStep = h().record(cursor).step; // records may be thinned (kept): follow the step, not the index
+    // records may be thinned (kept): follow the step, not the index
+    const shownStep = h().record(cursor).step;
     inflight = src.more(n).then(
       (got) => {
         if (src !== source) return false;
@@ -87,10 +94,14 @@ export function createController({ getSpeed, onChange }) {
     timing.lastFrame = now;
     const speed = getSpeed();
     const H = h();
+    if (atLastStep()) {
+      stop("chapter");
+      return;
+    }
     if (!atEnd()) {
       // a clock in steps, so `speed` steps per frame also holds where records are sparser (thinned)
       clock = Math.max(clock ?? H.record(cursor).step, H.record(cursor).step) + speed;
-      const next = Math.min(H.length - 1, H.indexOfStep(clock));
+      const next = Math.min(H.length - 1, H.indexOfStep(end === null ? clock : Math.min(clock, end)));
       if (next !== cursor) {
         cursor = next;
         changed("tick");
@@ -112,6 +123,10 @@ export function createController({ getSpeed, onChange }) {
   function play() {
     if (playing || !source) return;
     clock = null;
+    if (atLastStep()) {
+      stop("chapter");
+      return;
+    }
     if (atEnd() && blocked()) {
       stop(blocked());
       return;
@@ -134,6 +149,10 @@ export function createController({ getSpeed, onChange }) {
   async function step() {
     if (!source) return;
     pause();
+    if (atLastStep()) {
+      stop("chapter");
+      return;
+    }
     if (!atEnd()) {
       cursor += 1;
       changed("step");
@@ -171,6 +190,18 @@ export function createController({ getSpeed, onChange }) {
     step,
     back,
     seek,
+    /** The run's last step: playing and stepping stop there ("chapter"); null lets it train on. */
+    setEnd(step) {
+      end = step;
+      if (end === null && stopReason === "chapter") stopReason = null;
+    },
+    get end() {
+      return end;
+    },
+    /** The shown step is the run's last one (see setEnd). */
+    get atLastStep() {
+      return atLastStep();
+    },
     /** Stop and say why, for a reason found outside the clock (e.g. a go-to-step that cannot get there). */
     stopBecause(reason) {
       stop(reason);

@@ -4,12 +4,12 @@
 import { t } from "../platform/i18n.js";
 
 /** The message key of a control's label: a side's settings share one (ctl.init, ctl.scale, ...). */
-function labelKey(name, sides) {
+export function labelKey(name, sides) {
   const side = sides.find((x) => name.startsWith(`${x}_`));
   const rest = side && name.slice(side.length + 1);
   return ["init", "scale", "bias", "init_seed"].includes(rest) ? `ctl.${rest}` : `ctl.${name}`;
 }
-function choiceKey(name, v, sides) {
+export function choiceKey(name, v, sides) {
   return labelKey(name, sides) === "ctl.init" ? `choice.init.${v}` : `choice.${name}.${v}`;
 }
 

@@ -10,20 +10,14 @@ import { t, formatNumber, formatPercent } from "../platform/i18n.js";
 import { PANELS, SIDES } from "./panels.js";
 import { trajectoryCaption, sharedScale } from "./views.js";
 import { gridFor } from "./forward.js";
+import { el, setText } from "../platform/dom.js";
 
 const BUDGET_MS = 8;
-const setText = (el, text) => {
-  if (el.textContent !== text) el.textContent = text;
-};
-const el = (tag, cls, text) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
-
 /**
- * createFigure(root, {controller, getValues, getPanels, layout, compact, idPrefix, onFirstPaint, onBuilt, throttleMs})
+ * createFigure(root, {controller, getValues, getPanels, enc, layout, compact, idPrefix, onFirstPaint,
+ *   onBuilt,
+ *                     throttleMs})
+ *   enc: the charts' encodings (charts/encodings.js), handed to every chart
  *   getPanels() -> panel ids to show (filtered by what applies to the runs' network)
  *   onBuilt({toolSlots}) after the panels were (re)built, so the page can put its controls in the slots
  * -> {schedule(), invalidate(), drawnAll(), charts, cells, jobTimes()}
@@ -34,6 +28,7 @@ export function createFigure(
     controller,
     getValues,
     getPanels,
+    enc,
     layout = "columns",
     compact = false,
     idPrefix = "",
@@ -82,19 +77,19 @@ export function createFigure(
   }
 
   function makeCell(id, side, parent, whoText) {
-    const fig = el("figure", "cell");
+    const fig = el("figure", { class: "cell" });
     fig.dataset.side = side;
     fig.dataset.panel = id;
-    const cap = el("figcaption", layout === "rows" ? "who" : "cell-title", whoText);
-    const extra = el("div", "cell-extra");
-    const plot = el("div", "plot");
+    const cap = el("figcaption", { class: layout === "rows" ? "who" : "cell-title" }, whoText);
+    const extra = el("div", { class: "cell-extra" });
+    const plot = el("div", { class: "plot" });
     plot.id = `${idPrefix}${id}-${side}`;
     fig.append(cap, extra, plot);
     parent.append(fig);
     fig.dataset.job = `${id}/${side}`;
     if (io) io.observe(fig);
     else visible.add(fig.dataset.job);
-    (charts[id] ||= {})[side] = PANELS[id].make(plot, { compact });
+    (charts[id] ||= {})[side] = PANELS[id].make(plot, { compact, enc });
     (cells[id] ||= {})[side] = { fig, cap, extra, plot };
   }
 
@@ -116,21 +111,21 @@ export function createFigure(
     root.replaceChildren();
     root.dataset.panels = ids.join(",");
     if (layout === "columns") {
-      const runs = el("div", "fig-runs");
+      const runs = el("div", { class: "fig-runs" });
       for (const side of SIDES) {
-        const sec = el("section", "run");
+        const sec = el("section", { class: "run" });
         sec.dataset.side = side;
-        const title = el("h2", "run-title");
+        const title = el("h2", { class: "run-title" });
         title.id = `${idPrefix}title-${side}`;
         sec.setAttribute("aria-labelledby", title.id);
-        const stat = el("p", "run-stat"),
-          caption = el("p", "caption"),
-          diverged = el("p", "diverged");
+        const stat = el("p", { class: "run-stat" }),
+          caption = el("p", { class: "caption" }),
+          diverged = el("p", { class: "diverged" });
         diverged.setAttribute("role", "alert");
         diverged.hidden = true;
-        sec.append(el("div", "run-head"));
+        sec.append(el("div", { class: "run-head" }));
         sec.firstChild.append(title, stat, caption, diverged);
-        const body = el("div", "run-panels");
+        const body = el("div", { class: "run-panels" });
         body.dataset.count = String(ids.length);
         sec.append(body);
         heads[side] = { title, stat, caption, diverged };
@@ -141,18 +136,18 @@ export function createFigure(
     } else {
       for (const id of ids) {
         const p = PANELS[id];
-        const sec = el("section", `row row-${id}`);
+        const sec = el("section", { class: `row row-${id}` });
         sec.id = `${idPrefix}row-${id}`;
-        const h = el("h2", "", t(p.title));
+        const h = el("h2", {}, t(p.title));
         h.id = `${sec.id}-title`;
         sec.setAttribute("aria-labelledby", h.id);
-        const tools = el("div", "row-tools");
+        const tools = el("div", { class: "row-tools" });
         toolSlots[id] = tools;
-        const head = el("div", "row-head");
+        const head = el("div", { class: "row-head" });
         head.append(h, tools);
         sec.append(head);
-        if (p.help) sec.append(el("p", "help", t(p.help)));
-        const pair = el("div", "pair");
+        if (p.help) sec.append(el("p", { class: "help" }, t(p.help)));
+        const pair = el("div", { class: "pair" });
         for (const side of SIDES) makeCell(id, side, pair, "");
         sec.append(pair);
         root.append(sec);
@@ -210,7 +205,7 @@ export function createFigure(
         h.stat,
         t("run.loss", {
           loss: Number.isFinite(rec.loss[k]) ? formatNumber(rec.loss[k], 4) : "–",
-          acc: formatPercent(rec.acc[k]),
+          acc: formatPercent(rec.acc[k], { fixed: true }),
         }),
       );
       setText(h.caption, trajectoryCaption(c.H, k, c.cur));
@@ -256,7 +251,8 @@ export function createFigure(
     const todo = onScreenOnly ? all.filter(([id]) => visible.has(id)) : all;
     if (todo.some(([id, key]) => drawn.get(id) !== key)) {
       lastCharts = t0;
-      // the figure's first paint draws every chart at once (the first screen); later frames keep to the budget
+      // the figure's first paint draws every chart at once (the first screen); later frames keep to the
+      // budget
       const budget = controller.playing && (painted || layout !== "columns") ? BUDGET_MS : Infinity;
       let n = 0;
       for (let i = 0; i < todo.length && (n === 0 || performance.now() - t0 < budget); i++) {

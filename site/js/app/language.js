@@ -22,11 +22,12 @@ export function remember(code) {
   }
 }
 
-/** The language to start with, applied before anything is drawn: "en", "pl", … */
-export function startLanguage(query) {
+/** The language to start with, applied before anything is drawn: "en", "pl", … The URL's; else, on
+ * the lab page, the one the reader chose last time (an embed follows its URL only). */
+export function startLanguage(query, { remembered: useRemembered = true } = {}) {
   const p = new URLSearchParams(query.replace(/^[?#]/, ""));
   const fromUrl = p.getAll("lang").pop(); // the last one: a hash key comes after a query key
-  const stored = remembered();
+  const stored = useRemembered ? remembered() : null;
   const code =
     fromUrl && languages().includes(fromUrl)
       ? fromUrl
@@ -82,4 +83,19 @@ export function liveRegion(id = "sr-announce") {
       live.textContent = text;
     });
   };
+}
+
+/** The lab's language switch in `box`, for a figure app: the choice is remembered and announced. */
+export function wireLanguageSwitch(app, box, { announce, onChange }) {
+  const sw = createLanguageSwitch(box, {
+    get: () => app.state.get("lang"),
+    set: (code) => app.state.set({ lang: code }),
+  });
+  app.on("language", (code) => {
+    remember(code);
+    sw.render();
+    onChange(code);
+    announce(t("lang.changed"));
+  });
+  return sw;
 }

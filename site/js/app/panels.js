@@ -25,7 +25,8 @@ export const SIDES = ["left", "right"];
 const hasHidden = (meta) => meta.sizes.length > 2;
 
 /**
- * id -> {title, help?, tools?, ondemand?, applies(meta), make(el, {compact}), key(ctx), data(ctx, k)}
+ * id -> {title, help?, tools?, ondemand?, applies(meta), make(el, {compact, enc}), key(ctx), data(ctx, k)}
+ * (enc: the charts' encodings, charts/encodings.js)
  * ctx: {H, cur, values, grid, data (X, y), scale (shared edge scale), gridRange}
  */
 export const PANELS = {
@@ -34,7 +35,8 @@ export const PANELS = {
     help: "row.network.help",
     tools: ["net_show"],
     applies: () => true,
-    make: (el, { compact }) => createNetworkDiagram(el, compact ? { fill: true } : { height: 230 }),
+    make: (el, { compact, enc }) =>
+      createNetworkDiagram(el, compact ? { fill: true, enc } : { height: 230, enc }),
     key: (c) => `${c.values.net_show}:${c.scale}`,
     data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.gridRange),
   },
@@ -42,14 +44,15 @@ export const PANELS = {
     title: "row.boundary",
     help: "row.boundary.help",
     applies: () => true,
-    make: (el, { compact }) => createBoundaryChart(el, compact ? { maxHeight: "fill", compact: true } : {}),
+    make: (el, { compact, enc }) =>
+      createBoundaryChart(el, compact ? { maxHeight: "fill", compact: true, enc } : { enc }),
     key: () => "",
     data: (c, k) => boundaryData(c.H, k, c.cur, c.grid, c.data),
   },
   loss: {
     title: "row.loss",
     applies: () => true,
-    make: (el, { compact }) => createLossChart(el, { height: compact ? "fill" : 240 }),
+    make: (el, { compact, enc }) => createLossChart(el, { height: compact ? "fill" : 240, enc }),
     key: () => "",
     data: (c, k) => lossData(c.H, k, c.cur),
   },
@@ -58,7 +61,7 @@ export const PANELS = {
     help: "row.traj.help",
     tools: ["traj_layer"],
     applies: () => true,
-    make: (el, { compact }) => createTrajectoryChart(el, { height: compact ? "fill" : 240 }),
+    make: (el, { compact, enc }) => createTrajectoryChart(el, { height: compact ? "fill" : 240, enc }),
     key: (c) => String(c.values.traj_layer),
     data: (c, k) => trajectoryData(c.H, k, c.cur, c.values.traj_layer),
   },
@@ -66,8 +69,8 @@ export const PANELS = {
     title: "row.symmetry",
     help: "row.symmetry.help",
     applies: hasHidden,
-    make: (el, { compact }) =>
-      createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? "fill" : 220 }),
+    make: (el, { compact, enc }) =>
+      createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? "fill" : 220, enc }),
     key: () => "",
     data: (c, k) => symmetryData(c.H, k, c.cur),
   },
@@ -75,8 +78,8 @@ export const PANELS = {
     title: "row.gradnorm",
     help: "row.gradnorm.help",
     applies: () => true,
-    make: (el, { compact }) =>
-      createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? "fill" : 220 }),
+    make: (el, { compact, enc }) =>
+      createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? "fill" : 220, enc }),
     key: () => "",
     data: (c, k) => gradNormData(c.H, k, c.cur),
   },
@@ -84,7 +87,7 @@ export const PANELS = {
     title: "row.units",
     help: "row.units.help",
     applies: hasHidden,
-    make: (el) => createUnitMaps(el),
+    make: (el, { enc }) => createUnitMaps(el, { enc }),
     key: () => "",
     data: (c, k) => unitMapsData(c.H, k, c.cur, c.grid),
   },
@@ -100,7 +103,7 @@ export const PANELS = {
     help: "row.landscape.help",
     applies: () => true,
     ondemand: "landscape",
-    make: (el) => createLandscapeChart(el),
+    make: (el, { enc }) => createLandscapeChart(el, { enc }),
   },
 };
 

@@ -3,7 +3,8 @@
 //   const python = createPython({onReady, onFailed, onLost});
 //   python.start()      boot the worker (idempotent); resolves with {versions} when Python is ready
 //   python.restart()    a fresh worker after the old one was lost or stopped
-//   python.ready / started / failed / py / versions
+//   python.ready / started / failed / lost / py / versions   (lost: the error that stopped a ready worker,
+//                                                           until the next restart)
 // onReady(versions) fires on every successful start (the first one and after a restart); onFailed(error)
 // when loading fails; onLost(error) when a running worker dies (terminated, crashed, unresponsive).
 import { boot } from "../platform/boot.js";
@@ -12,17 +13,20 @@ export function createPython({ onReady = () => {}, onFailed = () => {}, onLost =
   let booted = null;
   let ready = false,
     failed = null,
+    lost = null,
     versions = null;
 
   function start() {
     if (booted) return booted.ready;
     failed = null;
+    lost = null;
     booted = boot(); // its words: the UI catalog's boot.* keys (platform/i18n.js)
     const py = booted.py;
     if (py && py.onLost) {
       py.onLost((error) => {
         if (booted && booted.py !== py) return; // an old worker, already replaced
         ready = false;
+        lost = error;
         onLost(error);
       });
     }
@@ -61,6 +65,9 @@ export function createPython({ onReady = () => {}, onFailed = () => {}, onLost =
     },
     get failed() {
       return failed;
+    },
+    get lost() {
+      return lost;
     },
     get versions() {
       return versions;

@@ -113,7 +113,8 @@ export function createSchema(book, { chapters = [] } = {}) {
     for (const [name, raw] of p) {
       const s = spec(name);
       if (!s) continue; // unknown keys (also "__proto__", "constructor") are ignored
-      const r = parse(name, raw.slice(0, Math.max(200, s.maxLength ?? 0)));
+      // free text (code) is checked whole: a value over its length is refused, never cut to fit
+      const r = parse(name, s.type === "text" ? raw : raw.slice(0, 200));
       if (r.ok) {
         values[name] = r.value;
         given.push(name);

@@ -41,7 +41,8 @@ export function embedCode(schema, values, step, { base = location.href, panels =
     right: t(`choice.init.${values.right_init}`),
   });
   return (
-    `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title)}" width="100%" height="640" loading="lazy" ` +
+    `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title)}" ` +
+    `width="100%" height="640" loading="lazy" ` +
     `sandbox="${SANDBOX}" style="border:0;max-width:100%"></iframe>\n` +
     `<script src="${escapeAttr(host)}" defer></script>`
   );

@@ -292,7 +292,7 @@ export function createStory(
     get active() {
       return active;
     },
-    /** Set the active chapter without scrolling and without telling the page (it set the figure up itself). */
+    /** Set the active chapter without scrolling or telling the page (it set the figure up itself). */
     mark,
     sections,
   };

@@ -164,7 +164,8 @@ function identicalGroups(params, sizes, l) {
   return groups;
 }
 
-/** The largest |weight| (or |gradient|) of any run at record cur: one edge scale for the diagrams shown together. */
+/** The largest |weight| (or |gradient|) of any run at record cur: one edge scale for the diagrams shown
+ * together. */
 export function sharedScale(H, cur, mode) {
   let m = 0;
   for (let k = 0; k < H.meta.K; k++) {

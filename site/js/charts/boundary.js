@@ -1,7 +1,7 @@
 // Decision boundary (canvas: it animates): the predicted probability over the input plane as an
 // image, the p = 0.5 line, and the data points on top (class 0 = open circles, class 1 = crosses:
 // shape, not only color).
-import { check, checkSeries, divergingRGB, INK, MUTED } from "./common.js";
+import { check, checkSeries, encodingsOf } from "./common.js";
 import { createSurface, niceTicks, tickLabel } from "./canvas.js";
 import { t, formatNumber } from "../platform/i18n.js";
 
@@ -44,10 +44,14 @@ function contour(p, nx, ny, level = 0.5) {
 }
 
 /**
+ * createBoundaryChart(container, {maxHeight, compact, enc}) -> {update(data), reset()}
  * data: {xs: number[nx], ys: number[ny], p: number[ny*nx] (row-major, rows = ys) in [0,1],
  *        X: number[2n] (x1, x2 interleaved), y: number[n] (0/1)}
  */
-export function createBoundaryChart(container, { maxHeight = 280, compact = false } = {}) {
+export function createBoundaryChart(container, opts = {}) {
+  const { maxHeight = 280, compact = false } = opts;
+  const enc = encodingsOf(opts);
+  const [class0, class1] = enc.classes.map((k) => k.color);
   let data = null,
     geom = null;
   // a square plot: 44 + 58 px of margins beside it, 22 + 36 above and below (compact: small margins,
@@ -56,6 +60,7 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
     container,
     maxHeight === "fill" ? "fill" : (w) => Math.min(maxHeight, w - 102 + 58),
     () => data && draw(),
+    enc,
   );
   const img = document.createElement("canvas");
 
@@ -87,7 +92,7 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
         const v = p[r * nx + col];
         if (v < lo) lo = v;
         if (v > hi) hi = v;
-        const [R, G, B] = Number.isFinite(v) ? divergingRGB(v) : [128, 128, 128];
+        const [R, G, B] = enc.divergingRGB(v);
         const o = ((ny - 1 - r) * nx + col) * 4;
         im.data[o] = R;
         im.data[o + 1] = G;
@@ -106,7 +111,7 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
     // p = 0.5 line
     const gx = (col) => L + (col / (nx - 1)) * side,
       gy = (row) => T + side - (row / (ny - 1)) * side;
-    c.strokeStyle = INK;
+    c.strokeStyle = enc.ink;
     c.lineWidth = 1.6;
     c.beginPath();
     for (const [[c0, r0], [c1, r1]] of contour(p, nx, ny)) {
@@ -129,7 +134,7 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
       const X = sx(data.X[2 * i]),
         Y = sy(data.X[2 * i + 1]);
       if (data.y[i] > 0.5) {
-        c.strokeStyle = "#003c5f";
+        c.strokeStyle = class1;
         c.beginPath();
         c.moveTo(X - 3.2, Y - 3.2);
         c.lineTo(X + 3.2, Y + 3.2);
@@ -137,19 +142,19 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
         c.lineTo(X + 3.2, Y - 3.2);
         c.stroke();
       } else {
-        c.strokeStyle = "#7a3300";
+        c.strokeStyle = class0;
         c.beginPath();
         c.arc(X, Y, 3.3, 0, 2 * Math.PI);
         c.stroke();
       }
     }
     c.restore();
-    c.strokeStyle = "#9a9a9a";
+    c.strokeStyle = enc.frame;
     c.lineWidth = 1;
     c.strokeRect(L + 0.5, T + 0.5, side - 1, side - 1);
     // axes
-    c.font = "11px system-ui, sans-serif";
-    c.fillStyle = MUTED;
+    c.font = enc.canvasFont(11);
+    c.fillStyle = enc.muted;
     c.textAlign = "center";
     c.textBaseline = "top";
     for (const v of niceTicks(x0, x1, 4)) c.fillText(tickLabel(v), sx(v), T + side + 4);
@@ -157,8 +162,8 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
     c.textBaseline = "middle";
     for (const v of niceTicks(y0, y1, 4)) c.fillText(tickLabel(v), L - 4, sy(v));
     if (!compact) {
-      c.fillStyle = INK;
-      c.font = "12px system-ui, sans-serif";
+      c.fillStyle = enc.ink;
+      c.font = enc.canvasFont(12);
       c.textAlign = "center";
       c.textBaseline = "bottom";
       c.fillText(t("axis.x1"), L + side / 2, H - 2);
@@ -173,14 +178,14 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
         bh = side * 0.8,
         by = T + side * 0.1;
       for (let k = 0; k < bh; k++) {
-        const [R, G, B] = divergingRGB(1 - k / bh);
+        const [R, G, B] = enc.divergingRGB(1 - k / bh);
         c.fillStyle = `rgb(${R},${G},${B})`;
         c.fillRect(bx, by + k, 10, 1.5);
       }
-      c.strokeStyle = "#9a9a9a";
+      c.strokeStyle = enc.frame;
       c.strokeRect(bx + 0.5, by + 0.5, 10, bh);
-      c.fillStyle = MUTED;
-      c.font = "10px system-ui, sans-serif";
+      c.fillStyle = enc.muted;
+      c.font = enc.canvasFont(10);
       c.textAlign = "left";
       c.textBaseline = "middle";
       c.fillText("p = 1", bx + 13, by);
@@ -190,7 +195,7 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
     // a constant output is worth saying in words
     if (hi - lo < 1e-9) {
       const text = t("boundary.constant", { p: formatNumber(lo, 3) });
-      c.font = "11px system-ui, sans-serif";
+      c.font = enc.canvasFont(11);
       c.textAlign = "center";
       c.textBaseline = "top";
       // as many lines as the width needs, broken at spaces
@@ -202,9 +207,9 @@ export function createBoundaryChart(container, { maxHeight = 280, compact = fals
       }
       lines.forEach((line, k) => {
         const w = c.measureText(line).width + 8;
-        c.fillStyle = "rgba(255,255,255,0.92)";
+        c.fillStyle = enc.labelBackground;
         c.fillRect(W / 2 - w / 2, 2 + 14 * k, w, 14);
-        c.fillStyle = INK;
+        c.fillStyle = enc.ink;
         c.fillText(line, W / 2, 3 + 14 * k);
       });
     }

@@ -9,17 +9,16 @@
 // read-only hook for tests; hover shows the values at the nearest step in a tooltip.
 
 import { formatNumber } from "../platform/i18n.js";
-import { INK, MUTED } from "./common.js";
 
-const FONT = "12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
-const SMALL = "11px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
+const TEXT_PX = 12; // titles
+const SMALL_PX = 11; // ticks, legends
 
 /**
  * A canvas filling `container`, redrawn on resize. `height`: CSS px, a function of the width, or
  * "fill" (the container's own height, which the page's CSS sets: the figure's panels share out the
- * space the viewport leaves them).
+ * space the viewport leaves them). `enc`: the encodings (./encodings.js) its frame is drawn with.
  */
-export function createSurface(container, height, draw) {
+export function createSurface(container, height, draw, enc) {
   container.classList.add("cv-chart");
   const fill = height === "fill";
   if (fill) container.classList.add("cv-fill");
@@ -75,6 +74,7 @@ export function createSurface(container, height, draw) {
     tip,
     fit,
     ctx,
+    enc,
     get width() {
       return w;
     },
@@ -138,6 +138,7 @@ export const DASH = {
  *        margin: {l, r, t, b}, yTicks?: [{v, label}], y2Ticks?: [...]}
  */
 export function drawFrame(c, surf, spec) {
+  const enc = surf.enc;
   const m = spec.margin;
   const W = surf.width,
     H = surf.height;
@@ -152,9 +153,9 @@ export function drawFrame(c, surf, spec) {
     sy2 = (y) => px.b - ((y - a) / (b - a || 1)) * (px.b - px.t);
   }
   c.clearRect(0, 0, W, H);
-  c.fillStyle = "#ffffff";
+  c.fillStyle = enc.paper;
   c.fillRect(px.l, px.t, px.r - px.l, px.b - px.t);
-  c.font = SMALL;
+  c.font = enc.canvasFont(SMALL_PX);
   c.lineWidth = 1;
   // y grid + ticks
   const yTicks = spec.yTicks || niceTicks(y0, y1, 5).map((v) => ({ v, label: tickLabel(v) }));
@@ -163,13 +164,13 @@ export function drawFrame(c, surf, spec) {
   for (const { v, label, dashed } of yTicks) {
     const y = sy(v);
     if (y < px.t - 0.5 || y > px.b + 0.5) continue;
-    c.strokeStyle = dashed ? "#bbbbbb" : "#ececec";
+    c.strokeStyle = dashed ? enc.zeroRowLine : enc.grid;
     c.setLineDash(dashed ? [2, 3] : []);
     c.beginPath();
     c.moveTo(px.l, Math.round(y) + 0.5);
     c.lineTo(px.r, Math.round(y) + 0.5);
     c.stroke();
-    c.fillStyle = MUTED;
+    c.fillStyle = enc.muted;
     c.fillText(label, px.l - 4, y);
   }
   c.setLineDash([]);
@@ -186,18 +187,18 @@ export function drawFrame(c, surf, spec) {
   for (const v of xTicks) {
     const x = sx(v);
     if (x < px.l - 0.5 || x > px.r + 0.5) continue;
-    c.strokeStyle = "#ececec";
+    c.strokeStyle = enc.grid;
     c.beginPath();
     c.moveTo(Math.round(x) + 0.5, px.t);
     c.lineTo(Math.round(x) + 0.5, px.b);
     c.stroke();
-    c.fillStyle = MUTED;
+    c.fillStyle = enc.muted;
     c.fillText(tickLabel(v), x, px.b + 4);
   }
-  c.strokeStyle = "#9a9a9a";
+  c.strokeStyle = enc.frame;
   c.strokeRect(px.l + 0.5, px.t + 0.5, px.r - px.l - 1, px.b - px.t - 1);
-  c.fillStyle = INK;
-  c.font = FONT;
+  c.fillStyle = enc.ink;
+  c.font = enc.canvasFont(TEXT_PX);
   if (spec.xTitle) {
     c.textAlign = "center";
     c.textBaseline = "bottom";
@@ -255,8 +256,8 @@ export function drawLine(c, xs, ys, sx, sy, style) {
 const swatch = (maxW) => (maxW < 260 ? 14 : 22);
 const entryWidth = (c, e, maxW) => swatch(maxW) + 4 + c.measureText(e.name).width + (maxW < 260 ? 8 : 12);
 
-export function drawLegend(c, entries, x0, y0, maxW) {
-  c.font = SMALL;
+export function drawLegend(c, entries, x0, y0, maxW, enc) {
+  c.font = enc.canvasFont(SMALL_PX);
   c.textBaseline = "middle";
   c.textAlign = "left";
   const sw = swatch(maxW);
@@ -276,15 +277,15 @@ export function drawLegend(c, entries, x0, y0, maxW) {
     c.lineTo(x + sw, y);
     c.stroke();
     c.setLineDash([]);
-    c.fillStyle = INK;
+    c.fillStyle = enc.ink;
     c.fillText(e.name, x + sw + 4, y);
     x += w;
   }
   return y - y0 + 8;
 }
 
-export function legendHeight(c, entries, maxW) {
-  c.font = SMALL;
+export function legendHeight(c, entries, maxW, enc) {
+  c.font = enc.canvasFont(SMALL_PX);
   let x = 0,
     rows = 1;
   for (const e of entries) {

@@ -79,7 +79,8 @@ function whyLines(L) {
 }
 
 /**
- * data: {step, m, n, layers: [{l, a_in, z, a, delta, dW, db, identical: [[j...]], formula: {i, j, terms: [[a, d]], n, value}}]}
+ * data: {step, m, n, layers: [{l, a_in, z, a, delta, dW, db, identical: [[j...]], formula: {i, j, terms: [[a,
+ *   d]], n, value}}]}
  * Each matrix: {rows, cols, values: number[rows*cols]}. Or {message} to show a notice instead.
  */
 export function createInspector(container) {

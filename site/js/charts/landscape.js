@@ -1,10 +1,14 @@
 // Loss landscape: contour of the loss on a 2-D slice through parameter space, with the run's path
 // projected onto the slice and the shown step marked.
-import { baseLayout, CONFIG, check, checkSeries, plotly, INK } from "./common.js";
+import { CONFIG, check, checkSeries, plotly, encodingsOf } from "./common.js";
 import { t } from "../platform/i18n.js";
 
-/** data: {alpha: number[na], beta: number[nb], loss: number[nb*na], path: {alpha: [], beta: []}, now: [a, b]} */
-export function createLandscapeChart(container) {
+/**
+ * createLandscapeChart(container, {enc}) -> {update(data), reset()}
+ * data: {alpha: number[na], beta: number[nb], loss: number[nb*na], path: {alpha: [], beta: []}, now: [a, b]}
+ */
+export function createLandscapeChart(container, opts = {}) {
+  const enc = encodingsOf(opts);
   let drawn = false;
   function update(data) {
     const P = plotly(); // loaded lazily: nothing else on the page needs plotly.js
@@ -31,7 +35,7 @@ export function createLandscapeChart(container) {
         colorscale: "Cividis",
         reversescale: false,
         showscale: true,
-        line: { width: 0.5, color: "rgba(0,0,0,0.25)" },
+        line: { width: 0.5, color: enc.contourLine },
         colorbar: {
           thickness: 10,
           title: { text: "log₁₀ " + t("axis.loss"), side: "right", font: { size: 10 } },
@@ -45,7 +49,7 @@ export function createLandscapeChart(container) {
         name: t("legend.path"),
         x: Array.from(data.path.alpha),
         y: Array.from(data.path.beta),
-        line: { color: "#ffffff", width: 4 },
+        line: { color: enc.paper, width: 4 },
         hoverinfo: "skip",
       },
       {
@@ -54,7 +58,7 @@ export function createLandscapeChart(container) {
         name: t("legend.path"),
         x: Array.from(data.path.alpha),
         y: Array.from(data.path.beta),
-        line: { color: INK, width: 2 },
+        line: { color: enc.ink, width: 2 },
         hoverinfo: "skip",
       },
       {
@@ -63,10 +67,10 @@ export function createLandscapeChart(container) {
         name: t("legend.now"),
         x: [data.now[0]],
         y: [data.now[1]],
-        marker: { symbol: "diamond", size: 12, color: "#E69F00", line: { color: INK, width: 1.5 } },
+        marker: { symbol: "diamond", size: 12, color: enc.highlight, line: { color: enc.ink, width: 1.5 } },
       },
     ];
-    const layout = baseLayout({
+    const layout = enc.layout({
       xaxis: { title: { text: t("axis.dir1") }, zeroline: false },
       yaxis: { title: { text: t("axis.dir2") }, zeroline: false },
       height: 280,

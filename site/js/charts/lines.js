@@ -1,5 +1,6 @@
-// lines.js: the canvas line chart that the trajectory, loss and log charts are built on.
-import { check, checkSeries, INK } from "./common.js";
+// lines.js: the canvas line chart that the trajectory, loss and log charts are built on (plotly's
+// lines, for the chapters' experiments, are tourlines.js's createPlotlyLinesChart).
+import { check, checkSeries, encodingsOf } from "./common.js";
 import {
   createSurface,
   drawFrame,
@@ -13,15 +14,16 @@ import {
 import { t, formatNumber } from "../platform/i18n.js";
 
 /**
- * createLineChart(container, {height}) -> {update(spec), reset()}
+ * createCanvasLineChart(container, {height, enc}) -> {update(spec), reset()}
  * spec: {x: number[R], series: [{name, y: number[R], color, dash, width, axis: "y"|"y2", label(v)?}],
  *        legend: [{name, color, dash}], xTitle, yTitle, y2Title, yMode: "linear"|"logzero",
  *        yZero: bool (include 0), y2: {range: [lo, hi], ticks: [{v, label}]}, marks: [{x, color}],
  *        tipSeries: indices of series listed in the tooltip (default all, at most 8)}
  */
-export function createLineChart(container, opts = {}) {
+export function createCanvasLineChart(container, opts = {}) {
+  const enc = encodingsOf(opts);
   let spec = null;
-  const surf = createSurface(container, opts.height || 240, () => spec && draw());
+  const surf = createSurface(container, opts.height || 240, () => spec && draw(), enc);
   let frame = null;
 
   function yRange() {
@@ -44,7 +46,7 @@ export function createLineChart(container, opts = {}) {
     const W = surf.width;
     // a legend that would take more than a third of a small chart is left out (the tooltip names the lines)
     let legend = spec.legend && spec.legend.length ? spec.legend : null;
-    let legH = legend ? legendHeight(c, legend, W - 60) : 6;
+    let legH = legend ? legendHeight(c, legend, W - 60, enc) : 6;
     if (legend && legH > surf.height / 3) {
       legend = null;
       legH = 6;
@@ -122,7 +124,7 @@ export function createLineChart(container, opts = {}) {
       }
     }
     for (const m of spec.marks || []) {
-      c.strokeStyle = m.color || INK;
+      c.strokeStyle = m.color || enc.ink;
       c.lineWidth = m.width || 1;
       c.setLineDash(m.dash || []);
       const X = Math.round(sx(m.x)) + 0.5;
@@ -133,7 +135,7 @@ export function createLineChart(container, opts = {}) {
       c.setLineDash([]);
     }
     c.restore();
-    if (legend) drawLegend(c, legend, px.l, 2, W - px.l - 6);
+    if (legend) drawLegend(c, legend, px.l, 2, W - px.l - 6, enc);
     frame.map = map;
   }
 
@@ -155,9 +157,13 @@ export function createLineChart(container, opts = {}) {
     for (const k of idx) {
       const s = spec.series[k],
         v = s.y[i];
-      lines.push(
-        `${s.name}: ${v === 0 && spec.yMode === "logzero" ? t("axis.zeroExactly") : s.label ? s.label(v) : formatNumber(v, 5)}`,
-      );
+      const shown =
+        v === 0 && spec.yMode === "logzero"
+          ? t("axis.zeroExactly")
+          : s.label
+            ? s.label(v)
+            : formatNumber(v, 5);
+      lines.push(`${s.name}: ${shown}`);
     }
     if (spec.series.length > idx.length) lines.push("…");
     surf.showTip(mx, my, lines);

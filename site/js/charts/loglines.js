@@ -1,19 +1,21 @@
 // Lines over steps on a log y axis where exact zeros are drawn on their own "0 (exactly)" lane,
 // not dropped by the log scale. Used for the symmetry measure and the gradient norms. (Canvas.)
-import { check, unitStyle, INK } from "./common.js";
-import { createLineChart } from "./lines.js";
+import { check, encodingsOf } from "./common.js";
+import { createCanvasLineChart } from "./lines.js";
 import { t } from "../platform/i18n.js";
 
 /**
- * createLogLinesChart(container, {yTitle}) -> {update, reset}
+ * createLogLinesChart(container, {yTitle, height, enc}) -> {update, reset}
  * data: {steps: number[R], series: [{name, y: number[R], style?: int (-1 = ink)}], cursor: step|null}
  */
 export function createLogLinesChart(container, opts = {}) {
-  const chart = createLineChart(container, { height: opts.height || 220 });
+  const enc = encodingsOf(opts);
+  const chart = createCanvasLineChart(container, { height: opts.height || 220, enc });
   return {
     update(data) {
       check(data && Array.isArray(data.series), "log chart needs {steps, series}");
-      const style = (s, k) => (s.style === -1 ? { color: INK, dash: "solid" } : unitStyle(s.style ?? k));
+      const style = (s, k) =>
+        s.style === -1 ? { color: enc.ink, dash: "solid" } : enc.unitStyle(s.style ?? k);
       const series = data.series.map((s, k) => ({ name: s.name, y: s.y, ...style(s, k), width: 2 }));
       chart.update({
         x: data.steps,

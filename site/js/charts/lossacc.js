@@ -1,20 +1,23 @@
 // Loss (left axis, solid) and accuracy (right axis, dashed) over steps. (Canvas: it animates.)
-import { check, checkSeries, INK, OKABE_ITO, NEG } from "./common.js";
-import { createLineChart } from "./lines.js";
+import { check, checkSeries, encodingsOf } from "./common.js";
+import { createCanvasLineChart } from "./lines.js";
 import { t, formatPercent } from "../platform/i18n.js";
 
-/** data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null} */
-export function createLossChart(container, { height = 240 } = {}) {
-  const chart = createLineChart(container, { height });
+/**
+ * createLossChart(container, {height, enc}) -> {update(data), reset()}
+ * data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null}
+ */
+export function createLossChart(container, opts = {}) {
+  const enc = encodingsOf(opts);
+  const chart = createCanvasLineChart(container, { height: opts.height || 240, enc });
   return {
     update(data) {
       check(data && data.steps, "loss chart needs {steps, loss, acc}");
       checkSeries("loss", data.loss, data.steps.length);
       checkSeries("acc", data.acc, data.steps.length);
-      const pct = (v) => formatPercent(v);
       const marks = [];
       if (data.cursor != null) marks.push({ x: data.cursor, dash: [2, 3] });
-      if (data.diverged != null) marks.push({ x: data.diverged, color: NEG, width: 2 });
+      if (data.diverged != null) marks.push({ x: data.diverged, color: enc.neg, width: 2 });
       // a loss that grows by orders of magnitude (a diverging run) is shown on a log axis
       let lo = Infinity,
         hi = 0;
@@ -28,20 +31,20 @@ export function createLossChart(container, { height = 240 } = {}) {
         x: data.steps,
         yMode: logScale ? "logzero" : "linear",
         series: [
-          { name: t("legend.loss"), y: data.loss, color: INK, dash: "solid", width: 2 },
+          { name: t("legend.loss"), y: data.loss, color: enc.ink, dash: "solid", width: 2 },
           {
             name: t("legend.accuracy"),
             y: data.acc,
-            color: OKABE_ITO[2],
+            color: enc.good,
             dash: "dash",
             width: 2,
             axis: "y2",
-            label: pct,
+            label: (v) => formatPercent(v),
           },
         ],
         legend: [
-          { name: t("legend.loss"), color: INK },
-          { name: t("legend.accuracy"), color: OKABE_ITO[2], dash: "dash" },
+          { name: t("legend.loss"), color: enc.ink },
+          { name: t("legend.accuracy"), color: enc.good, dash: "dash" },
         ],
         xTitle: t("axis.step"),
         yTitle: logScale ? t("axis.lossLog") : t("axis.loss"),

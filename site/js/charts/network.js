@@ -5,7 +5,7 @@
 // showing that unit's output over the input plane, as TensorFlow Playground draws them: identical
 // units show identical pictures. A unit's border color tells its bias's sign.
 // The value of an edge or unit is shown on hover and on keyboard focus (focus the diagram, then ← → ↑ ↓).
-import { check, checkSeries, NEG, POS, divergingRGB } from "./common.js";
+import { check, checkSeries, encodingsOf } from "./common.js";
 import { t, formatNumber } from "../platform/i18n.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -23,15 +23,18 @@ export function ownScale(W, b) {
 }
 
 /**
- * createNetworkDiagram(container, {height, fill}) -> {update(data), reset()}
+ * createNetworkDiagram(container, {height, fill, enc}) -> {update(data), reset()}
  * fill: the diagram takes the container's shape (the page's CSS sizes the container), else it is
  * `height` tall in a 400-wide view box.
- * data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode: "weight"|"gradient",
+ * data: {sizes: int[L+1], W: [number[fan_in*fan_out] row-major], b: [number[fan_out]], mode:
+ *   "weight"|"gradient",
  *        scale: the |value| drawn as the widest edge (shared by the diagrams shown together; 0 = all zero),
  *        maps?: [per layer 1..L: [per unit: number[n*n] row-major, row 0 = lowest x2]], mapN?: n,
  *        mapRange?: [per layer 1..L: [lo, hi]]}
  */
-export function createNetworkDiagram(container, { height: fixedHeight = 220, fill = false } = {}) {
+export function createNetworkDiagram(container, opts = {}) {
+  const { height: fixedHeight = 220, fill = false } = opts;
+  const enc = encodingsOf(opts);
   container.classList.add("netdiagram");
   if (fill) container.classList.add("net-fill");
   const width = 400;
@@ -108,7 +111,7 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
     for (let r = 0; r < n; r++)
       for (let c = 0; c < n; c++) {
         const v = m[r * n + c];
-        const [R, G, B] = Number.isFinite(v) ? divergingRGB((v - lo) / span) : [128, 128, 128];
+        const [R, G, B] = enc.divergingRGB((v - lo) / span);
         const o = ((n - 1 - r) * n + c) * 4;
         img.data[o] = R;
         img.data[o + 1] = G;
@@ -227,7 +230,7 @@ export function createNetworkDiagram(container, { height: fixedHeight = 220, fil
       } else {
         it.node.setAttribute("class", `edge ${cls}`);
         it.node.style.strokeWidth = v === 0 ? "0.8" : (0.4 + 6.6 * rel).toFixed(2);
-        it.node.style.stroke = v > 0 ? POS : v < 0 ? NEG : "";
+        it.node.style.stroke = v > 0 ? enc.pos : v < 0 ? enc.neg : "";
       }
     }
     for (let l = 1; l <= L; l++) {

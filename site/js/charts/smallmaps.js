@@ -1,7 +1,8 @@
 // Small multiples of decision boundaries (chapter 6's restarts): one small canvas per network with
-// P(class 1) over the input plane (a grid of G x G values, interpolated), the p = 0.5 contour in black and the data points on top
+// P(class 1) over the input plane (a grid of G x G values, interpolated), the p = 0.5 contour in black and
+// the data points on top
 // (○ class 0, ✕ class 1: shape, not only color), and a caption in text under each map.
-import { check, checkSeries, divergingRGB } from "./common.js";
+import { check, checkSeries, encodingsOf } from "./common.js";
 
 const SIZE = 120; // canvas pixels per map
 
@@ -30,7 +31,10 @@ function pixels(p, G) {
   return out;
 }
 
-export function createSmallMaps(container) {
+/** createSmallMaps(container, {enc}) -> {update(data), reset()} */
+export function createSmallMaps(container, opts = {}) {
+  const enc = encodingsOf(opts);
+  const [class0, class1] = enc.classes.map((k) => k.color);
   container.classList.add("smallmaps");
   function update(data) {
     check(data && Array.isArray(data.maps), "small maps need {xs, ys, maps, X, y}");
@@ -57,7 +61,7 @@ export function createSmallMaps(container) {
       for (let r = 0; r < SIZE; r++) {
         for (let c = 0; c < SIZE; c++) {
           const v = pix[r * SIZE + c];
-          const [R, Gr, B] = Number.isFinite(v) ? divergingRGB(v) : [128, 128, 128];
+          const [R, Gr, B] = enc.divergingRGB(v);
           const o = (r * SIZE + c) * 4;
           // lighten so the points stay readable
           img.data[o] = 255 - (255 - R) * 0.6;
@@ -68,7 +72,7 @@ export function createSmallMaps(container) {
       }
       ctx.putImageData(img, 0, 0);
       // p = 0.5 boundary: the pixels where the interpolated p crosses 0.5 against a neighbour
-      ctx.fillStyle = "#000";
+      ctx.fillStyle = enc.ink;
       for (let r = 0; r < SIZE; r++)
         for (let c = 0; c < SIZE; c++) {
           const v = pix[r * SIZE + c] - 0.5;
@@ -82,7 +86,7 @@ export function createSmallMaps(container) {
         const x = px(data.X[2 * s]),
           y = py(data.X[2 * s + 1]);
         if (data.y[s] === 1) {
-          ctx.strokeStyle = "#003c5f";
+          ctx.strokeStyle = class1;
           ctx.beginPath();
           ctx.moveTo(x - 2, y - 2);
           ctx.lineTo(x + 2, y + 2);
@@ -90,7 +94,7 @@ export function createSmallMaps(container) {
           ctx.lineTo(x - 2, y + 2);
           ctx.stroke();
         } else {
-          ctx.strokeStyle = "#7a3300";
+          ctx.strokeStyle = class0;
           ctx.beginPath();
           ctx.arc(x, y, 2, 0, 2 * Math.PI);
           ctx.stroke();

@@ -1,40 +1,32 @@
-// tourlines.js: generic plotly lines/markers chart for the tour's chapter views: several named series over a shared or
-// per-series x, optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
+// tourlines.js: the plotly lines/markers chart of the chapters' experiments (the figure's animated
+// lines are the canvas chart, lines.js): several named series over a shared or per-series x,
+// optional log axes (exact zeros kept on their own "0 (exactly)" line), markers with
 // different symbols per series and dash patterns, so nothing depends on color alone.
-import {
-  baseLayout,
-  CONFIG,
-  check,
-  checkSeries,
-  logWithZero,
-  plotly,
-  SERIES_COLORS,
-  DASHES,
-  INK,
-  SYMBOLS,
-} from "./common.js";
-import { t, formatNumber, numberFormat } from "../platform/i18n.js";
+import { CONFIG, check, checkSeries, logWithZero, plotly, encodingsOf } from "./common.js";
+import { t, formatNumber, formatPercent, numberFormat } from "../platform/i18n.js";
 
-export { SYMBOLS };
 // Okabe–Ito without its yellow (too faint as a thin line on white), which becomes a dark gold
-const styleOf = (k, dashes) => ({
-  color: SERIES_COLORS[k % SERIES_COLORS.length],
-  dash: dashes ? DASHES[k % 3] : DASHES[Math.floor(k / 8) % DASHES.length],
+const styleOf = (enc, k, dashes) => ({
+  color: enc.seriesColors[k % enc.seriesColors.length],
+  dash: dashes ? enc.dashes[k % 3] : enc.dashes[Math.floor(k / 8) % enc.dashes.length],
 });
 
 /**
- * createLinesChart(container, {xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height, legend, dashes, decades})
+ * createPlotlyLinesChart(container, {enc, xTitle, yTitle, xLog, yLog, xReversed, yRange, yPercent, height,
+ *                                    legend, dashes, decades})
  * (dashes: vary the dash pattern with the series too, for many lines without markers; decades: a log axis
  * ticks powers of ten only)
  * data: {series: [{name, x: number[], y: number[], style?: int, mode?: "lines"|"markers"|"lines+markers",
  *                  dash?: string, labels?: string[] (text shown at each marker),
- *                  symbol?: string|string[] (marker symbol(s) instead of the style's), colors?: string[] (a color
+ *                  symbol?: string|string[] (marker symbol(s) instead of the style's), colors?: string[] (a
+ *   color
  *                  per marker), markers?: int (at most this many markers drawn on a line), legend?: false,
  *                  hover?: string[] (each point's hover text instead of its y value)}],
  *        hlines?: [{y, label, dash?, left?: bool (label at the left end)}]}
  * Values may be null (a gap). `yLog` values <= 0 that are not exact zeros are gaps too.
  */
-export function createLinesChart(container, opts = {}) {
+export function createPlotlyLinesChart(container, opts = {}) {
+  const enc = encodingsOf(opts);
   const P = plotly();
   let drawn = false;
   function update(data) {
@@ -47,10 +39,10 @@ export function createLinesChart(container, opts = {}) {
     }
     for (const h of data.hlines || []) all.push(h.y);
     // a log axis keeps exact zeros visible on their own line only when there are any
-    const lz = opts.yLog && all.some((v) => v === 0) ? logWithZero(all, t("axis.zeroExactly")) : null;
+    const lz = opts.yLog && all.some((v) => v === 0) ? logWithZero(all, t("axis.zeroExactly"), enc) : null;
     const mapY = (v) => (lz ? lz.map(v) : Number.isFinite(v) ? v : null);
     const traces = data.series.map((s, k) => {
-      const st = s.style === -1 ? { color: INK, dash: "solid" } : styleOf(s.style ?? k, opts.dashes);
+      const st = s.style === -1 ? { color: enc.ink, dash: "solid" } : styleOf(enc, s.style ?? k, opts.dashes);
       const mode = s.mode || "lines";
       const ys = Array.from(s.y);
       const fmt = (v) =>
@@ -63,15 +55,15 @@ export function createLinesChart(container, opts = {}) {
         y: ys.map(mapY),
         text: s.labels || ys.map(fmt),
         textposition: "top center",
-        textfont: { size: 10, color: INK },
+        textfont: { size: 10, color: enc.ink },
         cliponaxis: false,
         customdata: s.hover ? Array.from(s.hover) : ys.map(fmt),
         line: { color: st.color, dash: s.dash || st.dash, width: 2 },
         marker: {
           color: s.colors ? Array.from(s.colors) : st.color,
-          symbol: s.symbol || SYMBOLS[(s.style ?? k) % SYMBOLS.length],
+          symbol: s.symbol || enc.symbols[(s.style ?? k) % enc.symbols.length],
           size: 8,
-          line: { color: s.colors ? Array.from(s.colors) : INK, width: s.colors ? 1.5 : 0.5 },
+          line: { color: s.colors ? Array.from(s.colors) : enc.ink, width: s.colors ? 1.5 : 0.5 },
         },
         hovertemplate: "%{fullData.name}: %{x}, %{customdata}<extra></extra>",
       };
@@ -91,7 +83,7 @@ export function createLinesChart(container, opts = {}) {
         yref: "y",
         y0: y,
         y1: y,
-        line: { color: INK, width: 1, dash: h.dash || "dot" },
+        line: { color: enc.ink, width: 1, dash: h.dash || "dot" },
       });
       if (h.label)
         annotations.push({
@@ -121,7 +113,7 @@ export function createLinesChart(container, opts = {}) {
       if (opts.decades) xaxis.dtick = 1;
     }
     if (opts.xReversed) xaxis.autorange = "reversed";
-    const layout = baseLayout({
+    const layout = enc.layout({
       height: opts.height || 260,
       xaxis,
       yaxis,
@@ -148,12 +140,4 @@ export function separators() {
   const dec = (parts.find((p) => p.type === "decimal") || { value: "." }).value;
   const grp = (parts.find((p) => p.type === "group") || { value: "," }).value;
   return dec + grp;
-}
-
-export function formatPercent(v) {
-  if (!Number.isFinite(v)) return "–";
-  return numberFormat(
-    { style: "percent", maximumFractionDigits: 1 },
-    document.documentElement.lang || "en",
-  ).format(v);
 }

@@ -1,21 +1,22 @@
 // Weight trajectories: every weight and bias into one layer as a line over steps, colored + dashed
 // by the unit it feeds, so clones overlap exactly. (Canvas: it animates; see canvas.js.)
-import { check, unitStyle, INK } from "./common.js";
-import { createLineChart } from "./lines.js";
+import { check, encodingsOf } from "./common.js";
+import { createCanvasLineChart } from "./lines.js";
 import { t } from "../platform/i18n.js";
 
 /**
- * createTrajectoryChart(container) -> {update(data), reset()}
+ * createTrajectoryChart(container, {height, enc}) -> {update(data), reset()}
  * data: {steps: number[R], lines: [{y: number[R], unit: int (0-based; -1 = output unit), name: str}],
  *        cursor: step number or null}
  */
-export function createTrajectoryChart(container, { height = 240 } = {}) {
-  const chart = createLineChart(container, { height });
+export function createTrajectoryChart(container, opts = {}) {
+  const enc = encodingsOf(opts);
+  const chart = createCanvasLineChart(container, { height: opts.height || 240, enc });
   return {
     update(data) {
       check(data && Array.isArray(data.lines), "trajectories need {steps, lines}");
       const units = [...new Set(data.lines.map((l) => l.unit))].sort((a, b) => a - b);
-      const style = (u) => (u < 0 ? { color: INK, dash: "solid" } : unitStyle(u));
+      const style = (u) => (u < 0 ? { color: enc.ink, dash: "solid" } : enc.unitStyle(u));
       chart.update({
         x: data.steps,
         series: data.lines.map((l) => {

@@ -1,13 +1,14 @@
 // Hidden unit maps: each unit of the first hidden layer drawn as a small image over the input plane
 // (canvas, not plotly: many small maps, cheap to redraw). Clones are labelled "= unit j" in text.
-import { check, checkSeries, divergingRGB } from "./common.js";
+import { check, checkSeries, encodingsOf } from "./common.js";
 import { t, formatNumber } from "../platform/i18n.js";
 
 /**
  * data: {nx, ny, maps: [number[ny*nx] in [lo, hi]], lo, hi, clones: [int|-1] (index of the first
  *        identical unit, -1 if none)} ; or {maps: []} with {message}
  */
-export function createUnitMaps(container) {
+export function createUnitMaps(container, opts = {}) {
+  const enc = encodingsOf(opts);
   container.classList.add("unitmaps");
   function update(data) {
     check(data && Array.isArray(data.maps), "unit maps need {maps}");
@@ -40,7 +41,7 @@ export function createUnitMaps(container) {
       for (let r = 0; r < ny; r++)
         for (let c = 0; c < nx; c++) {
           const v = m[r * nx + c];
-          const [R, G, B] = Number.isFinite(v) ? divergingRGB((v - lo) / (hi - lo)) : [128, 128, 128];
+          const [R, G, B] = enc.divergingRGB((v - lo) / (hi - lo));
           const o = ((ny - 1 - r) * nx + c) * 4; // row 0 = lowest x2: draw bottom-up
           img.data[o] = R;
           img.data[o + 1] = G;

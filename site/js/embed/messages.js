@@ -3,7 +3,8 @@
 //
 // embed -> parent (targetOrigin "*": they carry no secrets, only layout and progress)
 //   {type: "pyinit:height", version: 1, height}            content height in CSS px, on every change
-//   {type: "pyinit:status", version: 1, phase, step}       phase: "loading" | "precomputed" | "waiting" | "live" | "error"
+//   {type: "pyinit:status", version: 1, phase, step}       phase: "loading" | "precomputed" | "waiting" |
+// "live" | "error"
 //   {type: "pyinit:reply",  version: 1, requestId, ok, step, playing, error?}   one per accepted command,
 //                                                          in the order the commands arrived, sent to the
 //                                                          commanding origin only -- except an opaque one
@@ -14,9 +15,16 @@
 // parent -> embed (accepted only if the embed URL has api=1, the message comes from the parent
 // window, and the parent's origin is in the build's allow-list, embed-config.json):
 //   {type: "pyinit:command", command: "step" | "play" | "pause" | "reset" | "setState",
-//    args?: {n?: int (step, 1..1000, default 1), state?: {key: value, ...} (setState)}, requestId?: any JSON value}
+//    args?: {n?: int (step, 1..1000, default 1), state?: {key: value, ...} (setState)},
+//    requestId?: any JSON value}
 // Commands run one at a time, in arrival order. Invalid args get a reply with ok: false and an error
 // naming the argument, its range and the value. Anything else is ignored without a reply.
+//
+// Who may command: the allow-list is "*" unless the build names origins (--embed-origins), so any
+// page that frames an embed with api=1 may. That is safe because a command can do only what the
+// reader's controls do, and never run code: init code a command brings (setState {code: …}) waits
+// for the reader's own click on "Run this code" inside the embed, as a link's does (the one code
+// gate, app/code-gate.js, holds it whatever the origin). A command cannot click or approve.
 
 export const PROTOCOL_VERSION = 1;
 export const COMMANDS = ["step", "play", "pause", "reset", "setState"];

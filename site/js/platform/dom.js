@@ -17,17 +17,17 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** Set a node's text only when it changed (no needless layout, no repeated announcement). */
+export function setText(node, text) {
+  if (node && node.textContent !== text) node.textContent = text;
+}
+
 /** A number with the page language's separators and `digits` significant digits. */
 export const num = (x, digits = 4) => formatNumber(x, digits);
 
 /** An integer with the language's grouping (15,000 / 15 000). */
 export function int(x) {
   return Number.isFinite(x) ? numberFormat().format(x) : "–";
-}
-
-/** A fraction as a percentage (0.973 -> 97.3% / 97,3%). */
-export function pct(x) {
-  return Number.isFinite(x) ? numberFormat({ style: "percent", maximumFractionDigits: 1 }).format(x) : "–";
 }
 
 /** ε-style powers of ten: 1e-5 -> "10⁻⁵"; other numbers via num(). */

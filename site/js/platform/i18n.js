@@ -79,10 +79,18 @@ export function formatNumber(x, digits = 4) {
   return numberFormat({ maximumSignificantDigits: digits }).format(x);
 }
 
-/** A fraction as a percentage in the current language (0.973 -> "97.3%" / "97,3%"). */
-export function formatPercent(x) {
+/**
+ * The one percent format: a fraction as a percentage in the current language, with at most one
+ * decimal (0.973 -> "97.3%" / "97,3%", 0.5 -> "50%"); `fixed`: always one (a number that changes
+ * while the runs play keeps its width: "50.0%").
+ */
+export function formatPercent(x, { fixed = false } = {}) {
   if (!Number.isFinite(x)) return "–";
-  return numberFormat({ style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
+  return numberFormat({
+    style: "percent",
+    minimumFractionDigits: fixed ? 1 : 0,
+    maximumFractionDigits: 1,
+  }).format(x);
 }
 
 export function t(key, params) {

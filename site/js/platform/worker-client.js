@@ -15,8 +15,15 @@
 //   "RuntimeError" Python never started (loading failed; `ready` rejected with the reason).
 // Every pending call settles: none waits forever.
 //
+// Replies are checked before they settle a call: the worker answers one call at a time, in order, so a
+// reply must carry the id of the oldest pending call (ids are random, not guessable), and have the
+// shape worker.js sends ({id, result} or {id, error: {type, message, details?}}). Anything else (a
+// forged or garbled message, e.g. from code run inside the worker) is dropped with a console warning;
+// the call it claimed to answer still gets its real reply or its time-out.
+//
 // A lost worker is reported once through onLost(cb) callbacks and the `lost` promise (resolved with
-// the WorkerCallError). A worker that dies while loading rejects `ready` instead. restart() starts a fresh worker and returns its new `ready` promise;
+// the WorkerCallError). A worker that dies while loading rejects `ready` instead. restart() starts a fresh
+// worker and returns its new `ready` promise;
 // terminate() stops the worker on purpose (no onLost). `ready`, `lost` and `worker` always refer to
 // the current worker.
 
@@ -44,6 +51,42 @@ const stepLimitMs = (url) => {
 const LATE_MS = 2_000; // a check that fires this late means the page itself was paused (background tab)
 
 const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
+const isText = (x) => typeof x === "string";
+const isPlain = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+const DETAIL_CHECKS = {
+  param: (x) => isText(x) && /^[a-z_]{1,40}$/.test(x),
+  line: (x) => x === null || Number.isInteger(x),
+  column: (x) => x === null || Number.isInteger(x),
+  kind: (x) => x === null || isText(x),
+  text: (x) => x === null || isText(x),
+};
+
+/** Does `data` have the shape of a reply of worker.js: {id, result} or {id, error: {type, message,
+ * details?}}? */
+export function isReply(data) {
+  if (!isPlain(data)) return false;
+  const keys = Object.keys(data).filter((k) => k !== "id");
+  if (keys.length !== 1) return false;
+  if (keys[0] === "result") return true;
+  if (keys[0] !== "error") return false;
+  const e = data.error;
+  if (!isPlain(e) || !isText(e.type) || !isText(e.message)) return false;
+  if (Object.keys(e).some((k) => !["type", "message", "details"].includes(k))) return false;
+  if (e.details === undefined || e.details === null) return true;
+  return (
+    isPlain(e.details) &&
+    Object.entries(e.details).every(([k, v]) => DETAIL_CHECKS[k] && (v === undefined || DETAIL_CHECKS[k](v)))
+  );
+}
+
+/** A call id nobody can guess: a random prefix per client, then a counter. */
+function idMaker() {
+  const bytes = new Uint32Array(2);
+  crypto.getRandomValues(bytes);
+  const prefix = Array.from(bytes, (b) => b.toString(36)).join("");
+  let n = 0;
+  return () => `${prefix}-${++n}`;
+}
 
 export function createWorkerClient(
   url,
@@ -58,7 +101,7 @@ export function createWorkerClient(
   } = {},
 ) {
   const lostCallbacks = new Set(onLost ? [onLost] : []);
-  let nextId = 1;
+  const nextId = idMaker();
   let gen = null; // the current worker and everything that belongs to it
 
   function start() {
@@ -99,11 +142,14 @@ export function createWorkerClient(
       rejectAll(g, (p) => new WorkerCallError(p.fn, { type: "RuntimeError", message }));
     };
 
+    const drop = (why, data) => console.warn(`pyinit: dropped a message from the worker (${why})`, data);
     g.worker.onmessage = ({ data }) => {
       if (g.dead) return;
-      if (data && "id" in data) {
+      if (data && typeof data === "object" && "id" in data) {
+        const head = g.pending.keys().next().value; // the worker answers in order: only the oldest call
+        if (data.id !== head) return drop(g.pending.has(data.id) ? "out of order" : "no such call", data);
+        if (!isReply(data)) return drop("not a reply's shape", data);
         const p = g.pending.get(data.id);
-        if (!p) return;
         g.pending.delete(data.id);
         clearTimeout(p.timer);
         armHead(g);
@@ -111,26 +157,24 @@ export function createWorkerClient(
         else p.resolve(data.result);
       } else if (data?.event === "pong") {
         if (g.ping && g.ping.n === data.n) g.ping = null;
-      } else if (data?.event === "progress") {
+      } else if (data?.event === "progress" && !g.isReady) {
         onProgress(data);
-      } else if (data?.event === "ready") {
+      } else if (data?.event === "ready" && !g.isReady) {
         g.isReady = true;
         g.resolveReady({ versions: data.versions, stats: data.stats });
         armHead(g);
       } else if (data?.event === "fatal") {
-        if (g.isReady) lose(g, "WorkerLost", `Python stopped: ${data.message}`);
-        else g.fail(data.stage, data.message);
-      }
+        const message = isText(data.message) ? data.message : "Python failed fatally.";
+        if (g.isReady)
+          lose(g, "WorkerLost", message); // the page says "Python stopped: …" itself
+        else g.fail(data.stage, message);
+      } else drop("unknown", data);
     };
     g.worker.onerror = (event) => {
       event.preventDefault?.();
       if (g.isReady) {
         console.error("pyinit worker:", event.message);
-        lose(
-          g,
-          "WorkerLost",
-          `Python stopped after an error in its worker: ${event.message || "unknown error"}.`,
-        );
+        lose(g, "WorkerLost", `an error in its worker: ${event.message || "unknown error"}.`);
       } else {
         // e.g. js/platform/worker.js missing or broken
         g.fail(
@@ -235,7 +279,7 @@ export function createWorkerClient(
     }
     if (g.isReady && g.pending.size) return; // busy: the running call's own time limit watches it
     if (typeof document !== "undefined" && document.hidden) return;
-    g.ping = { n: nextId++, sentAt: now, busy: false };
+    g.ping = { n: nextId(), sentAt: now, busy: false };
     g.worker.postMessage({ type: "pyinit:ping", n: g.ping.n });
   }
 
@@ -245,7 +289,7 @@ export function createWorkerClient(
       return Promise.reject(new WorkerCallError(fn, { type: "WorkerLost", message: g.dead.message }));
     if (g.fatal)
       return Promise.reject(new WorkerCallError(fn, { type: "RuntimeError", message: g.fatal.message }));
-    const id = nextId++;
+    const id = nextId();
     return new Promise((resolve, reject) => {
       g.pending.set(id, { resolve, reject, fn, timeoutMs, timer: null });
       if (g.ping && g.isReady) g.ping.busy = true;

@@ -31,7 +31,8 @@ const progress = (stage, state, extra = {}) => {
   if (!failure) post({ event: "progress", stage, state, ...extra });
 };
 
-/** The loading modules (the last one's exports), or an error of stage "worker" naming the first that failed. */
+/** The loading modules (the last one's exports), or an error of stage "worker" naming the first that
+ * failed. */
 async function importLoader() {
   const imports = LOADER.map((rel) => import(rel));
   imports.forEach((p) => p.catch(() => {}));

@@ -3,12 +3,12 @@
 // No chapter shows it since "noise" shows escape; kept for a chapter whose view is an ε sweep.
 // Data: pyinit.web.symmetry_experiments.eps_sweep. Left out: loading and "Recompute" (../chapter-views.js).
 import { t } from "../../platform/i18n.js";
-import { createLinesChart } from "../../charts/tourlines.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
 import { num, int, pow10, list, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine, arr, col } from "./parts.js";
 
 export const epsSweep = {
-  build(container, entry) {
+  build(container, entry, ctx) {
     const d = entry.data;
     const K = d.eps.length;
     const R = d.steps.length;
@@ -53,13 +53,20 @@ export const epsSweep = {
         dash: "dash",
       });
     }
-    createLinesChart(plotA, {
+    createPlotlyLinesChart(plotA, {
+      enc: ctx.enc,
       xTitle: t("view.noise.eps"),
       yTitle: t("view.noise.break"),
       xLog: true,
       xReversed: true,
     }).update({ series });
-    createLinesChart(plotB, { xTitle: t("axis.step"), yTitle: "S", yLog: true, dashes: true }).update({
+    createPlotlyLinesChart(plotB, {
+      enc: ctx.enc,
+      xTitle: t("axis.step"),
+      yTitle: "S",
+      yLog: true,
+      dashes: true,
+    }).update({
       series: d.eps.map((e, k) => ({
         name: "ε = " + pow10(e),
         x: arr(d.steps),

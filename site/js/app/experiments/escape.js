@@ -3,8 +3,7 @@
 // table and the result sentences. Data: pyinit.web.symmetry_experiments.escape.
 // Left out: loading and "Recompute" (../chapter-views.js).
 import { t } from "../../platform/i18n.js";
-import { createLinesChart } from "../../charts/tourlines.js";
-import { OKABE_ITO } from "../../charts/common.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
 import { num, int, pow10, list, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine } from "./parts.js";
 
@@ -12,7 +11,7 @@ import { chartBox, resultLine } from "./parts.js";
 // open), with the hover text and the table saying "did not escape within N steps".
 const OPEN = ["circle-open", "square-open", "diamond-open", "triangle-up-open"];
 export const escape = {
-  build(container, entry) {
+  build(container, entry, ctx) {
     const d = entry.data;
     const E = d.eps.length;
     const [fig, plot] = chartBox("view-escape-chart", t("view.escape.chart"));
@@ -55,7 +54,7 @@ export const escape = {
         over.x.push(d.eps[k]);
         over.y.push(d.budget * 1.3 ** (i + 1));
         over.symbol.push(OPEN[i % OPEN.length]);
-        over.colors.push(OKABE_ITO[i % OKABE_ITO.length]);
+        over.colors.push(ctx.enc.palette[i % ctx.enc.palette.length]);
         over.hover.push(`${layersName(h)}: ${never}`);
       }
     });
@@ -73,7 +72,8 @@ export const escape = {
         dash: "dash",
       });
     }
-    createLinesChart(plot, {
+    createPlotlyLinesChart(plot, {
+      enc: ctx.enc,
       xTitle: t("view.escape.eps"),
       yTitle: t("view.escape.step"),
       xLog: true,

@@ -2,8 +2,8 @@
 // activation, the final accuracy and a verdict (frozen / clones / learns) with the distinct hidden
 // units, as one table and a result line. Data: pyinit.web.symmetry_experiments.layers.
 // Left out: loading, shipped data and "Recompute" (../chapter-views.js).
-import { t } from "../../platform/i18n.js";
-import { int, pct } from "../../platform/dom.js";
+import { t, formatPercent } from "../../platform/i18n.js";
+import { int } from "../../platform/dom.js";
 import { resultLine, viewTable } from "./parts.js";
 
 export const layers = {
@@ -19,7 +19,7 @@ export const layers = {
           v = verdict(r);
         const word = t(`view.layers.${v}`);
         return {
-          text: pct(r.final_accuracy),
+          text: formatPercent(r.final_accuracy),
           cls: "verdict-" + v,
           sub: word + " · " + t("view.layers.units", { n: r.distinct.join(", ") }),
         };
@@ -35,7 +35,7 @@ export const layers = {
       }),
       result,
     );
-    const acc = (a, c) => pct(run(a, c).final_accuracy);
+    const acc = (a, c) => formatPercent(run(a, c).final_accuracy);
     result.textContent = t("view.layers.result", {
       reluFirst: acc("relu", "zeros_first"),
       tanhFirst: acc("tanh", "zeros_first"),

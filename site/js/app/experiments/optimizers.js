@@ -2,8 +2,8 @@
 // a constant and a random start; a table of final accuracy, "every weight still 0" and "units
 // still identical" per optimizer and start, and a result line. Data:
 // pyinit.web.symmetry_experiments.optimizers. Left out: loading and "Recompute" (../chapter-views.js).
-import { t } from "../../platform/i18n.js";
-import { num, int, pct } from "../../platform/dom.js";
+import { t, formatPercent } from "../../platform/i18n.js";
+import { num, int } from "../../platform/dom.js";
 import { resultLine, viewTable } from "./parts.js";
 
 const yesNo = (b) => t(b ? "view.stuck.yes" : "view.stuck.no");
@@ -29,7 +29,7 @@ export const optimizers = {
         const r = run(o, i);
         rows.push([
           initName(i),
-          pct(r.final_accuracy),
+          formatPercent(r.final_accuracy),
           yesNo(r.weights_zero),
           r.max_symmetry === null
             ? "–"
@@ -61,7 +61,7 @@ export const optimizers = {
     const accs = (i) =>
       range(
         of(i).map((r) => r.final_accuracy),
-        pct,
+        (v) => formatPercent(v),
       );
     const constant = d.inits.find((i) => i.startsWith("constant")) || d.inits[1];
     const random = d.inits[d.inits.length - 1];

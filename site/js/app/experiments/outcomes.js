@@ -2,8 +2,8 @@
 // symmetric, learning, saturated / dead / diverged) as one card per init with a sparkline of its
 // loss, an activation switch, a result line and a table. Data: pyinit.web.scale_experiments.outcomes.
 // Left out: loading and "Recompute" (../chapter-views.js).
-import { t } from "../../platform/i18n.js";
-import { el, num, int, pct, list } from "../../platform/dom.js";
+import { t, formatPercent } from "../../platform/i18n.js";
+import { el, num, int, list } from "../../platform/dom.js";
 import { resultLine, arr, viewTable } from "./parts.js";
 
 /** A small SVG of one loss curve (log scale, its own range) with its first and last values. */
@@ -83,7 +83,7 @@ export const outcomes = {
     const final = (r) =>
       r.diverged !== null
         ? t("view.outcomes.divergedAt", { step: int(r.diverged) })
-        : t("view.outcomes.final", { acc: pct(r.final_accuracy) });
+        : t("view.outcomes.final", { acc: formatPercent(r.final_accuracy) });
     const dataset = (r) =>
       r.dataset !== d.runs[0].dataset ? " (" + t(`choice.dataset.${r.dataset}`) + ")" : "";
     const rows = [];
@@ -97,7 +97,7 @@ export const outcomes = {
           `${num(r.loss0, 3)} → ${lossTo(r)}`,
           r.diverged !== null
             ? t("view.outcomes.divergedAt", { step: int(r.diverged) })
-            : pct(r.final_accuracy),
+            : formatPercent(r.final_accuracy),
         ]);
     }
     const [cap, scroll] = viewTable({
@@ -158,8 +158,8 @@ export const outcomes = {
       const learning = runs.find((r) => r.outcome === "learning");
       const big = runs[runs.length - 1];
       const why = {
-        saturated: () => t("view.outcomes.whySaturated", { p: pct(big.saturated0) }),
-        dead: () => t("view.outcomes.whyDead", { p: pct(big.dead) }),
+        saturated: () => t("view.outcomes.whySaturated", { p: formatPercent(big.saturated0) }),
+        dead: () => t("view.outcomes.whyDead", { p: formatPercent(big.dead) }),
         diverged: () => t("view.outcomes.whyDiverged", { step: int(big.diverged) }),
       }[big.outcome];
       result.textContent = [
@@ -168,7 +168,7 @@ export const outcomes = {
           list: list(runs.map((r) => initName(r) + " → " + word(r))),
         }),
         why ? why() : "",
-        learning ? t("view.outcomes.learns", { acc: pct(learning.final_accuracy) }) : "",
+        learning ? t("view.outcomes.learns", { acc: formatPercent(learning.final_accuracy) }) : "",
       ]
         .filter(Boolean)
         .join(" ");

@@ -3,9 +3,9 @@
 // the curves' numbers. Its own load(): runs only when asked, in chunks of CHUNK steps
 // (chapters.reproduce_start / _step / _dispose), redrawing after each. Data:
 // pyinit.web.chapters.reproduce. Left out: the shipped data and the shared status (../chapter-views.js).
-import { t } from "../../platform/i18n.js";
-import { createLinesChart, SYMBOLS } from "../../charts/tourlines.js";
-import { el, num, int, pct, list, dataTable } from "../../platform/dom.js";
+import { t, formatPercent } from "../../platform/i18n.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
+import { el, num, int, list, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine, arr, col, viewTable } from "./parts.js";
 
 const CHUNK = 500; // steps per chapters.reproduce_step call
@@ -96,7 +96,7 @@ export const reproduce = {
                   style: k,
                   mode: "lines+markers",
                   markers: 8,
-                  symbol: `${SYMBOLS[k % SYMBOLS.length]}-open`,
+                  symbol: `${ctx.enc.symbols[k % ctx.enc.symbols.length]}-open`,
                   dash: "dot",
                   legend: false,
                 },
@@ -104,13 +104,15 @@ export const reproduce = {
             : []),
         ]);
       if (!accChart) {
-        accChart = createLinesChart(plotA, {
+        accChart = createPlotlyLinesChart(plotA, {
+          enc: ctx.enc,
           xTitle: t("axis.step"),
           yTitle: t("axis.accuracy"),
           yRange: [0.4, 1.02],
           yPercent: true,
         });
-        lossChart = createLinesChart(plotB, {
+        lossChart = createPlotlyLinesChart(plotB, {
+          enc: ctx.enc,
           xTitle: t("axis.step"),
           yTitle: t("axis.lossLog"),
           yLog: true,
@@ -126,19 +128,20 @@ export const reproduce = {
       const k0 = d.inits.indexOf("zeros"),
         kHe = d.inits.indexOf("he"),
         kBig = d.inits.findIndex((i) => i !== "zeros" && i !== "he");
-      const trainTest = (k) => `${pct(d.final_accuracy[k])} / ${pct(d.final_test_accuracy[k])}`;
+      const trainTest = (k) =>
+        `${formatPercent(d.final_accuracy[k])} / ${formatPercent(d.final_test_accuracy[k])}`;
       result.textContent =
         t("view.reproduce.result", {
           steps: int(d.step),
-          zero_acc: pct(d.final_accuracy[k0]),
+          zero_acc: formatPercent(d.final_accuracy[k0]),
           zero_loss: num(d.final_loss[k0]),
-          he_acc: pct(d.final_accuracy[kHe]),
+          he_acc: formatPercent(d.final_accuracy[kHe]),
           he_loss: num(d.final_loss[kHe]),
         }) +
         " " +
         t("view.reproduce.more", {
           big: names[kBig],
-          big_acc: pct(d.final_accuracy[kBig]),
+          big_acc: formatPercent(d.final_accuracy[kBig]),
           big_loss: num(d.final_loss[kBig]),
           list: list(d.inits.map((_, k) => `${names[k]} ${trainTest(k)}`)),
           n_test: int(d.n_test),
@@ -171,13 +174,19 @@ export const reproduce = {
           ],
           rows: names.map((nm, k) => [
             nm,
-            pct(d.final_accuracy[k]),
-            pct(d.final_test_accuracy[k]),
+            formatPercent(d.final_accuracy[k]),
+            formatPercent(d.final_test_accuracy[k]),
             num(d.final_loss[k], 3),
             num(d.final_test_loss[k], 3),
           ]),
         }),
-        curves(t("view.reproduce.accCurves"), d.accuracy, d.test_accuracy, pct, "view-reproduce-acc-table"),
+        curves(
+          t("view.reproduce.accCurves"),
+          d.accuracy,
+          d.test_accuracy,
+          formatPercent,
+          "view-reproduce-acc-table",
+        ),
         curves(
           t("view.reproduce.lossCurves"),
           d.loss,

@@ -1,10 +1,10 @@
 // experiments/restarts.js: the "restarts" chapter's view: K random restarts, a small decision map
 // per seed, the final loss per seed (a chart and a table) and a result line.
 // Data: pyinit.web.scale_experiments.restarts. Left out: loading and "Recompute" (../chapter-views.js).
-import { t } from "../../platform/i18n.js";
-import { createLinesChart } from "../../charts/tourlines.js";
+import { t, formatPercent } from "../../platform/i18n.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
 import { createSmallMaps } from "../../charts/smallmaps.js";
-import { el, num, int, pct, dataTable } from "../../platform/dom.js";
+import { el, num, int, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine } from "./parts.js";
 
 export const restarts = {
@@ -15,7 +15,7 @@ export const restarts = {
     const mapsBox = el("div", { id: "view-restarts-maps" });
     const [fig, plot] = chartBox("view-restarts-loss", t("view.restarts.lossChart"));
     const result = resultLine();
-    const rows = d.seeds.map((s, k) => [String(s), num(d.final_loss[k]), pct(d.final_accuracy[k])]);
+    const rows = d.seeds.map((s, k) => [String(s), num(d.final_loss[k]), formatPercent(d.final_accuracy[k])]);
     container.append(
       el(
         "figure",
@@ -33,7 +33,7 @@ export const restarts = {
         id: "view-restarts-table",
       }),
     );
-    createSmallMaps(mapsBox).update({
+    createSmallMaps(mapsBox, { enc: ctx.enc }).update({
       xs: d.grid.xs,
       ys: d.grid.ys,
       X: d.X,
@@ -43,11 +43,12 @@ export const restarts = {
         caption: t("view.restarts.cell", {
           seed: String(s),
           loss: num(d.final_loss[k], 3),
-          acc: pct(d.final_accuracy[k]),
+          acc: formatPercent(d.final_accuracy[k]),
         }),
       })),
     });
-    createLinesChart(plot, {
+    createPlotlyLinesChart(plot, {
+      enc: ctx.enc,
       xTitle: t("view.restarts.seed"),
       yTitle: t("axis.loss"),
       legend: false,

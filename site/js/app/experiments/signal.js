@@ -3,12 +3,12 @@
 // result line, two tables). Data: pyinit.web.scale_experiments.signal.
 // Left out: loading and "Recompute" (../chapter-views.js).
 import { t } from "../../platform/i18n.js";
-import { createLinesChart } from "../../charts/tourlines.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
 import { el, num, list, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine } from "./parts.js";
 
 export const signal = {
-  build(container, entry) {
+  build(container, entry, ctx) {
     const d = entry.data;
     entry.activation ||= d.activations.includes("relu") ? "relu" : d.activations[0];
     const name = "signal-act";
@@ -31,14 +31,16 @@ export const signal = {
     const result = resultLine();
     const tables = el("div", { class: "view-tables" });
     container.append(radios, figA, figB, result, tables);
-    const chartA = createLinesChart(plotA, {
+    const chartA = createPlotlyLinesChart(plotA, {
+      enc: ctx.enc,
       xTitle: t("view.signal.layer"),
       yTitle: t("view.signal.std"),
       yLog: true,
       decades: true,
       height: 300,
     });
-    const chartB = createLinesChart(plotB, {
+    const chartB = createPlotlyLinesChart(plotB, {
+      enc: ctx.enc,
       xTitle: t("view.signal.layer"),
       yTitle: t("view.signal.std"),
       yLog: true,

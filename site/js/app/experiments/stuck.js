@@ -3,12 +3,12 @@
 // chart, a result line, the chart's numbers). Data: pyinit.web.symmetry_experiments.stuck.
 // Left out: loading and "Recompute" (../chapter-views.js).
 import { t } from "../../platform/i18n.js";
-import { createLinesChart } from "../../charts/tourlines.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
 import { num, list, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine, arr, viewTable } from "./parts.js";
 
 export const stuck = {
-  build(container, entry) {
+  build(container, entry, ctx) {
     const d = entry.data;
     const L = d.layers;
     const layerName = (l) => (l === L - 1 ? t("view.stuck.output") : t("view.stuck.layer", { l: l + 1 }));
@@ -36,7 +36,12 @@ export const stuck = {
       fig,
       result,
     );
-    const chart = createLinesChart(plot, { xTitle: t("axis.step"), yTitle: "‖dW‖", yLog: true });
+    const chart = createPlotlyLinesChart(plot, {
+      enc: ctx.enc,
+      xTitle: t("axis.step"),
+      yTitle: "‖dW‖",
+      yLog: true,
+    });
     const sig = d.runs.find((r) => r.activation === "sigmoid");
     const steps = arr(d.steps);
     chart.update({

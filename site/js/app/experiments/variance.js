@@ -3,12 +3,12 @@
 // result line. Data: pyinit.web.scale_experiments.variance.
 // Left out: loading and "Recompute" (../chapter-views.js).
 import { t } from "../../platform/i18n.js";
-import { createLinesChart } from "../../charts/tourlines.js";
+import { createPlotlyLinesChart } from "../../charts/tourlines.js";
 import { el, num, list, dataTable } from "../../platform/dom.js";
 import { chartBox, resultLine, arr } from "./parts.js";
 
 export const variance = {
-  build(container, entry) {
+  build(container, entry, ctx) {
     const d = entry.data;
     const name = (r) =>
       t("view.variance.run", {
@@ -59,7 +59,8 @@ export const variance = {
         hover: arr(r.predicted).map((v) => `${t("view.variance.predicted")} ${num(v, 3)}`),
       });
     });
-    createLinesChart(plot, {
+    createPlotlyLinesChart(plot, {
+      enc: ctx.enc,
       xTitle: t("view.signal.layer"),
       yTitle: t("view.variance.axis"),
       yLog: true,
