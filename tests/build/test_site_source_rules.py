@@ -5,7 +5,7 @@
   --enc-* properties charts/encodings.js sets), and no mutable module state (`export let`) in charts/;
 - every --enc-* property the CSS uses is one that charts/encodings.js sets;
 - the page wirings are framings of one figure app: pages/lab.js and pages/embed.js <= 120 lines;
-- no site/js file over 400 lines, no line over 110 columns (site/js/strings/ aside: they move to JSON).
+- no site/js file over 400 lines, no line over 110 columns.
 """
 
 from __future__ import annotations
