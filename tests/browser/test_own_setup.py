@@ -6,6 +6,15 @@ are a chapter's setup opens as that chapter."""
 import pytest
 
 from conftest import until, wait_for_status
+from pyinit import content
+
+CHAPTERS = [c["id"] for c in content.chapters()]
+
+
+def title_of(cid):
+    """The figure's title for a chapter: its number of all, and its title (English)."""
+    return f"{CHAPTERS.index(cid) + 1}/{len(CHAPTERS)} · " + content.text("en")["chapters"][cid]["title"]
+
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +58,7 @@ def test_the_title_and_the_text_say_your_setup_at_the_links_step(own):
 def test_back_to_the_chapters(own):
     own.click("#own-setup button")
     until(own, "() => window.pyinitLab.state().dataset === 'xor'", 30, "chapter 1's setup")
-    assert own.inner_text("#figure-title") == "1/14 · The simple example"
+    assert own.inner_text("#figure-title") == title_of("simple")
     until(own, "() => document.getElementById('own-setup').hidden", 10)
     assert own.evaluate("() => window.pyinitLab.snapshot().chapterRun") is True
 
@@ -58,7 +67,7 @@ def test_the_chapter_list_still_works(own):
     own.click("#intro .story-toc a[data-chapter='3']")
     until(own, "() => window.pyinitLab.state().chapter === 'clones'", 30)
     until(own, "() => window.pyinitLab.state().left_init === 'constant'", 30)
-    assert own.inner_text("#figure-title") == "3/14 · Clones"
+    assert own.inner_text("#figure-title") == title_of("clones")
     assert own.evaluate("() => document.getElementById('own-setup').hidden")
 
 
@@ -71,7 +80,7 @@ def test_a_link_of_a_chapters_setup_opens_as_that_chapter(browser, server_url):
             pg,
             "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.step === 20; }",
         )
-        assert pg.inner_text("#figure-title") == "5/14 · Stuck or symmetric"
+        assert pg.inner_text("#figure-title") == title_of("stuck")
         assert pg.evaluate("() => document.getElementById('own-setup').hidden")
     finally:
         context.close()

@@ -116,14 +116,16 @@ export function followNumbers(app, container) {
 /** Screen readers hear the shown step and both losses whenever the runs stop on a new step. */
 export function announceSteps(app, live) {
   let announced = -1;
-  app.on("transport", () => {
+  function announce() {
     const rec = app.controller.record;
     if (!rec || app.controller.playing || rec.step === announced) return;
     announced = rec.step;
     const [left, right] = rec.loss.map((v) => formatNumber(v, 4));
     live.textContent = t("announce.step", { step: String(rec.step), left, right });
-  });
+  }
+  app.on("transport", announce);
   app.on("language", () => {
     announced = -1; // the step announcement again, in the new language
+    announce();
   });
 }
