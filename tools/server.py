@@ -45,6 +45,14 @@ CSP = (
     "base-uri 'self'; form-action 'none'"
 )
 
+# sandbox.html: the reader's code runs there, in an opaque origin (js/sandbox/frame.js) -- the header
+# makes it one even where a page frames it without the sandbox attribute
+SANDBOX_PAGE = "sandbox.html"
+SANDBOX_CSP = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; sandbox allow-scripts"
+)
+
 
 def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
     """A request handler serving `root` under URL prefix `base` ("/" or "/a/b/").
@@ -127,7 +135,9 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             self.send_header("ETag", etag)
             self.send_header("Cache-Control", self.cache_control(rel_posix))
             if suffix in (".html", ".js", ".mjs"):
-                self.send_header("Content-Security-Policy", self.server.csp)
+                csp = self.server.sandbox_csp if rel_posix == SANDBOX_PAGE else self.server.csp
+                self.send_header("Content-Security-Policy", csp)
+            self.send_header("Access-Control-Allow-Origin", "*")  # public files: the code sandbox reads them
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if not head:
@@ -181,6 +191,7 @@ def make_server(
             "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
         )
     httpd.csp = csp
+    httpd.sandbox_csp = SANDBOX_CSP
     httpd.base = base
     return httpd
 

@@ -24,7 +24,6 @@ import { trajectoryCaption } from "../app/views.js";
 import { wireTransport } from "../app/transport.js";
 import { statusOf, edgeLegend, renderEdgeLegend } from "../app/status.js";
 import { createCodePanel, codeKey } from "../app/code-panel.js";
-import { CODE_TIMEOUT_MS } from "../app/session.js";
 
 registerLanguage("pl", pl);
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
@@ -424,17 +423,8 @@ function pythonFailed() {
     for (const [n, el] of Object.entries(set.elements)) if (schema.runKeys.includes(n)) el.disabled = true;
   if (session.phase === "waiting") setup();
 }
+// (the reader's code never runs in this Python: its faults are the code runner's, app/code-runner.js)
 function pythonLost(error) {
-  const run = schema.runSettings(state.all());
-  const coding = SIDES.filter((s) => run[`${s}_init`] === "python");
-  if (error.type === "Timeout" && coding.length) {
-    // the reader's code ran too long: the worker was stopped; start a fresh one, and hold the code
-    for (const s of coding) codePanel.distrust(s, { readOnly: false, note: "code.afterTimeout" });
-    python.restart();
-    session.hold(run, { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) } });
-    status();
-    return;
-  }
   session.lost(error);
   status();
 }
