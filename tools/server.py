@@ -192,6 +192,8 @@ def make_server(
         )
     httpd.csp = csp
     httpd.sandbox_csp = SANDBOX_CSP
+    if manifest.get("variant") == "cdn":
+        httpd.sandbox_csp = SANDBOX_CSP.replace("'self'", f"'self' {CDN_ORIGIN}")
     httpd.base = base
     return httpd
 

@@ -94,6 +94,7 @@ export function createCodePanel(root, { state, onRun, always = false }) {
   const sandboxNote = { loading: "code.sandboxLoading", unavailable: "code.unavailable" };
   codeRunner.onState(({ state: now, sides, message }) => {
     for (const side of sides) {
+      cells[side].cell.dataset.sandbox = now; // loading, running, done, unavailable (tests, styles)
       const note = cells[side].note;
       if (sandboxNote[now]) note.textContent = t(sandboxNote[now], { message: message || "" });
       else if (note.textContent === t("code.sandboxLoading")) note.textContent = "";

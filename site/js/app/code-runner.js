@@ -4,8 +4,9 @@
 // made (W, b per layer), checked here — lab.create checks them again (pyinit/web/code_arrays.py).
 //
 //   const inits = await codeRunner.inits(py, settings)   null when no side uses python
-//   codeRunner.onState(cb)     cb({state: "loading" | "ready" | "unavailable" | "done", sides, message})
-//                              sides: those whose code waits for the sandbox ("done": whose run ended)
+//   codeRunner.onState(cb)     cb({state, sides, message}): "loading" | "ready" | "unavailable" with the
+//                              sides whose code waits for a Python, "running" | "done" with the side
+//                              whose code a Python has / has finished
 //   codeRunner.onFault(cb)     cb(side, "timeout" | "stopped"): that code must not run again unasked
 //   codeRunner.allow(side)     the reader pressed Run: this side's code may run again
 //
@@ -29,11 +30,12 @@ const MAX_TEXT = 300;
 const KINDS = ["syntax", "runtime", "result"];
 
 class CodeRunError extends Error {
-  constructor(type, message, details = null) {
+  constructor(type, message, { details = null, reason = null } = {}) {
     super(message);
     this.name = "CodeRunError";
     this.type = type;
-    this.details = details;
+    this.details = details; // a code error's {param, line, column, kind, text}
+    this.reason = reason ?? message; // the words the page puts into its own sentence
   }
 }
 
@@ -98,7 +100,10 @@ function openSandbox({ onState, onGone }) {
       fail(typeof data.message === "string" ? data.message.slice(0, MAX_TEXT) : "it could not start");
     } else if (data.type === "running") {
       const p = pending.get(data.id);
-      if (p && !p.timer) p.timer = setTimeout(() => timedOut(data.id), CODE_TIMEOUT_MS);
+      if (p && !p.timer) {
+        p.timer = setTimeout(() => timedOut(data.id), CODE_TIMEOUT_MS);
+        p.onRunning();
+      }
     } else if (data.type === "result" || data.type === "stopped") {
       const p = pending.get(data.id);
       if (!p || !p.timer) return; // not the answer to a request that runs
@@ -131,11 +136,12 @@ function openSandbox({ onState, onGone }) {
   }
 
   return {
-    run(request) {
+    /** Run `request` {source, param, sizes, seed}; onRunning() when a ready Python has it. */
+    run(request, onRunning = () => {}) {
       if (closed) return Promise.reject(new CodeRunError("SandboxUnavailable", "the sandbox is gone"));
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { request, resolve, reject, timer: null });
+        pending.set(id, { request, resolve, reject, onRunning, timer: null });
         channel.port1.postMessage({ type: "run", id, ...request });
       });
     },
@@ -181,9 +187,8 @@ function detailsOf(d, param) {
 function settle(request, data) {
   if (data.type === "stopped") {
     const why = typeof data.message === "string" ? data.message.slice(0, MAX_TEXT) : "";
-    return {
-      error: new CodeRunError("CodeStopped", `${request.param}: your code stopped its Python (${why})`),
-    };
+    const message = `${request.param}: your code stopped its Python (${why})`;
+    return { error: new CodeRunError("CodeStopped", message, { reason: why || "?" }) };
   }
   if (data.ok === true) {
     const value = arraysOf(data, request.sizes);
@@ -193,7 +198,7 @@ function settle(request, data) {
   const details = e && detailsOf(e.details, request.param);
   if (!details) return null;
   const where = details.line ? `line ${details.line}: ` : "";
-  return { error: new CodeRunError("CodeError", `${request.param}: ${where}${details.text}`, details) };
+  return { error: new CodeRunError("CodeError", `${request.param}: ${where}${details.text}`, { details }) };
 }
 
 /** The runner: one sandbox at a time, made when some code is to run. */
@@ -216,11 +221,13 @@ export function createCodeRunner() {
 
   async function runSide(side, source, plan) {
     const param = codeKey(side);
-    if (held.get(param) === source)
-      throw new CodeRunError("CodeHeld", `${param}: this code stopped before; press Run to run it again`);
-    waiting.push(side);
+    waiting.push(side); // until a ready Python has its code
+    const running = () => {
+      waiting = waiting.filter((s) => s !== side);
+      emit({ state: "running" }, [side]);
+    };
     try {
-      return await sandboxNow().run({ source, param, sizes: plan.sizes, seed: plan.seed });
+      return await sandboxNow().run({ source, param, sizes: plan.sizes, seed: plan.seed }, running);
     } catch (e) {
       if (e.type === "CodeTimeout" || e.type === "CodeStopped") {
         held.set(param, source);
@@ -238,6 +245,13 @@ export function createCodeRunner() {
     async inits(py, settings) {
       const sides = SIDES.filter((s) => settings[`${s}_init`] === "python");
       if (!sides.length) return null;
+      const sources = Object.fromEntries(sides.map((s) => [s, decodeCode(settings[codeKey(s)]) || EXAMPLE]));
+      for (const side of sides)
+        if (held.get(codeKey(side)) === sources[side])
+          throw new CodeRunError(
+            "CodeHeld",
+            `${codeKey(side)}: it stopped before; press Run to run it again`,
+          );
       const plan = await py.call("lab.init_plan", { settings });
       const out = {};
       for (const side of sides) {
@@ -245,8 +259,7 @@ export function createCodeRunner() {
         const p = plan && plan[param];
         if (!p || !Array.isArray(p.sizes) || !Number.isInteger(p.seed))
           throw new CodeRunError("RuntimeError", `lab.init_plan gave no plan for ${param}`);
-        const source = decodeCode(settings[param]) || EXAMPLE; // no code yet: the editor's example
-        out[param] = await runSide(side, source, p);
+        out[param] = await runSide(side, sources[side], p); // no code yet: the editor's example
       }
       return out;
     },

@@ -20,6 +20,7 @@ import { codeRunner, CODE_TIMEOUT_MS } from "./code-runner.js";
 export { CODE_TIMEOUT_MS };
 const MAX_CHUNK = 10000; // steps per worker call when training to a step
 // what the code runner's failures say (the code's own errors carry details: the editor shows them)
+const usesCode = (s) => s.left_init === "python" || s.right_init === "python";
 const CODE_FAULTS = {
   CodeTimeout: "code.timeout",
   CodeStopped: "code.stopped",
@@ -50,9 +51,9 @@ export function createSession({ controller, store, python, onChange = () => {}, 
   /** A failed call in words; a fault of the reader's code (in its sandbox) is the code's, not Python's. */
   const refused = (e) =>
     CODE_FAULTS[e.type]
-      ? { key: CODE_FAULTS[e.type], params: { seconds: String(CODE_TIMEOUT_MS / 1000), message: e.message } }
+      ? { key: CODE_FAULTS[e.type], params: { seconds: String(CODE_TIMEOUT_MS / 1000), message: e.reason } }
       : e.type === "SandboxUnavailable"
-        ? { key: "code.unavailable", params: { message: e.message } }
+        ? { key: "code.unavailable", params: { message: e.reason } }
         : {
             key: ["ConfigError", "CodeError"].includes(e.type) ? "error.python" : "error.pythonFailed",
             params: { message: e.message },
@@ -91,6 +92,7 @@ export function createSession({ controller, store, python, onChange = () => {}, 
 
   async function buildLive(my) {
     let src;
+    if (usesCode(settings)) set("waiting", { key: "code.running" }); // (its Python may take a while)
     try {
       src = await buildSource(null);
     } catch (e) {

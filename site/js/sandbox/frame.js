@@ -21,6 +21,7 @@
   var ROOT = new URL("../../", document.currentScript.src).href; // the site's folder (dist/)
   var port = null;
   var blobURL = null;
+  var python = null; // {indexURL, wheel, selfHosted}: where the worker loads Python from
   var spare = null; // the next run's worker: {worker, state: "loading" | "ready" | "running" | "done", ...}
   var queue = []; // runs the page asked for, in order
   var dead = null; // why no Python can start here (then every run is answered with it)
@@ -42,8 +43,16 @@
       unavailable("this browser refused to start a Web Worker in the sandbox (" + e.message + ")");
       return null;
     }
-    w.worker.onmessage = function (event) {
+    // replies come through a private port; the worker's own postMessage is what its code can use too,
+    // so only the loader's failure (before any code) is read from it
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (event) {
       fromWorker(w, event.data);
+    };
+    w.port = channel.port1;
+    w.worker.onmessage = function (event) {
+      var data = event.data;
+      if (w.state === "loading" && data && data.type === "failed" && data.loader) fromWorker(w, data);
     };
     w.worker.onerror = function (event) {
       event.preventDefault();
@@ -52,7 +61,10 @@
     w.worker.onmessageerror = function () {
       ended(w, "a message from its worker could not be read");
     };
-    w.worker.postMessage({ type: "start", root: ROOT });
+    w.worker.postMessage(
+      { type: "start", indexURL: python.indexURL, wheel: python.wheel, selfHosted: python.selfHosted },
+      [channel.port2],
+    );
     post({ type: "loading" });
     return w;
   }
@@ -91,6 +103,7 @@
   function finish(w) {
     w.state = "done";
     w.worker.terminate();
+    w.port.close();
     if (spare === w) spare = null;
   }
 
@@ -134,29 +147,49 @@
       unavailable('sandbox.html must be framed with sandbox="allow-scripts" (it was not isolated)');
       return;
     }
-    // a module worker in an opaque origin reads the site's files through CORS: check that once
-    fetch(WORKER_URL, { method: "HEAD", cache: "no-store" }).then(
-      function (response) {
-        if (!response.ok) {
-          unavailable("js/sandbox/worker.js: HTTP " + response.status);
-          return;
-        }
+    // the worker reads the site's files through CORS (an opaque origin): the manifest says where
+    // Python is; this frame's policy then narrows to exactly that (the static one allows https: for a
+    // --cdn build's runtime), before any worker exists
+    fetch(ROOT + "build-manifest.json", { cache: "no-cache" })
+      .then(
+        function (response) {
+          if (!response.ok) throw new Error("build-manifest.json: HTTP " + response.status);
+          return response.json();
+        },
+        function () {
+          throw new Error(
+            "the server does not let the sandbox read the site's files " +
+              "(it must send Access-Control-Allow-Origin: * with them)",
+          );
+        },
+      )
+      .then(function (manifest) {
+        var indexURL = new URL(manifest.indexURL, ROOT).href;
+        var runtime = new URL(indexURL).origin;
+        var extra = runtime === new URL(ROOT).origin ? "" : " " + runtime;
+        var meta = document.createElement("meta");
+        meta.httpEquiv = "Content-Security-Policy";
+        meta.content =
+          "script-src 'self'" + extra + " 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self'" + extra;
+        document.head.append(meta);
+        python = {
+          indexURL: indexURL,
+          wheel: new URL(manifest.pyinitWheel, ROOT).href,
+          selfHosted: manifest.variant === "self-hosted",
+        };
         // a classic worker: Chromium refuses module workers from blob: URLs in an opaque origin
         var main =
           "try { importScripts(" +
           JSON.stringify(WORKER_URL) +
-          "); } catch (e) { postMessage({ type: 'failed', message: 'js/sandbox/worker.js: ' + e.message }); }\n";
+          "); } catch (e) { postMessage({ type: 'failed', loader: true, message: " +
+          "'js/sandbox/worker.js: ' + e.message }); }\n";
         blobURL = URL.createObjectURL(new Blob([main], { type: "text/javascript" }));
         port.onmessage = fromPage;
         next();
-      },
-      function () {
-        unavailable(
-          "the server does not let the sandbox read the site's files " +
-            "(it must send Access-Control-Allow-Origin: * with them)",
-        );
-      },
-    );
+      })
+      .catch(function (e) {
+        unavailable(e.message);
+      });
   }
 
   window.addEventListener("message", function handOver(event) {

@@ -3,7 +3,8 @@
 // so its origin is opaque: no storage, no caches, no cookies, no service worker; its CSP (inherited
 // from sandbox.html) allows this site's files and nothing else, and no eval.
 //
-//   frame -> worker  {type: "start", root}                              load Python now (root: dist/)
+//   frame -> worker  {type: "start", indexURL, wheel, selfHosted} + a MessagePort    load Python now
+//                                                                       (every reply goes to that port)
 //                    {type: "run", id, source, param, sizes, seed}      once
 //   worker -> frame  {type: "ready", stats} | {type: "failed", message}
 //                    {type: "result", id, ok: true, W, b}               W, b: Float64Array per layer
@@ -16,7 +17,9 @@
 // Nothing here trusts what the code leaves behind: the frame terminates this worker after the reply.
 // A classic script (importScripts): a module worker cannot start from a blob: URL in an opaque origin.
 (() => {
-  const post = self.postMessage.bind(self); // bound now: the code cannot replace what this calls
+  // Every reply goes through a MessagePort only this script holds (the frame reads nothing else of this
+  // worker), its postMessage bound before any code runs: the code can post, but not as this script.
+  let post = null;
   const REMOVED = [
     "fetch",
     "XMLHttpRequest",
@@ -37,14 +40,8 @@
   let sandbox = null; // the pyinit.web.sandbox module
   let closedByCode = false;
 
-  async function load(root) {
+  async function load({ indexURL, wheel, selfHosted }) {
     const t0 = performance.now();
-    const ROOT = new URL(root);
-    const response = await fetch(new URL("build-manifest.json", ROOT), { cache: "no-cache" });
-    if (!response.ok) throw new Error(`build-manifest.json: HTTP ${response.status}`);
-    const manifest = await response.json();
-    const indexURL = new URL(manifest.indexURL, ROOT).href;
-    const selfHosted = manifest.variant === "self-hosted";
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     const tImport = performance.now();
     const quiet = () => {}; // what the code prints goes nowhere (not into the page's console)
@@ -55,7 +52,7 @@
       stderr: quiet,
     });
     if (!selfHosted)
-      await py.loadPackage(new URL(manifest.pyinitWheel, ROOT).href, {
+      await py.loadPackage(wheel, {
         messageCallback: quiet,
         errorCallback: quiet,
       });
@@ -150,9 +147,12 @@
   self.addEventListener("message", (event) => {
     const data = event.data;
     if (!data || typeof data !== "object") return;
-    if (data.type === "start" && phase === "idle" && typeof data.root === "string") {
+    const start =
+      data.type === "start" && typeof data.indexURL === "string" && typeof data.wheel === "string";
+    if (start && phase === "idle" && event.ports[0]) {
       phase = "loading";
-      load(data.root).then(
+      post = event.ports[0].postMessage.bind(event.ports[0]);
+      load(data).then(
         (stats) => {
           phase = "ready";
           post({ type: "ready", stats });
