@@ -46,11 +46,12 @@ CSP = (
 )
 
 # sandbox.html: the reader's code runs there, in an opaque origin (js/sandbox/frame.js) -- the header
-# makes it one even where a page frames it without the sandbox attribute
+# makes it one even where a page frames it without the sandbox attribute. {origin}: this server's
+# (WebKit does not match 'self' in an opaque origin).
 SANDBOX_PAGE = "sandbox.html"
 SANDBOX_CSP = (
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self'; "
-    "base-uri 'none'; form-action 'none'; sandbox allow-scripts"
+    "default-src 'none'; script-src {origin} blob: 'wasm-unsafe-eval'; worker-src blob:; "
+    "connect-src {origin}; base-uri 'none'; form-action 'none'; sandbox allow-scripts"
 )
 
 
@@ -135,9 +136,12 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             self.send_header("ETag", etag)
             self.send_header("Cache-Control", self.cache_control(rel_posix))
             if suffix in (".html", ".js", ".mjs"):
-                csp = self.server.sandbox_csp if rel_posix == SANDBOX_PAGE else self.server.csp
+                csp = self.server.csp
+                if rel_posix == SANDBOX_PAGE:
+                    origin = "http://" + self.headers.get("Host", "%s:%s" % self.server.server_address[:2])
+                    csp = self.server.sandbox_csp.format(origin=origin)
                 self.send_header("Content-Security-Policy", csp)
-            self.send_header("Access-Control-Allow-Origin", "*")  # public files: the code sandbox reads them
+            self.send_header("Access-Control-Allow-Origin", "*")  # public files, also for sandboxed frames
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if not head:
@@ -193,7 +197,7 @@ def make_server(
     httpd.csp = csp
     httpd.sandbox_csp = SANDBOX_CSP
     if manifest.get("variant") == "cdn":
-        httpd.sandbox_csp = SANDBOX_CSP.replace("'self'", f"'self' {CDN_ORIGIN}")
+        httpd.sandbox_csp = SANDBOX_CSP.replace("{origin}", "{origin} " + CDN_ORIGIN)
     httpd.base = base
     return httpd
 

@@ -2,8 +2,8 @@
 init is python but that has no code starts from the editor's example, without an error; code that
 ends its Python (``os._exit(1)``, ``js.close()``) is said to have done so at once, is not run again
 unasked, and the next code runs without blame; an endless loop is stopped 8 s after it started while
-the page's own Python goes on (not restarted); a host that does not let the sandbox read the site's
-files gets a sentence in the code panel and the rest of the page works."""
+the page's own Python goes on (not restarted); a plain static host (no CORS or CSP header) runs the
+sandbox, and a host without sandbox.html gets a sentence in the code panel while the rest works."""
 
 import contextlib
 import functools
@@ -170,33 +170,62 @@ def test_an_endless_loop_is_stopped_8_s_after_it_started_and_the_pages_python_go
 
 
 @contextlib.contextmanager
-def static_host(root):
-    """A plain static server (no CORS header, no CSP header), as many static hosts are."""
+def static_host(root, missing=()):
+    """A plain static server (no CORS header, no CSP header), as many static hosts are; the files
+    `missing` (paths) answer 404. Yields (url, hits): hits lists (path, Origin header) of requests."""
+    hits = []
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    class Plain(http.server.SimpleHTTPRequestHandler):
+        def send_head(self):
+            hits.append((self.path.split("?")[0], self.headers.get("Origin")))
+            if self.path.split("?")[0].lstrip("/") in missing:
+                self.send_error(404)
+                return None
+            return super().send_head()
+
         def log_message(self, *args):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Plain, directory=str(root)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/", hits
     finally:
         httpd.shutdown()
         httpd.server_close()
 
 
-def test_a_host_without_cors_gets_a_sentence_in_the_code_panel_and_the_rest_works(browser, dist_dir):
-    with static_host(dist_dir) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.goto(f"{url}index.html?sw=0#left_init=python")
-        assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
+def open_plain(browser, url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(f"uncaught: {e}"))
+    pg.goto(f"{url}index.html?sw=0#left_init=python")
+    assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
+    return context, pg
+
+
+def test_the_sandbox_runs_on_a_plain_static_host_without_downloading_python_again(browser, dist_dir):
+    """No CORS or CSP header needed: the page hands the sandbox the runtime's bytes from its own cache."""
+    with static_host(dist_dir) as (url, hits):
+        context, pg = open_plain(browser, url)
+        until(pg, "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live'; }", 150)
+        assert pg.evaluate(f"() => document.querySelector('{LEFT}').dataset.sandbox") == "done"
+        from_sandbox = [path for path, origin in hits if origin == "null"]  # an opaque origin's requests
+        assert from_sandbox == [], from_sandbox
+        assert not pg.errors
+        context.close()
+
+
+def test_a_host_without_the_sandbox_page_gets_a_sentence_and_the_rest_works(browser, dist_dir):
+    with static_host(dist_dir, missing=("sandbox.html",)) as (url, _):
+        context, pg = open_plain(browser, url)
         until(pg, f"() => document.querySelector('{LEFT}').dataset.sandbox === 'unavailable'", 60)
         note = pg.inner_text(f"{LEFT} .code-note")
-        assert "cannot run here" in note and "Access-Control-Allow-Origin" in note
+        assert "cannot run here" in note and "sandbox.html: HTTP 404" in note
         assert "cannot run here" in notice(pg)
         pg.select_option("#left_init", "zeros")  # the rest of the page works
         until(pg, "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live'; }", 90)
+        assert not pg.errors
         context.close()

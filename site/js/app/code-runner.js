@@ -11,9 +11,9 @@
 //   codeRunner.allow(side)     the reader pressed Run: this side's code may run again
 //
 // The sandbox is an iframe with sandbox="allow-scripts" (an opaque origin), made on first use (its
-// Python loads only when some code is to run); the page talks to it through one MessagePort handed
-// over once, and drops every reply that is not the answer to the pending request in the expected
-// shape. A run longer than CODE_TIMEOUT_MS removes the frame (the next run makes a new one); the page's
+// Python loads only when some code is to run, from bytes the page reads from its own caches:
+// ./sandbox-files.js); the page talks to it through one MessagePort handed over once, and drops every
+// reply that is not the answer to the pending request in the expected shape. A run longer than CODE_TIMEOUT_MS removes the frame (the next run makes a new one); the page's
 // Python and the other run go on. Rejections are {type, message, details} like WorkerCallError:
 //   "CodeError"           the code failed; details {param, line, column, kind, text}
 //   "CodeTimeout"         it ran longer than CODE_TIMEOUT_MS          "CodeStopped"  it ended its Python
@@ -21,6 +21,7 @@
 //   "SandboxUnavailable"  no sandbox here (a host without CORS headers, a browser that refuses)
 import { SIDES } from "./panels.js";
 import { codeKey, decodeCode, EXAMPLE } from "./code-text.js";
+import { runtimeFiles } from "./sandbox-files.js";
 
 export const CODE_TIMEOUT_MS = 8000; // one run of the reader's code
 const START_TIMEOUT_MS = 15_000; // the frame answers the hand-over
@@ -115,15 +116,29 @@ function openSandbox({ onState, onGone }) {
       else p.resolve(settled.value);
     }
   };
+  const python = runtimeFiles(); // (read while the frame loads)
   frame.addEventListener(
     "load",
     () => {
-      if (!closed) frame.contentWindow.postMessage({ type: "pyinit:sandbox" }, "*", [channel.port2]);
+      if (closed) return;
+      frame.contentWindow.postMessage({ type: "pyinit:sandbox" }, "*", [channel.port2]);
+      python.then(
+        (p) => {
+          if (!closed)
+            channel.port1.postMessage({ type: "python", ...p }, p.files ? Object.values(p.files) : []);
+        },
+        (e) => fail(`the Python runtime's files could not be read (${e.message})`),
+      );
     },
     { once: true },
   );
   frame.src = new URL("sandbox.html", document.baseURI).href;
   document.body.append(frame);
+  // a host without sandbox.html would only leave the frame silent: ask, and say so at once
+  fetch(frame.src, { method: "HEAD" }).then(
+    (r) => r.ok || fail(`sandbox.html: HTTP ${r.status}`),
+    () => {},
+  );
 
   function timedOut(id) {
     const p = pending.get(id);

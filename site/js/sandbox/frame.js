@@ -3,7 +3,9 @@
 // storage, no caches, no cookies, not controlled by the site's service worker, nothing of the page's
 // origin) and hands over one MessagePort; every message goes through that port.
 //
-//   page -> frame  {type: "run", id, source, param, sizes, seed}      one at a time
+//   page -> frame  {type: "python", indexURL, wheel, selfHosted, files}   once: the runtime, as bytes
+//                  ({absolute URL: ArrayBuffer}) or null (then the workers fetch it by URL, with CORS)
+//                  {type: "run", id, source, param, sizes, seed}      one at a time
 //   frame -> page  {type: "loading"} / {type: "ready", stats}         a Python for the code starts / is up
 //                  {type: "running", id}                              a run was handed to a ready Python
 //                  {type: "result", id, ok, W, b | error}             what the code made (the page checks it)
@@ -21,7 +23,7 @@
   var ROOT = new URL("../../", document.currentScript.src).href; // the site's folder (dist/)
   var port = null;
   var blobURL = null;
-  var python = null; // {indexURL, wheel, selfHosted}: where the worker loads Python from
+  var python = null; // {indexURL, wheel, selfHosted, files}: the Python the page handed over
   var spare = null; // the next run's worker: {worker, state: "loading" | "ready" | "running" | "done", ...}
   var queue = []; // runs the page asked for, in order
   var dead = null; // why no Python can start here (then every run is answered with it)
@@ -61,8 +63,15 @@
     w.worker.onmessageerror = function () {
       ended(w, "a message from its worker could not be read");
     };
+    // (the runtime's files are copied to each worker: the frame keeps its own)
     w.worker.postMessage(
-      { type: "start", indexURL: python.indexURL, wheel: python.wheel, selfHosted: python.selfHosted },
+      {
+        type: "start",
+        indexURL: python.indexURL,
+        wheel: python.wheel,
+        selfHosted: python.selfHosted,
+        files: python.files,
+      },
       [channel.port2],
     );
     post({ type: "loading" });
@@ -115,6 +124,7 @@
       });
       return;
     }
+    if (!python) return; // (runs wait for the runtime)
     if (!spare) spare = boot();
     if (!spare || spare.state !== "ready" || !queue.length) return;
     var w = spare,
@@ -129,6 +139,7 @@
 
   function fromPage(event) {
     var data = event.data;
+    if (data && data.type === "python") received(data);
     if (!data || data.type !== "run") return;
     queue.push({
       type: "run",
@@ -147,49 +158,47 @@
       unavailable('sandbox.html must be framed with sandbox="allow-scripts" (it was not isolated)');
       return;
     }
-    // the worker reads the site's files through CORS (an opaque origin): the manifest says where
-    // Python is; this frame's policy then narrows to exactly that (the static one allows https: for a
-    // --cdn build's runtime), before any worker exists
-    fetch(ROOT + "build-manifest.json", { cache: "no-cache" })
-      .then(
-        function (response) {
-          if (!response.ok) throw new Error("build-manifest.json: HTTP " + response.status);
-          return response.json();
-        },
-        function () {
-          throw new Error(
-            "the server does not let the sandbox read the site's files " +
-              "(it must send Access-Control-Allow-Origin: * with them)",
-          );
-        },
-      )
-      .then(function (manifest) {
-        var indexURL = new URL(manifest.indexURL, ROOT).href;
-        var runtime = new URL(indexURL).origin;
-        var extra = runtime === new URL(ROOT).origin ? "" : " " + runtime;
-        var meta = document.createElement("meta");
-        meta.httpEquiv = "Content-Security-Policy";
-        meta.content =
-          "script-src 'self'" + extra + " 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self'" + extra;
-        document.head.append(meta);
-        python = {
-          indexURL: indexURL,
-          wheel: new URL(manifest.pyinitWheel, ROOT).href,
-          selfHosted: manifest.variant === "self-hosted",
-        };
-        // a classic worker: Chromium refuses module workers from blob: URLs in an opaque origin
-        var main =
-          "try { importScripts(" +
-          JSON.stringify(WORKER_URL) +
-          "); } catch (e) { postMessage({ type: 'failed', loader: true, message: " +
-          "'js/sandbox/worker.js: ' + e.message }); }\n";
-        blobURL = URL.createObjectURL(new Blob([main], { type: "text/javascript" }));
-        port.onmessage = fromPage;
-        next();
-      })
-      .catch(function (e) {
-        unavailable(e.message);
-      });
+    port.onmessage = fromPage;
+  }
+
+  /** The runtime the page handed over: the frame narrows its policy and starts a Python. */
+  function received(data) {
+    if (python || typeof data.indexURL !== "string") return;
+    python = {
+      indexURL: data.indexURL,
+      wheel: String(data.wheel),
+      selfHosted: data.selfHosted === true,
+      files: data.files && typeof data.files === "object" ? data.files : null,
+    };
+    narrow();
+    // a classic worker: Chromium refuses module workers from blob: URLs in an opaque origin
+    var main =
+      "try { importScripts(" +
+      JSON.stringify(WORKER_URL) +
+      "); } catch (e) { postMessage({ type: 'failed', loader: true, message: " +
+      "'js/sandbox/worker.js: ' + e.message }); }\n";
+    blobURL = URL.createObjectURL(new Blob([main], { type: "text/javascript" }));
+    next();
+  }
+
+  /** This frame's policy, narrowed before any worker exists (a worker made from a blob: URL inherits
+   * it): scripts from this site and blob: URLs only; no connection at all when the page handed over the
+   * runtime's files, else only to the site and the runtime's origin. Origins are named, not 'self':
+   * WebKit does not match 'self' in an opaque origin. */
+  function narrow() {
+    var site = new URL(ROOT).origin;
+    var runtime = new URL(python.indexURL).origin;
+    var connect = python.files ? "'none'" : site + (runtime === site ? "" : " " + runtime);
+    var meta = document.createElement("meta");
+    meta.httpEquiv = "Content-Security-Policy";
+    meta.content =
+      "script-src " +
+      site +
+      (runtime === site ? "" : " " + runtime) +
+      " blob: 'wasm-unsafe-eval'; " +
+      "worker-src blob:; connect-src " +
+      connect;
+    document.head.append(meta);
   }
 
   window.addEventListener("message", function handOver(event) {

@@ -40,9 +40,37 @@
   let sandbox = null; // the pyinit.web.sandbox module
   let closedByCode = false;
 
-  async function load({ indexURL, wheel, selfHosted }) {
+  const TYPES = {
+    wasm: "application/wasm",
+    json: "application/json",
+    js: "text/javascript",
+    mjs: "text/javascript",
+  };
+  const typeOf = (url) => TYPES[url.split(".").pop()] || "application/octet-stream";
+
+  /** Pyodide's fetch() and importScripts() answered from the files the page handed over (nothing is
+   * downloaded: this worker may connect nowhere); import() gets blob: URLs. Returns url -> loadable URL. */
+  function serve(files) {
+    const blobs = new Map();
+    const blobOf = (url) => {
+      if (!blobs.has(url)) blobs.set(url, URL.createObjectURL(new Blob([files[url]], { type: typeOf(url) })));
+      return blobs.get(url);
+    };
+    const importScripts = self.importScripts.bind(self);
+    self.fetch = async (input) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!(url in files)) throw new TypeError(`${url} is not among the runtime's files`);
+      return new Response(files[url], { headers: { "Content-Type": typeOf(url) } });
+    };
+    self.importScripts = (...urls) =>
+      importScripts(...urls.map((u) => (String(u) in files ? blobOf(String(u)) : u)));
+    return (url) => (url in files ? blobOf(url) : url);
+  }
+
+  async function load({ indexURL, wheel, selfHosted, files }) {
     const t0 = performance.now();
-    const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+    const loadable = files ? serve(files) : (url) => url;
+    const { loadPyodide } = await import(loadable(indexURL + "pyodide.mjs"));
     const tImport = performance.now();
     const quiet = () => {}; // what the code prints goes nowhere (not into the page's console)
     const py = await loadPyodide({
@@ -60,6 +88,7 @@
       if (!py.loadedPackages[name])
         throw new Error(`${name} could not be loaded or failed its integrity check`);
     const tLoaded = performance.now();
+    if (files) for (const url of Object.keys(files)) delete files[url]; // Python has what it needs
     sandbox = py.pyimport("pyinit.web.sandbox");
     pyodide = py;
     const ms = (t) => Math.round(t - t0);
@@ -67,6 +96,7 @@
       ms: ms(performance.now()),
       timings: { pyodideModule: ms(tImport), loadPyodide: ms(tLoaded) },
       heapBytes: py._module.HEAPU8.length,
+      handedOver: !!files, // the runtime came as bytes from the page (else fetched by URL)
     };
   }
 
@@ -152,7 +182,8 @@
     if (start && phase === "idle" && event.ports[0]) {
       phase = "loading";
       post = event.ports[0].postMessage.bind(event.ports[0]);
-      load(data).then(
+      const files = data.files && typeof data.files === "object" ? data.files : null;
+      load({ indexURL: data.indexURL, wheel: data.wheel, selfHosted: data.selfHosted === true, files }).then(
         (stats) => {
           phase = "ready";
           post({ type: "ready", stats });
