@@ -11,10 +11,9 @@ import http.server
 import threading
 import time
 
-import pytest
-
-from conftest import until, wait_for_status
 import numpy as np
+import pytest
+from conftest import until, wait_for_status
 
 from pyinit import seeding
 

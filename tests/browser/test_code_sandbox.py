@@ -10,7 +10,6 @@ all of these; each run of code is typed into the editor and started with Run, as
 import base64
 
 import pytest
-
 from conftest import until, wait_for_status
 
 pytestmark = pytest.mark.browser
