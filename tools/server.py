@@ -45,6 +45,15 @@ CSP = (
     "base-uri 'self'; form-action 'none'"
 )
 
+# sandbox.html: the reader's code runs there, in an opaque origin (js/sandbox/frame.js) -- the header
+# makes it one even where a page frames it without the sandbox attribute. {origin}: this server's
+# (WebKit does not match 'self' in an opaque origin).
+SANDBOX_PAGE = "sandbox.html"
+SANDBOX_CSP = (
+    "default-src 'none'; script-src {origin} blob: 'wasm-unsafe-eval'; worker-src blob:; "
+    "connect-src {origin}; base-uri 'none'; form-action 'none'; sandbox allow-scripts"
+)
+
 
 def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
     """A request handler serving `root` under URL prefix `base` ("/" or "/a/b/").
@@ -127,7 +136,12 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             self.send_header("ETag", etag)
             self.send_header("Cache-Control", self.cache_control(rel_posix))
             if suffix in (".html", ".js", ".mjs"):
-                self.send_header("Content-Security-Policy", self.server.csp)
+                csp = self.server.csp
+                if rel_posix == SANDBOX_PAGE:
+                    origin = "http://" + self.headers.get("Host", "%s:%s" % self.server.server_address[:2])
+                    csp = self.server.sandbox_csp.format(origin=origin)
+                self.send_header("Content-Security-Policy", csp)
+            self.send_header("Access-Control-Allow-Origin", "*")  # public files, also for sandboxed frames
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if not head:
@@ -181,6 +195,9 @@ def make_server(
             "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
         )
     httpd.csp = csp
+    httpd.sandbox_csp = SANDBOX_CSP
+    if manifest.get("variant") == "cdn":
+        httpd.sandbox_csp = SANDBOX_CSP.replace("{origin}", "{origin} " + CDN_ORIGIN)
     httpd.base = base
     return httpd
 

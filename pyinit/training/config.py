@@ -15,8 +15,9 @@ from its own random stream, see ``seeding``); it defaults to ``n_samples``.
 
 ``init`` (of a run or a ``Member``) may also be a callable ``init(fan_in, fan_out, rng) -> W`` and
 ``bias_init`` a callable ``bias(fan_out, rng) -> b`` (user code; ``core.initializers`` calls and
-checks them). ``to_dict`` shows a callable as its label ("python"), so the dict stays JSON-friendly
-but cannot rebuild the callable.
+checks them), or either a list of one spec or callable per weight layer (kept as a tuple).
+``to_dict`` shows a callable as its label ("python"), so the dict stays JSON-friendly but cannot
+rebuild the callable.
 """
 
 import math
@@ -110,11 +111,15 @@ def _seed(name, value):
 
 def _init_spec(name, value, n_layers):
     initializers.parse_layer_specs(value, n_layers, name)
+    if isinstance(value, (list, tuple)):  # one init per layer (specs or callables)
+        return tuple(value)
     return value if callable(value) else ",".join(part.strip() for part in value.split(","))
 
 
-def _bias_spec(name, value):
-    initializers.parse_bias_spec(value, name)
+def _bias_spec(name, value, n_layers):
+    initializers.parse_layer_bias_specs(value, n_layers, name)
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
     return value if callable(value) else value.strip()
 
 
@@ -144,7 +149,9 @@ class Member:
         """This member's (init, bias_init, perturb, seed) with the run's values filled in; validated."""
         n_layers = len(config.hidden) + 1
         init = config.init if self.init is None else _init_spec("init", self.init, n_layers)
-        bias_init = config.bias_init if self.bias_init is None else _bias_spec("bias_init", self.bias_init)
+        bias_init = (
+            config.bias_init if self.bias_init is None else _bias_spec("bias_init", self.bias_init, n_layers)
+        )
         perturb = config.perturb if self.perturb is None else parse_float("perturb", self.perturb, 0, 100)
         seed = config.init_seed if self.seed is None else _seed("seed", self.seed)
         return init, bias_init, perturb, seed
@@ -196,7 +203,7 @@ class RunConfig:
         s(self, "hidden", parse_hidden(self.hidden))
         s(self, "activation", _choice("activation", self.activation, list(ACTIVATIONS)))
         s(self, "init", _init_spec("init", self.init, len(self.hidden) + 1))
-        s(self, "bias_init", _bias_spec("bias_init", self.bias_init))
+        s(self, "bias_init", _bias_spec("bias_init", self.bias_init, len(self.hidden) + 1))
         s(self, "perturb", parse_float("perturb", self.perturb, 0, 100))
         s(self, "lr", parse_float("lr", self.lr, 0, 100, low_open=True))
         s(self, "momentum", parse_float("momentum", self.momentum, 0, 1, high_open=True))

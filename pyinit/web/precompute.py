@@ -41,7 +41,8 @@ def chapter_run(chapter_id, budget_bytes=150_000):
     """One chapter's runs, thinned to fit ``budget_bytes`` where possible: (head, blob)."""
     c = chapters.chapter(chapter_id)
     settings = page_state.run_settings(c["state"])
-    session = lab.Session.from_settings(settings)  # the live session's config and meta
+    # the live session's config and meta; a chapter's own code (chapters.json) runs here, at build time
+    session = lab.Session.from_settings(settings, run_code_here=True)
     layout, K, steps = session.layout, len(session.members), c["steps"]
     H, L, n = layout.L - 1, layout.L, session.config.n_samples
     per_record = 8 + 4 * K * (2 * layout.P + 2 + 2 * H + L)

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from pyinit.web import chapters, lab, page_state, precompute, sessions
+from pyinit.web import chapters, lab, page_state, precompute, sandbox, sessions
 
 SLOW = {"reproduce"}  # 15,000 steps: the slow suite checks it
 
@@ -36,7 +36,19 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     for name in precompute.FLOAT32:
         assert a[name].dtype == np.float32
     # the live session, stepped as the page would, at the same steps
-    live = lab.create(settings=c["state"])
+    # (a chapter whose init is the reader's code: the page runs it in its sandbox and passes the arrays)
+    plan = lab.init_plan(c["state"])
+    inits = {
+        p: {
+            k: v and [a.tolist() for a in v]
+            for k, v in sandbox.run(
+                page_state.decode_code(p, c["state"][p]), p, plan[p]["sizes"], plan[p]["seed"]
+            ).items()
+            if k in ("W", "b")
+        }
+        for p in plan
+    }
+    live = lab.create(settings=c["state"], inits=inits or None)
     assert live["meta"] == head["meta"]
     np.testing.assert_array_equal(a["X"], live["data"]["X"])
     np.testing.assert_array_equal(a["y"], live["data"]["y"])

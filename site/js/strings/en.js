@@ -340,7 +340,7 @@ export default {
     "This code came with the link: read it, then press “Run this code”. Nothing runs before that.",
   "code.held": "The {side} run's code has not run yet: press “Run this code” above it.",
   "code.timeout":
-    "Your code ran longer than {seconds} s, so Python was stopped and restarted. Fix it (an endless loop?) and press Run again.",
+    "Your code ran longer than {seconds} s, so its Python was stopped (the page and the other run went on). Fix it (an endless loop?) and press Run again.",
   "code.tooLong": "The code is {n} bytes; at most {max} bytes fit into a link.",
   "code.bad": "The code in the link cannot be read (it is not base64url UTF-8).",
   "code.noEditor": "The code editor could not load: {message}",
@@ -469,6 +469,13 @@ export default {
   "code.hintShort": "np and math are there · Ctrl+Enter runs · Esc then Tab leaves the editor",
   "code.failed": "The {side} run's code stopped with an error: see the line marked in the editor.",
   "code.afterTimeout": "Stopped: it ran too long. Change it, then press Run.",
+  "code.afterStop": "Stopped: your code ended its Python. Change it, then press Run.",
+  "code.stopped":
+    "Your code stopped its Python ({message}); nothing else stopped. A fresh Python runs the next code: change it and press Run.",
+  "code.heldAfterFault":
+    "This code stopped before and does not run again by itself: press Run to run it again.",
+  "code.sandboxLoading": "Starting a separate Python for your code, isolated from this page…",
+  "code.unavailable": "Your code cannot run here: {message}. Everything else on the page works.",
   "boot.stage.manifest": "build manifest (build-manifest.json)",
   "boot.stage.worker": "Web Worker",
   "boot.stage.python": "Python",

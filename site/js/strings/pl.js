@@ -342,7 +342,7 @@ export default {
     "Ten kod przyszedł z linkiem: przeczytaj go i naciśnij „Uruchom ten kod”. Wcześniej nic się nie uruchomi.",
   "code.held": "Kod sieci ({side}) jeszcze się nie uruchomił: naciśnij „Uruchom ten kod” nad nim.",
   "code.timeout":
-    "Twój kod działał dłużej niż {seconds} s, więc Python został zatrzymany i uruchomiony ponownie. Popraw kod (nieskończona pętla?) i naciśnij Uruchom.",
+    "Twój kod działał dłużej niż {seconds} s, więc jego Python został zatrzymany (strona i druga sieć działają dalej). Popraw kod (nieskończona pętla?) i naciśnij Uruchom.",
   "code.tooLong": "Kod ma {n} bajtów; do linku mieści się najwyżej {max}.",
   "code.bad": "Nie da się odczytać kodu z linku (to nie jest base64url w UTF-8).",
   "code.noEditor": "Nie udało się wczytać edytora kodu: {message}",
@@ -475,6 +475,12 @@ export default {
   "code.hintShort": "Dostępne są np i math · Ctrl+Enter uruchamia · Esc, potem Tab opuszcza edytor",
   "code.failed": "Kod sieci ({side}) zatrzymał się na błędzie: zobacz zaznaczony wiersz w edytorze.",
   "code.afterTimeout": "Zatrzymany: działał zbyt długo. Popraw go i naciśnij Uruchom.",
+  "code.afterStop": "Zatrzymany: Twój kod zakończył swojego Pythona. Popraw go i naciśnij Uruchom.",
+  "code.stopped":
+    "Twój kod zatrzymał swojego Pythona ({message}); nic poza nim się nie zatrzymało. Następny kod uruchomi nowy Python: popraw go i naciśnij Uruchom.",
+  "code.heldAfterFault": "Ten kod już raz się zatrzymał i sam się nie uruchomi ponownie: naciśnij Uruchom.",
+  "code.sandboxLoading": "Uruchamiam osobnego Pythona dla Twojego kodu, odizolowanego od tej strony…",
+  "code.unavailable": "Twój kod nie może się tu uruchomić: {message}. Reszta strony działa.",
   "boot.stage.manifest": "manifest wersji (build-manifest.json)",
   "boot.stage.worker": "Web Worker",
   "boot.stage.python": "Python",
