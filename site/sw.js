@@ -13,6 +13,16 @@
 //   - A file is stored only if its bytes have the sha256 its manifest names (a server that already
 //     serves a newer build gets passed through, uncached). Bytes with the same hash are copied from
 //     older versions instead of downloaded again (the 16 MB runtime survives a site update).
+//   - Nothing is trusted because it is in a cache: page code of this origin can write into Cache
+//     Storage (e.g. code a reader ran from a link). So every response served from a cache is hashed
+//     when it is read and must match its version's manifest, and a cached manifest must hash to its
+//     version id; bytes copied from another version are hashed before they are copied. A mismatch is
+//     deleted, fetched again from the network (and verified), and remembered in the state's
+//     "tampered" list, which pages read (js/platform/sw-register.js names the files on the page).
+//     Left open: offline, the version to use comes from the state in Cache Storage, which page code
+//     could have replaced with a forged version of its own (online, the server's manifest decides).
+//   - What it serves carries the build's Content-Security-Policy (manifest "csp") as a header, so the
+//     Python worker's script, answered from the cache, keeps the policy the server would send.
 //   - Old caches are deleted once no open page is pinned to them.
 // Install precaches the small files (everything outside pyodide-*/ and vendor/); the runtime, numpy,
 // the pyinit wheel and plotly.js are cached when a page reports that Python is ready ("warm", sent by
@@ -53,19 +63,52 @@ async function openExisting(name) {
   return (await caches.has(name)) ? caches.open(name) : null;
 }
 
+const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+const sha256 = async (buf) => hex(await crypto.subtle.digest("SHA-256", buf));
+
+/** The manifest of version `vid`, if its cache holds one whose bytes hash to `vid` (else null). */
 async function manifestOf(vid) {
   if (!vid) return null;
   if (!manifests.has(vid)) {
     const c = await openExisting(cacheName(vid));
     const r = c && (await c.match(keyOf(MANIFEST)));
     if (!r) return null;
-    manifests.set(vid, await r.json());
+    const buf = await r.arrayBuffer();
+    if ((await sha256(buf)).slice(0, 16) !== vid) {
+      await c.delete(keyOf(MANIFEST)); // not the manifest of this version: the version is incomplete again
+      await noteTampered(vid, MANIFEST);
+      return null;
+    }
+    try {
+      manifests.set(vid, JSON.parse(new TextDecoder().decode(buf)));
+    } catch {
+      return null;
+    }
   }
   return manifests.get(vid);
 }
 
-const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-const sha256 = async (buf) => hex(await crypto.subtle.digest("SHA-256", buf));
+/** Remember that a cached file of `vid` did not match its manifest (pages read state.tampered). */
+async function noteTampered(vid, rel) {
+  console.warn(`pyinit sw: the cached ${rel} of build ${vid} did not match its manifest; fetching it again.`);
+  const st = await loadState();
+  st.tampered = [...(st.tampered || []).filter((x) => x.file !== rel), { file: rel, version: vid }].slice(-20);
+  await saveState(st);
+}
+
+const SCRIPT_OR_PAGE = /\.(m?js|html)$/;
+/** A response with `buf` as body for `rel` of `manifest`: its type, and the build's CSP for pages and scripts. */
+function served(buf, type, rel, manifest) {
+  const headers = { "Content-Type": type || "application/octet-stream", "X-Content-Type-Options": "nosniff" };
+  if (manifest.csp && SCRIPT_OR_PAGE.test(rel)) headers["Content-Security-Policy"] = manifest.csp;
+  return new Response(buf, { status: 200, headers });
+}
+
+/** The bytes of a cached response, if they hash to `sha` (else null). */
+async function verifiedBytes(response, sha) {
+  const buf = await response.arrayBuffer();
+  return (await sha256(buf)) === sha ? buf : null;
+}
 
 function withTimeout(promise, ms) {
   let timer;
@@ -102,7 +145,7 @@ async function adopt(net, st) {
   const cache = await caches.open(cacheName(net.vid));
   if (!(await cache.match(keyOf(MANIFEST)))) {
     manifests.set(net.vid, net.manifest);
-    const small = Object.keys(net.manifest.files).filter((rel) => !BIG.test(rel));
+    const small = servedFiles(net.manifest).filter((rel) => !BIG.test(rel));
     const failed = [];
     await Promise.all(
       small.map(async (rel) => {
@@ -142,26 +185,51 @@ async function adopt(net, st) {
   return net.vid;
 }
 
-/** The cached response of `rel` in version `vid`, fetching (and verifying) it if needed. */
-async function ensure(vid, rel) {
+/** The files pages load: all but the source modules a bundled build ships beside its bundles (those
+ * are cached only if something asks for them). */
+function servedFiles(manifest) {
+  const sources = new Set((manifest.bundles && manifest.bundles.sources) || []);
+  return Object.keys(manifest.files).filter((rel) => !sources.has(rel));
+}
+
+/**
+ * The response of `rel` in version `vid`: from its cache if the bytes there hash as its manifest says,
+ * else from another version's cache (same check), else from the network (checked, then stored).
+ * A cached entry that does not match is deleted and noted (noteTampered). `present` (warming the
+ * cache, nothing is served): a cached entry counts as it is; it is checked when it is served.
+ */
+async function ensure(vid, rel, { present = false } = {}) {
   const manifest = await manifestOf(vid);
   const entry = manifest && manifest.files[rel];
   if (!entry) return null;
   const cache = await caches.open(cacheName(vid));
   const key = keyOf(rel);
   const hit = await cache.match(key);
-  if (hit) return hit;
-  // the same bytes in another version's cache (content-addressed reuse)
+  if (hit && present) return hit;
+  if (hit) {
+    const type = hit.headers.get("Content-Type");
+    const buf = await verifiedBytes(hit, entry.sha256);
+    if (buf) return served(buf, type, rel, manifest);
+    await cache.delete(key);
+    await noteTampered(vid, rel);
+  }
+  // the same bytes in another version's cache (content-addressed reuse, checked like a hit)
   for (const name of await caches.keys()) {
     if (!name.startsWith(PREFIX) || name === cacheName(vid)) continue;
     const other = await manifestOf(name.slice(PREFIX.length));
     if (other && other.files[rel] && other.files[rel].sha256 === entry.sha256) {
       const oc = await openExisting(name);
       const old = oc && (await oc.match(key));
-      if (old) {
-        await cache.put(key, old.clone());
-        return old;
+      if (!old) continue;
+      const type = old.headers.get("Content-Type");
+      const buf = await verifiedBytes(old, entry.sha256);
+      if (!buf) {
+        await oc.delete(key);
+        await noteTampered(name.slice(PREFIX.length), rel);
+        continue;
       }
+      await cache.put(key, served(buf, type, rel, manifest));
+      return served(buf, type, rel, manifest);
     }
   }
   // immutable files (versioned paths) may come from the HTTP cache; others are revalidated
@@ -169,8 +237,7 @@ async function ensure(vid, rel) {
   const r = await fetch(key, { cache: immutable ? "default" : "no-cache" });
   if (!r.ok) return r; // passed through (not cached)
   const buf = await r.arrayBuffer();
-  const headers = { "Content-Type": r.headers.get("Content-Type") || "application/octet-stream" };
-  const fresh = new Response(buf, { status: 200, headers });
+  const fresh = served(buf, r.headers.get("Content-Type"), rel, manifest);
   if ((await sha256(buf)) !== entry.sha256) {
     fresh.headers.set("X-Pyinit-SW", "passthrough (not the bytes of this version)");
     return fresh; // the server has other bytes than this version: pass them on, never store them
@@ -282,9 +349,13 @@ self.addEventListener("fetch", (ev) => {
 // ---- messages from pages ------------------------------------------------------------------------
 // {type: "pyinit-sw:warm"}   cache every file of the sender's version (runtime included); replies
 //                             {type: "pyinit-sw:warmed", version, files, failed, stale}
-// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}, stale}
+// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}, stale,
+//                             tampered}
+// {type: "pyinit-sw:tampered-seen", files}   a page has shown these tampered files: forget them
 // stale: null, or {version, failed: [files]} when the server's newest build was not adopted because
 // those files did not match its manifest (a deploy in progress, or a broken one).
+// tampered: [{file, version}]: cached files that did not match their manifest when read (replaced by
+// the server's bytes), not yet shown by a page.
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
   // answer on the MessagePort the page sent, if any, else to the page itself
@@ -295,20 +366,23 @@ self.addEventListener("message", (ev) => {
       const st = await loadState();
       const vid = (ev.source && st.pins[ev.source.id]) || st.current;
       const stale = st.stale ? { version: st.stale.version, failed: st.stale.failed } : null;
+      const tampered = Array.isArray(st.tampered) ? st.tampered : [];
       if (d.type === "pyinit-sw:warm") {
         const manifest = await manifestOf(vid);
-        if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale });
+        if (!manifest)
+          return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale, tampered });
         const failed = [];
-        const rels = Object.keys(manifest.files);
+        const rels = servedFiles(manifest);
         for (const rel of rels) {
           try {
-            const r = await ensure(vid, rel);
+            const r = await ensure(vid, rel, { present: true });
             if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
           } catch {
             failed.push(rel);
           }
         }
-        reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale });
+        const now = (await loadState()).tampered || [];
+        reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale, tampered: now });
       } else if (d.type === "pyinit-sw:info") {
         const kinds = {};
         for (const c of await self.clients.matchAll({ type: "all" }))
@@ -319,8 +393,12 @@ self.addEventListener("message", (ev) => {
           current: st.current,
           pinned: kinds,
           stale,
+          tampered,
           caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)),
         });
+      } else if (d.type === "pyinit-sw:tampered-seen" && Array.isArray(d.files)) {
+        st.tampered = tampered.filter((x) => !d.files.includes(x.file));
+        await saveState(st);
       }
     })(),
   );

@@ -1,6 +1,6 @@
 """The dev HTTP server for dist/: the MIME types a static host must send (`.wasm` as
 application/wasm), gzip when the browser asks, the site's Content-Security-Policy header on pages
-and scripts, a URL prefix (`--base /courses/ml/pyinit/`), and cache headers: files named in the
+and scripts, `Access-Control-Allow-Origin: *` on every file (sandboxed embeds), a URL prefix (`--base /courses/ml/pyinit/`), and cache headers: files named in the
 manifest's "immutable" list are cached forever, everything else revalidates with an ETag.
 
     make_server(root, host, port, base) -> Server     background_server(root) -> url (a context)
@@ -44,6 +44,15 @@ CSP = (
     "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'none'"
 )
+
+
+def csp_for(variant: str) -> str:
+    """The policy for a build variant: the cdn variant also loads Pyodide and numpy from CDN_ORIGIN."""
+    if variant != "cdn":
+        return CSP
+    return CSP.replace("script-src 'self'", f"script-src 'self' {CDN_ORIGIN}").replace(
+        "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
+    )
 
 
 def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
@@ -103,6 +112,7 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             rel_posix = file.relative_to(root).as_posix()
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
+                self.send_header("Access-Control-Allow-Origin", "*")
                 self.send_header("ETag", etag)
                 self.send_header("Cache-Control", self.cache_control(rel_posix))
                 self.end_headers()
@@ -129,6 +139,10 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             if suffix in (".html", ".js", ".mjs"):
                 self.send_header("Content-Security-Policy", self.server.csp)
             self.send_header("X-Content-Type-Options", "nosniff")
+            # Public static files, readable from any origin: an embed in an iframe sandboxed without
+            # allow-same-origin has an opaque origin, and every module, data file and runtime file it
+            # loads is a CORS request (as is the code sandbox's Pyodide, loaded by absolute URL).
+            self.send_header("Access-Control-Allow-Origin", "*")
             self.end_headers()
             if not head:
                 try:
@@ -175,12 +189,7 @@ def make_server(
     except (OSError, ValueError):
         manifest = {}
     httpd.immutable = set(manifest.get("immutable", []))
-    csp = CSP
-    if manifest.get("variant") == "cdn":
-        csp = csp.replace("script-src 'self'", f"script-src 'self' {CDN_ORIGIN}").replace(
-            "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
-        )
-    httpd.csp = csp
+    httpd.csp = csp_for(manifest.get("variant", "self-hosted"))
     httpd.base = base
     return httpd
 

@@ -18,7 +18,7 @@ import { createStory } from "../app/story.js";
 import { createControls, crossCheck } from "../app/controls.js";
 import { createShareButtons } from "../app/share.js";
 import { createNumbersTable } from "../app/numbers.js";
-import { mountChapterView } from "../app/chapter-views.js";
+import { mountChapterViewLazily as mountChapterView } from "../app/chapter-views-lazy.js";
 import { startLanguage, createLanguageSwitch, remember, liveRegion } from "../app/language.js";
 import { trajectoryCaption } from "../app/views.js";
 import { wireTransport } from "../app/transport.js";

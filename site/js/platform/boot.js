@@ -24,9 +24,20 @@ const ENGLISH = {
   loadedIn: "(loaded in {s} s)",
   failedAt: 'Loading failed at step "{stage}": {message}',
   restarting: "Restarting Python…",
+  sandboxed:
+    "this embed needs allow-same-origin in the iframe's sandbox attribute to run Python (a sandboxed " +
+    "frame without it has no origin of its own, and a Web Worker needs one). The precomputed runs still play.",
 };
 const english = (key, params = {}) =>
   (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+
+// The Python worker's file: the bundled build names it (content-hashed, defined by tools/bundle.py);
+// served unbundled, PYINIT_WORKER_FILE is undefined and it is ./worker.js.
+/* global PYINIT_WORKER_FILE */
+const WORKER_URL = new URL(
+  typeof PYINIT_WORKER_FILE === "string" ? PYINIT_WORKER_FILE : "./worker.js",
+  import.meta.url,
+);
 
 const formatMB = (bytes) =>
   !bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
@@ -42,8 +53,11 @@ function withTimeout(workerURL) {
  * boot() adopts it and replays the loading progress it missed. Pages that start Python only on
  * request (a lazy embed) do not call this.
  */
-export function startEarly(workerURL = new URL("./worker.js", import.meta.url)) {
-  if (window.__pyinitEarly || location.protocol === "file:") return;
+/** A sandboxed frame without allow-same-origin: an opaque origin, which cannot start our worker. */
+export const opaqueOrigin = () => self.origin === "null" && location.protocol !== "file:";
+
+export function startEarly(workerURL = WORKER_URL) {
+  if (window.__pyinitEarly || location.protocol === "file:" || opaqueOrigin()) return;
   const early = { progress: [], listener: null, adopted: false, started: performance.now() };
   early.client = createWorkerClient(withTimeout(workerURL), {
     onProgress: (e) => (early.listener ? early.listener(e) : early.progress.push(e)),
@@ -85,7 +99,7 @@ export function showError(message, root = document.getElementById("boot")) {
  */
 export function boot({
   root = document.getElementById("boot"),
-  workerURL = new URL("./worker.js", import.meta.url),
+  workerURL = WORKER_URL,
   text = english,
 } = {}) {
   const label = (stage) => {
@@ -104,6 +118,13 @@ export function boot({
     // js/platform/file-check.js has said so already
     const ready = Promise.reject(new Error("file://"));
     ready.catch(() => {});
+    return { py: null, ready, restart: () => ready };
+  }
+  if (opaqueOrigin()) {
+    // new Worker() would throw a SecurityError that names no cause the reader can act on
+    const ready = Promise.reject(Object.assign(new Error(text("sandboxed")), { stage: "worker" }));
+    ready.catch(() => {});
+    showError(text("failedAt", { stage: label("worker"), message: text("sandboxed") }), root);
     return { py: null, ready, restart: () => ready };
   }
   // A fresh start (also after a restart): no stages or message of an earlier worker.
@@ -185,6 +206,9 @@ export function boot({
       bytesTransferred: String(own + (info.stats?.transferred || 0)),
       workerBytes: String(info.stats?.transferred || 0),
       hashMs: JSON.stringify(info.stats?.hashMs ?? {}), // time spent checking runtime files' sha256
+      // "blocked" under the site's Content-Security-Policy; "allowed": the server sent the worker without
+      // it, and the worker refuses the reader's code (js/platform/worker.js)
+      workerEval: info.stats?.stringEval ?? "",
       workerTimings: JSON.stringify({
         workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
         ...info.stats?.timings,

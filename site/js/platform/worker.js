@@ -20,7 +20,41 @@
 const STARTED = performance.now();
 const ALLOWED_MODULES = new Set(["api", "chapters", "lab"]);
 // The loading modules, each importing only those before it; fetched at once, the first that fails is named.
-const LOADER = ["./worker-files.js", "./worker-load.js"];
+// (Literal import()s, so that the build's bundler inlines them into the one worker file.)
+const LOADER = [
+  ["./worker-files.js", () => import("./worker-files.js")],
+  ["./worker-load.js", () => import("./worker-load.js")],
+];
+
+// Content-Security-Policy: a worker gets the policy sent with its own script (a <meta> policy covers
+// only its page). On a host that sends none (e.g. `python3 -m http.server`), string eval is allowed
+// here, and code the reader runs in Python could reach js.eval. So this worker tests it, reports it
+// ({event: "ready", stats: {stringEval}}) and then refuses to run the reader's code (a CodeError whose
+// kind is "policy"), and the README's Deploy section shows the header a host must send.
+const STRING_EVAL = (() => {
+  try {
+    new Function("return 0")(); // throws EvalError under the site's policy (script-src without 'unsafe-eval')
+    return "allowed";
+  } catch {
+    return "blocked";
+  }
+})();
+const NO_POLICY =
+  "Your code cannot run on this server: it sends the page's Python worker without the site's " +
+  "Content-Security-Policy header, so code run here could reach the page's scripts. The site's " +
+  "deploy instructions (README, Deploy) show the header to send.";
+
+/** The code setting ("code" / "code_right") of a side whose init is the reader's code, anywhere in `args`. */
+function readerCode(value, depth = 0) {
+  if (!value || typeof value !== "object" || depth > 4) return null;
+  if (value.left_init === "python") return "code";
+  if (value.right_init === "python") return "code_right";
+  for (const v of Object.values(value)) {
+    const found = readerCode(v, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
 
 let pyodide = null;
 let rpc = null; // the pyinit.web.rpc module: dispatch(fn, kwargs), versions()
@@ -33,10 +67,10 @@ const progress = (stage, state, extra = {}) => {
 
 /** The loading modules (the last one's exports), or an error of stage "worker" naming the first that failed. */
 async function importLoader() {
-  const imports = LOADER.map((rel) => import(rel));
+  const imports = LOADER.map(([, load]) => load());
   imports.forEach((p) => p.catch(() => {}));
   let loader;
-  for (const [i, rel] of LOADER.entries()) {
+  for (const [i, [rel]] of LOADER.entries()) {
     try {
       loader = await imports[i];
     } catch (e) {
@@ -63,7 +97,7 @@ async function init() {
   const { load } = await importLoader();
   const loaded = await load(progress, STARTED);
   ({ pyodide, rpc } = loaded);
-  return { versions: loaded.versions, stats: loaded.stats };
+  return { versions: loaded.versions, stats: { ...loaded.stats, stringEval: STRING_EVAL } };
 }
 
 // --- requests ------------------------------------------------------------------------------------
@@ -113,6 +147,11 @@ function call(fn, args) {
   }
   if (args != null && (typeof args !== "object" || Array.isArray(args))) {
     return { error: { type: "ProtocolError", message: "args must be an object of keyword arguments" } };
+  }
+  const param = STRING_EVAL === "allowed" && readerCode(args);
+  if (param) {
+    const details = { param, line: null, column: null, kind: "policy", text: NO_POLICY };
+    return { error: { type: "CodeError", message: `${param}: ${NO_POLICY}`, details } };
   }
   const pyArgs = pyodide.toPy(args ?? {});
   let out;
