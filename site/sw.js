@@ -1,33 +1,28 @@
 // sw.js: offline and repeat visits (README "Offline and repeat visits"). Registered by js/sw-register.js
 // unless the URL has sw=0.
 //
-// Versions, not guesses. A *version* is one build: its build-manifest.json (every file with its sha256,
-// written by build.py), named by the first 16 hex digits of the manifest's own sha256. Each version has
-// its own cache "pyinit-v-<id>" holding that manifest and the files of that build that were fetched.
+// Versions, not guesses. A *version* is one build: its build-manifest.json (every file with its sha256),
+// named by the first 16 hex digits of the manifest's own sha256, with its own cache "pyinit-v-<id>".
 //   - A navigation asks the network for build-manifest.json (3 s timeout). A new manifest becomes the
-//     current version atomically *before* the page is answered, and only if the build is complete:
-//     all its small files fetched with the right sha256. Otherwise (a deploy caught half-way) the last
-//     complete version stays current and is used, so is it offline.
-//   - Every page (client) is pinned to the version it was loaded with, and so is its Web Worker: all of
-//     a page's requests are answered from that one version, so a page never sees a mix of two builds.
-//   - A file is stored only if its bytes have the sha256 its manifest names (a server that already
-//     serves a newer build gets passed through, uncached). Bytes with the same hash are copied from
-//     older versions instead of downloaded again (the 16 MB runtime survives a site update).
+//     current version atomically *before* the page is answered, and only if the build is complete (all
+//     its small files fetched with the right sha256); else (a deploy caught half-way) the last complete
+//     version stays current, also offline.
+//   - Every page (client) and its Web Worker are pinned to the version the page was loaded with: a page
+//     never sees a mix of two builds. Old caches are deleted once no open page is pinned to them.
+//   - A file is stored only if its bytes have its manifest's sha256 (else passed through, uncached);
+//     bytes with the same hash are copied from older versions (the runtime survives a site update).
 //   - Nothing is trusted because it is in a cache: page code of this origin can write into Cache
-//     Storage (e.g. code a reader ran from a link). So every response served from a cache is hashed
-//     when it is read and must match its version's manifest, and a cached manifest must hash to its
-//     version id; bytes copied from another version are hashed before they are copied. A mismatch is
-//     deleted, fetched again from the network (and verified), and remembered in the state's
-//     "tampered" list, which pages read (js/platform/sw-register.js names the files on the page).
-//     Left open: offline, the version to use comes from the state in Cache Storage, which page code
-//     could have replaced with a forged version of its own (online, the server's manifest decides).
+//     Storage. Every response served from a cache is hashed when read and must match its version's
+//     manifest; a cached manifest must hash to its version id; bytes copied from another version are
+//     hashed first. A mismatch is deleted, fetched again (and verified) and noted in the state's
+//     "tampered" list, which js/platform/sw-register.js names on the page. Left open: offline, the
+//     version comes from the state in Cache Storage, which page code could point at a forged version
+//     of its own (online, the server's manifest decides).
 //   - What it serves carries the build's Content-Security-Policy (manifest "csp") as a header, so the
-//     Python worker's script, answered from the cache, keeps the policy the server would send.
-//   - Old caches are deleted once no open page is pinned to them.
-// Install precaches the small files (everything outside pyodide-*/ and vendor/); the runtime, numpy,
-// the pyinit wheel and plotly.js are cached when a page reports that Python is ready ("warm", sent by
-// js/sw-register.js), i.e. after the page itself has downloaded them -- a lazy embed that was never
-// started downloads nothing extra.
+//     Python worker's script keeps the policy the server would send, on any host.
+// Install precaches the small files (not pyodide-*/, vendor/, nor the source modules a bundled build
+// ships); the runtime, numpy, the wheel and plotly.js are cached when a page reports that Python is
+// ready ("warm", from js/sw-register.js), after the page itself has downloaded them.
 /* eslint-env serviceworker */
 
 const PREFIX = "pyinit-v-";
@@ -92,7 +87,8 @@ async function manifestOf(vid) {
 async function noteTampered(vid, rel) {
   console.warn(`pyinit sw: the cached ${rel} of build ${vid} did not match its manifest; fetching it again.`);
   const st = await loadState();
-  st.tampered = [...(st.tampered || []).filter((x) => x.file !== rel), { file: rel, version: vid }].slice(-20);
+  const others = (st.tampered || []).filter((x) => x.file !== rel);
+  st.tampered = [...others, { file: rel, version: vid }].slice(-20);
   await saveState(st);
 }
 
@@ -104,10 +100,17 @@ function served(buf, type, rel, manifest) {
   return new Response(buf, { status: 200, headers });
 }
 
-/** The bytes of a cached response, if they hash to `sha` (else null). */
-async function verifiedBytes(response, sha) {
-  const buf = await response.arrayBuffer();
-  return (await sha256(buf)) === sha ? buf : null;
+/** The bytes of `rel` in cache `name` if there and hashing to `sha`; a mismatch is deleted and noted. */
+async function cachedBytes(name, rel, sha) {
+  const cache = await openExisting(name);
+  const hit = cache && (await cache.match(keyOf(rel)));
+  if (!hit) return null;
+  const type = hit.headers.get("Content-Type");
+  const buf = await hit.arrayBuffer();
+  if ((await sha256(buf)) === sha) return { buf, type };
+  await cache.delete(keyOf(rel));
+  await noteTampered(name.slice(PREFIX.length), rel);
+  return null;
 }
 
 function withTimeout(promise, ms) {
@@ -185,8 +188,7 @@ async function adopt(net, st) {
   return net.vid;
 }
 
-/** The files pages load: all but the source modules a bundled build ships beside its bundles (those
- * are cached only if something asks for them). */
+/** The files pages load: not the source modules a bundled build ships (cached only when asked for). */
 function servedFiles(manifest) {
   const sources = new Set((manifest.bundles && manifest.bundles.sources) || []);
   return Object.keys(manifest.files).filter((rel) => !sources.has(rel));
@@ -204,33 +206,19 @@ async function ensure(vid, rel, { present = false } = {}) {
   if (!entry) return null;
   const cache = await caches.open(cacheName(vid));
   const key = keyOf(rel);
-  const hit = await cache.match(key);
-  if (hit && present) return hit;
-  if (hit) {
-    const type = hit.headers.get("Content-Type");
-    const buf = await verifiedBytes(hit, entry.sha256);
-    if (buf) return served(buf, type, rel, manifest);
-    await cache.delete(key);
-    await noteTampered(vid, rel);
+  if (present) {
+    const hit = await cache.match(key);
+    if (hit) return hit;
   }
-  // the same bytes in another version's cache (content-addressed reuse, checked like a hit)
-  for (const name of await caches.keys()) {
-    if (!name.startsWith(PREFIX) || name === cacheName(vid)) continue;
-    const other = await manifestOf(name.slice(PREFIX.length));
-    if (other && other.files[rel] && other.files[rel].sha256 === entry.sha256) {
-      const oc = await openExisting(name);
-      const old = oc && (await oc.match(key));
-      if (!old) continue;
-      const type = old.headers.get("Content-Type");
-      const buf = await verifiedBytes(old, entry.sha256);
-      if (!buf) {
-        await oc.delete(key);
-        await noteTampered(name.slice(PREFIX.length), rel);
-        continue;
-      }
-      await cache.put(key, served(buf, type, rel, manifest));
-      return served(buf, type, rel, manifest);
-    }
+  // this version's cache, else the same bytes in another version's (content-addressed reuse): checked
+  const own = cacheName(vid);
+  for (const name of [own, ...(await caches.keys()).filter((n) => n.startsWith(PREFIX) && n !== own)]) {
+    const other = name === own ? manifest : await manifestOf(name.slice(PREFIX.length));
+    if (!other || !other.files[rel] || other.files[rel].sha256 !== entry.sha256) continue;
+    const found = await cachedBytes(name, rel, entry.sha256);
+    if (!found) continue;
+    if (name !== own) await cache.put(key, served(found.buf, found.type, rel, manifest));
+    return served(found.buf, found.type, rel, manifest);
   }
   // immutable files (versioned paths) may come from the HTTP cache; others are revalidated
   const immutable = (manifest.immutable || []).includes(rel);
@@ -252,7 +240,9 @@ async function cleanup() {
   const alive = new Set(
     (await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id),
   );
-  for (const id of Object.keys(st.pins)) if (!alive.has(id)) delete st.pins[id];
+  // (a client pinned in the last 10 s may not be listed yet: a worker whose script is still loading)
+  for (const id of Object.keys(st.pins))
+    if (!alive.has(id) && !(Date.now() - (pinnedAt.get(id) || 0) < 10000)) delete st.pins[id];
   const used = new Set([st.current, st.stale && st.stale.version, ...Object.values(st.pins)]);
   for (const name of await caches.keys()) {
     if (name.startsWith(PREFIX) && !used.has(name.slice(PREFIX.length))) {
@@ -277,12 +267,18 @@ self.addEventListener("activate", (ev) => {
 });
 
 // ---- requests ---------------------------------------------------------------------------------
+const pinnedAt = new Map(); // clientId -> when it was pinned (this service worker's lifetime)
+function pin(st, id, vid) {
+  st.pins[id] = vid;
+  pinnedAt.set(id, Date.now());
+}
+
 async function versionFor(ev, st) {
   if (ev.request.mode === "navigate") {
     const net = await networkManifest();
     const vid = net ? await adopt(net, st) : st.current;
     if (ev.resultingClientId && vid) {
-      st.pins[ev.resultingClientId] = vid;
+      pin(st, ev.resultingClientId, vid);
       await saveState(st);
     }
     return vid;
@@ -290,7 +286,7 @@ async function versionFor(ev, st) {
   const vid = st.pins[ev.clientId] || st.current;
   // a worker started by a pinned page is pinned to the page's version
   if (ev.resultingClientId && vid && ["worker", "sharedworker"].includes(ev.request.destination)) {
-    st.pins[ev.resultingClientId] = vid;
+    pin(st, ev.resultingClientId, vid);
     await saveState(st);
   }
   return vid;
@@ -347,15 +343,14 @@ self.addEventListener("fetch", (ev) => {
 });
 
 // ---- messages from pages ------------------------------------------------------------------------
-// {type: "pyinit-sw:warm"}   cache every file of the sender's version (runtime included); replies
-//                             {type: "pyinit-sw:warmed", version, files, failed, stale}
-// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}, stale,
-//                             tampered}
-// {type: "pyinit-sw:tampered-seen", files}   a page has shown these tampered files: forget them
-// stale: null, or {version, failed: [files]} when the server's newest build was not adopted because
-// those files did not match its manifest (a deploy in progress, or a broken one).
-// tampered: [{file, version}]: cached files that did not match their manifest when read (replaced by
-// the server's bytes), not yet shown by a page.
+// {type: "pyinit-sw:warm"}  cache every file of the sender's version (runtime included); replies
+//   {type: "pyinit-sw:warmed", version, files, failed, stale, tampered}
+// {type: "pyinit-sw:info"}  replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n,
+//   worker: n}, stale, tampered}
+// {type: "pyinit-sw:tampered-seen", files}  a page has shown these tampered files: forget them
+// stale: null, or {version, failed: [files]}: the server's newest build was not adopted, those files did
+// not match its manifest (a deploy in progress, or a broken one). tampered: [{file, version}]: cached
+// files that did not match their manifest when read (replaced by the server's), not yet shown.
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
   // answer on the MessagePort the page sent, if any, else to the page itself
@@ -381,8 +376,8 @@ self.addEventListener("message", (ev) => {
             failed.push(rel);
           }
         }
-        const now = (await loadState()).tampered || [];
-        reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale, tampered: now });
+        const files = rels.length - failed.length;
+        reply({ type: "pyinit-sw:warmed", version: vid, files, failed, stale, tampered: st.tampered || [] });
       } else if (d.type === "pyinit-sw:info") {
         const kinds = {};
         for (const c of await self.clients.matchAll({ type: "all" }))

@@ -153,8 +153,15 @@ def native_steps_per_s(config: dict) -> float:
 
 
 def lab_script(dist: Path, lab: str) -> str:
-    """Which entry module the lab page runs (js/pages/lab.js; not the helpers early.js, sw-register.js)."""
+    """Which entry module the lab page runs (js/pages/lab.js; not the helpers early.js, sw-register.js),
+    and its bundle in a bundled build ("js/pages/lab.js (bundled: js/bundle/lab.<hash>.js)")."""
+    try:
+        bundles = json.loads((dist / "build-manifest.json").read_text()).get("bundles") or {}
+    except (OSError, ValueError):
+        bundles = {}
+    source_of = {out: src for src, out in bundles.get("entries", {}).items()}
     found = re.findall(r'<script type="module" src="([^"]+)"', (dist / lab).read_text())
+    found = [f"{source_of[s]} (bundled: {s})" if s in source_of else s for s in found]
     return next((s for s in found if "/pages/" in s), next((s for s in found if "sw-register" not in s), "?"))
 
 

@@ -101,7 +101,8 @@ async function main() {
   }
   // a page the service worker answered: did it have to replace a changed file on the way?
   const controller = navigator.serviceWorker.controller;
-  if (controller) ask(controller, { type: "pyinit-sw:info" }).then((info) => showTampered(controller, info.tampered));
+  if (controller)
+    ask(controller, { type: "pyinit-sw:info" }).then((info) => showTampered(controller, info.tampered));
   // after the page's own loading, after Python's and after the runs are handed over to Python:
   // installing the service worker precaches the site's small files (hashing each), which would
   // compete with Pyodide's start and the handover for the CPU (it doubled the handover's time)

@@ -28,17 +28,44 @@ const LOADER = [
 
 // Content-Security-Policy: a worker gets the policy sent with its own script (a <meta> policy covers
 // only its page). On a host that sends none (e.g. `python3 -m http.server`), string eval is allowed
-// here, and code the reader runs in Python could reach js.eval. So this worker tests it, reports it
-// ({event: "ready", stats: {stringEval}}) and then refuses to run the reader's code (a CodeError whose
-// kind is "policy"), and the README's Deploy section shows the header a host must send.
-const STRING_EVAL = (() => {
+// here, and code the reader runs in Python could reach js.eval. So this worker finds out (stringEval),
+// reports it ({event: "ready", stats: {stringEval}}) and then refuses to run the reader's code (a
+// CodeError whose kind is "policy"); the README's Deploy section shows the header a host must send.
+let stringEval = "unknown";
+
+/** Whether a policy header (one or more policies, comma-separated) forbids string eval in scripts. */
+function forbidsEval(header) {
+  return header.split(",").some((policy) => {
+    const directives = new Map(
+      policy
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([name, ...values]) => [name.toLowerCase(), values]),
+    );
+    const sources = directives.get("script-src") || directives.get("default-src");
+    return !!sources && !sources.includes("'unsafe-eval'");
+  });
+}
+
+/** "blocked" or "allowed": from the policy header of this worker's script (asked again, from the HTTP
+ * cache), or, without one, by trying (no violation to report then: there is no policy). */
+async function findStringEval() {
   try {
-    new Function("return 0")(); // throws EvalError under the site's policy (script-src without 'unsafe-eval')
+    const header = (await fetch(self.location.href, { cache: "force-cache" })).headers.get(
+      "Content-Security-Policy",
+    );
+    if (header) return forbidsEval(header) ? "blocked" : "allowed";
+  } catch {
+    /* offline: try below */
+  }
+  try {
+    new Function("return 0")(); // an EvalError under a policy without 'unsafe-eval'
     return "allowed";
   } catch {
     return "blocked";
   }
-})();
+}
 const NO_POLICY =
   "Your code cannot run on this server: it sends the page's Python worker without the site's " +
   "Content-Security-Policy header, so code run here could reach the page's scripts. The site's " +
@@ -94,10 +121,11 @@ async function importLoader() {
 }
 
 async function init() {
+  stringEval = await findStringEval();
   const { load } = await importLoader();
   const loaded = await load(progress, STARTED);
   ({ pyodide, rpc } = loaded);
-  return { versions: loaded.versions, stats: { ...loaded.stats, stringEval: STRING_EVAL } };
+  return { versions: loaded.versions, stats: { ...loaded.stats, stringEval } };
 }
 
 // --- requests ------------------------------------------------------------------------------------
@@ -148,7 +176,7 @@ function call(fn, args) {
   if (args != null && (typeof args !== "object" || Array.isArray(args))) {
     return { error: { type: "ProtocolError", message: "args must be an object of keyword arguments" } };
   }
-  const param = STRING_EVAL === "allowed" && readerCode(args);
+  const param = stringEval !== "blocked" && readerCode(args);
   if (param) {
     const details = { param, line: null, column: null, kind: "policy", text: NO_POLICY };
     return { error: { type: "CodeError", message: `${param}: ${NO_POLICY}`, details } };
