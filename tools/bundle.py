@@ -2,7 +2,8 @@
 Python worker as one file, shared and lazy code in content-hashed chunks, and the pages' HTML
 rewritten to load them (with a modulepreload for each chunk an entry imports statically).
 
-    bundle_site(site, out, node_modules) -> {"entries", "workers", "chunks", "lazy", "pages", "sources"}
+    bundle_site(site, out, node_modules)
+        -> {"entries", "workers", "chunks", "lazy", "pages", "contents", "sources"}
 
 - Entries are the pages' own `<script type="module" src="...">` (read from site/*.html), so a new
   page or entry needs no list here. A classic `<script src>` (the guard js/platform/file-check.js,
@@ -122,7 +123,7 @@ def bundle_site(site: Path, out: Path, node_modules: Path) -> dict:
             raise BuildError(f"site/{src} is missing (a page loads it as a module)")
     with tempfile.TemporaryDirectory(prefix="bundle-") as tmp:
         stage = Path(tmp) / "bundle"
-        defines, workers, inputs = [], {}, set()
+        defines, workers, inputs, worker_inputs = [], {}, set(), {}
         for src, name in WORKERS.items():
             meta = _esbuild(node_modules, site, [src], stage, [])
             (file, info), *more = [(f, i) for f, i in _outputs(meta, stage, site).items()]
@@ -131,8 +132,11 @@ def bundle_site(site: Path, out: Path, node_modules: Path) -> dict:
             workers[src] = f"{BUNDLE_DIR}/{file}"
             defines.append(f"--define:{name}={json.dumps('./' + file)}")
             inputs |= set(info["inputs"])
+            worker_inputs[workers[src]] = sorted(info["inputs"])
         meta = _esbuild(node_modules, site, entries, stage, ["--splitting", *defines])
         outputs = _outputs(meta, stage, site)
+        contents = {f"{BUNDLE_DIR}/{n}": sorted(i["inputs"]) for n, i in outputs.items()}
+        contents.update({out: sources for out, sources in worker_inputs.items()})
         by_entry = {info["entryPoint"]: name for name, info in outputs.items() if info.get("entryPoint")}
         for info in outputs.values():
             inputs |= set(info["inputs"])
@@ -163,5 +167,6 @@ def bundle_site(site: Path, out: Path, node_modules: Path) -> dict:
         "chunks": chunks,  # shared code and lazy parts (those loaded by import(): "lazy")
         "lazy": lazy,
         "pages": preloads,  # what each page loads at once: its entries and their static chunks
+        "contents": contents,  # bundle file -> the source modules in it
         "sources": sorted(p for p in inputs if p.startswith("js/")),
     }

@@ -69,3 +69,17 @@ def make_version(src: Path, dst: Path, mark: str, edits: dict) -> dict:
     (dst / "build-manifest.json").unlink()
     (dst / "build-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return where
+
+
+def loaded_file(dist: Path, source: str) -> str:
+    """The file the pages load for the module `source` (e.g. "js/platform/worker.js"): its bundle in a
+    bundled build (an entry or the worker), else the module itself."""
+    bundles = json.loads((Path(dist) / "build-manifest.json").read_text()).get("bundles") or {}
+    return {**bundles.get("entries", {}), **bundles.get("workers", {})}.get(source, source)
+
+
+def file_with(dist: Path, source: str) -> str:
+    """The file the pages load that holds the module `source` (in a bundled build, the bundle or chunk
+    it went into; else the module itself)."""
+    bundles = json.loads((Path(dist) / "build-manifest.json").read_text()).get("bundles") or {}
+    return next((f for f, srcs in bundles.get("contents", {}).items() if source in srcs), source)
