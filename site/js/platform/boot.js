@@ -4,6 +4,8 @@
 // once Python is ready, and what to say if a ready worker is lost later (py.onLost).
 
 import { createWorkerClient } from "./worker-client.js";
+import { workerFileProblem, REBUILD } from "./worker-problem.js";
+import { holdURL, releaseWhenAllowed, releaseNow } from "./python-start.js";
 
 // The loading screen's words; a page passes `text(key, params)` for its language (English by default).
 const ENGLISH = {
@@ -24,6 +26,8 @@ const ENGLISH = {
   loadedIn: "(loaded in {s} s)",
   failedAt: 'Loading failed at step "{stage}": {message}',
   restarting: "Restarting Python…",
+  saveData: "Your browser asks to save data: Python (about 16 MB) starts when you ask.",
+  start: "Start Python",
   sandboxed:
     "this embed needs allow-same-origin in the iframe's sandbox attribute to run Python (a sandboxed " +
     "frame without it has no origin of its own, and a Web Worker needs one). The precomputed runs still play.",
@@ -45,46 +49,24 @@ const formatMB = (bytes) =>
 /** The worker's URL with the page's ?timeout=N (seconds per loading step) forwarded, when it is valid. */
 function withTimeout(workerURL) {
   const timeout = stageTimeout(new URLSearchParams(location.search).get("timeout"));
-  return timeout ? new URL(`${workerURL.href.split("?")[0]}?timeout=${timeout}`) : workerURL;
+  const url = new URL(workerURL);
+  if (timeout) url.searchParams.set("timeout", String(timeout));
+  return url;
 }
+
+/** A sandboxed frame without allow-same-origin: an opaque origin, which cannot start our worker. */
+export const opaqueOrigin = () => self.origin === "null" && location.protocol !== "file:";
 
 /**
  * Start the Python worker now, before the page's other modules have loaded (js/platform/early.js):
  * boot() adopts it and replays the loading progress it missed. Pages that start Python only on
  * request (a lazy embed) do not call this.
  */
-const REBUILD =
-  "Rebuild with `python3 build.py` and serve the whole dist/ folder (`python3 build.py serve`).";
-const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-
-/** What is wrong with the worker's script file (missing, wrong type, not this build's bytes), or null. */
-async function workerFileProblem(url) {
-  const site = new URL("../../", import.meta.url);
-  const file = decodeURIComponent(new URL(url).pathname.slice(site.pathname.length));
-  try {
-    const r = await fetch(new URL(url).href.split("?")[0], { cache: "no-cache" });
-    if (!r.ok) return `${file}: HTTP ${r.status}`;
-    const type = (r.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
-    if (!/^(text|application)\/(x-)?(java|ecma)script$/.test(type))
-      return `${file} is served as ${type || "no type"}, but browsers run scripts only if served as text/javascript`;
-    const manifest = await (await fetch(new URL("build-manifest.json", site), { cache: "no-cache" })).json();
-    const want = manifest.files?.[file]?.sha256;
-    const got = want && hex(await crypto.subtle.digest("SHA-256", await r.arrayBuffer()));
-    if (want && got !== want)
-      return `${file} does not match this build (sha256 ${got.slice(0, 16)}…, expected ${want.slice(0, 16)}…)`;
-  } catch {
-    /* cannot tell: the client's own words stand */
-  }
-  return null;
-}
-
-/** A sandboxed frame without allow-same-origin: an opaque origin, which cannot start our worker. */
-export const opaqueOrigin = () => self.origin === "null" && location.protocol !== "file:";
-
 export function startEarly(workerURL = WORKER_URL) {
   if (window.__pyinitEarly || location.protocol === "file:" || opaqueOrigin()) return;
   const early = { progress: [], listener: null, adopted: false, started: performance.now() };
-  early.client = createWorkerClient(withTimeout(workerURL), {
+  // it waits for boot() to let it download Python (js/platform/python-start.js)
+  early.client = createWorkerClient(withTimeout(holdURL(workerURL)), {
     onProgress: (e) => (early.listener ? early.listener(e) : early.progress.push(e)),
   });
   window.__pyinitEarly = early;
@@ -192,9 +174,10 @@ export function boot({
     for (const e of early.progress.splice(0)) onProgress(e);
     early.listener = onProgress;
   } else {
-    py = createWorkerClient(withTimeout(workerURL), { onProgress });
+    py = createWorkerClient(withTimeout(holdURL(workerURL)), { onProgress });
     started = performance.now();
   }
+  releaseWhenAllowed(py, { root, text });
   const track = (whenReady) =>
     whenReady.then(
       (info) => {
@@ -269,6 +252,7 @@ export function boot({
     message.removeAttribute("role");
     message.textContent = text("restarting");
     const again = track(py.restart());
+    releaseNow(py);
     again.catch(() => {});
     return again;
   }

@@ -83,6 +83,13 @@ function readerCode(value, depth = 0) {
   return null;
 }
 
+// ?hold: wait for {type: "pyinit:go"} before downloading anything (js/platform/python-start.js decides
+// when: after the page's first screen, or on a click when the browser asks to save data)
+let release = null;
+const released = new URL(self.location.href).searchParams.has("hold")
+  ? new Promise((resolve) => (release = resolve))
+  : Promise.resolve();
+
 let pyodide = null;
 let rpc = null; // the pyinit.web.rpc module: dispatch(fn, kwargs), versions()
 let failure = null; // {stage, message} once loading failed
@@ -122,6 +129,7 @@ async function importLoader() {
 
 async function init() {
   stringEval = await findStringEval();
+  await released;
   const { load } = await importLoader();
   const loaded = await load(progress, STARTED);
   ({ pyodide, rpc } = loaded);
@@ -246,6 +254,10 @@ async function handle(msg) {
 // Installed before any await, so requests sent while loading are queued, not lost.
 self.onmessage = (event) => {
   const msg = event.data;
+  if (msg?.type === "pyinit:go") {
+    if (release) release();
+    return;
+  }
   if (msg?.type === "pyinit:ping") {
     // heartbeat of js/platform/worker-client.js, answered at once
     post({ event: "pong", n: msg.n });

@@ -496,6 +496,9 @@ export default {
     "Zapisana w tej przeglądarce kopia strony została zmieniona ({files}): nie były to pliki opublikowane " +
     "na serwerze, więc nie zostały uruchomione; użyto plików z serwera. Mógł je zapisać kod uruchomiony " +
     "wcześniej na tej stronie (np. z linku).",
+  "boot.saveData":
+    "Przeglądarka prosi o oszczędzanie danych: Python (ok. 16 MB) uruchomi się na Twoje żądanie.",
+  "boot.start": "Uruchom Pythona",
   "boot.sandboxed":
     "ta osadzona strona potrzebuje allow-same-origin w atrybucie sandbox ramki iframe, żeby uruchomić Pythona " +
     "(ramka sandbox bez niego nie ma własnego pochodzenia, a Web Worker go wymaga). Przeliczone przebiegi nadal się odtwarzają.",
