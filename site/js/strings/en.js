@@ -493,6 +493,15 @@ export default {
   "boot.loadedIn": "(loaded in {s} s)",
   "boot.failedAt": 'Loading failed at step "{stage}": {message}',
   "boot.restarting": "Restarting Python…",
+  "sw.tampered":
+    "This browser's saved copy of this site had been changed ({files}): it was not the files the server " +
+    "published, so it was not run; the server's files were used instead. Code run on this site earlier " +
+    "(for example from a link) may have written it.",
+  "boot.saveData": "Your browser asks to save data: Python (about 16 MB) starts when you ask.",
+  "boot.start": "Start Python",
+  "boot.sandboxed":
+    "this embed needs allow-same-origin in the iframe's sandbox attribute to run Python (a sandboxed frame " +
+    "without it has no origin of its own, and a Web Worker needs one). The precomputed runs still play.",
   "app.docTitle": "Why zero initialization fails — pyinit",
   "app.embedTitle": "pyinit: why zero initialization fails (embedded)",
   // the figure app: a chapter's end, your own setup, code from links, a stopped Python

@@ -498,6 +498,16 @@ export default {
   "boot.loadedIn": "(wczytany w {s} s)",
   "boot.failedAt": "Wczytywanie nie powiodło się na etapie „{stage}”: {message}",
   "boot.restarting": "Uruchamiam Pythona ponownie…",
+  "sw.tampered":
+    "Zapisana w tej przeglądarce kopia strony została zmieniona ({files}): nie były to pliki opublikowane " +
+    "na serwerze, więc nie zostały uruchomione; użyto plików z serwera. Mógł je zapisać kod uruchomiony " +
+    "wcześniej na tej stronie (np. z linku).",
+  "boot.saveData":
+    "Przeglądarka prosi o oszczędzanie danych: Python (ok. 16 MB) uruchomi się na Twoje żądanie.",
+  "boot.start": "Uruchom Pythona",
+  "boot.sandboxed":
+    "ta osadzona strona potrzebuje allow-same-origin w atrybucie sandbox ramki iframe, żeby uruchomić Pythona " +
+    "(ramka sandbox bez niego nie ma własnego pochodzenia, a Web Worker go wymaga). Przeliczone przebiegi nadal się odtwarzają.",
   "app.docTitle": "Dlaczego inicjalizacja zerami zawodzi — pyinit",
   "app.embedTitle": "pyinit: dlaczego inicjalizacja zerami zawodzi (osadzone)",
   // aplikacja rysunku: koniec rozdziału, własne ustawienia, kod z linków, zatrzymany Python
