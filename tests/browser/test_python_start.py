@@ -37,9 +37,13 @@ def test_the_lab_downloads_python_after_its_first_screen(context, server_url):
     pg = context.new_page()
     pg.goto(server_url + "index.html?sw=0")
     assert wait_for_status(pg) == "ready", pg.inner_text("#boot")
-    painted = pg.evaluate("() => performance.timeOrigin + Number(document.documentElement.dataset.firstPaintMs)")
+    painted = pg.evaluate(
+        "() => performance.timeOrigin + Number(document.documentElement.dataset.firstPaintMs)"
+    )
     first = min(t for t, _ in runtime_requests(context.log))
-    assert first >= painted - 30, f"the runtime was asked for {painted - first:.0f} ms before the first screen"
+    assert first >= painted - 30, (
+        f"the runtime was asked for {painted - first:.0f} ms before the first screen"
+    )
 
 
 def test_with_save_data_python_waits_for_a_click(context, server_url):

@@ -1,13 +1,13 @@
-"""Issue 16, item 4: the Python worker gets its Content-Security-Policy on any host, or refuses the
-reader's code.
+"""Issue 16, item 4: workers get their Content-Security-Policy on any host.
 
 A Web Worker runs under the policy sent with its own script; the pages' <meta> policy does not reach
 it. On a static host that sends no header (here Python's own `http.server`, as `python3 -m
-http.server` serves), string eval is allowed in the worker, and code run in Python could reach
-`js.eval`. The worker finds that out (<html data-worker-eval="allowed">) and refuses the reader's code
-with a sentence the code panel shows. Under build.py's server (the header) it is "blocked" and the
-code runs; on the plain host, once the service worker answers (a second visit), the worker's script
-carries the build's policy from the service worker and is "blocked" too.
+http.server` serves), string eval is allowed in the page's Python worker, which finds that out and
+reports it (<html data-worker-eval="allowed">). The reader's code never runs there: it runs in the code
+sandbox, whose worker is made from a blob: URL and so inherits sandbox.html's own policy, on any host --
+code that reaches `js` finds string eval refused there. Under build.py's server (the header) the page's
+worker is "blocked"; on the plain host, once the service worker answers (a second visit), the worker's
+script carries the build's policy from the service worker and is "blocked" too.
 """
 
 from __future__ import annotations
@@ -18,11 +18,23 @@ import http.server
 import threading
 
 import pytest
-
 from conftest import LOAD_TIMEOUT_MS, py_call, until, wait_for_status
 
 pytestmark = pytest.mark.browser
-CODE = "def init(fan_in, fan_out, rng):\n    return rng.normal(0.0, 0.5, size=(fan_in, fan_out))\n"
+# reaches `js` (an escape of issue 16), fails the run if string eval works there
+EVAL_CODE = """js = print.__self__.__import__('js')
+assert callable(js.eval), 'no js.eval to try'
+try:
+    js.eval('6*7')
+    evaluated = True
+except Exception:
+    evaluated = False
+if evaluated:
+    raise RuntimeError('string eval ran in the sandbox')
+
+def init(fan_in, fan_out, rng):
+    return np.full((fan_in, fan_out), 0.25)
+"""
 
 
 def b64url(code: str) -> str:
@@ -41,11 +53,6 @@ def plain_url(dist_dir):
     httpd.server_close()
 
 
-def create_with_code(pg):
-    settings = {"left_init": "python", "code": b64url(CODE)}
-    return py_call(pg, "lab.create", {"settings": settings})
-
-
 def open_ready(context, url):
     pg = context.new_page()
     pg.goto(url)
@@ -53,45 +60,39 @@ def open_ready(context, url):
     return pg
 
 
-def test_without_the_header_the_worker_refuses_the_readers_code(browser, plain_url):
+def test_without_the_header_the_readers_code_still_runs_without_eval(browser, plain_url):
     context = browser.new_context()
     try:
         pg = open_ready(context, plain_url + "check.html")
-        reply = create_with_code(pg)
-        assert "error" in reply, "the reader's code ran in a worker without a policy"
-        assert reply["error"]["type"] == "CodeError"
         assert pg.evaluate("() => document.documentElement.dataset.workerEval") == "allowed"
-        assert (
-            "Content-Security-Policy" in reply["error"]["message"] and "README" in reply["error"]["message"]
-        )
-        # the rest of Python works as always
-        assert "result" in py_call(pg, "lab.create", {"settings": {}})
 
-        # the lab page says it where the code is: in the code panel, after "Run this code"
+        # the lab runs the reader's code (in its sandbox, after "Run this code"), and there string eval
+        # is refused: the code gets past the import rule to `js`, and fails the run if eval works
         lab = context.new_page()
-        errors = []
-        lab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        lab.goto(f"{plain_url}index.html?sw=0&code={b64url(CODE)}")
+        lab.goto(f"{plain_url}index.html?sw=0&code={b64url(EVAL_CODE)}")
         assert wait_for_status(lab) == "ready", lab.inner_text("#boot")
         lab.locator(".code-cell[data-side=left] .code-run").click()
-        text = until(
+        outcome = until(
             lab,
-            "() => { const e = document.querySelector('.code-cell[data-side=left] .code-editor-error');"
-            " return e && e.innerText; }",
-            60,
-            "the code panel's error",
+            """() => { const e = document.querySelector('.code-cell[data-side=left] .code-editor-error');
+                if (e && e.innerText.trim()) return 'error: ' + e.innerText;
+                const s = window.pyinitLab.snapshot();
+                const on = window.pyinitLab.settings().left_init === 'python';
+                return s && s.source === 'live' && on && 'live'; }""",
+            150,
+            "the runs built from the code, or its error",
         )
-        assert "Content-Security-Policy" in text, text
+        assert outcome == "live", outcome
     finally:
         context.close()
 
 
-def test_with_the_header_the_worker_blocks_eval_and_runs_the_code(browser, server_url):
+def test_with_the_header_the_worker_blocks_eval(browser, server_url):
     context = browser.new_context()
     try:
         pg = open_ready(context, server_url + "check.html")
         assert pg.evaluate("() => document.documentElement.dataset.workerEval") == "blocked"
-        assert "result" in create_with_code(pg)
+        assert "result" in py_call(pg, "lab.create", {"settings": {}})
     finally:
         context.close()
 
@@ -107,7 +108,7 @@ def test_on_a_plain_host_the_service_worker_gives_the_worker_its_policy(browser,
         )
         second = open_ready(context, plain_url + "check.html")
         assert second.evaluate("() => !!navigator.serviceWorker.controller")
-        assert "result" in create_with_code(second)
+        assert "result" in py_call(second, "lab.create", {"settings": {}})
         assert second.evaluate("() => document.documentElement.dataset.workerEval") == "blocked"
     finally:
         context.close()

@@ -41,7 +41,8 @@ export function createCodeGate(chapters) {
       revoked[side].delete(code);
       refused.delete(side);
     },
-    /** `code` stopped Python on `side` (why: "timeout" | "stopped" | "lost"): it waits for the reader again. */
+    /** `code` stopped Python on `side` (why: "timeout" | "stopped" | "lost"): it waits for the reader
+     * again. */
     revoke(side, code = "", why = "lost") {
       approved[side].delete(code);
       revoked[side].set(code, why);
@@ -50,7 +51,8 @@ export function createCodeGate(chapters) {
     refuse(side) {
       refused.add(side);
     },
-    /** Why `code` waits on `side`: "review" (from a link), "timeout", "stopped" or "lost" (it stopped Python). */
+    /** Why `code` waits on `side`: "review" (from a link), "timeout", "stopped" or "lost" (it stopped
+     * Python). */
     reason(side, code = "") {
       return revoked[side].get(code) || "review";
     },

@@ -13,8 +13,9 @@
 // The sandbox is an iframe with sandbox="allow-scripts" (an opaque origin), made on first use (its
 // Python loads only when some code is to run, from bytes the page reads from its own caches:
 // ./sandbox-files.js); the page talks to it through one MessagePort handed over once, and drops every
-// reply that is not the answer to the pending request in the expected shape. A run longer than CODE_TIMEOUT_MS removes the frame (the next run makes a new one); the page's
-// Python and the other run go on. Rejections are {type, message, details} like WorkerCallError:
+// reply that is not the answer to the pending request in the expected shape. A run longer than
+// CODE_TIMEOUT_MS removes the frame (the next run makes a new one); the page's Python and the other run
+// go on. Rejections are {type, message, details} like WorkerCallError:
 //   "CodeError"           the code failed; details {param, line, column, kind, text}
 //   "CodeTimeout"         it ran longer than CODE_TIMEOUT_MS          "CodeStopped"  it ended its Python
 //   "CodeHeld"            it timed out or stopped before and the reader has not pressed Run since

@@ -30,7 +30,8 @@ const ENGLISH = {
   start: "Start Python",
   sandboxed:
     "this embed needs allow-same-origin in the iframe's sandbox attribute to run Python (a sandboxed " +
-    "frame without it has no origin of its own, and a Web Worker needs one). The precomputed runs still play.",
+    "frame without it has no origin of its own, and a Web Worker needs one). " +
+    "The precomputed runs still play.",
 };
 const english = (key, params = {}) =>
   (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));

@@ -14,13 +14,17 @@ export async function workerFileProblem(url) {
     const r = await fetch(new URL(url).href.split("?")[0], { cache: "no-cache" });
     if (!r.ok) return `${file}: HTTP ${r.status}`;
     const type = (r.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
-    if (!/^(text|application)\/(x-)?(java|ecma)script$/.test(type))
-      return `${file} is served as ${type || "no type"}, but browsers run scripts only if served as text/javascript`;
+    if (!/^(text|application)\/(x-)?(java|ecma)script$/.test(type)) {
+      const served = `${file} is served as ${type || "no type"}`;
+      return `${served}, but browsers run scripts only if served as text/javascript`;
+    }
     const manifest = await (await fetch(new URL("build-manifest.json", site), { cache: "no-cache" })).json();
     const want = manifest.files?.[file]?.sha256;
     const got = want && hex(await crypto.subtle.digest("SHA-256", await r.arrayBuffer()));
-    if (want && got !== want)
-      return `${file} does not match this build (sha256 ${got.slice(0, 16)}…, expected ${want.slice(0, 16)}…)`;
+    if (want && got !== want) {
+      const sums = `sha256 ${got.slice(0, 16)}…, expected ${want.slice(0, 16)}…`;
+      return `${file} does not match this build (${sums})`;
+    }
   } catch {
     /* cannot tell: the client's own words stand */
   }
