@@ -9,6 +9,7 @@ all of these; each run of code is typed into the editor and started with Run, as
 
 import base64
 
+import builds
 import pytest
 from conftest import until, wait_for_status
 
@@ -42,14 +43,16 @@ for i in range(1, 60):
 PLANT = "document.title = 'pwned'; document.documentElement.dataset.pwned = '1';"
 
 
-def escape_code(route, base):
+def escape_code(route, base, lab_file):
     """Reader code that takes `route` to `js`, tries everything worth reaching and reports what
     worked in its weights (the one channel it has): W1 row-major = [reached js, the page's origin,
-    Cache API, IndexedDB, BroadcastChannel, same-origin request, 0, 0]."""
+    Cache API, IndexedDB, BroadcastChannel, same-origin request, 0, 0]. It tries to plant its own
+    `lab_file` (the lab's script as the page loads it) in every cache."""
     return f"""js = {ROUTES[route]}
 imp = print.__self__.__import__
 asyncio = imp('asyncio')
 BASE = {base!r}
+LAB_FILE = {lab_file!r}
 found = [1.0, 1.0 if str(js.self.origin).startswith('http') else 0.0]
 def tried(attempt):
     try:
@@ -71,7 +74,7 @@ async def plant():
         options = js.JSON.parse('{{"headers": {{"Content-Type": "text/javascript"}}}}')
         for name in list(await js.caches.keys()) + ['pyinit-pwned']:
             cache = await js.caches.open(name)
-            await cache.put(BASE + 'js/pages/lab.js', js.Response.new({PLANT!r}, options))
+            await cache.put(BASE + LAB_FILE, js.Response.new({PLANT!r}, options))
     except BaseException:
         pass
 try:
@@ -142,9 +145,9 @@ def left_w1(snap):
     return [theta[block["offset"] + j * rows + i] for i in range(rows) for j in range(cols)]
 
 
-def cached_lab_js(pg, base):
-    """{cache name: the bytes the site's caches hold for js/pages/lab.js} and whether IndexedDB has
-    the planted database."""
+def cached_lab_js(pg, base, lab_file):
+    """{cache name: the bytes the site's caches hold for `lab_file` (the lab's script) and whether
+    IndexedDB has the planted database."""
     return pg.evaluate(
         """async (url) => {
             const out = {};
@@ -155,12 +158,12 @@ def cached_lab_js(pg, base):
             const dbs = indexedDB.databases ? await indexedDB.databases() : [];
             return {caches: out, pwnedDb: dbs.some((d) => d.name === 'pyinit-pwned')};
         }""",
-        base + "js/pages/lab.js",
+        base + lab_file,
     )
 
 
 @pytest.fixture(scope="module")
-def lab(browser, server_url):
+def lab(browser, server_url, dist_dir):
     """The lab with its service worker, the left side's code from a link, run once (a benign constant);
     the right side Xavier. Its console errors collect in `pg.errors`; a BroadcastChannel listener
     collects what anyone posts on 'pyinit-pwned'."""
@@ -176,13 +179,15 @@ def lab(browser, server_url):
         "() => { window.__broadcast = []; new BroadcastChannel('pyinit-pwned').onmessage = (e) => "
         "window.__broadcast.push(String(e.data)); }"
     )
-    # the service worker holds the site's files (what planted code would overwrite)
+    # the service worker holds the site's files (what planted code would overwrite): the lab's script
+    # as the page loads it (its bundle in a bundled build)
+    pg.lab_file = builds.loaded_file(dist_dir, "js/pages/lab.js")
     until(
         pg,
         f"""async () => {{ for (const n of await caches.keys())
-              if (await (await caches.open(n)).match('{server_url}js/pages/lab.js')) return true; }}""",
+              if (await (await caches.open(n)).match('{server_url}{pg.lab_file}')) return true; }}""",
         90,
-        "the service worker's cache of js/pages/lab.js",
+        f"the service worker's cache of {pg.lab_file}",
     )
     pg.click(".code-cell[data-side=left] .code-run")  # "Run this code"
     until(pg, "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live'; }", 120)
@@ -194,13 +199,13 @@ def lab(browser, server_url):
 @pytest.mark.parametrize("route", ROUTES)
 def test_each_escape_reaches_a_js_module_that_holds_nothing_of_the_page(lab, server_url, dist_dir, route):
     pg = lab
-    run_left_code(pg, escape_code(route, server_url))
+    run_left_code(pg, escape_code(route, server_url, pg.lab_file))
     found = left_w1(at_step(pg, 0))
     # the escape ran and reached `js` -- of an origin that is not the page's, without caches, IndexedDB,
     # BroadcastChannel or same-origin requests
     assert found[:6] == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], found
-    real = (dist_dir / "js/pages/lab.js").read_text(encoding="utf-8")
-    stored = cached_lab_js(pg, server_url)
+    real = (dist_dir / pg.lab_file).read_text(encoding="utf-8")
+    stored = cached_lab_js(pg, server_url, pg.lab_file)
     assert stored["caches"] and all(text == real for text in stored["caches"].values()), "planted"
     assert "pyinit-pwned" not in pg.evaluate("() => caches.keys()") and not stored["pwnedDb"]
     assert pg.evaluate("() => window.__broadcast") == []
