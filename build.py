@@ -6,6 +6,7 @@
     python3 build.py serve           build, then serve dist/ on http://127.0.0.1:8000/
     python3 build.py test [ARGS]     install everything the tests need, build, run pytest [ARGS]
     python3 build.py bench           build, serve, time the page in headless Chromium
+    python3 build.py bench --vitals  build, serve, Lighthouse's Web Vitals of index.html (mobile, desktop)
 
 What `build` does (each step is a module in tools/; versions are pinned in tools/pins.py):
   1. makes `.venv/` (once) with pyinit and the build tools, and re-runs itself inside it;
@@ -51,10 +52,15 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     p.add_argument("--cdn", action="store_true", help="load Pyodide and numpy from " + PYODIDE_CDN)
     p.add_argument("--out", default=str(ROOT / "dist"), help="output folder (default: dist/)")
     p.add_argument("--offline", action="store_true", help="never download; fail if a file is not cached")
+    p.add_argument(
+        "--no-bundle",
+        action="store_true",
+        help="the pages load site/js's ES modules as they are, not the esbuild bundles (for development)",
+    )
     p.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 = any free)")
     p.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1)")
     p.add_argument("--base", default="/", help="serve: URL prefix, e.g. /courses/ml/pyinit/ (default /)")
-    p.add_argument("--no-build", action="store_true", help="serve: serve dist/ as it is")
+    p.add_argument("--no-build", action="store_true", help="serve, bench: use dist/ (or --out) as it is")
     p.add_argument(
         "--embed-origins",
         default=None,
@@ -62,12 +68,19 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         help="comma-separated origins whose pages may send commands to embed.html?api=1 "
         "(written to embed-config.json; default: any origin)",
     )
-    p.add_argument("--runs", type=int, default=5, help="bench: cold loads (default 5)")
+    p.add_argument("--runs", type=int, default=None, help="bench: cold loads (default 5; --vitals: 3)")
+    p.add_argument(
+        "--vitals",
+        action="store_true",
+        help="bench: Lighthouse (pinned in package.json) on index.html, mobile and desktop; prints the medians",
+    )
     args, extra = p.parse_known_args(argv)
     if extra and args.command != "test":
         p.error(f"unrecognized arguments: {' '.join(extra)}")
     if not 0 <= args.port <= 65535:
         p.error(f"--port must be in 0..65535, got {args.port}")
+    if args.runs is None:
+        args.runs = 3 if args.vitals else 5
     if args.runs < 1:
         p.error(f"--runs must be >= 1, got {args.runs}")
     return args, extra
@@ -79,6 +92,7 @@ def build(args: argparse.Namespace) -> dict:
         cdn=args.cdn,
         offline=args.offline,
         embed_origins=assemble.parse_origins(args.embed_origins),
+        bundled=not args.no_bundle,
     )
 
 
@@ -102,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
             return serve(args)
         if args.command == "test":
             return testrun.run_tests(extra)
-        return bench.run_bench(args.runs)
+        out = Path(args.out).resolve()
+        if args.no_build and not (out / "index.html").exists():
+            raise BuildError(f"{out} has no index.html: run `python3 build.py` first (or drop --no-build)")
+        if args.vitals:
+            return bench.run_vitals_bench(args.runs, out, build_first=not args.no_build)
+        return bench.run_bench(args.runs, out=out, build_first=not args.no_build)
     except BuildError as e:
         print(f"build.py: error: {e}", file=sys.stderr)
         return 1

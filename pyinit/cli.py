@@ -19,7 +19,7 @@ the same messages; every flag's range, default and help is the rule book's (``co
 ``pyinit.rules``). A run beyond the stated budgets of memory and time (``training.trainer``,
 ``analysis.signal``) is such a bad argument too: refused up front, naming the flags that set it.
 ``--init-code FILE`` (run, report): a Python file defining ``init(fan_in, fan_out, rng)`` (and
-optionally ``bias(fan_out, rng)``), with ``np`` and ``math`` available (``web.user_code``); it takes
+optionally ``bias(fan_out, rng)``), with ``np`` and ``math`` available (``training.user_code``); it takes
 the place of ``--init`` (and of ``--bias-init`` when it defines ``bias``). An error in the file,
 when it is compiled or when init runs, is one line naming FILE, the line and the error (status 2).
 An output that cannot be written (a full disk, a closed pipe, no permission: stdout, or report's
@@ -36,7 +36,7 @@ from . import api, rules
 from .errors import ConfigError, show
 from .core.initializers import SPEC_HELP, BIAS_SPEC_HELP
 from .figures.report import FLAGS as REPORT_OWN_FLAGS, OutputError  # (imports plotly only when writing)
-from .web.user_code import CodeError, compile_init
+from .training.user_code import CodeError, compile_init
 
 MAX_CODE_FILE_BYTES = 65536
 

@@ -1,23 +1,28 @@
 // sw.js: offline and repeat visits (README "Offline and repeat visits"). Registered by js/sw-register.js
 // unless the URL has sw=0.
 //
-// Versions, not guesses. A *version* is one build: its build-manifest.json (every file with its sha256,
-// written by build.py), named by the first 16 hex digits of the manifest's own sha256. Each version has
-// its own cache "pyinit-v-<id>" holding that manifest and the files of that build that were fetched.
+// Versions, not guesses. A *version* is one build: its build-manifest.json (every file with its sha256),
+// named by the first 16 hex digits of the manifest's own sha256, with its own cache "pyinit-v-<id>".
 //   - A navigation asks the network for build-manifest.json (3 s timeout). A new manifest becomes the
-//     current version atomically *before* the page is answered, and only if the build is complete:
-//     all its small files fetched with the right sha256. Otherwise (a deploy caught half-way) the last
-//     complete version stays current and is used, so is it offline.
-//   - Every page (client) is pinned to the version it was loaded with, and so is its Web Worker: all of
-//     a page's requests are answered from that one version, so a page never sees a mix of two builds.
-//   - A file is stored only if its bytes have the sha256 its manifest names (a server that already
-//     serves a newer build gets passed through, uncached). Bytes with the same hash are copied from
-//     older versions instead of downloaded again (the 16 MB runtime survives a site update).
-//   - Old caches are deleted once no open page is pinned to them.
-// Install precaches the small files (everything outside pyodide-*/ and vendor/); the runtime, numpy,
-// the pyinit wheel and plotly.js are cached when a page reports that Python is ready ("warm", sent by
-// js/sw-register.js), i.e. after the page itself has downloaded them -- a lazy embed that was never
-// started downloads nothing extra.
+//     current version atomically *before* the page is answered, and only if the build is complete (all
+//     its small files fetched with the right sha256); else (a deploy caught half-way) the last complete
+//     version stays current, also offline.
+//   - Every page (client) and its Web Worker are pinned to the version the page was loaded with: a page
+//     never sees a mix of two builds. Old caches are deleted once no open page is pinned to them.
+//   - A file is stored only if its bytes have its manifest's sha256 (else passed through, uncached);
+//     bytes with the same hash are copied from older versions (the runtime survives a site update).
+//   - Nothing is trusted because it is in a cache: page code of this origin can write into Cache
+//     Storage. Every response served from a cache is hashed when read and must match its version's
+//     manifest; a cached manifest must hash to its version id; bytes copied from another version are
+//     hashed first. A mismatch is deleted, fetched again (and verified) and noted in the state's
+//     "tampered" list, which js/platform/sw-register.js names on the page. Left open: offline, the
+//     version comes from the state in Cache Storage, which page code could point at a forged version
+//     of its own (online, the server's manifest decides).
+//   - What it serves carries the build's Content-Security-Policy (manifest "csp") as a header, so the
+//     Python worker's script keeps the policy the server would send, on any host.
+// Install precaches the small files (not pyodide-*/, vendor/, nor the source modules a bundled build
+// ships); the runtime, numpy, the wheel and plotly.js are cached when a page reports that Python is
+// ready ("warm", from js/sw-register.js), after the page itself has downloaded them.
 /* eslint-env serviceworker */
 
 const PREFIX = "pyinit-v-";
@@ -53,19 +58,62 @@ async function openExisting(name) {
   return (await caches.has(name)) ? caches.open(name) : null;
 }
 
+const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+const sha256 = async (buf) => hex(await crypto.subtle.digest("SHA-256", buf));
+
+/** The manifest of version `vid`, if its cache holds one whose bytes hash to `vid` (else null). */
 async function manifestOf(vid) {
   if (!vid) return null;
   if (!manifests.has(vid)) {
     const c = await openExisting(cacheName(vid));
     const r = c && (await c.match(keyOf(MANIFEST)));
     if (!r) return null;
-    manifests.set(vid, await r.json());
+    const buf = await r.arrayBuffer();
+    if ((await sha256(buf)).slice(0, 16) !== vid) {
+      await c.delete(keyOf(MANIFEST)); // not the manifest of this version: the version is incomplete again
+      await noteTampered(vid, MANIFEST);
+      return null;
+    }
+    try {
+      manifests.set(vid, JSON.parse(new TextDecoder().decode(buf)));
+    } catch {
+      return null;
+    }
   }
   return manifests.get(vid);
 }
 
-const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-const sha256 = async (buf) => hex(await crypto.subtle.digest("SHA-256", buf));
+/** Remember that a cached file of `vid` did not match its manifest (pages read state.tampered). */
+async function noteTampered(vid, rel) {
+  console.warn(`pyinit sw: the cached ${rel} of build ${vid} did not match its manifest; fetching it again.`);
+  const st = await loadState();
+  const others = (st.tampered || []).filter((x) => x.file !== rel);
+  st.tampered = [...others, { file: rel, version: vid }].slice(-20);
+  await saveState(st);
+}
+
+const SCRIPT_OR_PAGE = /\.(m?js|html)$/;
+const OWN_POLICY = new Set(["sandbox.html"]); // the code sandbox: its own policy (tools/server.py SANDBOX_CSP)
+/** A response with `buf` as body for `rel` of `manifest`: its type, and the build's CSP for pages and scripts. */
+function served(buf, type, rel, manifest) {
+  const headers = { "Content-Type": type || "application/octet-stream", "X-Content-Type-Options": "nosniff" };
+  if (manifest.csp && SCRIPT_OR_PAGE.test(rel) && !OWN_POLICY.has(rel))
+    headers["Content-Security-Policy"] = manifest.csp;
+  return new Response(buf, { status: 200, headers });
+}
+
+/** The bytes of `rel` in cache `name` if there and hashing to `sha`; a mismatch is deleted and noted. */
+async function cachedBytes(name, rel, sha) {
+  const cache = await openExisting(name);
+  const hit = cache && (await cache.match(keyOf(rel)));
+  if (!hit) return null;
+  const type = hit.headers.get("Content-Type");
+  const buf = await hit.arrayBuffer();
+  if ((await sha256(buf)) === sha) return { buf, type };
+  await cache.delete(keyOf(rel));
+  await noteTampered(name.slice(PREFIX.length), rel);
+  return null;
+}
 
 function withTimeout(promise, ms) {
   let timer;
@@ -102,7 +150,7 @@ async function adopt(net, st) {
   const cache = await caches.open(cacheName(net.vid));
   if (!(await cache.match(keyOf(MANIFEST)))) {
     manifests.set(net.vid, net.manifest);
-    const small = Object.keys(net.manifest.files).filter((rel) => !BIG.test(rel));
+    const small = servedFiles(net.manifest).filter((rel) => !BIG.test(rel));
     const failed = [];
     await Promise.all(
       small.map(async (rel) => {
@@ -142,35 +190,44 @@ async function adopt(net, st) {
   return net.vid;
 }
 
-/** The cached response of `rel` in version `vid`, fetching (and verifying) it if needed. */
-async function ensure(vid, rel) {
+/** The files pages load: not the source modules a bundled build ships (cached only when asked for). */
+function servedFiles(manifest) {
+  const sources = new Set((manifest.bundles && manifest.bundles.sources) || []);
+  return Object.keys(manifest.files).filter((rel) => !sources.has(rel));
+}
+
+/**
+ * The response of `rel` in version `vid`: from its cache if the bytes there hash as its manifest says,
+ * else from another version's cache (same check), else from the network (checked, then stored).
+ * A cached entry that does not match is deleted and noted (noteTampered). `present` (warming the
+ * cache, nothing is served): a cached entry counts as it is; it is checked when it is served.
+ */
+async function ensure(vid, rel, { present = false } = {}) {
   const manifest = await manifestOf(vid);
   const entry = manifest && manifest.files[rel];
   if (!entry) return null;
   const cache = await caches.open(cacheName(vid));
   const key = keyOf(rel);
-  const hit = await cache.match(key);
-  if (hit) return hit;
-  // the same bytes in another version's cache (content-addressed reuse)
-  for (const name of await caches.keys()) {
-    if (!name.startsWith(PREFIX) || name === cacheName(vid)) continue;
-    const other = await manifestOf(name.slice(PREFIX.length));
-    if (other && other.files[rel] && other.files[rel].sha256 === entry.sha256) {
-      const oc = await openExisting(name);
-      const old = oc && (await oc.match(key));
-      if (old) {
-        await cache.put(key, old.clone());
-        return old;
-      }
-    }
+  if (present) {
+    const hit = await cache.match(key);
+    if (hit) return hit;
+  }
+  // this version's cache, else the same bytes in another version's (content-addressed reuse): checked
+  const own = cacheName(vid);
+  for (const name of [own, ...(await caches.keys()).filter((n) => n.startsWith(PREFIX) && n !== own)]) {
+    const other = name === own ? manifest : await manifestOf(name.slice(PREFIX.length));
+    if (!other || !other.files[rel] || other.files[rel].sha256 !== entry.sha256) continue;
+    const found = await cachedBytes(name, rel, entry.sha256);
+    if (!found) continue;
+    if (name !== own) await cache.put(key, served(found.buf, found.type, rel, manifest));
+    return served(found.buf, found.type, rel, manifest);
   }
   // immutable files (versioned paths) may come from the HTTP cache; others are revalidated
   const immutable = (manifest.immutable || []).includes(rel);
   const r = await fetch(key, { cache: immutable ? "default" : "no-cache" });
   if (!r.ok) return r; // passed through (not cached)
   const buf = await r.arrayBuffer();
-  const headers = { "Content-Type": r.headers.get("Content-Type") || "application/octet-stream" };
-  const fresh = new Response(buf, { status: 200, headers });
+  const fresh = served(buf, r.headers.get("Content-Type"), rel, manifest);
   if ((await sha256(buf)) !== entry.sha256) {
     fresh.headers.set("X-Pyinit-SW", "passthrough (not the bytes of this version)");
     return fresh; // the server has other bytes than this version: pass them on, never store them
@@ -185,7 +242,9 @@ async function cleanup() {
   const alive = new Set(
     (await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id),
   );
-  for (const id of Object.keys(st.pins)) if (!alive.has(id)) delete st.pins[id];
+  // (a client pinned in the last 10 s may not be listed yet: a worker whose script is still loading)
+  for (const id of Object.keys(st.pins))
+    if (!alive.has(id) && !(Date.now() - (pinnedAt.get(id) || 0) < 10000)) delete st.pins[id];
   const used = new Set([st.current, st.stale && st.stale.version, ...Object.values(st.pins)]);
   for (const name of await caches.keys()) {
     if (name.startsWith(PREFIX) && !used.has(name.slice(PREFIX.length))) {
@@ -210,12 +269,18 @@ self.addEventListener("activate", (ev) => {
 });
 
 // ---- requests ---------------------------------------------------------------------------------
+const pinnedAt = new Map(); // clientId -> when it was pinned (this service worker's lifetime)
+function pin(st, id, vid) {
+  st.pins[id] = vid;
+  pinnedAt.set(id, Date.now());
+}
+
 async function versionFor(ev, st) {
   if (ev.request.mode === "navigate") {
     const net = await networkManifest();
     const vid = net ? await adopt(net, st) : st.current;
     if (ev.resultingClientId && vid) {
-      st.pins[ev.resultingClientId] = vid;
+      pin(st, ev.resultingClientId, vid);
       await saveState(st);
     }
     return vid;
@@ -223,7 +288,7 @@ async function versionFor(ev, st) {
   const vid = st.pins[ev.clientId] || st.current;
   // a worker started by a pinned page is pinned to the page's version
   if (ev.resultingClientId && vid && ["worker", "sharedworker"].includes(ev.request.destination)) {
-    st.pins[ev.resultingClientId] = vid;
+    pin(st, ev.resultingClientId, vid);
     await saveState(st);
   }
   return vid;
@@ -280,11 +345,14 @@ self.addEventListener("fetch", (ev) => {
 });
 
 // ---- messages from pages ------------------------------------------------------------------------
-// {type: "pyinit-sw:warm"}   cache every file of the sender's version (runtime included); replies
-//                             {type: "pyinit-sw:warmed", version, files, failed, stale}
-// {type: "pyinit-sw:info"}   replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n, worker: n}, stale}
-// stale: null, or {version, failed: [files]} when the server's newest build was not adopted because
-// those files did not match its manifest (a deploy in progress, or a broken one).
+// {type: "pyinit-sw:warm"}  cache every file of the sender's version (runtime included); replies
+//   {type: "pyinit-sw:warmed", version, files, failed, stale, tampered}
+// {type: "pyinit-sw:info"}  replies {type: "pyinit-sw:info", version, current, caches, pinned: {window: n,
+//   worker: n}, stale, tampered}
+// {type: "pyinit-sw:tampered-seen", files}  a page has shown these tampered files: forget them
+// stale: null, or {version, failed: [files]}: the server's newest build was not adopted, those files did
+// not match its manifest (a deploy in progress, or a broken one). tampered: [{file, version}]: cached
+// files that did not match their manifest when read (replaced by the server's), not yet shown.
 self.addEventListener("message", (ev) => {
   const d = ev.data || {};
   // answer on the MessagePort the page sent, if any, else to the page itself
@@ -295,20 +363,23 @@ self.addEventListener("message", (ev) => {
       const st = await loadState();
       const vid = (ev.source && st.pins[ev.source.id]) || st.current;
       const stale = st.stale ? { version: st.stale.version, failed: st.stale.failed } : null;
+      const tampered = Array.isArray(st.tampered) ? st.tampered : [];
       if (d.type === "pyinit-sw:warm") {
         const manifest = await manifestOf(vid);
-        if (!manifest) return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale });
+        if (!manifest)
+          return reply({ type: "pyinit-sw:warmed", version: null, files: 0, failed: [], stale, tampered });
         const failed = [];
-        const rels = Object.keys(manifest.files);
+        const rels = servedFiles(manifest);
         for (const rel of rels) {
           try {
-            const r = await ensure(vid, rel);
+            const r = await ensure(vid, rel, { present: true });
             if (!r || !r.ok || r.headers.get("X-Pyinit-SW")) failed.push(rel);
           } catch {
             failed.push(rel);
           }
         }
-        reply({ type: "pyinit-sw:warmed", version: vid, files: rels.length - failed.length, failed, stale });
+        const files = rels.length - failed.length;
+        reply({ type: "pyinit-sw:warmed", version: vid, files, failed, stale, tampered: st.tampered || [] });
       } else if (d.type === "pyinit-sw:info") {
         const kinds = {};
         for (const c of await self.clients.matchAll({ type: "all" }))
@@ -319,8 +390,12 @@ self.addEventListener("message", (ev) => {
           current: st.current,
           pinned: kinds,
           stale,
+          tampered,
           caches: (await caches.keys()).filter((n) => n.startsWith(PREFIX)),
         });
+      } else if (d.type === "pyinit-sw:tampered-seen" && Array.isArray(d.files)) {
+        st.tampered = tampered.filter((x) => !d.files.includes(x.file));
+        await saveState(st);
       }
     })(),
   );

@@ -94,6 +94,16 @@ def test_init_code_with_a_bias_function(write, capsys):
         ),
         ("import os\n", ": line 1: ImportError: only numpy and math can be imported here"),
         ("x = 1\n", ": define a function init(fan_in, fan_out, rng)"),
+        # issue 16: exits and interrupts from the file are sentences too (not status 130 and a traceback)
+        (
+            "def init(fan_in, fan_out, rng):\n    raise KeyboardInterrupt\n",
+            ": line 2: KeyboardInterrupt: your code was interrupted (raise KeyboardInterrupt, or Ctrl+C)",
+        ),
+        ("raise KeyboardInterrupt\n", ": line 1: KeyboardInterrupt: your code was interrupted"),
+        (
+            "import math\ndef init(fan_in, fan_out, rng):\n    raise SystemExit(3)\n",
+            ": line 3: SystemExit: sys.exit() and raise SystemExit end a program, not an init",
+        ),
     ],
 )
 def test_errors_in_the_file_are_one_line_naming_file_line_and_error(write, capsys, source, expected):

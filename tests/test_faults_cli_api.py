@@ -399,7 +399,7 @@ def test_config_error_shows_any_value_in_one_short_line():
 @pytest.mark.parametrize("k, side", [(0, "left"), (1, "right")])
 def test_report_runs_the_config_the_page_builds_for_that_side(name, k, side):
     c = chapters.chapter(name)
-    config, members = page_state.run_config(c["state"])
+    config, members = page_state.run_config(c["state"], run_code_here=True)
     m = members[k]
     changes = {"steps": c["steps"], "init": m.init, "bias_init": m.bias_init, "perturb": m.perturb}
     if m.seed is not None:

@@ -21,9 +21,7 @@ LAYERS = [
     {"__main__"},
 ]
 LEVEL = {part: i for i, layer in enumerate(LAYERS) for part in layer}
-# an import that looks sideways until the module it names moves below web (the "sandbox" work
-# moves user_code); listed here, and this test fails once it is no longer there
-PENDING = {("pyinit.settings.page_state", "pyinit.web.user_code")}
+PENDING = set()  # imports that look sideways for now (each listed one must still be there)
 
 
 def module_name(path):

@@ -20,7 +20,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tools import editor_bundle, formulas, site_data
+from tools import bundle, editor_bundle, formulas, site_data
 from tools.bootstrap import ensure_node_modules
 from tools.common import CACHE, NODE_MODULES, ROOT, SITE, BuildError, log, sha256_file, write_json
 from tools.numpy_wheel import fetch_numpy, pyodide_lock
@@ -34,6 +34,7 @@ from tools.pins import (
     PYODIDE_FILES,
     PYODIDE_VERSION,
 )
+from tools.server import csp_for
 from tools.wheel import build_pyinit_wheel
 
 EMBED_CONFIG = "embed-config.json"  # the embed command API's origin allow-list (--embed-origins)
@@ -173,12 +174,21 @@ def write_vendor(out: Path) -> tuple[Path, Path]:
     return vendor / PLOTLY_FILE, codemirror
 
 
-def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list[str] | None = None) -> dict:
-    """Write a complete dist/ into `out` (which must not exist). Returns the manifest."""
+def assemble(
+    out: Path,
+    *,
+    cdn: bool,
+    offline: bool = False,
+    embed_origins: list[str] | None = None,
+    bundled: bool = True,
+) -> dict:
+    """Write a complete dist/ into `out` (which must not exist). Returns the manifest.
+    `bundled=False`: the pages load the source modules as they are (for development)."""
     out.mkdir(parents=True)
     formulas.check()  # the typeset formulas the page and the report read are those of the texts
     stages, wheel, numpy_entry = write_python(out / PYODIDE_DIR, cdn=cdn, offline=offline)
     copy_site(out)
+    bundles = bundle.bundle_site(SITE, out, NODE_MODULES) if bundled else None
     write_embed_config(out, embed_origins)
     write_data(out / "data")
     plotly, codemirror = write_vendor(out)
@@ -194,6 +204,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
         if f.startswith(("vendor/", PYODIDE_DIR + "/"))
         and not f.endswith(("pyodide-lock.json", ".whl"))
         or f == stages["numpy"][0]["url"]
+        or f.startswith(bundle.BUNDLE_DIR + "/")
     )
     manifest = {
         "variant": "cdn" if cdn else "self-hosted",
@@ -210,6 +221,8 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
         "codemirror": codemirror.relative_to(out).as_posix(),
         "stages": stages,
         "immutable": immutable,
+        "csp": csp_for("cdn" if cdn else "self-hosted"),  # the service worker sends it with what it serves
+        "bundles": bundles,
         "files": files,
     }
     write_json(out / "build-manifest.json", manifest)
@@ -223,7 +236,7 @@ def build_lock():
     CACHE.mkdir(parents=True, exist_ok=True)
     with open(ROOT / ".cache" / "build.lock", "w") as f:
         try:
-            import fcntl  # noqa: PLC0415
+            import fcntl
 
             fcntl.flock(f, fcntl.LOCK_EX)
         except ImportError:  # Windows: no locking
@@ -232,7 +245,12 @@ def build_lock():
 
 
 def build(
-    out: Path, *, cdn: bool = False, offline: bool = False, embed_origins: list[str] | None = None
+    out: Path,
+    *,
+    cdn: bool = False,
+    offline: bool = False,
+    embed_origins: list[str] | None = None,
+    bundled: bool = True,
 ) -> dict:
     """npm ci if needed, then a complete dist/ at `out` (replacing it only on success)."""
     t0 = time.perf_counter()
@@ -243,7 +261,7 @@ def build(
         tmp = out.with_name(out.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            manifest = assemble(tmp, cdn=cdn, offline=offline, embed_origins=embed_origins)
+            manifest = assemble(tmp, cdn=cdn, offline=offline, embed_origins=embed_origins, bundled=bundled)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -20,6 +20,7 @@ The lab page is read only through `data-status`, those two data attributes and `
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -29,6 +30,7 @@ import time
 from pathlib import Path
 from statistics import median
 
+from tools import vitals
 from tools.assemble import build
 from tools.bootstrap import require_chromium
 from tools.common import ROOT, BuildError
@@ -170,8 +172,15 @@ def native_steps_per_s(config: dict) -> float:
 
 
 def lab_script(dist: Path, lab: str) -> str:
-    """Which entry module the lab page runs (js/pages/lab.js; not the helpers early.js, sw-register.js)."""
+    """Which entry module the lab page runs (js/pages/lab.js; not the helpers early.js, sw-register.js),
+    and its bundle in a bundled build ("js/pages/lab.js (bundled: js/bundle/lab.<hash>.js)")."""
+    try:
+        bundles = json.loads((dist / "build-manifest.json").read_text()).get("bundles") or {}
+    except (OSError, ValueError):
+        bundles = {}
+    source_of = {out: src for src, out in bundles.get("entries", {}).items()}
     found = re.findall(r'<script type="module" src="([^"]+)"', (dist / lab).read_text())
+    found = [f"{source_of[s]} (bundled: {s})" if s in source_of else s for s in found]
     return next((s for s in found if "/pages/" in s), next((s for s in found if "sw-register" not in s), "?"))
 
 
@@ -335,13 +344,23 @@ def report(m: dict, manifest: dict, runs: int, lab: str = "index.html") -> None:
         print(f"  note: {note}")
 
 
-def run_bench(runs: int = 5, lab: str = "index.html") -> int:
-    """`build.py bench`: build dist/, measure, print."""
+def run_bench(
+    runs: int = 5, lab: str = "index.html", out: Path = ROOT / "dist", build_first: bool = True
+) -> int:
+    """`build.py bench`: build dist/ (unless build_first is False), measure, print."""
     require_chromium()
     try:
         from pyinit import api  # noqa: F401,PLC0415
     except ImportError as e:
         raise BuildError(f"bench needs pyinit.api.run ({e})") from None
-    manifest = build(ROOT / "dist")
-    report(measure(ROOT / "dist", runs, lab), manifest, runs, lab)
+    manifest = build(out) if build_first else json.loads((out / "build-manifest.json").read_text())
+    report(measure(out, runs, lab), manifest, runs, lab)
+    return 0
+
+
+def run_vitals_bench(runs: int = 3, out: Path = ROOT / "dist", build_first: bool = True) -> int:
+    """`build.py bench --vitals`: build dist/ (unless build_first is False), run Lighthouse, print the medians."""
+    if build_first:
+        build(out)
+    vitals.report(vitals.run_vitals(out, runs), runs)
     return 0

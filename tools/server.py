@@ -1,7 +1,9 @@
 """The dev HTTP server for dist/: the MIME types a static host must send (`.wasm` as
 application/wasm), gzip when the browser asks, the site's Content-Security-Policy header on pages
-and scripts, a URL prefix (`--base /courses/ml/pyinit/`), and cache headers: files named in the
-manifest's "immutable" list are cached forever, everything else revalidates with an ETag.
+and scripts (sandbox.html gets the code sandbox's own), `Access-Control-Allow-Origin: *` on every
+file (sandboxed embeds, the code sandbox), a URL prefix (`--base /courses/ml/pyinit/`), and cache
+headers: files named in the manifest's "immutable" list are cached forever, everything else
+revalidates with an ETag.
 
     make_server(root, host, port, base) -> Server     background_server(root) -> url (a context)
     serve_forever(root, host, port, base)             `build.py serve`: print the URL, stop on Ctrl-C
@@ -44,6 +46,24 @@ CSP = (
     "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'none'"
 )
+
+# sandbox.html: the reader's code runs there, in an opaque origin (js/sandbox/frame.js) -- the header
+# makes it one even where a page frames it without the sandbox attribute. {origin}: this server's
+# (WebKit does not match 'self' in an opaque origin).
+SANDBOX_PAGE = "sandbox.html"
+SANDBOX_CSP = (
+    "default-src 'none'; script-src {origin} blob: 'wasm-unsafe-eval'; worker-src blob:; "
+    "connect-src {origin}; base-uri 'none'; form-action 'none'; sandbox allow-scripts"
+)
+
+
+def csp_for(variant: str) -> str:
+    """The policy for a build variant: the cdn variant also loads Pyodide and numpy from CDN_ORIGIN."""
+    if variant != "cdn":
+        return CSP
+    return CSP.replace("script-src 'self'", f"script-src 'self' {CDN_ORIGIN}").replace(
+        "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
+    )
 
 
 def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
@@ -103,6 +123,7 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             rel_posix = file.relative_to(root).as_posix()
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
+                self.send_header("Access-Control-Allow-Origin", "*")
                 self.send_header("ETag", etag)
                 self.send_header("Cache-Control", self.cache_control(rel_posix))
                 self.end_headers()
@@ -127,8 +148,16 @@ def make_handler(root: Path, base: str, quiet: bool, mime: dict | None = None):
             self.send_header("ETag", etag)
             self.send_header("Cache-Control", self.cache_control(rel_posix))
             if suffix in (".html", ".js", ".mjs"):
-                self.send_header("Content-Security-Policy", self.server.csp)
+                csp = self.server.csp
+                if rel_posix == SANDBOX_PAGE:
+                    origin = "http://" + self.headers.get("Host", "%s:%s" % self.server.server_address[:2])
+                    csp = self.server.sandbox_csp.format(origin=origin)
+                self.send_header("Content-Security-Policy", csp)
             self.send_header("X-Content-Type-Options", "nosniff")
+            # Public static files, readable from any origin: an embed in an iframe sandboxed without
+            # allow-same-origin has an opaque origin, and every module, data file and runtime file it
+            # loads is a CORS request (as is the code sandbox's, which has an opaque origin too).
+            self.send_header("Access-Control-Allow-Origin", "*")
             self.end_headers()
             if not head:
                 try:
@@ -175,12 +204,11 @@ def make_server(
     except (OSError, ValueError):
         manifest = {}
     httpd.immutable = set(manifest.get("immutable", []))
-    csp = CSP
-    if manifest.get("variant") == "cdn":
-        csp = csp.replace("script-src 'self'", f"script-src 'self' {CDN_ORIGIN}").replace(
-            "connect-src 'self'", f"connect-src 'self' {CDN_ORIGIN}"
-        )
-    httpd.csp = csp
+    variant = manifest.get("variant", "self-hosted")
+    httpd.csp = csp_for(variant)
+    httpd.sandbox_csp = SANDBOX_CSP
+    if variant == "cdn":
+        httpd.sandbox_csp = SANDBOX_CSP.replace("{origin}", "{origin} " + CDN_ORIGIN)
     httpd.base = base
     return httpd
 

@@ -12,9 +12,11 @@ They are named by *spec strings*, the same ones the CLI, the page and the URL us
     lecun          W ~ N(0, 1 / fan_in)               LeCun et al. (1998), for tanh/linear
     orthogonal     W with orthonormal columns (fan_in >= fan_out) or rows   Saxe et al. (2014)
 
-A comma-separated list gives one spec per weight layer, first layer first (``"he,he,xavier"``).
+A comma-separated list gives one spec per weight layer, first layer first (``"he,he,xavier"``); so
+does a list or tuple, whose items may also be callables (one per layer, e.g. arrays made elsewhere).
 Biases have their own spec, ``zeros`` (default), ``constant:C``, ``normal:STD`` or ``uniform:A``
-(random biases are drawn from their own stream, so they never change the weights). An optional
+(random biases are drawn from their own stream, so they never change the weights), or a list or
+tuple of one bias spec or callable per layer. An optional
 perturbation ``eps`` adds N(0, eps^2) noise to every *weight* (not the biases) after any init:
 "zeros + tiny noise".
 
@@ -26,7 +28,7 @@ gives exactly ``"xavier"``'s weights. What a callable returns is checked (``call
 ``call_bias``): W must be numbers of shape (fan_in, fan_out), b of shape (fan_out,) or one number,
 all finite and at most ``MAX_ABS_VALUE`` in size; otherwise ``ResultError`` (a ``ConfigError``)
 says what was expected and what came back. An exception raised by the callable itself propagates
-unchanged (``web.user_code`` wraps the reader's code so that it becomes a ``CodeError`` with the
+unchanged (``training.user_code`` wraps the reader's code so that it becomes a ``CodeError`` with the
 line). ``label`` names either kind ("python" for a callable).
 Left out: data-dependent (LSUV) inits, gains, and truncated normals.
 """
@@ -208,9 +210,13 @@ def call_bias(function, fan_out, rng, param="bias_init"):
 
 
 def label(init):
-    """A spec as it is, a callable as its ``label`` attribute or "python"; None stays None."""
+    """A spec as it is, a callable as its ``label`` attribute or "python", a per-layer list as its
+    items' one label (or their labels joined by commas); None stays None."""
     if init is None or isinstance(init, str):
         return init
+    if isinstance(init, (list, tuple)):
+        labels = [label(item) for item in init]
+        return labels[0] if len(set(labels)) == 1 else ",".join(labels)
     return getattr(init, "label", "python")
 
 
@@ -238,11 +244,27 @@ def _number(text, param, spec, allow_negative):
     return value
 
 
+def _checked_init(function, param):
+    return lambda fan_in, fan_out, rng: call_init(function, fan_in, fan_out, rng, param)
+
+
+def _per_layer(items, n_layers, param):
+    if len(items) != n_layers:
+        raise ConfigError(param, f"must have one item per weight layer ({n_layers})", f"{len(items)} items")
+    return list(items)
+
+
 def parse_layer_specs(spec, n_layers, param="init"):
     """One initializer per weight layer from ``"spec"`` or ``"spec1,spec2,..."`` (n_layers items),
-    or from one callable (its results checked), used for every layer."""
+    from one callable (its results checked), used for every layer, or from a list or tuple of
+    n_layers specs or callables."""
     if callable(spec):
-        return [lambda fan_in, fan_out, rng: call_init(spec, fan_in, fan_out, rng, param)] * n_layers
+        return [_checked_init(spec, param)] * n_layers
+    if isinstance(spec, (list, tuple)):
+        return [
+            _checked_init(item, param) if callable(item) else parse_spec(item, param)
+            for item in _per_layer(spec, n_layers, param)
+        ]
     if not isinstance(spec, str):
         raise ConfigError(param, f"must be one of {SPEC_HELP}", spec)
     parts = spec.split(",")
@@ -270,23 +292,31 @@ def parse_bias_spec(spec, param="bias_init"):
     raise ConfigError(param, f"must be {BIAS_SPEC_HELP}", spec)
 
 
+def parse_layer_bias_specs(spec, n_layers, param="bias_init"):
+    """One bias initializer per layer: ``parse_bias_spec`` of ``spec`` for every layer, or of each
+    item of a list or tuple of n_layers specs or callables."""
+    if isinstance(spec, (list, tuple)):
+        return [parse_bias_spec(item, param) for item in _per_layer(spec, n_layers, param)]
+    return [parse_bias_spec(spec, param)] * n_layers
+
+
 def initial_params(sizes, init="xavier", bias_init="zeros", perturb=0.0, seed=0):
     """The initial ``(W, b)`` of every layer of a net with layer sizes ``sizes``.
 
     Deterministic in (sizes, init, bias_init, perturb, seed): weights are drawn layer by layer,
     first layer first, from the INIT stream of ``seed``; perturbation noise from its PERTURB stream;
-    random biases from its BIAS stream. ``init`` and ``bias_init`` may be callables (see the module
-    docstring); they get those same generators.
+    random biases from its BIAS stream. ``init`` and ``bias_init`` may be callables or per-layer lists (see
+    the module docstring); callables get those same generators.
     Returns a list of ``(W, b)``, ``W`` of shape (fan_in, fan_out) and ``b`` of shape (fan_out,).
     """
     n_layers = len(sizes) - 1
     inits = parse_layer_specs(init, n_layers)
-    bias = parse_bias_spec(bias_init)
+    biases = parse_layer_bias_specs(bias_init, n_layers)
     rng = seeding.generator(seed, seeding.INIT)
     noise_rng = seeding.generator(seed, seeding.PERTURB)
     bias_rng = seeding.generator(seed, seeding.BIAS)
     params = []
-    for fan_in, fan_out, init_fn in zip(sizes[:-1], sizes[1:], inits):
+    for fan_in, fan_out, init_fn, bias in zip(sizes[:-1], sizes[1:], inits, biases):
         W = np.asarray(init_fn(fan_in, fan_out, rng), dtype=np.float64)
         if perturb:
             W = W + perturb * noise_rng.standard_normal((fan_in, fan_out))

@@ -73,7 +73,7 @@ def preset(chapter, side="left"):
     c = presets.chapter(chapter)
     if side not in SIDES:
         raise ConfigError("side", "must be " + " or ".join(SIDES), side)
-    config, members = page_state.run_config(c["state"])
+    config, members = page_state.run_config(c["state"], run_code_here=True)  # the chapter's own code
     member = members[SIDES.index(side)]
     flags = {k: v for k, v in config.to_dict().items() if k in SHARED}
     if not config.full_batch:

@@ -19,11 +19,14 @@ otherwise) in the others. ``<side>_init_seed`` is an offset: that side's initial
 + offset, while the data and the batches use seed, so two sides with different offsets are two
 restarts of one run (offset 0 changes nothing).
 The init ``python`` is the reader's code (``CODE_KEY[side]``: ``code``, ``code_right``; type "text":
-the UTF-8 source as base64url without padding, at most ``user_code.MAX_CODE_BYTES`` bytes), compiled
-by ``user_code.compile_init`` into that side's callable init (and bias, if the code defines one; else
-``<side>_bias``). A side whose init is not python ignores its code; a bad code is a ``CodeError`` (or
-a ``ConfigError`` for bad base64/UTF-8 or size) naming ``code``/``code_right``. Errors of the code
-while it runs surface when the trainer is built (``web.lab.create``).
+the UTF-8 source as base64url without padding, at most ``user_code.MAX_CODE_BYTES`` bytes). The
+page's Python never runs it: the page runs it in its sandbox with what ``init_plan(settings)`` names
+(sizes, seed) and passes the arrays it made as ``inits`` (``code_arrays``: checked again here), which
+become that side's per-layer init (and bias, if the code defines one; else ``<side>_bias``). A side
+whose init is not python ignores its code; a bad code setting (base64/UTF-8, size) or missing or
+malformed arrays are a ``ConfigError`` naming ``code``/``code_right``. ``run_code_here`` compiles and
+runs the code in this Python instead: only for code it may trust (the chapters' own code at build
+time, CLI reports).
 """
 
 import base64
@@ -33,7 +36,8 @@ import re
 from .. import rules
 from ..training.config import RunConfig, Member
 from ..errors import ConfigError
-from ..web import user_code  # (moves below web: then this import looks down)
+from ..training import user_code
+from . import code_arrays
 
 SIDES = rules.SIDES
 CODE_KEY = rules.CODE_KEY
@@ -93,29 +97,88 @@ def decode_code(name, value):
     return source
 
 
-def code_member(name, value, bias, seed=None):
-    """A side whose init is python: the member with the code's init (and bias, else ``bias``)."""
-    source = decode_code(name, value)
-    if not source.strip():
-        raise user_code.CodeError(
-            name,
-            "write a function init(fan_in, fan_out, rng) that returns the "
-            "weights of one layer, shape (fan_in, fan_out)",
-            kind="result",
-        )
-    init, bias_fn = user_code.compile_init(source, name)
-    bias_init = bias_fn if bias_fn is not None else bias_spec(bias)
-    return Member(init=init, bias_init=bias_init, perturb=0.0, seed=seed)
+def code_member(name, value, bias, seed, arrays, sizes, here=False):
+    """A side whose init is python: the member whose per-layer init (and bias, if the code defines
+    one; else ``bias``) are the ``arrays`` its code made in the page's sandbox (``code_arrays``),
+    or, ``here``, the code itself compiled and run by this Python (``user_code``)."""
+    source = decode_code(name, value)  # a bad setting is named even where its code does not run
+    if here:
+        if not source.strip():
+            raise user_code.CodeError(
+                name,
+                "write a function init(fan_in, fan_out, rng) that returns the "
+                "weights of one layer, shape (fan_in, fan_out)",
+                kind="result",
+            )
+        weights, biases = user_code.compile_init(source, name)
+    else:
+        if arrays is None:
+            raise ConfigError(
+                name, "needs the arrays its code made in the page's sandbox (inits)", "no arrays"
+            )
+        weights, biases = code_arrays.given_layers(arrays, name, sizes)
+    bias_init = biases if biases is not None else bias_spec(bias)
+    return Member(init=weights, bias_init=bias_init, perturb=0.0, seed=seed)
 
 
-def run_config(settings=None):
+def _side_seed(s, side):
+    """A side's init seed: seed + its offset, or None (the run's) when the offset is 0."""
+    return s["seed"] + s[f"{side}_init_seed"] if s[f"{side}_init_seed"] else None
+
+
+def init_plan(settings=None):
+    """What the code of each python side must make, for the page's sandbox: {code key: {"sizes":
+    [...], "seed": int}} (the code settings are checked, not run). ConfigError as ``run_config``."""
+    s = run_settings(settings)
+    config = _config(s)
+    out = {}
+    for side in SIDES:
+        if s[f"{side}_init"] == "python":
+            decode_code(CODE_KEY[side], s[CODE_KEY[side]])
+            seed = _side_seed(s, side)
+            out[CODE_KEY[side]] = code_arrays.plan(config, config.init_seed if seed is None else seed)
+    return out
+
+
+def run_config(settings=None, inits=None, run_code_here=False):
     """The page's settings -> (``RunConfig``, [left ``Member``, right ``Member``]).
 
-    The RunConfig's own defaults stand for what the page does not set (steps, every, max_records;
-    the lab replaces them). ConfigError names the page's key.
+    ``inits``: the arrays of each python side's code, made in the page's sandbox ({code key:
+    {"W", "b"}}, see ``code_arrays``). ``run_code_here``: compile and run that code in this Python
+    instead -- only for code this Python may trust (the chapters' own code at build time and in CLI
+    reports), never for the page's. The RunConfig's own defaults stand for what the page does not
+    set (steps, every, max_records; the lab replaces them). ConfigError names the page's key.
     """
     s = run_settings(settings)
-    config = RunConfig(
+    if inits is not None and not isinstance(inits, dict):
+        raise ConfigError("inits", "must be an object {code: ..., code_right: ...}", type(inits).__name__)
+    inits = inits or {}
+    config = _config(s)
+    members = []
+    for side in SIDES:
+        seed = _side_seed(s, side)
+        if s[f"{side}_init"] == "python":
+            key = CODE_KEY[side]
+            members.append(
+                code_member(key, s[key], s[f"{side}_bias"], seed, inits.get(key), config.sizes, run_code_here)
+            )
+        else:
+            members.append(
+                member(
+                    s[f"{side}_init"],
+                    s[f"{side}_scale"],
+                    s[f"{side}_bias"],
+                    seed,
+                    s["layers"],
+                    s["activation"],
+                )
+            )
+    return config, members
+
+
+def _config(s):
+    """The run's ``RunConfig`` from the page's checked settings ``s``."""
+    return RunConfig(
         dataset=s["dataset"],
         factor=s["factor"],
         n_samples=s["n_samples"],
@@ -129,20 +192,3 @@ def run_config(settings=None):
         dropout=s["dropout"],
         seed=s["seed"],
     )
-    members = []
-    for side in SIDES:
-        seed = s["seed"] + s[f"{side}_init_seed"] if s[f"{side}_init_seed"] else None
-        if s[f"{side}_init"] == "python":
-            members.append(code_member(CODE_KEY[side], s[CODE_KEY[side]], s[f"{side}_bias"], seed))
-        else:
-            members.append(
-                member(
-                    s[f"{side}_init"],
-                    s[f"{side}_scale"],
-                    s[f"{side}_bias"],
-                    seed,
-                    s["layers"],
-                    s["activation"],
-                )
-            )
-    return config, members

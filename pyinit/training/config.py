@@ -25,8 +25,9 @@ unit per class (a softmax) for more.
 
 ``init`` (of a run or a ``Member``) may also be a callable ``init(fan_in, fan_out, rng) -> W`` and
 ``bias_init`` a callable ``bias(fan_out, rng) -> b`` (user code; ``core.initializers`` calls and
-checks them). ``to_dict`` shows a callable as its label ("python"), so the dict stays JSON-friendly
-but cannot rebuild the callable.
+checks them), or either a list of one spec or callable per weight layer (kept as a tuple).
+``to_dict`` shows a callable as its label ("python"), so the dict stays JSON-friendly but cannot
+rebuild the callable.
 """
 
 from dataclasses import dataclass, fields, replace
@@ -64,11 +65,15 @@ def _field(name, value):
 
 def _init_spec(name, value, n_layers):
     initializers.parse_layer_specs(value, n_layers, name)
+    if isinstance(value, (list, tuple)):  # one init per layer (specs or callables)
+        return tuple(value)
     return value if callable(value) else ",".join(part.strip() for part in value.split(","))
 
 
-def _bias_spec(name, value):
-    initializers.parse_bias_spec(value, name)
+def _bias_spec(name, value, n_layers):
+    initializers.parse_layer_bias_specs(value, n_layers, name)
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
     return value if callable(value) else value.strip()
 
 
@@ -98,7 +103,9 @@ class Member:
         """This member's (init, bias_init, perturb, seed) with the run's values filled in; validated."""
         n_layers = len(config.hidden) + 1
         init = config.init if self.init is None else _init_spec("init", self.init, n_layers)
-        bias_init = config.bias_init if self.bias_init is None else _bias_spec("bias_init", self.bias_init)
+        bias_init = (
+            config.bias_init if self.bias_init is None else _bias_spec("bias_init", self.bias_init, n_layers)
+        )
         perturb = config.perturb if self.perturb is None else rules.parse(RUN["perturb"], self.perturb)
         seed = config.init_seed if self.seed is None else rules.parse(RUN["seed"], self.seed)
         return init, bias_init, perturb, seed
@@ -147,7 +154,7 @@ class RunConfig:
             if name == "init":
                 values[name] = _init_spec(name, given[name], len(values["hidden"]) + 1)
             elif name == "bias_init":
-                values[name] = _bias_spec(name, given[name])
+                values[name] = _bias_spec(name, given[name], len(values["hidden"]) + 1)
             else:
                 values[name] = _field(name, given[name])
         for name, entry in RUN.items():

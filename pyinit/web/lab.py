@@ -5,7 +5,8 @@ trained together by one ``training.Trainer`` (same data, same batches). A sessio
 ``sessions`` registry under an int id; every function takes and returns JSON-friendly data with
 bulk numbers as 1-D float64 numpy arrays (the worker hands those to the page as Float64Array).
 
-    create(settings=None)          -> {id, meta, data, frame}   a new session at step 0
+    init_plan(settings)            -> {code key: {sizes, seed}}  what each python side's code must make
+    create(settings=None, inits=None) -> {id, meta, data, frame} a new session at step 0
     step(id, n)                        -> frame                     n more updates
     advance(id, to_step)               -> frame                     train silently up to a step
     inspect(id, step, member)          -> one forward/backward pass at a recorded step, in numbers
@@ -13,7 +14,9 @@ bulk numbers as 1-D float64 numpy arrays (the worker hands those to the page as 
     dispose(id)                        -> None
 
 ``settings`` are the page's settings (``settings.page_state``: what they mean and how they are
-checked). A *frame* carries what the page has not seen yet: the records appended since the
+checked). A side whose init is python needs ``inits``: the arrays its code made in the page's
+sandbox, for what ``init_plan`` named (``settings.code_arrays``); the reader's code never runs here.
+A *frame* carries what the page has not seen yet: the records appended since the
 previous frame as flat arrays, plus ``step``, ``kept``, ``provisional``, ``diverged`` and
 ``limit``, in the frame format of ``content/frames.json`` (``RECORDS``: each array's name, size
 per record and dtype; its thinning rule is the recorder's halving and provisional tail, so the
@@ -163,8 +166,8 @@ class Session:
         self.stride = self.trainer.recorder.stride  # to notice halving
 
     @classmethod
-    def from_settings(cls, settings=None):
-        return cls(*page_state.run_config(settings))
+    def from_settings(cls, settings=None, inits=None, run_code_here=False):
+        return cls(*page_state.run_config(settings, inits, run_code_here))
 
     def meta(self):
         tr = self.trainer
@@ -240,10 +243,17 @@ def _session(id):
 
 
 # ------------------------------------------------------------------------------------ public API
-def create(settings=None):
+def init_plan(settings=None):
+    """What the code of each side whose init is python must make in the page's sandbox: {"code" /
+    "code_right": {"sizes": [...], "seed": int}} (``page_state.init_plan``)."""
+    return page_state.init_plan(settings)
+
+
+def create(settings=None, inits=None):
     """A new session at step 0 for the page's ``settings`` (``page_state``; the default setup if
-    None): {id, meta, data: {X (2n,), y (n,)}, frame}."""
-    s = Session.from_settings(settings)
+    None) and the arrays of its python sides (``inits``, see ``code_arrays``): {id, meta, data:
+    {X (2n,), y (n,)}, frame}."""
+    s = Session.from_settings(settings, inits)
     sid = sessions.create(s)
     return {"id": sid, "meta": s.meta(), "data": s.data(), "frame": s.frame()}
 

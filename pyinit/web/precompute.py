@@ -42,7 +42,8 @@ def chapter_run(chapter_id, budget_bytes=150_000):
     """One chapter's runs, thinned to fit ``budget_bytes`` where possible: (head, blob)."""
     c = presets.chapter(chapter_id)
     settings = page_state.run_settings(c["state"])
-    session = lab.Session.from_settings(settings)  # the live session's config and meta
+    # the live session's config and meta; a chapter's own code (chapters.json) runs here, at build time
+    session = lab.Session.from_settings(settings, run_code_here=True)
     layout, K, steps = session.layout, len(session.members), c["steps"]
     n = session.config.n_samples
     sizes = lab.record_sizes(K, layout)

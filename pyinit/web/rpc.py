@@ -14,8 +14,9 @@ A refused call is an error reply like any other: a name that is not a string or 
 ("_..."), kwargs that are not a dict, a module the page may not call ("ProtocolError"), or a
 function not in ``EXPORTS`` ("LookupError"). A ``ConfigError``'s message is its one line, and its
 reply has ``details`` {param, line, column, kind, text}: the setting it names, and for the reader's
-code (``user_code.CodeError``) the 1-based line and column, the kind ("syntax", "runtime", "result")
-and the text without the "param: line N: " the message starts with; None where they do not apply. The
+code (``training.user_code.CodeError``, raised where the code runs: the page's sandbox) the 1-based
+line and column, the kind ("syntax", "runtime", "result") and the text without the "param: line N: "
+the message starts with; None where they do not apply. The
 ``chapters.*`` names are the chapter experiments (``web.chapters``): ``view(chapter_id)`` runs a
 chapter's experiment as chapters.json gives it (the page passes no spec) and returns the same JSON
 data the build ships; the reproduce chapter's long run goes in chunks (``reproduce_start/step/dispose``). Left
@@ -35,6 +36,7 @@ EXPORTS = {
     "api.signal": api.signal,
     "api.signal_table": api.signal_table,
     "api.version": api.version,
+    "lab.init_plan": lab.init_plan,
     "lab.create": lab.create,
     "lab.step": lab.step,
     "lab.advance": lab.advance,

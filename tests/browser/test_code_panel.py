@@ -1,7 +1,7 @@
 """Your own init code on the page (issue 12): a link's code is shown and never run before the click;
 after "Run this code" the left run trains with it (a constant init: its hidden units stay clones); a
-syntax error shows its line in the editor; an endless loop is stopped and reported within 10 s while
-the page keeps responding; no console error in any case."""
+syntax error shows its line in the editor (the code runs in its sandbox: test_code_sandbox.py and
+test_code_faults.py); no console error in any case."""
 
 import base64
 import time
@@ -69,7 +69,7 @@ def test_link_code_is_shown_not_run_until_the_click_then_clones(code_page):
     until(
         pg,
         "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live' && s.step >= 50; }",
-        60,
+        120,  # (the sandbox's Python starts with the first run)
     )
     pg.click("#btn-play") if pg.evaluate("() => window.pyinitLab.snapshot().playing") else None
     snap = pg.evaluate("() => window.pyinitLab.snapshot()")
@@ -95,19 +95,4 @@ def test_a_syntax_error_shows_its_line(code_page):
     assert not pg.errors
 
 
-def test_an_endless_loop_is_stopped_within_10_s_and_the_page_goes_on(code_page):
-    pg = code_page(LOOP)
-    t0 = time.time()
-    run_button(pg).click()
-    until(pg, "() => document.getElementById('notice').textContent.includes('ran longer than')", 12)
-    assert time.time() - t0 < 10.5
-    assert pg.evaluate("() => 1 + 1") == 2  # the page responds
-    pg.click("#btn-step")  # and its controls work
-    # Python was restarted: a fixed code runs at once
-    until(pg, "() => document.documentElement.dataset.status === 'ready'", 60)
-    pg.locator(".code-cell[data-side=left] .cm-content").click()
-    pg.keyboard.press("Control+a")
-    pg.keyboard.type("def init(fan_in, fan_out, rng):\n    return np.full((fan_in, fan_out), 0.2)\n")
-    run_button(pg).click()
-    until(pg, "() => { const s = window.pyinitLab.snapshot(); return s && s.source === 'live'; }", 60)
-    assert not pg.errors
+# (the endless loop, stopped 8 s after it started while the page's own Python goes on: test_code_faults.py)

@@ -3,7 +3,7 @@ WebAssembly; it needs no eval, no inline script, no other host). The policy is s
 server's header (build.py CSP, also what the worker gets) and as a <meta> tag in every page (for
 static hosts that send no header). The pages are loaded with Python running and must report no
 violation, neither in the page (securitypolicyviolation events, console) nor in the Web Worker
-(a listener added to a test copy of js/platform/worker.js).
+(a listener added to a test copy of the worker's script: js/platform/worker.js, or its bundle).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import builds
 from conftest import LOAD_TIMEOUT_MS, wait_for_status
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ def csp_dist(tmp_path_factory, dist_dir):
     """dist/ whose worker reports CSP violations to the console (the page part is an init script)."""
     out = tmp_path_factory.mktemp("csp") / "dist"
     shutil.copytree(dist_dir, out)
-    worker = out / "js" / "platform" / "worker.js"
+    worker = out / builds.loaded_file(out, "js/platform/worker.js")  # the worker's bundle, if bundled
     worker.write_text(LISTEN + worker.read_text())
     return out
 

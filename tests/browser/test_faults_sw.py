@@ -9,8 +9,6 @@ adopt the new build once the server has all of it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import shutil
 import threading
@@ -18,36 +16,27 @@ from pathlib import Path
 
 import pytest
 
+import builds
 from conftest import LOAD_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 SW_DONE = "() => ['cached', 'failed', 'stale-deploy'].includes(document.documentElement.dataset.sw)"
-# Files a rebuild changes (each carries the build's mark); js/platform/dom.js is the one a half-done deploy misses.
+# Files a rebuild changes (each carries the build's mark); embed-host.js is the one a half-done deploy
+# misses (a small file every version has, which the page itself does not run).
 EDITS = {
     "embed.html": lambda t, m: t.replace(
         "<head>", f'<head>\n  <meta name="pyinit-test-build" content="{m}">', 1
     ),
     "css/embed.css": lambda t, m: t + f'\n:root {{ --pyinit-test-build: "{m}"; }}\n',
-    "js/embed/messages.js": lambda t, m: t + f'\nglobalThis.pyinitTestBuild = "{m}";\n',
-    "js/platform/sw-register.js": lambda t, m: t + f'\nglobalThis.pyinitTestRegister = "{m}";\n',
-    "js/platform/dom.js": lambda t, m: t + f'\nglobalThis.pyinitTestDom = "{m}";\n',
+    "entry:js/pages/embed.js": lambda t, m: t + f'\nglobalThis.pyinitTestBuild = "{m}";\n',
+    "entry:js/platform/sw-register.js": lambda t, m: t + f'\nglobalThis.pyinitTestRegister = "{m}";\n',
+    "embed-host.js": lambda t, m: t + f'\nglobalThis.pyinitTestStrings = "{m}";\n',
 }
 
 
 def make_version(src: Path, dst: Path, mark: str) -> None:
     """A copy of dist whose EDITS files carry `mark`, with the manifest's sha256 entries updated."""
-    shutil.copytree(src, dst, copy_function=os.link)
-    manifest = json.loads((dst / "build-manifest.json").read_text())
-    for rel, edit in EDITS.items():
-        p = dst / rel
-        text = edit(p.read_text(), mark)
-        p.unlink()  # not through the hard link
-        p.write_text(text)
-        data = p.read_bytes()
-        manifest["files"][rel] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    manifest["testBuild"] = mark
-    (dst / "build-manifest.json").unlink()
-    (dst / "build-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    builds.make_version(src, dst, mark, EDITS)
 
 
 def serve_copy(src: Path, dst: Path) -> None:
@@ -63,7 +52,7 @@ def marks(pg):
         css: getComputedStyle(document.documentElement).getPropertyValue("--pyinit-test-build").trim().replace(/"/g, ""),
         module: globalThis.pyinitTestBuild,
         register: globalThis.pyinitTestRegister,
-        strings: /pyinitTestDom = "(\\w+)"/.exec(await (await fetch("js/platform/dom.js")).text())[1],
+        strings: /pyinitTestStrings = "(\\w+)"/.exec(await (await fetch("embed-host.js")).text())[1],
         manifest: (await (await fetch("build-manifest.json", {cache: "no-cache"})).json()).testBuild,
     })""")
 
@@ -108,10 +97,10 @@ def test_half_done_deploy_keeps_the_last_complete_version(context, build_module,
     a, b, half, served = tmp_path / "a", tmp_path / "b", tmp_path / "half", tmp_path / "served"
     make_version(dist_dir, a, "A")
     make_version(dist_dir, b, "B")
-    # the half-done deploy: B's manifest and files, but A's js/platform/dom.js
+    # the half-done deploy: B's manifest and files, but A's embed-host.js
     serve_copy(b, half)
-    (half / "js/platform/dom.js").unlink()
-    os.link(a / "js/platform/dom.js", half / "js/platform/dom.js")
+    (half / "embed-host.js").unlink()
+    os.link(a / "embed-host.js", half / "embed-host.js")
 
     serve_copy(a, served)
     with server_on(build_module, served) as (url, port):
@@ -123,7 +112,7 @@ def test_half_done_deploy_keeps_the_last_complete_version(context, build_module,
         during = open_live(context, url)
         assert set(marks(during).values()) == {"A"}, marks(during)  # all of A, none of B
         assert during.evaluate("() => document.documentElement.dataset.sw") == "stale-deploy"
-        assert during.evaluate("() => document.documentElement.dataset.swStale") == "js/platform/dom.js"
+        assert during.evaluate("() => document.documentElement.dataset.swStale") == "embed-host.js"
         first.close()
         during.close()
 

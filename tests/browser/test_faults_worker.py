@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+import builds
 from conftest import wait_for_status
 
 pytestmark = pytest.mark.browser
@@ -149,17 +150,20 @@ def test_heartbeat_finds_a_dead_idle_worker_and_a_dead_loading_one(page, server_
 
 
 @pytest.mark.parametrize("value", ["-1", "1e400", "abc", "0"])
-def test_bad_timeout_in_the_url_is_ignored_with_a_warning(page, server_url, value):
+def test_bad_timeout_in_the_url_is_ignored_with_a_warning(page, server_url, dist_dir, value):
     warnings = []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
     page.goto(server_url + f"check.html?timeout={value}")
     assert wait_for_status(page) == "ready", page.inner_text("#boot")
     assert any("timeout" in w and "1 to 600" in w for w in warnings), warnings
-    workers = [u for u in page.requests if "/js/platform/worker.js" in u]
+    worker = "/" + builds.loaded_file(dist_dir, "js/platform/worker.js")
+    workers = [u for u in page.requests if worker in u]
     assert workers and not any("timeout" in u for u in workers), workers
 
 
-def test_good_timeout_in_the_url_reaches_the_worker(page, server_url):
+def test_good_timeout_in_the_url_reaches_the_worker(page, server_url, dist_dir):
     page.goto(server_url + "check.html?timeout=90.5")
     assert wait_for_status(page) == "ready", page.inner_text("#boot")
-    assert any(u.endswith("/js/platform/worker.js?timeout=90.5") for u in page.requests), page.requests
+    worker = "/" + builds.loaded_file(dist_dir, "js/platform/worker.js")
+    asked = [u.split("?", 1) for u in page.requests if "?" in u]
+    assert any(path.endswith(worker) and "timeout=90.5" in query.split("&") for path, query in asked), asked

@@ -9,13 +9,12 @@ belong to a context).
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+import builds
 from conftest import LOAD_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -50,26 +49,20 @@ def sw_info(pg):
 
 
 def make_version(src: Path, dst: Path, mark: str) -> None:
-    """A copy of dist/ whose page, stylesheet, a JS module and manifest carry `mark`, with the
-    manifest's sha256 entries updated (what a rebuild after an edit would give)."""
-    if dst.exists():
-        shutil.rmtree(dst)
-    shutil.copytree(src, dst)
-    edits = {
-        "embed.html": lambda t: t.replace(
-            "<head>", f'<head>\n  <meta name="pyinit-test-build" content="{mark}">', 1
-        ),
-        "css/embed.css": lambda t: t + f'\n:root {{ --pyinit-test-build: "{mark}"; }}\n',
-        "js/embed/messages.js": lambda t: t + f'\nglobalThis.pyinitTestBuild = "{mark}";\n',
-    }
-    manifest = json.loads((dst / "build-manifest.json").read_text())
-    for rel, edit in edits.items():
-        p = dst / rel
-        p.write_text(edit(p.read_text()))
-        data = p.read_bytes()
-        manifest["files"][rel] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    manifest["testBuild"] = mark
-    (dst / "build-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    """A copy of dist/ whose page, stylesheet, the page's module (its bundle) and manifest carry `mark`,
+    with the manifest's sha256 entries updated (what a rebuild after an edit would give)."""
+    builds.make_version(
+        src,
+        dst,
+        mark,
+        {
+            "embed.html": lambda t, m: t.replace(
+                "<head>", f'<head>\n  <meta name="pyinit-test-build" content="{m}">', 1
+            ),
+            "css/embed.css": lambda t, m: t + f'\n:root {{ --pyinit-test-build: "{m}"; }}\n',
+            "entry:js/pages/embed.js": lambda t, m: t + f'\nglobalThis.pyinitTestBuild = "{m}";\n',
+        },
+    )
 
 
 def marks(pg):

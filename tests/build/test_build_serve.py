@@ -85,6 +85,21 @@ def test_csp_header_on_pages_and_scripts(server_url):
     assert "script-src 'self' 'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
 
 
+def test_every_file_may_be_read_from_any_origin(server_url, dist_dir):
+    """Access-Control-Allow-Origin: * on every file, also on a 304 (an embed in an iframe sandboxed
+    without allow-same-origin has an opaque origin: all it loads is a cross-origin request)."""
+    manifest = json.loads((dist_dir / "build-manifest.json").read_text())
+    for rel in [
+        "index.html",
+        manifest["bundles"]["entries"]["js/pages/embed.js"],
+        "data/chapters/index.json",
+    ]:
+        status, headers, _ = fetch(server_url + rel, headers={"Origin": "null"})
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "*", rel
+        again, headers, _ = fetch(server_url + rel, headers={"If-None-Match": headers["ETag"]})
+        assert again == 304 and headers["Access-Control-Allow-Origin"] == "*", rel
+
+
 def test_sub_path(sub_url):
     assert fetch(sub_url)[0] == 200
     assert fetch(sub_url + "js/platform/worker.js")[0] == 200

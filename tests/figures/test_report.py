@@ -167,7 +167,7 @@ def test_every_chapter_is_the_tours_preset():
         for k, side in enumerate(("left", "right")):
             chapter, cfg = report.resolve(name, side)
             c = tour.chapter(name)
-            page_cfg, members = page_state.run_config(c["state"])
+            page_cfg, members = page_state.run_config(c["state"], run_code_here=True)
             member = members[k]
             assert chapter == name and cfg.steps == c["steps"]
             if callable(member.init):  # the reader's code (chapter "yourself"): compiled anew each time

@@ -26,7 +26,7 @@ def train(code):
         **{k: v for k, v in preset.items() if k != "speed"},
         "code": encode(code),
     }
-    config, members = page_state.run_config(settings)
+    config, members = page_state.run_config(settings, run_code_here=True)
     trainer = Trainer(config, members)
     trainer.step(STEPS)
     return trainer

@@ -74,7 +74,7 @@ def test_presets_are_complete_and_json_friendly():
     assert p["defaults"] == page_state.defaults()
     for c in p["chapters"]:
         assert set(c["state"]) == set(page_state.RUN_KEYS)
-        page_state.run_config(c["state"])  # valid page settings
+        page_state.run_config(c["state"], run_code_here=True)  # valid page settings
         assert 2 <= len(c["panels"]) <= 4 and set(c["panels"]) <= PANELS
         if c["view"] is not None:
             assert c["view"]["lab"] == c["state"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pyinit.settings import page_state, presets
-from pyinit.web import chapters, lab, precompute, sessions
+from pyinit.web import chapters, lab, precompute, sandbox, sessions
 
 FLOAT32 = [
     name for name, dtype in precompute.DTYPE.items() if dtype == "<f4"
@@ -40,7 +40,19 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     assert {name: dtype for name, (dtype, _, _) in head["arrays"].items()} == precompute.DTYPE
     assert len(FLOAT32) == 7 and all(a[name].dtype == np.float32 for name in FLOAT32)
     # the live session, stepped as the page would, at the same steps
-    live = lab.create(settings=c["state"])
+    # (a chapter whose init is the reader's code: the page runs it in its sandbox and passes the arrays)
+    plan = lab.init_plan(c["state"])
+    inits = {
+        p: {
+            k: v and [a.tolist() for a in v]
+            for k, v in sandbox.run(
+                page_state.decode_code(p, c["state"][p]), p, plan[p]["sizes"], plan[p]["seed"]
+            ).items()
+            if k in ("W", "b")
+        }
+        for p in plan
+    }
+    live = lab.create(settings=c["state"], inits=inits or None)
     assert live["meta"] == head["meta"]
     np.testing.assert_array_equal(a["X"], live["data"]["X"])
     np.testing.assert_array_equal(a["y"], live["data"]["y"])

@@ -7,8 +7,9 @@
 // What may run on a side, by value (the base64url text the state holds):
 //   - the site's own code: the built-in example ("" = no code) and the chapters' starter code;
 //   - code the reader ran on that side (approve): typed in the editor, or read and accepted.
-// Code is taken back (revoke) when it stopped Python: after a time-out, or when the worker was lost
-// while the runs used it, so a restart never runs it again unasked. A side whose link code was
+// Code is taken back (revoke) when it stopped Python: after a time-out or an exit of its Python in the
+// sandbox (app/code-runner.js), or when the page's worker was lost while the runs used it, so a restart
+// never runs it again unasked. A side whose link code was
 // refused (too long) needs a click even for the example, so nothing else runs in its place silently.
 import { SIDES } from "./panels.js";
 
@@ -19,7 +20,7 @@ export function createCodeGate(chapters, schema) {
   const site = new Set([""]);
   for (const c of chapters) for (const side of SIDES) site.add((c.preset || {})[codeKey(side)] ?? "");
   const approved = { left: new Set(), right: new Set() };
-  const revoked = { left: new Map(), right: new Map() }; // code -> why ("timeout" | "lost")
+  const revoked = { left: new Map(), right: new Map() }; // code -> why ("timeout" | "stopped" | "lost")
   const refused = new Set(); // sides whose link code was refused
 
   /** May `code` run on `side`? */
@@ -41,7 +42,8 @@ export function createCodeGate(chapters, schema) {
       revoked[side].delete(code);
       refused.delete(side);
     },
-    /** `code` stopped Python on `side` (why: "timeout" | "lost"): it waits for the reader again. */
+    /** `code` stopped Python on `side` (why: "timeout" | "stopped" | "lost"): it waits for the reader
+     * again. */
     revoke(side, code = "", why = "lost") {
       approved[side].delete(code);
       revoked[side].set(code, why);
@@ -50,7 +52,8 @@ export function createCodeGate(chapters, schema) {
     refuse(side) {
       refused.add(side);
     },
-    /** Why `code` waits on `side`: "review" (from a link), "timeout" or "lost" (it stopped Python). */
+    /** Why `code` waits on `side`: "review" (from a link), "timeout", "stopped" or "lost" (it stopped
+     * Python). */
     reason(side, code = "") {
       return revoked[side].get(code) || "review";
     },

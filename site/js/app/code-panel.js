@@ -1,6 +1,7 @@
 // code-panel.js: "write your own initializer" — a Python editor for either run. A side whose init is
 // "Python (your code)" is initialized by the reader's `init(fan_in, fan_out, rng)` (and optional
-// `bias(fan_out, rng)`), run by pyinit in the worker (pyinit.web.user_code) when the runs are built.
+// `bias(fan_out, rng)`), run in the code sandbox (app/code-runner.js: a separate Python in an isolated
+// frame, started when some code is to run) when the runs are built; this panel says while it starts.
 //
 // The code is part of the page state (settings `code` for the left run, `code_right` for the right:
 // UTF-8 as base64url), so links and embeds carry it. Whether a side's code may run is the code gate's
@@ -16,32 +17,17 @@ import { t, onLanguage } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
 import { createCodeEditor } from "./code-editor.js";
 import { SIDES } from "./panels.js";
+import { MAX_CODE_BYTES, EXAMPLE, encodeCode, decodeCode, codeBytes } from "./code-text.js";
+import { codeRunner } from "./code-runner.js";
 
-export const MAX_CODE_BYTES = 4096;
-export const EXAMPLE = `def init(fan_in, fan_out, rng):
-    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
-`; // no comments: the hint and the chapter say what it does, in the page's language
+export { MAX_CODE_BYTES, EXAMPLE, encodeCode, decodeCode, codeBytes } from "./code-text.js";
 
-/** UTF-8 text -> base64url (no padding), and back (null when it is not valid base64url UTF-8). */
-export function encodeCode(text) {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-export function decodeCode(value) {
-  if (!value) return "";
-  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
-  try {
-    const bin = atob(value.replace(/-/g, "+").replace(/_/g, "/"));
-    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-  } catch {
-    return null;
-  }
-}
-export const codeBytes = (text) => new TextEncoder().encode(text).length;
-
-const NOTES = { review: "code.review", timeout: "code.afterTimeout", lost: "code.afterLost" };
+const NOTES = {
+  review: "code.review",
+  timeout: "code.afterTimeout",
+  stopped: "code.afterStop",
+  lost: "code.afterLost",
+};
 
 /**
  * createCodePanel(root, {schema, state, gate, onRun, always}): schema.codeKey[side] is the side's code
@@ -115,12 +101,30 @@ export function createCodePanel(root, { schema, state, gate, onRun, always = fal
     ed.clearError();
     const code = encodeCode(text);
     gate.approve(side, code); // the reader ran it: this side may run this code from now on
+    codeRunner.allow(codeKey(side)); // (the runner's own hold on code that stopped its Python is lifted too)
     ed.setReadOnly(false);
     c.note.textContent = t("code.running");
     const { changed } = state.set({ [codeKey(side)]: code, [`${side}_init`]: "python" });
     if (!changed.length) onRun(side); // the same code again: new runs all the same
     render();
   }
+
+  // the sandbox's own news, in the note of each side whose code waits for it
+  const sandboxNote = { loading: "code.sandboxLoading", unavailable: "code.unavailable" };
+  codeRunner.onState(({ state: now, sides, message }) => {
+    for (const side of sides) {
+      cells[side].cell.dataset.sandbox = now; // loading, running, done, unavailable (tests, styles)
+      const note = cells[side].note;
+      if (sandboxNote[now]) note.textContent = t(sandboxNote[now], { message: message || "" });
+      else if (note.textContent === t("code.sandboxLoading")) note.textContent = "";
+    }
+  });
+  // code that ran too long or ended its Python (in the sandbox) is taken back by the gate: it waits for
+  // the reader's Run again, editable, with a note saying why
+  codeRunner.onFault((side, kind) => {
+    gate.revoke(side, state.get(codeKey(side)), kind === "timeout" ? "timeout" : "stopped");
+    render();
+  });
 
   function render() {
     root.dataset.count = String(SIDES.filter((s) => uses(s) || always).length); // one editor: full width

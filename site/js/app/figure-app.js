@@ -14,7 +14,7 @@ import { loadSchema } from "./schema.js";
 import { loadContent } from "./content.js";
 import { createController } from "./controller.js";
 import { createPrecomputedStore } from "./source.js";
-import { createSession, CODE_TIMEOUT_MS } from "./session.js";
+import { createSession } from "./session.js";
 import { createPython } from "./python.js";
 import { createFigure } from "./figure.js";
 import { loadEncodings, applyToCSS } from "../charts/encodings.js";
@@ -81,7 +81,7 @@ export async function createFigureApp({ framing }) {
     getSpeed: () => Number(state.get("speed")),
     onChange: (why) => changed(why),
   });
-  const session = createSession({ controller, store, python, onChange: () => status() });
+  const session = createSession({ controller, store, python, schema, onChange: () => status() });
   const figure = createFigure($(f.ids.panels), {
     controller,
     getValues: () => state.all(),
@@ -250,14 +250,11 @@ export async function createFigureApp({ framing }) {
   function pythonLost(error) {
     const run = schema.runSettings(state.all());
     const coding = SIDES.filter((s) => run[`${s}_init`] === "python");
-    const timeout = error.type === "Timeout" && coding.length > 0;
-    // code in use when Python stopped may be why it stopped: it waits for the reader, never re-runs unasked
-    for (const s of coding) gate.revoke(s, run[codeKey(s)], timeout ? "timeout" : "lost");
-    if (timeout) {
-      root.dataset.status = "loading";
-      python.restart(); // the reader's code ran too long: a fresh worker, and the code held
-      session.hold(run, { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) } });
-    } else session.lost(error);
+    // the reader's code runs in its sandbox, never in this Python (its time-outs and exits are the code
+    // runner's: code-panel.js revokes it); still, code in use when Python stopped waits for the reader
+    // and never re-runs unasked
+    for (const s of coding) gate.revoke(s, run[codeKey(s)], "lost");
+    session.lost(error);
     codePanel.render();
     status();
   }

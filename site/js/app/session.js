@@ -15,18 +15,25 @@
 // shown at once; a step beyond them is trained live (and waits for Python when it is not there yet).
 import { precomputedSource, liveSource, frozenSource } from "./source.js";
 import { canon } from "./schema.js";
+import { codeRunner, CODE_TIMEOUT_MS } from "./code-runner.js";
 
+export { CODE_TIMEOUT_MS };
 const MAX_CHUNK = 10000; // steps per worker call when training to a step
-export const CODE_TIMEOUT_MS = 8000; // the reader's init code must build the runs within this
+// what the code runner's failures say (the code's own errors carry details: the editor shows them)
 const usesCode = (s) => s.left_init === "python" || s.right_init === "python";
-const createOptions = (s) => (usesCode(s) ? { createTimeoutMs: CODE_TIMEOUT_MS } : {});
+const CODE_FAULTS = {
+  CodeTimeout: "code.timeout",
+  CodeStopped: "code.stopped",
+  CodeHeld: "code.heldAfterFault",
+};
 
 /**
- * createSession({controller, store, python, onChange})
+ * createSession({controller, store, python, schema, onChange, code}): schema.codeKey names the code settings
  *   controller: createController(...); store: createPrecomputedStore(); python: see app/python.js
  *   onChange(): phase or message changed (the page re-renders its status line)
+ *   code: the code runner (app/code-runner.js): the reader's code runs there, never in `python`
  */
-export function createSession({ controller, store, python, onChange = () => {} }) {
+export function createSession({ controller, store, python, schema, onChange = () => {}, code = codeRunner }) {
   let phase = "loading";
   let message = null; // {key, params} for t(), or null
   let settings = null; // the run settings of the runs shown (or being built)
@@ -41,15 +48,22 @@ export function createSession({ controller, store, python, onChange = () => {} }
     message = msg;
     onChange();
   };
-  /** A failed call in words; a Timeout while the reader's code ran is the code's, not Python's. */
+  /** A failed call in words; a fault of the reader's code (in its sandbox) is the code's, not Python's. */
   const refused = (e) =>
-    e.type === "Timeout" && usesCode(settings)
-      ? { key: "code.timeout", params: { seconds: String(CODE_TIMEOUT_MS / 1000) }, timeout: true }
-      : {
-          key: ["ConfigError", "CodeError"].includes(e.type) ? "error.python" : "error.pythonFailed",
-          params: { message: e.message },
-          details: e.details || null,
-        };
+    CODE_FAULTS[e.type]
+      ? { key: CODE_FAULTS[e.type], params: { seconds: String(CODE_TIMEOUT_MS / 1000), message: e.reason } }
+      : e.type === "SandboxUnavailable"
+        ? { key: "code.unavailable", params: { message: e.reason } }
+        : {
+            key: ["ConfigError", "CodeError"].includes(e.type) ? "error.python" : "error.pythonFailed",
+            params: { message: e.message },
+            details: e.details || null,
+          };
+  /** A live source for these settings; the arrays of python sides come from the code's sandbox first. */
+  async function buildSource(history) {
+    const inits = await code.inits(python.py, settings, schema.codeKey);
+    return liveSource(python.py, settings, history, { inits });
+  }
 
   /** New runs for `runSettings`, at step 0 (or at `step`). Precomputed runs when there are any. */
   async function setup(runSettings, { step = 0, play = false } = {}) {
@@ -78,8 +92,9 @@ export function createSession({ controller, store, python, onChange = () => {} }
 
   async function buildLive(my) {
     let src;
+    if (usesCode(settings)) set("waiting", { key: "code.running" }); // (its Python may take a while)
     try {
-      src = await liveSource(python.py, settings, null, createOptions(settings));
+      src = await buildSource(null);
     } catch (e) {
       if (my === seq) set("error", refused(e));
       return;
@@ -104,7 +119,7 @@ export function createSession({ controller, store, python, onChange = () => {} }
       onChange();
       let live;
       try {
-        live = await liveSource(python.py, settings, src.history, createOptions(settings));
+        live = await buildSource(src.history);
       } catch (e) {
         catchingUp = false;
         if (my === seq) set("error", refused(e));

@@ -116,14 +116,14 @@ export function frozenSource(src) {
 /**
  * A live session in the worker for the page settings `runSettings`. `history` may be an existing one
  * to continue (the handover from precomputed runs): the session trains silently to its last step,
- * then records go on from there. Rejects with Python's error (a ConfigError names the setting).
+ * then records go on from there. Rejects with Python's error (a ConfigError names the setting). The
+ * reader's code never runs here: `inits` carries what it made in the sandbox (app/code-runner.js).
  */
-export async function liveSource(py, runSettings, history = null, { createTimeoutMs } = {}) {
-  // building the runs runs the reader's own init code, if any: that call gets a short time limit
+export async function liveSource(py, runSettings, history = null, { inits = null } = {}) {
+  // inits: the arrays the reader's code made in its sandbox (app/code-runner.js), for python sides
   const res = await py.call(
     "lab.create",
-    { settings: runSettings },
-    createTimeoutMs ? { timeoutMs: createTimeoutMs } : {},
+    inits ? { settings: runSettings, inits } : { settings: runSettings },
   );
   const id = res.id;
   let h = history,

@@ -9,7 +9,7 @@ import { createStory } from "../app/story.js";
 import { createSettingsPanel } from "../app/settings-panel.js";
 import { createShareButtons } from "../app/share.js";
 import { followNumbers, announceSteps } from "../app/numbers.js";
-import { mountChapterView } from "../app/chapter-views.js";
+import { mountChapterViewLazily as mountChapterView } from "../app/chapter-views-lazy.js";
 import { startLanguage, wireLanguageSwitch, liveRegion } from "../app/language.js";
 import { followAddress } from "../app/address.js";
 import { watchMotion } from "../app/motion.js";

@@ -5,12 +5,38 @@
 
 import { createWorkerClient } from "./worker-client.js";
 import { t, ready as catalogReady, onLanguage } from "./i18n.js";
+import { workerFileProblem, REBUILD } from "./worker-problem.js";
+import { holdURL, releaseWhenAllowed, releaseNow } from "./python-start.js";
 
 // The loading screen's words are the "boot.*" keys of the UI catalog (pyinit/content/text/<lang>.json,
 // via i18n.js). Until a catalog has arrived the screen keeps the words of the HTML; it redraws its
 // message and stage names when the language changes or its catalog arrives.
 const catalogText = (key, params) => (catalogReady() ? t(`boot.${key}`, params) : null);
+// Words needed before any catalog may have arrived (a sandboxed frame, a click to start): English
+// until it has (the same words as the catalog's boot.* keys).
+const EARLY = {
+  failedAt: 'Loading failed at step "{stage}": {message}',
+  sandboxed:
+    "this embed needs allow-same-origin in the iframe's sandbox attribute to run Python (a sandboxed " +
+    "frame without it has no origin of its own, and a Web Worker needs one). " +
+    "The precomputed runs still play.",
+  saveData: "Your browser asks to save data: Python (about 16 MB) starts when you ask.",
+  start: "Start Python",
+};
+const early =
+  (text) =>
+  (key, params = {}) =>
+    text(key, params) ??
+    (EARLY[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 let stopRedraw = null; // the redraw of the last boot() (a restart's boot replaces it)
+
+// The Python worker's file: the bundled build names it (content-hashed, defined by tools/bundle.py);
+// served unbundled, PYINIT_WORKER_FILE is undefined and it is ./worker.js.
+/* global PYINIT_WORKER_FILE */
+const WORKER_URL = new URL(
+  typeof PYINIT_WORKER_FILE === "string" ? PYINIT_WORKER_FILE : "./worker.js",
+  import.meta.url,
+);
 
 const formatMB = (bytes) =>
   !bytes ? "" : bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
@@ -18,18 +44,24 @@ const formatMB = (bytes) =>
 /** The worker's URL with the page's ?timeout=N (seconds per loading step) forwarded, when it is valid. */
 function withTimeout(workerURL) {
   const timeout = stageTimeout(new URLSearchParams(location.search).get("timeout"));
-  return timeout ? new URL(`${workerURL.href.split("?")[0]}?timeout=${timeout}`) : workerURL;
+  const url = new URL(workerURL);
+  if (timeout) url.searchParams.set("timeout", String(timeout));
+  return url;
 }
+
+/** A sandboxed frame without allow-same-origin: an opaque origin, which cannot start our worker. */
+export const opaqueOrigin = () => self.origin === "null" && location.protocol !== "file:";
 
 /**
  * Start the Python worker now, before the page's other modules have loaded (js/platform/early.js):
  * boot() adopts it and replays the loading progress it missed. Pages that start Python only on
  * request (a lazy embed) do not call this.
  */
-export function startEarly(workerURL = new URL("./worker.js", import.meta.url)) {
-  if (window.__pyinitEarly || location.protocol === "file:") return;
+export function startEarly(workerURL = WORKER_URL) {
+  if (window.__pyinitEarly || location.protocol === "file:" || opaqueOrigin()) return;
   const early = { progress: [], listener: null, adopted: false, started: performance.now() };
-  early.client = createWorkerClient(withTimeout(workerURL), {
+  // it waits for boot() to let it download Python (js/platform/python-start.js)
+  early.client = createWorkerClient(withTimeout(holdURL(workerURL)), {
     onProgress: (e) => (early.listener ? early.listener(e) : early.progress.push(e)),
   });
   window.__pyinitEarly = early;
@@ -69,7 +101,7 @@ export function showError(message, root = document.getElementById("boot")) {
  */
 export function boot({
   root = document.getElementById("boot"),
-  workerURL = new URL("./worker.js", import.meta.url),
+  workerURL = WORKER_URL,
   text = catalogText,
 } = {}) {
   const label = (stage) => {
@@ -88,6 +120,14 @@ export function boot({
     // js/platform/file-check.js has said so already
     const ready = Promise.reject(new Error("file://"));
     ready.catch(() => {});
+    return { py: null, ready, restart: () => ready };
+  }
+  if (opaqueOrigin()) {
+    // new Worker() would throw a SecurityError that names no cause the reader can act on
+    const say = early(text);
+    const ready = Promise.reject(Object.assign(new Error(say("sandboxed")), { stage: "worker" }));
+    ready.catch(() => {});
+    showError(say("failedAt", { stage: label("worker"), message: say("sandboxed") }), root);
     return { py: null, ready, restart: () => ready };
   }
   // A fresh start (also after a restart): no stages or message of an earlier worker.
@@ -146,9 +186,10 @@ export function boot({
     for (const e of early.progress.splice(0)) onProgress(e);
     early.listener = onProgress;
   } else {
-    py = createWorkerClient(withTimeout(workerURL), { onProgress });
+    py = createWorkerClient(withTimeout(holdURL(workerURL)), { onProgress });
     started = performance.now();
   }
+  releaseWhenAllowed(py, { root, text: early(text) });
   const track = (whenReady) =>
     whenReady.then(
       (info) => {
@@ -160,7 +201,12 @@ export function boot({
         }
         return info;
       },
-      (error) => {
+      async (error) => {
+        if (error.stage === "worker" && / failed to start: /.test(error.message || "")) {
+          // the worker's own script could not run: say which file and what is wrong with it
+          const why = await workerFileProblem(workerURL);
+          if (why) error.message = `The Web Worker could not start: ${why}. ${REBUILD}`;
+        }
         const stage = label(error.stage ?? "loading");
         for (const [stage, li] of rows) {
           if (stage === error.stage) onProgress({ stage, state: "failed" });
@@ -190,6 +236,9 @@ export function boot({
       bytesTransferred: String(own + (info.stats?.transferred || 0)),
       workerBytes: String(info.stats?.transferred || 0),
       hashMs: JSON.stringify(info.stats?.hashMs ?? {}), // time spent checking runtime files' sha256
+      // "blocked" under the site's Content-Security-Policy; "allowed": the server sent the worker without
+      // it (the reader's code runs in the code sandbox under its own policy either way: js/sandbox/)
+      workerEval: info.stats?.stringEval ?? "",
       workerTimings: JSON.stringify({
         workerStart: Math.round(performance.now() - (info.stats?.workerMs ?? 0)),
         ...info.stats?.timings,
@@ -224,6 +273,7 @@ export function boot({
     message.removeAttribute("role");
     say("restarting");
     const again = track(py.restart());
+    releaseNow(py);
     again.catch(() => {});
     return again;
   }

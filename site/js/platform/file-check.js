@@ -189,6 +189,18 @@ document.documentElement.classList.add("js-ran");
     );
   }
 
+  /** The cause when a sandboxed frame (opaque origin) cannot read the site's files, in the URL's language. */
+  function sandboxed() {
+    var pl = /(^|[?&#])lang=pl(&|$)/.test(location.search + "&" + location.hash.slice(1));
+    return pl
+      ? "Ta osadzona strona potrzebuje allow-same-origin w atrybucie sandbox ramki iframe: bez niego " +
+          "nie ma własnego pochodzenia, a ten serwer nie pozwala innym pochodzeniom czytać swoich plików " +
+          "(nie wysyła Access-Control-Allow-Origin: *)."
+      : "This embed needs allow-same-origin in the iframe's sandbox attribute: without it the frame has " +
+          "no origin of its own, and this server does not let other origins read its files (it sends no " +
+          "Access-Control-Allow-Origin: *).";
+  }
+
   function judge() {
     if (judged || hasStarted()) return;
     judged = true;
@@ -224,7 +236,17 @@ document.documentElement.classList.add("js-ran");
             add(rel(el.src || el.href));
           },
         );
-        if (manifest && manifest.files)
+        // a bundled build: its bundles (the source modules beside them are not loaded by pages)
+        var b = manifest && manifest.bundles;
+        if (b)
+          Object.keys(b.entries || {})
+            .map(function (k) {
+              return b.entries[k];
+            })
+            .concat(b.chunks || [])
+            .sort()
+            .forEach(add);
+        else if (manifest && manifest.files)
           Object.keys(manifest.files)
             .sort()
             .forEach(function (f) {
@@ -240,6 +262,12 @@ document.documentElement.classList.add("js-ran");
       })
       .then(function (found) {
         if (hasStarted()) return; // it did start after all
+        if (self.origin === "null" && /request failed/.test(found.bad || "")) {
+          // a sandboxed iframe without allow-same-origin, on a server that does not let an opaque
+          // origin read its files (no Access-Control-Allow-Origin): that is the cause, not the build
+          show(sandboxed());
+          return;
+        }
         var err =
           errors.filter(function (e) {
             return e.file && e.line;

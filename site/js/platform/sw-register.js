@@ -5,6 +5,10 @@
 // what happened: "off" | "unsupported" | "registered" | "cached" | "failed" | "stale-deploy" (the
 // server's newest build is incomplete -- its manifest names files the server serves other bytes for --
 // so this page is the last complete version; data-sw-stale lists those files).
+// When the service worker found a cached file that did not match its build (something wrote into this
+// origin's caches; it served the server's bytes instead), the page says so in its language and
+// <html data-sw-tampered> lists the files.
+import { t } from "./i18n.js";
 
 const root = document.documentElement;
 const scope = new URL("../../", import.meta.url).href;
@@ -57,8 +61,35 @@ function whenHandedOver() {
   });
 }
 
+/** Ask the service worker `sw` something; its answer (a MessageChannel, so replies never mix). */
+function ask(sw, message) {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = (ev) => resolve(ev.data);
+    sw.postMessage(message, [ch.port2]);
+  });
+}
+
+/** Name the cached files the service worker found changed (and replaced), once, on the page. */
+function showTampered(sw, tampered) {
+  if (!tampered || !tampered.length) return;
+  const files = [...new Set(tampered.map((x) => x.file))];
+  root.dataset.swTampered = [...new Set([...(root.dataset.swTampered || "").split(" "), ...files])]
+    .filter(Boolean)
+    .join(" ");
+  let note = document.getElementById("sw-tampered");
+  if (!note) {
+    note = Object.assign(document.createElement("p"), { id: "sw-tampered", className: "notice sw-tampered" });
+    note.setAttribute("role", "alert");
+    document.body.prepend(note);
+  }
+  note.textContent = t("sw.tampered", { files: root.dataset.swTampered.split(" ").join(", ") });
+  console.warn(`pyinit: cached files did not match this build and were replaced: ${files.join(", ")}`);
+  sw.postMessage({ type: "pyinit-sw:tampered-seen", files });
+}
+
 async function main() {
-  if (!("serviceWorker" in navigator) || location.protocol === "file:") {
+  if (!("serviceWorker" in navigator) || location.protocol === "file:" || self.origin === "null") {
     root.dataset.sw = "unsupported";
     return;
   }
@@ -68,6 +99,10 @@ async function main() {
     root.dataset.sw = "off";
     return;
   }
+  // a page the service worker answered: did it have to replace a changed file on the way?
+  const controller = navigator.serviceWorker.controller;
+  if (controller)
+    ask(controller, { type: "pyinit-sw:info" }).then((info) => showTampered(controller, info.tampered));
   // after the page's own loading, after Python's and after the runs are handed over to Python:
   // installing the service worker precaches the site's small files (hashing each), which would
   // compete with Pyodide's start and the handover for the CPU (it doubled the handover's time)
@@ -94,6 +129,7 @@ async function main() {
   navigator.serviceWorker.startMessages();
   sw.postMessage({ type: "pyinit-sw:warm" });
   const res = await answer;
+  showTampered(sw, res.tampered);
   if (res.stale) {
     // The server has a newer build whose files do not all match its manifest (a deploy in progress,
     // or a broken one): this page is the last complete version, which also works offline.

@@ -88,6 +88,15 @@ function idMaker() {
   return () => `${prefix}-${++n}`;
 }
 
+// the worker's file as the site names it (js/platform/worker.js, or its bundle js/bundle/worker.<hash>.js)
+const SITE = new URL("../../", import.meta.url);
+const siteFile = (url) => {
+  const u = new URL(url, location.href);
+  return u.origin === SITE.origin && u.pathname.startsWith(SITE.pathname)
+    ? decodeURIComponent(u.pathname.slice(SITE.pathname.length))
+    : u.href;
+};
+
 export function createWorkerClient(
   url,
   {
@@ -176,10 +185,10 @@ export function createWorkerClient(
         console.error("pyinit worker:", event.message);
         lose(g, "WorkerLost", `an error in its worker: ${event.message || "unknown error"}.`);
       } else {
-        // e.g. js/platform/worker.js missing or broken
+        // e.g. the worker's file missing or broken
         g.fail(
           "worker",
-          `The Web Worker (js/platform/worker.js) failed to start: ${event.message || "script error"}.`,
+          `The Web Worker (${siteFile(url)}) failed to start: ${event.message || "script error"}.`,
         );
       }
     };
@@ -196,7 +205,7 @@ export function createWorkerClient(
     g.heartbeat = setInterval(() => beat(g), heartbeatMs);
     if (refused) {
       queueMicrotask(() =>
-        g.fail("worker", `The Web Worker (js/platform/worker.js) could not be created: ${refused.message}.`),
+        g.fail("worker", `The Web Worker (${siteFile(url)}) could not be created: ${refused.message}.`),
       );
     }
     return g;

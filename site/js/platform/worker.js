@@ -20,7 +20,59 @@
 const STARTED = performance.now();
 const ALLOWED_MODULES = new Set(["api", "chapters", "lab"]);
 // The loading modules, each importing only those before it; fetched at once, the first that fails is named.
-const LOADER = ["./worker-files.js", "./worker-load.js"];
+// (Literal import()s, so that the build's bundler inlines them into the one worker file.)
+const LOADER = [
+  ["./worker-files.js", () => import("./worker-files.js")],
+  ["./worker-load.js", () => import("./worker-load.js")],
+];
+
+// Content-Security-Policy: a worker gets the policy sent with its own script (a <meta> policy covers
+// only its page). On a host that sends none (e.g. `python3 -m http.server`), string eval is allowed
+// here. This worker finds out (stringEval) and reports it ({event: "ready", stats: {stringEval}}; the
+// README's Deploy section shows the header a host should send). The reader's code never runs in this
+// worker (it runs in the code sandbox, js/sandbox/, under sandbox.html's own policy, which a worker made
+// from a blob: URL inherits), so nothing here depends on it.
+let stringEval = "unknown";
+
+/** Whether a policy header (one or more policies, comma-separated) forbids string eval in scripts. */
+function forbidsEval(header) {
+  return header.split(",").some((policy) => {
+    const directives = new Map(
+      policy
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([name, ...values]) => [name.toLowerCase(), values]),
+    );
+    const sources = directives.get("script-src") || directives.get("default-src");
+    return !!sources && !sources.includes("'unsafe-eval'");
+  });
+}
+
+/** "blocked" or "allowed": from the policy header of this worker's script (asked again, from the HTTP
+ * cache), or, without one, by trying (no violation to report then: there is no policy). */
+async function findStringEval() {
+  try {
+    const header = (await fetch(self.location.href, { cache: "force-cache" })).headers.get(
+      "Content-Security-Policy",
+    );
+    if (header) return forbidsEval(header) ? "blocked" : "allowed";
+  } catch {
+    /* offline: try below */
+  }
+  try {
+    new Function("return 0")(); // an EvalError under a policy without 'unsafe-eval'
+    return "allowed";
+  } catch {
+    return "blocked";
+  }
+}
+// ?hold: wait for {type: "pyinit:go"} before downloading anything (js/platform/python-start.js decides
+// when: after the page's first screen, or on a click when the browser asks to save data)
+let release = null;
+const released = new URL(self.location.href).searchParams.has("hold")
+  ? new Promise((resolve) => (release = resolve))
+  : Promise.resolve();
 
 let pyodide = null;
 let rpc = null; // the pyinit.web.rpc module: dispatch(fn, kwargs), versions()
@@ -34,10 +86,10 @@ const progress = (stage, state, extra = {}) => {
 /** The loading modules (the last one's exports), or an error of stage "worker" naming the first that
  * failed. */
 async function importLoader() {
-  const imports = LOADER.map((rel) => import(rel));
+  const imports = LOADER.map(([, load]) => load());
   imports.forEach((p) => p.catch(() => {}));
   let loader;
-  for (const [i, rel] of LOADER.entries()) {
+  for (const [i, [rel]] of LOADER.entries()) {
     try {
       loader = await imports[i];
     } catch (e) {
@@ -61,10 +113,12 @@ async function importLoader() {
 }
 
 async function init() {
+  stringEval = await findStringEval();
+  await released;
   const { load } = await importLoader();
   const loaded = await load(progress, STARTED);
   ({ pyodide, rpc } = loaded);
-  return { versions: loaded.versions, stats: loaded.stats };
+  return { versions: loaded.versions, stats: { ...loaded.stats, stringEval } };
 }
 
 // --- requests ------------------------------------------------------------------------------------
@@ -180,6 +234,10 @@ async function handle(msg) {
 // Installed before any await, so requests sent while loading are queued, not lost.
 self.onmessage = (event) => {
   const msg = event.data;
+  if (msg?.type === "pyinit:go") {
+    if (release) release();
+    return;
+  }
   if (msg?.type === "pyinit:ping") {
     // heartbeat of js/platform/worker-client.js, answered at once
     post({ event: "pong", n: msg.n });

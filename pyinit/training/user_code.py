@@ -1,13 +1,16 @@
 """The reader's Python as an initializer: source text -> checked ``init`` (and ``bias``) callables.
 
     compile_init(source, param, filename="<your code>") -> (init, bias or None)
+    initial_arrays(source, param, sizes, seed) -> {"W": [W per layer], "b": [b per layer] or None}
 
 The source must define ``init(fan_in, fan_out, rng)`` returning the weights of one layer, shape
 (fan_in, fan_out), and may define ``bias(fan_out, rng)`` returning (fan_out,) or one number. It runs
-in a fresh namespace holding ``np`` (numpy) and ``math``; ``import`` allows numpy and math only (the
-page runs this code inside its worker, where nothing else is of use). The returned callables are
-what ``core.initializers`` expects of a callable init: the trainer calls them layer by layer with the
-member's INIT (BIAS) generator while it is constructed -- for the page, inside ``lab.create``.
+in a fresh namespace holding ``np`` (numpy) and ``math``; ``import`` allows numpy and math only. The
+returned callables are what ``core.initializers`` expects of a callable init: the trainer calls them
+layer by layer with the member's INIT (BIAS) generator while it is constructed. ``initial_arrays``
+makes exactly those calls (``core.initializers.initial_params`` with the member's seed) and returns
+what they made: the page runs it in its sandbox (``site/js/sandbox/``), the CLI's ``--init-code``
+compiles the file here and lets the trainer call it, with the same numbers either way.
 
 Every failure is a ``CodeError`` (a ``ConfigError``) carrying ``param`` (the setting or flag that held
 the code), ``line`` and ``column`` (1-based, in the user's code, or None), ``kind`` and ``text``:
@@ -17,12 +20,18 @@ the code), ``line`` and ``column`` (1-based, in the user's code, or None), ``kin
     "result"   init missing, not a function, wrong arguments, or a result of the wrong shape, not
                finite or too large                          "init(2, 4, rng) returned an array of shape (4, 2); ..."
 
-``str(error)`` is ``"<param>: line N: <text>"`` (``"<param>: <text>"`` without a line), one line;
-``details`` is {param, line, column, kind, text}. The callables are ``UserFunction``s: equal when
-compiled from the same source, labelled "python", carrying their ``source``. Code longer than ``MAX_CODE_BYTES`` (UTF-8) is a plain
-``ConfigError``. Left out: stopping code that never returns (``while True: pass`` cannot be
-interrupted from Python; the page terminates its worker), and any sandboxing -- the import rule is
-guidance, not a security boundary (the worker and the page's CSP are).
+``raise SystemExit`` / ``sys.exit()`` and ``raise KeyboardInterrupt`` in the code are "runtime"
+errors with a sentence saying what they do here (nothing stops but the code). ``str(error)`` is
+``"<param>: line N: <text>"`` (``"<param>: <text>"`` without a line), one line; ``details`` is
+{param, line, column, kind, text}. The callables are ``UserFunction``s: equal when compiled from
+the same source, labelled "python", carrying their ``source``. Code longer than ``MAX_CODE_BYTES``
+(UTF-8) is a plain ``ConfigError``.
+
+Left out: any sandboxing. The import rule is guidance, not a security boundary (one line of Python
+reaches ``os`` through numpy): the CLI runs the user's own file on the user's machine, and the page
+runs the reader's code only in its sandbox, a separate Python in an opaque-origin iframe that gets
+(sizes, seed) and gives back arrays (README, "Security model"). Stopping code that never returns
+(``while True: pass``) is the caller's job too (the page terminates the sandbox).
 """
 
 import builtins
@@ -34,7 +43,7 @@ import warnings
 
 import numpy as np
 
-from ..core.initializers import ResultError, call_bias, call_init
+from ..core.initializers import ResultError, call_bias, call_init, initial_params
 from ..errors import ConfigError
 
 FILENAME = "<your code>"
@@ -94,6 +103,15 @@ def _namespace():
     return {"__builtins__": own, "__name__": "__your_code__", "np": np, "math": math}
 
 
+#: what an exception that ends programs means here, after its name
+ENDS_PROGRAMS = {
+    SystemExit: "sys.exit() and raise SystemExit end a program, not an init: they stopped only your "
+    "code; return the weights instead",
+    KeyboardInterrupt: "your code was interrupted (raise KeyboardInterrupt, or Ctrl+C): it stopped "
+    "only your code; init must return the weights",
+}
+
+
 def _runtime(param, error, filename):
     """A CodeError for an exception raised by user code, at the innermost line of ``filename``."""
     line = column = None
@@ -105,6 +123,10 @@ def _runtime(param, error, filename):
         message = str(error)
     except Exception:  # an exception class of the user's, broken
         message = ""
+    for kind, sentence in ENDS_PROGRAMS.items():
+        if isinstance(error, kind):
+            message = f"{sentence} (exit status {message})" if message and kind is SystemExit else sentence
+            break
     return CodeError(
         param,
         f"{type(error).__name__}: {message}" if message else type(error).__name__,
@@ -167,9 +189,7 @@ class UserFunction:
                 return self._check(self.function, *args)
         except ResultError as e:
             raise CodeError(self.param, e.sentence, self._line, kind="result") from None
-        except KeyboardInterrupt:  # Pyodide's interrupt: not the code's error
-            raise
-        except BaseException as e:  # SystemExit too: it must not end the worker
+        except BaseException as e:  # SystemExit and KeyboardInterrupt too: they must not end the caller
             raise _runtime(self.param, e, self.path) from None
 
     def _key(self):
@@ -208,9 +228,7 @@ def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYT
     try:
         with _quiet():
             exec(code, namespace)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as e:
+    except BaseException as e:  # SystemExit and KeyboardInterrupt too
         raise _runtime(param, e, filename) from None
     init = _function(namespace, "init", param, required=True)
     bias = _function(namespace, "bias", param, required=False)
@@ -218,3 +236,14 @@ def compile_init(source, param="code", filename=FILENAME, max_bytes=MAX_CODE_BYT
         UserFunction(init, "init", param, filename, source, call_init),
         None if bias is None else UserFunction(bias, "bias", param, filename, source, call_bias),
     )
+
+
+def initial_arrays(source, param, sizes, seed):
+    """The initial arrays the code makes for a net of layer ``sizes`` whose init seed is ``seed``:
+    {"W": [W of layer 1, ...] each (fan_in, fan_out), "b": [b of layer 1, ...] each (fan_out,), or
+    None when the code defines no ``bias``} -- checked float64 arrays, made by the very calls the
+    trainer makes (``initial_params``: init then bias, layer by layer, INIT and BIAS generators of
+    ``seed``), so they equal the trainer's initial parameters for this code bitwise."""
+    init, bias = compile_init(source, param)
+    params = initial_params(list(sizes), init, "zeros" if bias is None else bias, 0.0, seed)
+    return {"W": [W for W, _ in params], "b": None if bias is None else [b for _, b in params]}
