@@ -241,9 +241,11 @@ export function createCodeRunner() {
       waiting = waiting.filter((s) => s !== side);
       emit({ state: "running" }, [side]);
     };
+    let unavailable = false; // (then the cell's state stays "unavailable", not "done")
     try {
       return await sandboxNow().run({ source, param, sizes: plan.sizes, seed: plan.seed }, running);
     } catch (e) {
+      unavailable = e.type === "SandboxUnavailable";
       if (e.type === "CodeTimeout" || e.type === "CodeStopped") {
         held.set(param, source);
         for (const cb of faultCallbacks) cb(side, e.type === "CodeTimeout" ? "timeout" : "stopped");
@@ -251,7 +253,7 @@ export function createCodeRunner() {
       throw e;
     } finally {
       waiting = waiting.filter((s) => s !== side);
-      emit({ state: "done" }, [side]);
+      if (!unavailable) emit({ state: "done" }, [side]);
     }
   }
 
