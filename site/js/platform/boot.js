@@ -23,7 +23,7 @@ const EARLY = {
   saveData: "Your browser asks to save data: Python (about 16 MB) starts when you ask.",
   start: "Start Python",
 };
-const early =
+const withEarlyWords =
   (text) =>
   (key, params = {}) =>
     text(key, params) ??
@@ -124,7 +124,7 @@ export function boot({
   }
   if (opaqueOrigin()) {
     // new Worker() would throw a SecurityError that names no cause the reader can act on
-    const say = early(text);
+    const say = withEarlyWords(text);
     const ready = Promise.reject(Object.assign(new Error(say("sandboxed")), { stage: "worker" }));
     ready.catch(() => {});
     showError(say("failedAt", { stage: label("worker"), message: say("sandboxed") }), root);
@@ -189,7 +189,7 @@ export function boot({
     py = createWorkerClient(withTimeout(holdURL(workerURL)), { onProgress });
     started = performance.now();
   }
-  releaseWhenAllowed(py, { root, text: early(text) });
+  releaseWhenAllowed(py, { root, text: withEarlyWords(text) });
   const track = (whenReady) =>
     whenReady.then(
       (info) => {
