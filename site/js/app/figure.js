@@ -8,8 +8,9 @@
 // comes from the controller's source and cursor, and the settings from getValues().
 import { t, formatNumber, formatPercent } from "../platform/i18n.js";
 import { PANELS, SIDES } from "./panels.js";
-import { trajectoryCaption, sharedScale } from "./views.js";
+import { trajectoryCaption, sharedScale, pairDomains } from "./views.js";
 import { gridFor } from "./forward.js";
+import { setupLabel } from "./setup-title.js";
 import { el, setText } from "../platform/dom.js";
 
 const BUDGET_MS = 8;
@@ -50,7 +51,9 @@ export function createFigure(
     lastCharts = 0,
     ondemandTimer = 0;
   let grid = null,
-    gridData = null;
+    gridData = null,
+    domains = null,
+    domainsOf = "";
   let idle = false,
     idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
   const visible = new Set();
@@ -166,7 +169,15 @@ export function createFigure(
       gridData = src.data;
     }
     const gridRange = grid.xs[grid.xs.length - 1];
+    // one y range per paired panel, for both sides (recomputed when records were added or dropped)
+    const held = `${src.kind}:${src.id ?? ""}:${H.length}:${H.length ? H.record(H.length - 1).step : -1}`;
+    if (held !== domainsOf) {
+      domains = pairDomains(H);
+      domainsOf = held;
+    }
     return {
+      domains,
+      domainsKey: domainsOf,
       src,
       H,
       cur,
@@ -195,7 +206,7 @@ export function createFigure(
     const rec = c.H.record(c.cur),
       last = c.cur === c.H.length - 1;
     SIDES.forEach((side, k) => {
-      const init = t(`choice.init.${c.values[`${side}_init`]}`);
+      const init = setupLabel(c.values, side);
       for (const cell of Object.values(cells))
         if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
       const h = heads[side];

@@ -77,9 +77,49 @@ export function trajectoryCaption(H, k, cur) {
   });
 }
 
-export function lossData(H, k, cur) {
+/**
+ * The y range both copies of a paired panel share (issue 17.3): over every record held, of every run
+ * that has not diverged yet. {loss: {log, lo, hi}, gnorm: {lo, hi, zero}, sym: {lo, hi, zero}}: lo/hi
+ * the smallest and largest value (positive ones for the log axes), zero whether an exact 0 occurs.
+ * The loss goes on a log axis when it spans more than three decades (a diverging run).
+ */
+export function pairDomains(H) {
+  const K = H.meta.K,
+    L = H.meta.sizes.length - 1,
+    nH = L - 1;
+  const loss = { lo: Infinity, hi: -Infinity, pos: Infinity },
+    gnorm = { lo: Infinity, hi: -Infinity, zero: false },
+    sym = { lo: Infinity, hi: -Infinity, zero: false };
+  const logged = (d, v) => {
+    if (!Number.isFinite(v)) return;
+    if (v === 0) d.zero = true;
+    else if (v > 0) {
+      d.lo = Math.min(d.lo, v);
+      d.hi = Math.max(d.hi, v);
+    }
+  };
+  for (let i = 0; i < H.length; i++) {
+    const r = H.record(i);
+    for (let k = 0; k < K; k++) {
+      if (r.step >= stopAt(H, k)) continue;
+      const v = r.loss[k];
+      if (Number.isFinite(v)) {
+        loss.lo = Math.min(loss.lo, v);
+        loss.hi = Math.max(loss.hi, v);
+        if (v > 0) loss.pos = Math.min(loss.pos, v);
+      }
+      for (let l = 0; l < L; l++) logged(gnorm, r.gnorm[k * L + l]);
+      for (let l = 0; l < nH; l++) if (r.sym) logged(sym, r.sym[k * nH + l]);
+    }
+  }
+  const log = Number.isFinite(loss.pos) && loss.hi / loss.pos > 1e3;
+  return { loss: { log, lo: log ? loss.pos : loss.lo, hi: loss.hi }, gnorm, sym };
+}
+
+export function lossData(H, k, cur, domain = null) {
   const idx = strided(cur);
   return {
+    domain,
     steps: idx.map((i) => H.record(i).step),
     loss: idx.map((i) => H.record(i).loss[k]),
     acc: idx.map((i) => H.record(i).acc[k]),
@@ -88,7 +128,7 @@ export function lossData(H, k, cur) {
   };
 }
 
-export function symmetryData(H, k, cur) {
+export function symmetryData(H, k, cur, domain = null) {
   const nH = H.meta.sizes.length - 2;
   const idx = strided(cur);
   const stop = stopAt(H, k);
@@ -98,10 +138,10 @@ export function symmetryData(H, k, cur) {
     style: l,
     y: idx.map((i) => val(i, l)),
   }));
-  return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
+  return { steps: idx.map((i) => H.record(i).step), series, cursor: null, domain };
 }
 
-export function gradNormData(H, k, cur) {
+export function gradNormData(H, k, cur, domain = null) {
   const L = H.meta.sizes.length - 1;
   const stop = stopAt(H, k);
   const idx = strided(cur);
@@ -110,7 +150,7 @@ export function gradNormData(H, k, cur) {
     style: l === L - 1 ? -1 : l,
     y: idx.map((i) => (H.record(i).step < stop ? H.record(i).gnorm[k * L + l] : NaN)),
   }));
-  return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
+  return { steps: idx.map((i) => H.record(i).step), series, cursor: null, domain };
 }
 
 /** The decision boundary from the parameters at record cur (display-only forward pass on `grid`). */
