@@ -8,7 +8,7 @@
 // comes from the controller's source and cursor, and the settings from getValues().
 import { t, formatNumber, formatPercent } from "../platform/i18n.js";
 import { PANELS, SIDES } from "./panels.js";
-import { trajectoryCaption, sharedScale, pairDomains } from "./views.js";
+import { trajectoryCaption, sharedScale, pairDomains, unitPictures } from "./views.js";
 import { gridFor } from "./forward.js";
 import { setupLabel } from "./setup-title.js";
 import { el, setText } from "../platform/dom.js";
@@ -175,9 +175,11 @@ export function createFigure(
       domains = pairDomains(H);
       domainsOf = held;
     }
+    let pictures = null;
     return {
       domains,
       domainsKey: domainsOf,
+      pictures: () => (pictures ||= unitPictures(H, cur, gridRange)),
       src,
       H,
       cur,

@@ -28,7 +28,7 @@ const hasHidden = (meta) => meta.sizes.length > 2;
  * id -> {title, help?, tools?, ondemand?, applies(meta), make(el, {compact, enc}), key(ctx), data(ctx, k)}
  * (enc: the charts' encodings, charts/encodings.js)
  * ctx: {H, cur, values, grid, data (X, y), scale (shared edge scale), gridRange, domains (views.pairDomains:
- *   the y ranges both sides share)}
+ *   the y ranges both sides share), pictures() (views.unitPictures of both runs, computed once)}
  */
 export const PANELS = {
   network: {
@@ -39,7 +39,7 @@ export const PANELS = {
     make: (el, { compact, enc }) =>
       createNetworkDiagram(el, compact ? { fill: true, enc } : { height: 230, enc }),
     key: (c) => `${c.values.net_show}:${c.scale}`,
-    data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.gridRange),
+    data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.pictures()),
   },
   boundary: {
     title: "row.boundary",

@@ -215,15 +215,42 @@ export function sharedScale(H, cur, mode) {
   return m;
 }
 
-/** The network diagram: edges on the shared `scale`, each unit's picture inside its node. */
-export function networkData(H, k, cur, mode, scale, gridRange) {
+/** Every unit's picture of every run at record cur, over a MAP_N x MAP_N grid of the plane, and one
+ * colour range per layer for all runs (like the edge scale: a run whose units vary by 1e-8 looks flat
+ * beside one whose units vary by 1). {maps: [per run: [per layer: [per unit: Float64Array]]], ranges:
+ * [per layer: [lo, hi]], mapN}. The output layer's range is [0, 1] (p); bounded activations keep theirs. */
+export function unitPictures(H, cur, gridRange) {
   const { meta } = H;
-  const p = H.params(cur, k, mode === "gradient" ? "grad" : "theta");
   const lim = gridRange;
   const xs = Array.from({ length: MAP_N }, (_, i) => -lim + (2 * lim * i) / (MAP_N - 1));
-  const theta = mode === "gradient" ? H.params(cur, k) : p;
-  const { maps } = gridForward(meta.sizes, theta, meta.activation, xs, xs, { units: true });
+  const maps = [];
+  for (let k = 0; k < meta.K; k++)
+    maps.push(gridForward(meta.sizes, H.params(cur, k), meta.activation, xs, xs, { units: true }).maps);
   const L = meta.sizes.length - 1;
-  const mapRanges = maps.map((m, l) => (l === L - 1 ? [0, 1] : mapRange(meta.activation, m)));
-  return { sizes: meta.sizes, W: p.W, b: p.b, mode, scale, maps, mapN: MAP_N, mapRange: mapRanges };
+  const ranges = Array.from({ length: L }, (_, l) =>
+    l === L - 1
+      ? [0, 1]
+      : mapRange(
+          meta.activation,
+          maps.flatMap((m) => m[l]),
+        ),
+  );
+  return { maps, ranges, mapN: MAP_N };
+}
+
+/** The network diagram: edges on the shared `scale`, each unit's picture inside its node, on the
+ * pictures' shared colour ranges (`pictures`: unitPictures() of the same record). */
+export function networkData(H, k, cur, mode, scale, pictures) {
+  const { meta } = H;
+  const p = H.params(cur, k, mode === "gradient" ? "grad" : "theta");
+  return {
+    sizes: meta.sizes,
+    W: p.W,
+    b: p.b,
+    mode,
+    scale,
+    maps: pictures.maps[k],
+    mapN: pictures.mapN,
+    mapRange: pictures.ranges,
+  };
 }
