@@ -52,15 +52,16 @@ def until(page, script: str, arg=None, timeout_s: float = 60.0):
 
 
 def show_chapter_end(page, chapter: dict) -> dict:
-    """Open ``chapter`` (as a reader scrolls to it), pause it at its last step, wait until drawn."""
-    cid = chapter["id"]
+    """Open ``chapter`` (as a reader scrolls to it), wait for its own runs (a new source: another
+    serial), pause them at the last step, wait until every chart shows it."""
+    cid, n = chapter["id"], chapter["steps"]
+    before = page.evaluate("() => { const s = window.pyinitLab.snapshot(); return s ? s.serial : null; }")
     page.evaluate("(id) => window.pyinitLab.chapter(id)", cid)
-    until(page, "(id) => { const s = window.pyinitLab.snapshot(); return s && s.chapter === id; }", cid)
-    until(page, "(n) => { const s = window.pyinitLab.snapshot(); return s && s.lastStep >= n; }", chapter["steps"])
-    page.evaluate(
-        """async (n) => { const h = window.pyinitLab; await h.goTo(n); }""",
-        chapter["steps"],
-    )
+    mine = """([id, n, before]) => { const s = window.pyinitLab.snapshot();
+        return s && s.chapter === id && s.chapterRun && (s.serial !== before || id === null) && s.end === n; }"""
+    until(page, mine, [cid, n, before])
+    until(page, "(n) => { const s = window.pyinitLab.snapshot(); return s && s.lastStep >= n; }", n)
+    page.evaluate("async (n) => { await window.pyinitLab.goTo(n); }", n)
     shown = until(page, AT_END, cid)
     return {"chapter": shown[0], "step": shown[1], "last": shown[2]}
 
@@ -79,7 +80,9 @@ def open_page(browser, url: str, size: tuple[int, int]):
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="tools/chapter_screenshots.py", description=__doc__.split("\n\n")[0])
     p.add_argument("dist", nargs="?", default=str(ROOT / "dist"), help="the built site (default: dist/)")
-    p.add_argument("--out", default=str(ROOT / "docs" / "screenshots" / "chapters"), help="folder for the PNGs")
+    p.add_argument(
+        "--out", default=str(ROOT / "docs" / "screenshots" / "chapters"), help="folder for the PNGs"
+    )
     p.add_argument("--only", default="", help="comma-separated chapter ids (default: all)")
     args = p.parse_args(argv)
     dist, out = Path(args.dist).resolve(), Path(args.out).resolve()

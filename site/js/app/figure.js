@@ -20,6 +20,7 @@ const BUDGET_MS = 8;
  *                     throttleMs})
  *   enc: the charts' encodings (charts/encodings.js), handed to every chart
  *   getPanels() -> panel ids to show (filtered by what applies to the runs' network)
+ *   getPhonePanels() -> the 1-2 of them a phone shows (cells marked data-phone; default: the first)
  *   onBuilt({toolSlots}) after the panels were (re)built, so the page can put its controls in the slots
  * -> {schedule(), invalidate(), drawnAll(), charts, cells, jobTimes()}
  */
@@ -29,6 +30,7 @@ export function createFigure(
     controller,
     getValues,
     getPanels,
+    getPhonePanels = () => null,
     enc,
     layout = "columns",
     compact = false,
@@ -53,7 +55,11 @@ export function createFigure(
   let grid = null,
     gridData = null,
     domains = null,
-    domainsOf = "";
+    domainsOf = "",
+    domainsSrc = null,
+    domainsH = null,
+    domainsHeld = "",
+    domainsN = 0;
   let idle = false,
     idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
   const visible = new Set();
@@ -99,7 +105,9 @@ export function createFigure(
   /** (Re)build the DOM for the panels that apply to `meta`. */
   function build(meta) {
     const ids = panelIds(meta);
-    const key = ids.join(",") + "|" + layout;
+    const phone = (getPhonePanels() || []).filter((id) => ids.includes(id));
+    if (!phone.length && ids.length) phone.push(ids[0]);
+    const key = ids.join(",") + "|" + phone.join(",") + "|" + layout;
     if (key === shownIds) return;
     shownIds = key;
     if (io) io.disconnect();
@@ -132,7 +140,11 @@ export function createFigure(
         body.dataset.count = String(ids.length);
         sec.append(body);
         heads[side] = { title, stat, caption, diverged };
-        for (const id of ids) makeCell(id, side, body, t(PANELS[id].title));
+        body.dataset.phone = String(phone.length);
+        for (const id of ids) {
+          makeCell(id, side, body, t(PANELS[id].title));
+          if (phone.includes(id)) cells[id][side].fig.dataset.phone = "1";
+        }
         runs.append(sec);
       }
       root.append(runs);
@@ -169,11 +181,15 @@ export function createFigure(
       gridData = src.data;
     }
     const gridRange = grid.xs[grid.xs.length - 1];
-    // one y range per paired panel, for both sides (recomputed when records were added or dropped)
-    const held = `${src.kind}:${src.id ?? ""}:${H.length}:${H.length ? H.record(H.length - 1).step : -1}`;
-    if (held !== domainsOf) {
+    // one y range per paired panel, for both sides (recomputed for other runs, or when records were
+    // added or dropped)
+    const held = `${H.length}:${H.length ? H.record(H.length - 1).step : -1}`;
+    if (domainsSrc !== src || domainsH !== H || held !== domainsHeld) {
       domains = pairDomains(H);
-      domainsOf = held;
+      domainsSrc = src;
+      domainsH = H;
+      domainsHeld = held;
+      domainsOf = `d${++domainsN}`;
     }
     let pictures = null;
     return {
