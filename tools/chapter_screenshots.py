@@ -55,10 +55,14 @@ def show_chapter_end(page, chapter: dict) -> dict:
     """Open ``chapter`` (as a reader scrolls to it), wait for its own runs (a new source: another
     serial), pause them at the last step, wait until every chart shows it."""
     cid, n = chapter["id"], chapter["steps"]
-    before = page.evaluate("() => { const s = window.pyinitLab.snapshot(); return s ? s.serial : null; }")
+    before = page.evaluate(
+        "() => { const s = window.pyinitLab.snapshot(); return s && [s.serial, s.chapter]; }"
+    )
     page.evaluate("(id) => window.pyinitLab.chapter(id)", cid)
+    # the chapter's own runs: another source than before (unless it was shown already), its end step
     mine = """([id, n, before]) => { const s = window.pyinitLab.snapshot();
-        return s && s.chapter === id && s.chapterRun && (s.serial !== before || id === null) && s.end === n; }"""
+        const fresh = !before || s.serial !== before[0] || before[1] === id;
+        return s && s.chapter === id && s.chapterRun && fresh && s.end === n; }"""
     until(page, mine, [cid, n, before])
     until(page, "(n) => { const s = window.pyinitLab.snapshot(); return s && s.lastStep >= n; }", n)
     page.evaluate("async (n) => { await window.pyinitLab.goTo(n); }", n)
