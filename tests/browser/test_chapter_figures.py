@@ -6,7 +6,8 @@ to them) and each shown paused at its run's last step. For each chapter:
   ``steps``) and the figure shows that step;
 - the left and right copy of every paired line chart (loss, gradient norms, S) have one scale type,
   one y range and the same tick labels (lines.js's chartAxes), and a log axis labels at most 6 ticks;
-- no run title and no panel title is cut (scrollWidth <= clientWidth);
+- no run title and no panel title is cut (scrollWidth <= clientWidth), and a run title names the
+  whole setup the chapter's preset sets (the init's parameter, biases, activation, optimizer, dropout);
 - the panels the chapter's text talks about (chapters.json "panels"; on the phone its "phone") are on
   screen: displayed, inside the viewport, and the element at their centre is the panel's own;
 - the watch text shown is the one tests/web/test_chapter_figure_numbers.py checks number by number
@@ -28,6 +29,25 @@ WATCH = {
     for k, v in json.loads((ROOT / "pyinit/content/text/en.json").read_text())["chapters"].items()
 }
 PAIRED = ("loss", "gradnorm", "symmetry")
+PARAMETER = {"normal": "σ\u00a0=\u00a0", "zeros_eps": "ε\u00a0=\u00a0", "constant": "c\u00a0=\u00a0"}
+NAMES = {"relu": "ReLU", "sigmoid": "sigmoid", "adam": "Adam", "momentum": "momentum"}
+
+
+def setup_words(preset, side):
+    """What the run title of ``side`` must say of the chapter's preset."""
+    words = []
+    init = preset.get(f"{side}_init")
+    if init in PARAMETER:
+        words.append(PARAMETER[init])
+    if preset.get(f"{side}_bias"):
+        words.append(f"biases {preset[f'{side}_bias']}")
+    for key in ("activation", "optimizer"):
+        if preset.get(key) in NAMES:
+            words.append(NAMES[preset[key]])
+    if preset.get("dropout"):
+        words.append(f"dropout {preset['dropout']}")
+    return words
+
 
 LOOK = """(args) => {
   const [panels, paired] = args;
@@ -57,7 +77,9 @@ LOOK = """(args) => {
       const plot = document.getElementById(`fig-${id}-${side}`);
       if (plot) axes[`${id}/${side}`] = plot.chartAxes || null;
     }
-  return { end: s.end, step: s.step, lastStep: s.lastStep, cut, onScreen, axes,
+  const titles = ['left', 'right'].map((side) =>
+    document.querySelector(`#fig-panels .run[data-side=${side}] .run-title`).textContent);
+  return { titles, end: s.end, step: s.step, lastStep: s.lastStep, cut, onScreen, axes,
            runs: s.runs.map((r) => [r.loss, r.acc]),
            watch: [...document.querySelectorAll('.chapter-step .watch')].map((e) => e.textContent) };
 }"""
@@ -96,6 +118,10 @@ def test_every_chapter_figure_shows_what_its_text_says(browser, server_url, dist
                     problems.append(f"{cid}: panel {key} is not on screen")
             if seen["cut"]:
                 problems.append(f"{cid}: titles cut: {seen['cut']}")
+            for side, title in zip(("left", "right"), seen["titles"]):
+                missing = [w for w in setup_words(chapter["preset"], side) if w not in title]
+                if missing:
+                    problems.append(f"{cid}: the {side} title {title!r} does not say {missing}")
             for pid in PAIRED:
                 if pid not in chapter["panels"]:
                     continue
