@@ -8,7 +8,7 @@
 // comes from the controller's source and cursor, and the settings from getValues().
 import { t, formatNumber, formatPercent } from "../platform/i18n.js";
 import { PANELS, SIDES } from "./panels.js";
-import { trajectoryCaption, sharedScale, pairDomains, unitPictures } from "./views.js";
+import { trajectoryCaption, sharedScale, pairDomainsMemo, unitPictures } from "./views.js";
 import { gridFor } from "./forward.js";
 import { setupLabel } from "./setup-title.js";
 import { el, setText } from "../platform/dom.js";
@@ -53,13 +53,8 @@ export function createFigure(
     lastCharts = 0,
     ondemandTimer = 0;
   let grid = null,
-    gridData = null,
-    domains = null,
-    domainsOf = "",
-    domainsSrc = null,
-    domainsH = null,
-    domainsHeld = "",
-    domainsN = 0;
+    gridData = null;
+  const domainsFor = pairDomainsMemo();
   let idle = false,
     idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
   const visible = new Set();
@@ -181,20 +176,11 @@ export function createFigure(
       gridData = src.data;
     }
     const gridRange = grid.xs[grid.xs.length - 1];
-    // one y range per paired panel, for both sides (recomputed for other runs, or when records were
-    // added or dropped)
-    const held = `${H.length}:${H.length ? H.record(H.length - 1).step : -1}`;
-    if (domainsSrc !== src || domainsH !== H || held !== domainsHeld) {
-      domains = pairDomains(H);
-      domainsSrc = src;
-      domainsH = H;
-      domainsHeld = held;
-      domainsOf = `d${++domainsN}`;
-    }
+    const [domains, domainsKey] = domainsFor(src, H); // one y range per paired panel, both sides
     let pictures = null;
     return {
       domains,
-      domainsKey: domainsOf,
+      domainsKey,
       pictures: () => (pictures ||= unitPictures(H, cur, gridRange)),
       src,
       H,

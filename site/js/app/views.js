@@ -116,6 +116,25 @@ export function pairDomains(H) {
   return { loss: { log, lo: log ? loss.pos : loss.lo, hi: loss.hi }, gnorm, sym };
 }
 
+/** pairDomains of the shown runs, recomputed for other runs or when records were added or dropped:
+ * a function (src, H) -> [domains, key] (the key changes with the domains). */
+export function pairDomainsMemo() {
+  let src0 = null,
+    H0 = null,
+    held0 = "",
+    n = 0,
+    value = null;
+  return (src, H) => {
+    const held = `${H.length}:${H.length ? H.record(H.length - 1).step : -1}`;
+    if (src !== src0 || H !== H0 || held !== held0) {
+      value = pairDomains(H);
+      [src0, H0, held0] = [src, H, held];
+      n++;
+    }
+    return [value, `d${n}`];
+  };
+}
+
 export function lossData(H, k, cur, domain = null) {
   const idx = strided(cur);
   return {
