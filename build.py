@@ -7,6 +7,7 @@
     python3 build.py test [ARGS]     install everything the tests need, build, run pytest [ARGS]
     python3 build.py bench           build, serve, time the page in headless Chromium
     python3 build.py bench --vitals  build, serve, Lighthouse's Web Vitals of index.html (mobile, desktop)
+    python3 build.py screenshots     build, then one PNG per chapter and size in docs/screenshots/chapters/
 
 What `build` does (each step is a module in tools/; versions are pinned in tools/pins.py):
   1. makes `.venv/` (once) with pyinit and the build tools, and re-runs itself inside it;
@@ -22,7 +23,8 @@ What `build` does (each step is a module in tools/; versions are pinned in tools
      content and every chapter's precomputed runs, tools/site_data.py) + build-manifest.json
      (tools/assemble.py).
 Downloads are cached, so a second build makes no network request. Same inputs -> same dist/ bytes.
-`serve` is tools/server.py, `test` tools/testrun.py, `bench` tools/bench.py.
+`serve` is tools/server.py, `test` tools/testrun.py, `bench` tools/bench.py, `screenshots`
+tools/chapter_screenshots.py (--no-build: of dist/ as it is).
 
 It leaves out: minification, deploying. (The offline service worker is site/sw.js, a plain file.)
 Set PYINIT_NO_APT=1 to forbid `apt-get install` of missing system tools (otherwise done only when
@@ -48,7 +50,9 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split("\n\n", 1)[1],
     )
-    p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
+    p.add_argument(
+        "command", nargs="?", default="build", choices=["build", "serve", "test", "bench", "screenshots"]
+    )
     p.add_argument("--cdn", action="store_true", help="load Pyodide and numpy from " + PYODIDE_CDN)
     p.add_argument("--out", default=str(ROOT / "dist"), help="output folder (default: dist/)")
     p.add_argument("--offline", action="store_true", help="never download; fail if a file is not cached")
@@ -108,7 +112,9 @@ def serve(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args, extra = parse(sys.argv[1:] if argv is None else argv)
     try:
-        reexec_in_venv("test" if args.command in ("test", "bench") else "build", Path(__file__))
+        reexec_in_venv(
+            "test" if args.command in ("test", "bench", "screenshots") else "build", Path(__file__)
+        )
         if args.command == "build":
             build(args)
             return 0
@@ -116,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
             return serve(args)
         if args.command == "test":
             return testrun.run_tests(extra)
+        if args.command == "screenshots":
+            if not args.no_build:
+                build(args)
+            from tools import chapter_screenshots  # noqa: PLC0415 (needs the test extra: playwright)
+
+            return chapter_screenshots.main([str(Path(args.out).resolve())])
         out = Path(args.out).resolve()
         if args.no_build and not (out / "index.html").exists():
             raise BuildError(f"{out} has no index.html: run `python3 build.py` first (or drop --no-build)")

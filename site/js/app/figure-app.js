@@ -86,6 +86,7 @@ export async function createFigureApp({ framing }) {
     controller,
     getValues: () => state.all(),
     getPanels: () => f.panels(app),
+    getPhonePanels: () => (f.phone ? f.phone(app) : null),
     enc,
     layout: "columns",
     compact: true,

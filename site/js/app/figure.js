@@ -8,8 +8,9 @@
 // comes from the controller's source and cursor, and the settings from getValues().
 import { t, formatNumber, formatPercent } from "../platform/i18n.js";
 import { PANELS, SIDES } from "./panels.js";
-import { trajectoryCaption, sharedScale } from "./views.js";
+import { trajectoryCaption, sharedScale, pairDomainsMemo, unitPictures } from "./views.js";
 import { gridFor } from "./forward.js";
+import { setupLabel } from "./setup-title.js";
 import { el, setText } from "../platform/dom.js";
 
 const BUDGET_MS = 8;
@@ -19,6 +20,7 @@ const BUDGET_MS = 8;
  *                     throttleMs})
  *   enc: the charts' encodings (charts/encodings.js), handed to every chart
  *   getPanels() -> panel ids to show (filtered by what applies to the runs' network)
+ *   getPhonePanels() -> the 1-2 of them a phone shows (cells marked data-phone; default: the first)
  *   onBuilt({toolSlots}) after the panels were (re)built, so the page can put its controls in the slots
  * -> {schedule(), invalidate(), drawnAll(), charts, cells, jobTimes()}
  */
@@ -28,6 +30,7 @@ export function createFigure(
     controller,
     getValues,
     getPanels,
+    getPhonePanels = () => null,
     enc,
     layout = "columns",
     compact = false,
@@ -51,6 +54,7 @@ export function createFigure(
     ondemandTimer = 0;
   let grid = null,
     gridData = null;
+  const domainsFor = pairDomainsMemo();
   let idle = false,
     idleAsked = false; // the rows layout waits for an idle moment before drawing off-screen charts
   const visible = new Set();
@@ -96,7 +100,9 @@ export function createFigure(
   /** (Re)build the DOM for the panels that apply to `meta`. */
   function build(meta) {
     const ids = panelIds(meta);
-    const key = ids.join(",") + "|" + layout;
+    const phone = (getPhonePanels() || []).filter((id) => ids.includes(id));
+    if (!phone.length && ids.length) phone.push(ids[0]);
+    const key = ids.join(",") + "|" + phone.join(",") + "|" + layout;
     if (key === shownIds) return;
     shownIds = key;
     if (io) io.disconnect();
@@ -129,7 +135,11 @@ export function createFigure(
         body.dataset.count = String(ids.length);
         sec.append(body);
         heads[side] = { title, stat, caption, diverged };
-        for (const id of ids) makeCell(id, side, body, t(PANELS[id].title));
+        body.dataset.phone = String(phone.length);
+        for (const id of ids) {
+          makeCell(id, side, body, t(PANELS[id].title));
+          if (phone.includes(id)) cells[id][side].fig.dataset.phone = "1";
+        }
         runs.append(sec);
       }
       root.append(runs);
@@ -166,7 +176,12 @@ export function createFigure(
       gridData = src.data;
     }
     const gridRange = grid.xs[grid.xs.length - 1];
+    const [domains, domainsKey] = domainsFor(src, H); // one y range per paired panel, both sides
+    let pictures = null;
     return {
+      domains,
+      domainsKey,
+      pictures: () => (pictures ||= unitPictures(H, cur, gridRange)),
       src,
       H,
       cur,
@@ -195,7 +210,7 @@ export function createFigure(
     const rec = c.H.record(c.cur),
       last = c.cur === c.H.length - 1;
     SIDES.forEach((side, k) => {
-      const init = t(`choice.init.${c.values[`${side}_init`]}`);
+      const init = setupLabel(c.values, side);
       for (const cell of Object.values(cells))
         if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
       const h = heads[side];

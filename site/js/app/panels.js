@@ -27,7 +27,8 @@ const hasHidden = (meta) => meta.sizes.length > 2;
 /**
  * id -> {title, help?, tools?, ondemand?, applies(meta), make(el, {compact, enc}), key(ctx), data(ctx, k)}
  * (enc: the charts' encodings, charts/encodings.js)
- * ctx: {H, cur, values, grid, data (X, y), scale (shared edge scale), gridRange}
+ * ctx: {H, cur, values, grid, data (X, y), scale (shared edge scale), gridRange, domains (views.pairDomains:
+ *   the y ranges both sides share), pictures() (views.unitPictures of both runs, computed once)}
  */
 export const PANELS = {
   network: {
@@ -38,7 +39,7 @@ export const PANELS = {
     make: (el, { compact, enc }) =>
       createNetworkDiagram(el, compact ? { fill: true, enc } : { height: 230, enc }),
     key: (c) => `${c.values.net_show}:${c.scale}`,
-    data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.gridRange),
+    data: (c, k) => networkData(c.H, k, c.cur, c.values.net_show, c.scale, c.pictures()),
   },
   boundary: {
     title: "row.boundary",
@@ -53,8 +54,8 @@ export const PANELS = {
     title: "row.loss",
     applies: () => true,
     make: (el, { compact, enc }) => createLossChart(el, { height: compact ? "fill" : 240, enc }),
-    key: () => "",
-    data: (c, k) => lossData(c.H, k, c.cur),
+    key: (c) => c.domainsKey,
+    data: (c, k) => lossData(c.H, k, c.cur, c.domains.loss),
   },
   traj: {
     title: "row.traj",
@@ -71,8 +72,8 @@ export const PANELS = {
     applies: hasHidden,
     make: (el, { compact, enc }) =>
       createLogLinesChart(el, { yTitle: t("axis.symmetry"), height: compact ? "fill" : 220, enc }),
-    key: () => "",
-    data: (c, k) => symmetryData(c.H, k, c.cur),
+    key: (c) => c.domainsKey,
+    data: (c, k) => symmetryData(c.H, k, c.cur, c.domains.sym),
   },
   gradnorm: {
     title: "row.gradnorm",
@@ -80,8 +81,8 @@ export const PANELS = {
     applies: () => true,
     make: (el, { compact, enc }) =>
       createLogLinesChart(el, { yTitle: t("axis.gradnorm"), height: compact ? "fill" : 220, enc }),
-    key: () => "",
-    data: (c, k) => gradNormData(c.H, k, c.cur),
+    key: (c) => c.domainsKey,
+    data: (c, k) => gradNormData(c.H, k, c.cur, c.domains.gnorm),
   },
   units: {
     title: "row.units",

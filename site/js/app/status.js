@@ -64,7 +64,8 @@ export function edgeLegend(figure, mode) {
     scale > 0
       ? t(mode === "gradient" ? "net.legendGrad" : "net.legend", { value: formatScale(scale) })
       : t("net.legendZero");
-  return [main, t("net.legendKey")];
+  const boundary = figure.charts.boundary ? " " + t("net.legendBoundary") : "";
+  return [main, t("net.legendKey") + boundary];
 }
 
 /** Write edgeLegend() into `el`: the scale, then the key (which phones leave out). */

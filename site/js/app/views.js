@@ -77,9 +77,68 @@ export function trajectoryCaption(H, k, cur) {
   });
 }
 
-export function lossData(H, k, cur) {
+/**
+ * The y range both copies of a paired panel share (issue 17.3): over every record held, of every run
+ * that has not diverged yet. {loss: {log, lo, hi}, gnorm: {lo, hi, zero}, sym: {lo, hi, zero}}: lo/hi
+ * the smallest and largest value (positive ones for the log axes), zero whether an exact 0 occurs.
+ * The loss goes on a log axis when it spans more than three decades (a diverging run).
+ */
+export function pairDomains(H) {
+  const K = H.meta.K,
+    L = H.meta.sizes.length - 1,
+    nH = L - 1;
+  const loss = { lo: Infinity, hi: -Infinity, pos: Infinity },
+    gnorm = { lo: Infinity, hi: -Infinity, zero: false },
+    sym = { lo: Infinity, hi: -Infinity, zero: false };
+  const logged = (d, v) => {
+    if (!Number.isFinite(v)) return;
+    if (v === 0) d.zero = true;
+    else if (v > 0) {
+      d.lo = Math.min(d.lo, v);
+      d.hi = Math.max(d.hi, v);
+    }
+  };
+  for (let i = 0; i < H.length; i++) {
+    const r = H.record(i);
+    for (let k = 0; k < K; k++) {
+      if (r.step >= stopAt(H, k)) continue;
+      const v = r.loss[k];
+      if (Number.isFinite(v)) {
+        loss.lo = Math.min(loss.lo, v);
+        loss.hi = Math.max(loss.hi, v);
+        if (v > 0) loss.pos = Math.min(loss.pos, v);
+      }
+      for (let l = 0; l < L; l++) logged(gnorm, r.gnorm[k * L + l]);
+      for (let l = 0; l < nH; l++) if (r.sym) logged(sym, r.sym[k * nH + l]);
+    }
+  }
+  const log = Number.isFinite(loss.pos) && loss.hi / loss.pos > 1e3;
+  return { loss: { log, lo: log ? loss.pos : loss.lo, hi: loss.hi }, gnorm, sym };
+}
+
+/** pairDomains of the shown runs, recomputed for other runs or when records were added or dropped:
+ * a function (src, H) -> [domains, key] (the key changes with the domains). */
+export function pairDomainsMemo() {
+  let src0 = null,
+    H0 = null,
+    held0 = "",
+    n = 0,
+    value = null;
+  return (src, H) => {
+    const held = `${H.length}:${H.length ? H.record(H.length - 1).step : -1}`;
+    if (src !== src0 || H !== H0 || held !== held0) {
+      value = pairDomains(H);
+      [src0, H0, held0] = [src, H, held];
+      n++;
+    }
+    return [value, `d${n}`];
+  };
+}
+
+export function lossData(H, k, cur, domain = null) {
   const idx = strided(cur);
   return {
+    domain,
     steps: idx.map((i) => H.record(i).step),
     loss: idx.map((i) => H.record(i).loss[k]),
     acc: idx.map((i) => H.record(i).acc[k]),
@@ -88,7 +147,7 @@ export function lossData(H, k, cur) {
   };
 }
 
-export function symmetryData(H, k, cur) {
+export function symmetryData(H, k, cur, domain = null) {
   const nH = H.meta.sizes.length - 2;
   const idx = strided(cur);
   const stop = stopAt(H, k);
@@ -98,10 +157,10 @@ export function symmetryData(H, k, cur) {
     style: l,
     y: idx.map((i) => val(i, l)),
   }));
-  return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
+  return { steps: idx.map((i) => H.record(i).step), series, cursor: null, domain };
 }
 
-export function gradNormData(H, k, cur) {
+export function gradNormData(H, k, cur, domain = null) {
   const L = H.meta.sizes.length - 1;
   const stop = stopAt(H, k);
   const idx = strided(cur);
@@ -110,7 +169,7 @@ export function gradNormData(H, k, cur) {
     style: l === L - 1 ? -1 : l,
     y: idx.map((i) => (H.record(i).step < stop ? H.record(i).gnorm[k * L + l] : NaN)),
   }));
-  return { steps: idx.map((i) => H.record(i).step), series, cursor: null };
+  return { steps: idx.map((i) => H.record(i).step), series, cursor: null, domain };
 }
 
 /** The decision boundary from the parameters at record cur (display-only forward pass on `grid`). */
@@ -175,15 +234,42 @@ export function sharedScale(H, cur, mode) {
   return m;
 }
 
-/** The network diagram: edges on the shared `scale`, each unit's picture inside its node. */
-export function networkData(H, k, cur, mode, scale, gridRange) {
+/** Every unit's picture of every run at record cur, over a MAP_N x MAP_N grid of the plane, and one
+ * colour range per layer for all runs (like the edge scale: a run whose units vary by 1e-8 looks flat
+ * beside one whose units vary by 1). {maps: [per run: [per layer: [per unit: Float64Array]]], ranges:
+ * [per layer: [lo, hi]], mapN}. The output layer's range is [0, 1] (p); bounded activations keep theirs. */
+export function unitPictures(H, cur, gridRange) {
   const { meta } = H;
-  const p = H.params(cur, k, mode === "gradient" ? "grad" : "theta");
   const lim = gridRange;
   const xs = Array.from({ length: MAP_N }, (_, i) => -lim + (2 * lim * i) / (MAP_N - 1));
-  const theta = mode === "gradient" ? H.params(cur, k) : p;
-  const { maps } = gridForward(meta.sizes, theta, meta.activation, xs, xs, { units: true });
+  const maps = [];
+  for (let k = 0; k < meta.K; k++)
+    maps.push(gridForward(meta.sizes, H.params(cur, k), meta.activation, xs, xs, { units: true }).maps);
   const L = meta.sizes.length - 1;
-  const mapRanges = maps.map((m, l) => (l === L - 1 ? [0, 1] : mapRange(meta.activation, m)));
-  return { sizes: meta.sizes, W: p.W, b: p.b, mode, scale, maps, mapN: MAP_N, mapRange: mapRanges };
+  const ranges = Array.from({ length: L }, (_, l) =>
+    l === L - 1
+      ? [0, 1]
+      : mapRange(
+          meta.activation,
+          maps.flatMap((m) => m[l]),
+        ),
+  );
+  return { maps, ranges, mapN: MAP_N };
+}
+
+/** The network diagram: edges on the shared `scale`, each unit's picture inside its node, on the
+ * pictures' shared colour ranges (`pictures`: unitPictures() of the same record). */
+export function networkData(H, k, cur, mode, scale, pictures) {
+  const { meta } = H;
+  const p = H.params(cur, k, mode === "gradient" ? "grad" : "theta");
+  return {
+    sizes: meta.sizes,
+    W: p.W,
+    b: p.b,
+    mode,
+    scale,
+    maps: pictures.maps[k],
+    mapN: pictures.mapN,
+    mapRange: pictures.ranges,
+  };
 }

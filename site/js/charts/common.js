@@ -50,7 +50,7 @@ export function logWithZero(allValues, zeroLabel, enc) {
   const floor = 10 ** floorExp;
   const tickvals = [floor];
   const ticktext = [zeroLabel];
-  const step = Math.max(1, Math.ceil((hi - lo) / 5));
+  const step = Math.max(1, Math.ceil((hi - lo) / 4)); // at most 5 powers of ten + the zero line
   for (let e = hi; e >= lo; e -= step) {
     tickvals.push(10 ** e);
     ticktext.push(`1e${e}`);

@@ -18,6 +18,8 @@ import { t, formatNumber } from "../platform/i18n.js";
  * spec: {x: number[R], series: [{name, y: number[R], color, dash, width, axis: "y"|"y2", label(v)?}],
  *        legend: [{name, color, dash}], xTitle, yTitle, y2Title, yMode: "linear"|"logzero",
  *        yZero: bool (include 0), y2: {range: [lo, hi], ticks: [{v, label}]}, marks: [{x, color}],
+ *        yDomain: {lo?, hi?, zero?} (the y range to cover, shared by a pair of charts: lo/hi the values,
+ *          zero: an exact-0 lane; the series' own range when absent),
  *        tipSeries: indices of series listed in the tooltip (default all, at most 8)}
  */
 export function createCanvasLineChart(container, opts = {}) {
@@ -27,6 +29,8 @@ export function createCanvasLineChart(container, opts = {}) {
   let frame = null;
 
   function yRange() {
+    const d = spec.yDomain;
+    if (d && Number.isFinite(d.lo) && Number.isFinite(d.hi)) return [d.lo, d.hi];
     let lo = Infinity,
       hi = -Infinity;
     for (const s of spec.series) {
@@ -64,7 +68,9 @@ export function createCanvasLineChart(container, opts = {}) {
       }
       const eLo = Math.floor(Math.log10(lo)),
         eHi = Math.max(Math.ceil(Math.log10(hi)), eLo + 1);
-      const hasZero = spec.series.some((s) => s.axis !== "y2" && Array.prototype.includes.call(s.y, 0));
+      const hasZero =
+        (spec.yDomain && spec.yDomain.zero) ||
+        spec.series.some((s) => s.axis !== "y2" && Array.prototype.includes.call(s.y, 0));
       zeroY = eLo - 1;
       map = (v) => (v === 0 ? zeroY : v > 0 && Number.isFinite(v) ? Math.log10(v) : null);
       lo = hasZero ? zeroY - 0.4 : eLo - 0.1;
@@ -104,6 +110,8 @@ export function createCanvasLineChart(container, opts = {}) {
       margin,
       yTicks,
     });
+    // what the axes show, for tests that compare a pair of charts (one scale type, one range)
+    container.chartAxes = { yMode: spec.yMode, y: [lo, hi], yTicks: yTicks.map((tk) => tk.label) };
     const { px, sx, sy, sy2 } = frame;
     c.save();
     c.beginPath();

@@ -6,7 +6,8 @@ import { t } from "../platform/i18n.js";
 
 /**
  * createLogLinesChart(container, {yTitle, height, enc}) -> {update, reset}
- * data: {steps: number[R], series: [{name, y: number[R], style?: int (-1 = ink)}], cursor: step|null}
+ * data: {steps: number[R], series: [{name, y: number[R], style?: int (-1 = ink)}], cursor: step|null,
+ *        domain?: {lo, hi, zero} (the y axis shared with the other run's copy)}
  */
 export function createLogLinesChart(container, opts = {}) {
   const enc = encodingsOf(opts);
@@ -21,6 +22,12 @@ export function createLogLinesChart(container, opts = {}) {
         x: data.steps,
         series,
         yMode: "logzero",
+        yDomain:
+          data.domain && Number.isFinite(data.domain.lo)
+            ? { lo: data.domain.lo, hi: data.domain.hi, zero: data.domain.zero }
+            : data.domain && data.domain.zero
+              ? { zero: true }
+              : null,
         legend: series.map((s) => ({ name: s.name, color: s.color, dash: s.dash })),
         xTitle: t("axis.step"),
         yTitle: opts.yTitle,

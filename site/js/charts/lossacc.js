@@ -5,7 +5,8 @@ import { t, formatPercent } from "../platform/i18n.js";
 
 /**
  * createLossChart(container, {height, enc}) -> {update(data), reset()}
- * data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null}
+ * data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null,
+ *        domain?: {log, lo, hi} (the y axis shared with the other run's copy)}
  */
 export function createLossChart(container, opts = {}) {
   const enc = encodingsOf(opts);
@@ -18,7 +19,9 @@ export function createLossChart(container, opts = {}) {
       const marks = [];
       if (data.cursor != null) marks.push({ x: data.cursor, dash: [2, 3] });
       if (data.diverged != null) marks.push({ x: data.diverged, color: enc.neg, width: 2 });
-      // a loss that grows by orders of magnitude (a diverging run) is shown on a log axis
+      // a loss that grows by orders of magnitude (a diverging run) is shown on a log axis; with a
+      // domain (the figure's pair of runs) both copies share its scale type and range
+      const dom = data.domain;
       let lo = Infinity,
         hi = 0;
       for (const v of data.loss)
@@ -26,7 +29,7 @@ export function createLossChart(container, opts = {}) {
           lo = Math.min(lo, v);
           hi = Math.max(hi, v);
         }
-      const logScale = hi / lo > 1e3;
+      const logScale = dom ? dom.log : hi / lo > 1e3;
       chart.update({
         x: data.steps,
         yMode: logScale ? "logzero" : "linear",
@@ -50,6 +53,7 @@ export function createLossChart(container, opts = {}) {
         yTitle: logScale ? t("axis.lossLog") : t("axis.loss"),
         y2Title: t("axis.accuracy"),
         yZero: true,
+        yDomain: dom && Number.isFinite(dom.lo) ? { lo: dom.lo, hi: dom.hi } : null,
         y2: { range: [0, 1.04], ticks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ v, label: `${v * 100}%` })) },
         marks,
         ariaLabel: t("row.loss"),

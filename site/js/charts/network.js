@@ -174,7 +174,18 @@ export function createNetworkDiagram(container, opts = {}) {
           const frame = svgEl("rect", { x: cx - box / 2, y: cy - box / 2, width: box, height: box, rx: 2 });
           const title = svgEl("title");
           frame.append(title);
-          g.append(img, frame);
+          // a unit whose output is one value over the whole plane gets a flat bar, so a constant
+          // square (zeros, a dead unit) never looks unrendered (the figure's legend says what it is)
+          const flat = svgEl("line", {
+            x1: cx - box * 0.3,
+            y1: cy,
+            x2: cx + box * 0.3,
+            y2: cy,
+            class: "unit-flat",
+          });
+          flat.style.display = "none";
+          g.append(img, flat, frame);
+          img.flat = flat;
           row.push(img);
           items.push({ node: frame, title, l: l - 1, j, bias: true });
           if (l === L) {
@@ -236,10 +247,14 @@ export function createNetworkDiagram(container, opts = {}) {
     for (let l = 1; l <= L; l++) {
       const maps = data.maps && data.maps[l - 1];
       images[l].forEach((img, j) => {
+        let flat = false;
         if (maps && maps[j]) {
           const [lo, hi] = data.mapRange[l - 1];
           img.setAttribute("href", mapURL(maps[j], data.mapN, lo, hi));
+          flat = maps[j].every((v) => v === maps[j][0]);
         } else img.removeAttribute("href");
+        img.flat.style.display = flat ? "" : "none";
+        img.flat.dataset.flat = flat ? "1" : "";
       });
     }
     readout.textContent = focusIdx >= 0 && items[focusIdx] ? items[focusIdx].text : "";

@@ -25,14 +25,32 @@ const styleOf = (enc, k, dashes) => ({
  *        hlines?: [{y, label, dash?, left?: bool (label at the left end)}]}
  * Values may be null (a gap). `yLog` values <= 0 that are not exact zeros are gaps too.
  */
+/** The whole number of decades between labelled ticks of a log axis over `values` (positive ones), so
+ * that at most MAX_LOG_TICKS powers of ten are labelled (1 for a short range). */
+const MAX_LOG_TICKS = 6;
+export function decadeStep(values) {
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of values)
+    if (Number.isFinite(v) && v > 0) {
+      lo = Math.min(lo, Math.log10(v));
+      hi = Math.max(hi, Math.log10(v));
+    }
+  if (!Number.isFinite(lo)) return 1;
+  const decades = Math.ceil(hi) - Math.floor(lo);
+  return Math.max(1, Math.ceil(decades / (MAX_LOG_TICKS - 1)));
+}
+
 export function createPlotlyLinesChart(container, opts = {}) {
   const enc = encodingsOf(opts);
   const P = plotly();
   let drawn = false;
   function update(data) {
     check(data && Array.isArray(data.series), "lines chart needs {series}");
-    const all = [];
+    const all = [],
+      allX = [];
     for (const s of data.series) {
+      for (const v of s.x) allX.push(v);
       checkSeries(`${s.name}.x`, s.x);
       checkSeries(`${s.name}.y`, s.y, s.x.length);
       for (const v of s.y) all.push(v);
@@ -103,14 +121,15 @@ export function createPlotlyLinesChart(container, opts = {}) {
       zeroline: false,
       ...(lz ? lz.axis : opts.yLog ? { type: "log", exponentformat: "power" } : {}),
     };
-    if (opts.decades && opts.yLog && !lz) yaxis.dtick = 1;
+    if (opts.decades && opts.yLog && !lz)
+      yaxis.dtick = decadeStep(opts.yRange ? opts.yRange.map((e) => 10 ** e) : all);
     if (opts.yRange) yaxis.range = opts.yRange;
     if (opts.yPercent) yaxis.tickformat = ".0%";
     const xaxis = { title: { text: opts.xTitle || "" }, zeroline: false };
     if (opts.xLog) {
       xaxis.type = "log";
       xaxis.exponentformat = "power";
-      if (opts.decades) xaxis.dtick = 1;
+      if (opts.decades) xaxis.dtick = decadeStep(allX);
     }
     if (opts.xReversed) xaxis.autorange = "reversed";
     const layout = enc.layout({

@@ -32,6 +32,7 @@ const app = await createFigureApp({
     language: startLanguage,
     eagerPython: true,
     panels: (a) => a.links.chapterOf(a.state.get("chapter")).panels || ["network", "boundary", "loss"],
+    phone: (a) => a.links.chapterOf(a.state.get("chapter")).phone || null, // its 1-2 panels on a phone
     figure: { idPrefix: "fig-", onFirstPaint: () => stamp("firstPaint") },
     ids: { status: "figure-status" },
     keys: true,
