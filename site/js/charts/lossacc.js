@@ -5,7 +5,8 @@ import { t, formatPercent } from "../platform/i18n.js";
 
 /**
  * createLossChart(container, {height, enc}) -> {update(data), reset()}
- * data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null}
+ * data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null,
+ *        test: true when both are measured on the test set (the legend says so)}
  */
 export function createLossChart(container, opts = {}) {
   const enc = encodingsOf(opts);
@@ -27,13 +28,15 @@ export function createLossChart(container, opts = {}) {
           hi = Math.max(hi, v);
         }
       const logScale = hi / lo > 1e3;
+      const lossName = t(data.test ? "legend.lossTest" : "legend.loss"),
+        accName = t(data.test ? "legend.accuracyTest" : "legend.accuracy");
       chart.update({
         x: data.steps,
         yMode: logScale ? "logzero" : "linear",
         series: [
-          { name: t("legend.loss"), y: data.loss, color: enc.ink, dash: "solid", width: 2 },
+          { name: lossName, y: data.loss, color: enc.ink, dash: "solid", width: 2 },
           {
-            name: t("legend.accuracy"),
+            name: accName,
             y: data.acc,
             color: enc.good,
             dash: "dash",
@@ -43,8 +46,8 @@ export function createLossChart(container, opts = {}) {
           },
         ],
         legend: [
-          { name: t("legend.loss"), color: enc.ink },
-          { name: t("legend.accuracy"), color: enc.good, dash: "dash" },
+          { name: lossName, color: enc.ink },
+          { name: accName, color: enc.good, dash: "dash" },
         ],
         xTitle: t("axis.step"),
         yTitle: logScale ? t("axis.lossLog") : t("axis.loss"),

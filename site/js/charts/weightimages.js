@@ -1,0 +1,88 @@
+// Weight images: each hidden unit's incoming weights drawn as an image of the input's shape (the
+// digits: 64 weights, 8 × 8), on a colour scale given by the caller so that two runs side by side share
+// one (blue positive, white 0, vermillion negative). Identical units give identical images: a layer of
+// clones is one picture repeated. Weights that are all exactly 0 draw blank tiles, and the chart says so.
+// One canvas (cheap to redraw while playing); `container.chartData` keeps what it drew (a test hook).
+import { check, checkSeries, encodingsOf } from "./common.js";
+import { createSurface } from "./canvas.js";
+import { t, formatNumber } from "../platform/i18n.js";
+
+const GAP = 3; // px between tiles
+const NOTE_PX = 11;
+
+/**
+ * createWeightImages(container, {height, enc}) -> {update(data), reset()}
+ * height: CSS px, a function of the width, or "fill" (the container's height)
+ * data: {shape: [rows, cols], images: [number[rows*cols]] (one per unit, row-major), scale: |w| drawn at
+ *        full colour (0: every weight is 0), clones: [int|-1] (first identical unit, -1 if none)}
+ */
+export function createWeightImages(container, opts = {}) {
+  const enc = encodingsOf(opts);
+  let data = null;
+  const surf = createSurface(container, opts.height || ((w) => Math.min(320, w * 0.8)), () => draw(), enc);
+  container.classList.add("weightimages");
+
+  function layout(n, rows, cols) {
+    const W = surf.width,
+      H = surf.height - NOTE_PX - 6;
+    let best = { per: 1, size: 0 };
+    for (let per = 1; per <= n; per++) {
+      const lines = Math.ceil(n / per);
+      const size = Math.min((W - GAP * (per - 1)) / (per * cols), (H - GAP * (lines - 1)) / (lines * rows));
+      if (size > best.size) best = { per, size };
+    }
+    return best;
+  }
+
+  function draw() {
+    surf.fit();
+    const c = surf.ctx();
+    c.clearRect(0, 0, surf.width, surf.height);
+    if (!data) return;
+    const [rows, cols] = data.shape,
+      n = data.images.length;
+    const { per, size } = layout(n, rows, cols);
+    const px = Math.max(1, Math.floor(size)); // whole pixels per weight: sharp edges
+    data.images.forEach((img, j) => {
+      const x0 = (j % per) * (px * cols + GAP),
+        y0 = Math.floor(j / per) * (px * rows + GAP);
+      for (let r = 0; r < rows; r++)
+        for (let q = 0; q < cols; q++) {
+          const v = img[r * cols + q];
+          const p = data.scale > 0 ? 0.5 + v / (2 * data.scale) : 0.5;
+          const [R, G, B] = enc.divergingRGB(p);
+          c.fillStyle = `rgb(${R},${G},${B})`;
+          c.fillRect(x0 + q * px, y0 + r * px, px, px);
+        }
+      c.strokeStyle = data.clones[j] >= 0 ? enc.highlight : enc.frame;
+      c.lineWidth = 1;
+      c.strokeRect(x0 + 0.5, y0 + 0.5, px * cols - 1, px * rows - 1);
+    });
+    c.fillStyle = enc.ink;
+    c.font = enc.canvasFont(NOTE_PX);
+    c.textBaseline = "bottom";
+    c.fillText(note(), 0, surf.height - 2, surf.width);
+  }
+
+  function note() {
+    if (!(data.scale > 0)) return t("weights.blank");
+    return t("weights.scale", { hi: formatNumber(data.scale, 3), lo: formatNumber(-data.scale, 3) });
+  }
+
+  return {
+    update(d) {
+      check(d && Array.isArray(d.images) && d.shape, "weight images need {shape, images, scale}");
+      d.images.forEach((img, j) => checkSeries(`image ${j}`, img, d.shape[0] * d.shape[1]));
+      data = d;
+      container.chartData = d;
+      surf.canvas.setAttribute("aria-label", `${t("row.weights")}. ${note()}`);
+      draw();
+    },
+    reset() {
+      data = null;
+      container.chartData = null;
+      draw();
+    },
+    element: container,
+  };
+}
