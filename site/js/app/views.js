@@ -213,7 +213,8 @@ export function weightImagesData(H, k, cur) {
     counted = H.record(cur).distinct;
   if (counted && groups.length === counted[k * nH])
     for (const g of groups) for (const j of g.slice(1)) clones[j] = g[0];
-  return { shape: meta.images.shape, images, scale, clones, distinct: counted ? counted[k * nH] : NaN };
+  const blank = images.every((img) => img.every((v) => v === 0));
+  return { shape: meta.images.shape, images, scale, clones, blank };
 }
 
 /** Image data: the grid of test digits (meta.images) with the classes run k gives them at record cur. */

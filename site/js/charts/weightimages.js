@@ -14,7 +14,8 @@ const NOTE_PX = 11;
  * createWeightImages(container, {height, enc}) -> {update(data), reset()}
  * height: CSS px, a function of the width, or "fill" (the container's height)
  * data: {shape: [rows, cols], images: [number[rows*cols]] (one per unit, row-major), scale: |w| drawn at
- *        full colour (0: every weight is 0), clones: [int|-1] (first identical unit, -1 if none)}
+ *        full colour (0: every weight is 0), clones: [int|-1] (first identical unit, -1 if none),
+ *        blank: every weight of this run is exactly 0 (the chart says so)}
  */
 export function createWeightImages(container, opts = {}) {
   const enc = encodingsOf(opts);
@@ -65,7 +66,7 @@ export function createWeightImages(container, opts = {}) {
   }
 
   function note() {
-    if (!(data.scale > 0)) return t("weights.blank");
+    if (data.blank) return t("weights.blank");
     return t("weights.scale", { hi: formatNumber(data.scale, 3), lo: formatNumber(-data.scale, 3) });
   }
 
