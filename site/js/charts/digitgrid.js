@@ -65,8 +65,14 @@ export function createDigitGrid(container, opts = {}) {
       c.lineWidth = ok ? 1 : 2;
       c.strokeRect(x0 + 0.5, y0 + 0.5, px * cols - 1, px * rows - 1);
       c.fillStyle = ok ? enc.good : enc.neg;
-      const label = ok ? `✓${data.pred[g]}` : `✗${data.pred[g]}≠${data.y[g]}`;
-      c.fillText(label, x0, y0 + px * rows + 1, px * cols + GAP);
+      // a wrong answer with the true class when it fits under the tile ("✗4≠0"), else "✗4"
+      const long = `✗${data.pred[g]}≠${data.y[g]}`;
+      const label = ok
+        ? `✓${data.pred[g]}`
+        : c.measureText(long).width <= px * cols
+          ? long
+          : `✗${data.pred[g]}`;
+      c.fillText(label, x0, y0 + px * rows + 1);
     }
     c.fillStyle = enc.ink;
     c.font = enc.canvasFont(LABEL_PX);

@@ -26,11 +26,12 @@ export function createWeightImages(container, opts = {}) {
   function layout(n, rows, cols) {
     const W = surf.width,
       H = surf.height - NOTE_PX - 6;
-    let best = { per: 1, size: 0 };
+    let best = { per: 1, size: 0, score: -1 };
     for (let per = 1; per <= n; per++) {
       const lines = Math.ceil(n / per);
       const size = Math.min((W - GAP * (per - 1)) / (per * cols), (H - GAP * (lines - 1)) / (lines * rows));
-      if (size > best.size) best = { per, size };
+      const even = n % per === 0 ? 1 : 0.85; // full rows (8 + 8) rather than ragged ones (6 + 6 + 4)
+      if (Math.floor(size) * even > best.score) best = { per, size, score: Math.floor(size) * even };
     }
     return best;
   }
@@ -50,7 +51,7 @@ export function createWeightImages(container, opts = {}) {
       for (let r = 0; r < rows; r++)
         for (let q = 0; q < cols; q++) {
           const v = img[r * cols + q];
-          const p = data.scale > 0 ? 0.5 + v / (2 * data.scale) : 0.5;
+          const p = data.scale > 0 ? 0.5 + v / (2 * data.scale) : 0.5; // (beyond ±scale: full colour)
           const [R, G, B] = enc.divergingRGB(p);
           c.fillStyle = `rgb(${R},${G},${B})`;
           c.fillRect(x0 + q * px, y0 + r * px, px, px);
