@@ -63,7 +63,10 @@ export function createWeightImages(container, opts = {}) {
     c.fillStyle = enc.ink;
     c.font = enc.canvasFont(NOTE_PX);
     c.textBaseline = "bottom";
-    c.fillText(note(), 0, surf.height - 2, surf.width);
+    const text = note(); // on a narrow panel a short form, never squeezed
+    const fits = c.measureText(text).width <= surf.width;
+    const short = data.blank ? t("weights.blankShort") : `±${formatNumber(data.scale, 3)}`;
+    c.fillText(fits ? text : short, 0, surf.height - 2);
   }
 
   function note() {
