@@ -19,6 +19,7 @@ export function createDigitGrid(container, opts = {}) {
   let data = null;
   const surf = createSurface(container, opts.height || ((w) => Math.min(260, w * 0.6)), () => draw(), enc);
   container.classList.add("digitgrid");
+  const tile = document.createElement("canvas"); // one digit at 1 px per pixel, scaled up when drawn
   // an encoding's colour ("#rrggbb" or "rgb(r,g,b)") as [r, g, b]
   const channels = (css) =>
     css[0] === "#"
@@ -46,19 +47,23 @@ export function createDigitGrid(container, opts = {}) {
       per = best.per;
     const ink = channels(enc.ink),
       paper = channels(enc.paper);
+    tile.width = cols;
+    tile.height = rows;
+    c.imageSmoothingEnabled = false; // one pixel = one sharp square
     c.font = enc.canvasFont(LABEL_PX, "600");
     c.textBaseline = "top";
     let right = 0;
     for (let g = 0; g < G; g++) {
       const x0 = (g % per) * (px * cols + GAP),
         y0 = Math.floor(g / per) * (px * rows + GAP + LABEL_PX + 2);
-      for (let r = 0; r < rows; r++)
-        for (let q = 0; q < cols; q++) {
-          const v = Math.min(1, Math.max(0, data.X[g * rows * cols + r * cols + q]));
-          const [R, G2, B] = [0, 1, 2].map((i) => Math.round(paper[i] + (ink[i] - paper[i]) * v));
-          c.fillStyle = `rgb(${R},${G2},${B})`;
-          c.fillRect(x0 + q * px, y0 + r * px, px, px);
-        }
+      const pixels = tile.getContext("2d").createImageData(cols, rows);
+      for (let i = 0; i < rows * cols; i++) {
+        const v = Math.min(1, Math.max(0, data.X[g * rows * cols + i]));
+        for (let ch = 0; ch < 3; ch++) pixels.data[4 * i + ch] = paper[ch] + (ink[ch] - paper[ch]) * v;
+        pixels.data[4 * i + 3] = 255;
+      }
+      tile.getContext("2d").putImageData(pixels, 0, 0);
+      c.drawImage(tile, x0, y0, px * cols, px * rows);
       const ok = data.pred[g] === data.y[g];
       if (ok) right++;
       c.strokeStyle = ok ? enc.good : enc.neg;

@@ -22,6 +22,11 @@ export function createWeightImages(container, opts = {}) {
   let data = null;
   const surf = createSurface(container, opts.height || ((w) => Math.min(320, w * 0.8)), () => draw(), enc);
   container.classList.add("weightimages");
+  const tile = document.createElement("canvas"); // one image at 1 px per weight, scaled up when drawn
+  // the diverging scale at 256 steps (and the missing colour last): [r, g, b] * 257
+  const LUT = Uint8ClampedArray.from(
+    Array.from({ length: 257 }, (_, i) => enc.divergingRGB(i < 256 ? i / 255 : NaN)).flat(),
+  );
 
   function layout(n, rows, cols) {
     const W = surf.width,
@@ -45,17 +50,25 @@ export function createWeightImages(container, opts = {}) {
       n = data.images.length;
     const { per, size } = layout(n, rows, cols);
     const px = Math.max(1, Math.floor(size)); // whole pixels per weight: sharp edges
+    c.imageSmoothingEnabled = false; // one weight = one sharp square
+    if (tile.width !== cols || tile.height !== rows) {
+      tile.width = cols;
+      tile.height = rows;
+    }
+    const pixels = tile.getContext("2d").createImageData(cols, rows);
     data.images.forEach((img, j) => {
       const x0 = (j % per) * (px * cols + GAP),
         y0 = Math.floor(j / per) * (px * rows + GAP);
-      for (let r = 0; r < rows; r++)
-        for (let q = 0; q < cols; q++) {
-          const v = img[r * cols + q];
-          const p = data.scale > 0 ? 0.5 + v / (2 * data.scale) : 0.5; // (beyond ±scale: full colour)
-          const [R, G, B] = enc.divergingRGB(p);
-          c.fillStyle = `rgb(${R},${G},${B})`;
-          c.fillRect(x0 + q * px, y0 + r * px, px, px);
-        }
+      for (let i = 0; i < rows * cols; i++) {
+        const p = data.scale > 0 ? 0.5 + img[i] / (2 * data.scale) : 0.5; // (beyond ±scale: full colour)
+        const at = Number.isFinite(p) ? 3 * Math.round(255 * Math.min(1, Math.max(0, p))) : 3 * 256;
+        pixels.data[4 * i] = LUT[at];
+        pixels.data[4 * i + 1] = LUT[at + 1];
+        pixels.data[4 * i + 2] = LUT[at + 2];
+        pixels.data[4 * i + 3] = 255;
+      }
+      tile.getContext("2d").putImageData(pixels, 0, 0);
+      c.drawImage(tile, x0, y0, px * cols, px * rows);
       c.strokeStyle = data.clones[j] >= 0 ? enc.highlight : enc.frame;
       c.lineWidth = 1;
       c.strokeRect(x0 + 0.5, y0 + 0.5, px * cols - 1, px * rows - 1);
