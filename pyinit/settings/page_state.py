@@ -2,7 +2,8 @@
 
 The page keeps all its state in one object whose entries are the rule book's section "settings"
 (``content/settings.json``: the page reads the same file). The settings of group "run" define the
-lab's two runs:
+lab's two runs (real data, dataset digits, uses neither n_samples nor noise: its runs train on all
+of its fixed training images without noise, and "batch_size at most n_samples" is the toys' rule):
 
     dataset, factor, n_samples, noise, layers, width, activation, lr, momentum, optimizer,
     batch_size (0 = full batch), dropout, seed, per side (left, right): <side>_init, <side>_scale,
@@ -34,6 +35,7 @@ import binascii
 import re
 
 from .. import rules
+from ..core.datasets import PLANE
 from ..training.config import RunConfig, Member
 from ..errors import ConfigError
 from ..training import user_code
@@ -178,11 +180,12 @@ def run_config(settings=None, inits=None, run_code_here=False):
 
 def _config(s):
     """The run's ``RunConfig`` from the page's checked settings ``s``."""
+    plane = s["dataset"] in PLANE  # real data (digits): its fixed sets, no noise (RunConfig's defaults)
     return RunConfig(
         dataset=s["dataset"],
         factor=s["factor"],
-        n_samples=s["n_samples"],
-        noise=s["noise"],
+        n_samples=s["n_samples"] if plane else None,
+        noise=s["noise"] if plane else None,
         hidden=(s["width"],) * s["layers"],
         activation=s["activation"],
         lr=s["lr"],

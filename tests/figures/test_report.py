@@ -162,6 +162,7 @@ def test_every_chapter_is_the_tours_preset():
         "origins",
         "reproduce",
         "modern",
+        "digits",
     ]
     for name in tour.ids():
         for k, side in enumerate(("left", "right")):

@@ -17,7 +17,19 @@ from pyinit.errors import ConfigError
 from pyinit.settings import page_state
 from pyinit.web import chapters as tour, lab, scale_experiments, symmetry_experiments
 
-PANELS = {"network", "boundary", "loss", "traj", "symmetry", "gradnorm", "units", "inspector", "landscape"}
+PANELS = {
+    "network",
+    "boundary",
+    "loss",
+    "traj",
+    "symmetry",
+    "gradnorm",
+    "units",
+    "inspector",
+    "landscape",
+    "weights",
+    "digits",  # image data (the digits chapter)
+}
 
 LN2 = math.log(2)
 
@@ -52,10 +64,11 @@ def test_presets_are_complete_and_json_friendly():
             "origins",
             "reproduce",
             "modern",
+            "digits",
         ]
         == tour.ids()
     )
-    assert [c["number"] for c in p["chapters"]] == list(range(1, 16))
+    assert [c["number"] for c in p["chapters"]] == list(range(1, 17))
     legacy = {c["legacy"]: c["id"] for c in p["chapters"] if c["legacy"]}
     assert legacy == {
         1: "simple",

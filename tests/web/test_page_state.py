@@ -137,7 +137,8 @@ def test_shared_settings_map_to_the_run_config():
         ({"width": 17}, r"^width: must be an integer in 1\.\.16, got 17$"),
         (
             {"dataset": "mnist"},
-            r"^dataset: must be one of xor, circles, rings, moons, gaussians, spiral, linear, got 'mnist'$",
+            r"^dataset: must be one of xor, circles, rings, moons, gaussians, spiral, linear, digits, "
+            r"got 'mnist'$",
         ),
         (
             {"left_init": "normal", "left_scale": 0},

@@ -33,12 +33,18 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
     assert head["settings"] == page_state.run_settings(c["state"]) and head["provisional"] is False
     assert head["bytes"] == len(blob) and head["binary"] == f"{cid}.bin"
     assert sum(length * np.dtype(dtype).itemsize for dtype, _, length in head["arrays"].values()) == len(blob)
-    steps = a["steps"]
+    steps, images = a["steps"], head["meta"]["images"] is not None
+    fewest = precompute.MIN_IMAGE_RECORDS if images else precompute.MIN_RECORDS
     assert steps[0] == 0 and steps[-1] == c["steps"] and len(set(np.diff(steps))) == 1  # a uniform stride
-    assert len(steps) >= precompute.MIN_RECORDS or head["stride"] == 1
-    assert head["bytes"] <= head["budget"] or len(steps) == precompute.MIN_RECORDS
-    assert {name: dtype for name, (dtype, _, _) in head["arrays"].items()} == precompute.DTYPE
-    assert len(FLOAT32) == 7 and all(a[name].dtype == np.float32 for name in FLOAT32)
+    assert len(steps) >= fewest or head["stride"] == 1
+    assert head["bytes"] <= head["budget"] or len(steps) == fewest
+    only = ("grid_pred",) if images else ("X", "y")  # image data: the grid's answers; the plane: the data
+    assert {name: dtype for name, (dtype, _, _) in head["arrays"].items()} == {
+        n: d for n, d in precompute.DTYPE.items() if n not in ("X", "y", "grid_pred") or n in only
+    }
+    float32 = [n for n in FLOAT32 if n in a]
+    assert len(FLOAT32) == 8 and len(float32) == (8 if images else 7)
+    assert all(a[name].dtype == np.float32 for name in float32)
     # the live session, stepped as the page would, at the same steps
     # (a chapter whose init is the reader's code: the page runs it in its sandbox and passes the arrays)
     plan = lab.init_plan(c["state"])
@@ -53,21 +59,24 @@ def test_a_chapters_precomputed_records_are_the_live_sessions(cid):
         for p in plan
     }
     live = lab.create(settings=c["state"], inits=inits or None)
-    assert live["meta"] == head["meta"]
-    np.testing.assert_array_equal(a["X"], live["data"]["X"])
-    np.testing.assert_array_equal(a["y"], live["data"]["y"])
+    assert precompute.json_meta(live["meta"]) == head["meta"]
+    if images:  # image data: the 64-D inputs are not stored (never drawn), the grid's answers are
+        assert "X" not in a and "y" not in a and "grid_pred" in a
+    else:
+        assert "grid_pred" not in a
+        np.testing.assert_array_equal(a["X"], live["data"]["X"])
+        np.testing.assert_array_equal(a["y"], live["data"]["y"])
     frames = [live["frame"]]
     while frames[-1]["step"] < c["steps"]:
         frames.append(lab.step(live["id"], min(lab.MAX_CHUNK, c["steps"] - frames[-1]["step"])))
     rec = sessions.get(live["id"], lab.Session, "a lab session").trainer.recorder
     common = np.intersect1d(steps, rec.steps)
-    assert len(common) >= 10 and common[-1] == c["steps"]
+    assert len(common) >= min(10, len(steps)) and common[-1] == c["steps"]
     mine = np.searchsorted(steps, common)
-    arrays = lab.record_arrays(
-        sessions.get(live["id"], lab.Session, "").trainer, np.searchsorted(rec.steps, common)
-    )
+    session = sessions.get(live["id"], lab.Session, "")
+    arrays = lab.record_arrays(session.trainer, np.searchsorted(rec.steps, common), session.grid)
     R = len(steps)
-    for name in FLOAT32:
+    for name in float32:
         want = arrays[name].reshape(len(common), -1).astype(np.float32)
         got = a[name].reshape(R, -1)[mine]
         np.testing.assert_array_equal(got, want, err_msg=name)  # float32 of the same float64

@@ -4,6 +4,10 @@
 import { t } from "../platform/i18n.js";
 
 /** The message key of a control's label: a side's settings share one (ctl.init, ctl.scale, ...). */
+// settings the runs do not use with image data (dataset digits: its fixed training set, no noise, no rings)
+const UNUSED_WITH_IMAGES = ["n_samples", "noise", "factor"];
+const IMAGE_DATASETS = ["digits"];
+
 export function labelKey(name, sides) {
   const side = sides.find((x) => name.startsWith(`${x}_`));
   const rest = side && name.slice(side.length + 1);
@@ -143,6 +147,15 @@ export function createControls(container, names, state, { schema, onCommit }) {
       if (el.type === "checkbox") el.checked = !!v;
       else if (document.activeElement !== el || el.tagName === "SELECT" || !dirty.has(name))
         el.value = String(v); // not over typing
+      if (UNUSED_WITH_IMAGES.includes(name)) {
+        const off = IMAGE_DATASETS.includes(state.get("dataset"));
+        if (el.disabled !== off || off) {
+          el.disabled = off;
+          el.parentElement.classList.toggle("ctl-unused", off);
+          if (off) msgs[name].textContent = t("ctl.unused.digits");
+          else if (!el.hasAttribute("aria-invalid")) msgs[name].textContent = "";
+        }
+      }
       const side = schema.sides.find((x) => name === `${x}_scale`);
       if (side) {
         const init = state.get(`${side}_init`);

@@ -7,7 +7,7 @@
 // computed by Python for the shown step, only when paused. No training state lives here: everything
 // comes from the controller's source and cursor, and the settings from getValues().
 import { t, formatNumber, formatPercent } from "../platform/i18n.js";
-import { PANELS, SIDES } from "./panels.js";
+import { PANELS, SIDES, panelsFor } from "./panels.js";
 import { trajectoryCaption, sharedScale, pairDomainsMemo, unitPictures } from "./views.js";
 import { gridFor } from "./forward.js";
 import { setupLabel } from "./setup-title.js";
@@ -77,7 +77,7 @@ export function createFigure(
   }
 
   function panelIds(meta) {
-    return getPanels().filter((id) => PANELS[id] && PANELS[id].applies(meta));
+    return panelsFor(getPanels(), meta);
   }
 
   function makeCell(id, side, parent, whoText) {
@@ -172,7 +172,7 @@ export function createFigure(
       cur = controller.cursor,
       values = getValues();
     if (gridData !== src.data) {
-      grid = gridFor(src.data.X);
+      grid = gridFor(src.data.X || []); // (a precomputed chapter of image data ships no X)
       gridData = src.data;
     }
     const gridRange = grid.xs[grid.xs.length - 1];
@@ -218,7 +218,7 @@ export function createFigure(
       setText(h.title, t("run.title", { side: t(`side.${side}`), init }));
       setText(
         h.stat,
-        t("run.loss", {
+        t(c.H.meta.scored_on === "test" ? "run.lossTest" : "run.loss", {
           loss: Number.isFinite(rec.loss[k]) ? formatNumber(rec.loss[k], 4) : "–",
           acc: formatPercent(rec.acc[k], { fixed: true }),
         }),

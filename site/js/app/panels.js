@@ -11,6 +11,8 @@ import { createLogLinesChart } from "../charts/loglines.js";
 import { createNetworkDiagram } from "../charts/network.js";
 import { createInspector } from "../charts/inspector.js";
 import { createLandscapeChart } from "../charts/landscape.js";
+import { createWeightImages } from "../charts/weightimages.js";
+import { createDigitGrid } from "../charts/digitgrid.js";
 import {
   trajectoryData,
   lossData,
@@ -19,10 +21,17 @@ import {
   boundaryData,
   unitMapsData,
   networkData,
+  weightImagesData,
+  digitGridData,
 } from "./views.js";
 
 export const SIDES = ["left", "right"];
 const hasHidden = (meta) => meta.sizes.length > 2;
+// the input-plane views (network with its unit pictures, boundary, unit maps) need 2-D inputs; image
+// data (meta.images: the digits, 64 inputs) has weight images and test digits instead
+const plane = (meta) => !meta.images;
+const planeHidden = (meta) => plane(meta) && hasHidden(meta);
+const images = (meta) => !!meta.images && hasHidden(meta);
 
 /**
  * id -> {title, help?, tools?, ondemand?, applies(meta), make(el, {compact, enc}), key(ctx), data(ctx, k)}
@@ -35,7 +44,7 @@ export const PANELS = {
     title: "row.network",
     help: "row.network.help",
     tools: ["net_show"],
-    applies: () => true,
+    applies: plane,
     make: (el, { compact, enc }) =>
       createNetworkDiagram(el, compact ? { fill: true, enc } : { height: 230, enc }),
     key: (c) => `${c.values.net_show}:${c.scale}`,
@@ -44,7 +53,7 @@ export const PANELS = {
   boundary: {
     title: "row.boundary",
     help: "row.boundary.help",
-    applies: () => true,
+    applies: plane,
     make: (el, { compact, enc }) =>
       createBoundaryChart(el, compact ? { maxHeight: "fill", compact: true, enc } : { enc }),
     key: () => "",
@@ -87,10 +96,26 @@ export const PANELS = {
   units: {
     title: "row.units",
     help: "row.units.help",
-    applies: hasHidden,
+    applies: planeHidden,
     make: (el, { enc }) => createUnitMaps(el, { enc }),
     key: () => "",
     data: (c, k) => unitMapsData(c.H, k, c.cur, c.grid),
+  },
+  weights: {
+    title: "row.weights",
+    help: "row.weights.help",
+    applies: images,
+    make: (el, { compact, enc }) => createWeightImages(el, { height: compact ? "fill" : undefined, enc }),
+    key: () => "",
+    data: (c, k) => weightImagesData(c.H, k, c.cur),
+  },
+  digits: {
+    title: "row.digits",
+    help: "row.digits.help",
+    applies: (meta) => !!meta.images,
+    make: (el, { compact, enc }) => createDigitGrid(el, { height: compact ? "fill" : undefined, enc }),
+    key: () => "",
+    data: (c, k) => digitGridData(c.H, k, c.cur),
   },
   inspector: {
     title: "row.inspector",
@@ -107,6 +132,14 @@ export const PANELS = {
     make: (el, { enc }) => createLandscapeChart(el, { enc }),
   },
 };
+
+/** The panels to show of `ids` for runs of `meta`: for image data the input-plane views give way to
+ * their image counterparts (network, units -> weights; boundary -> digits), each once, in order. */
+const FOR_IMAGES = { network: "weights", units: "weights", boundary: "digits" };
+export function panelsFor(ids, meta) {
+  const mapped = meta.images ? ids.map((id) => FOR_IMAGES[id] || id) : ids;
+  return [...new Set(mapped)].filter((id) => PANELS[id] && PANELS[id].applies(meta));
+}
 
 /** Panel names accepted in URLs (panels=…): the ids plus the older aliases. */
 export const PANEL_ALIASES = { trajectories: "traj", gradients: "gradnorm" };

@@ -144,6 +144,7 @@ export function lossData(H, k, cur, domain = null) {
     acc: idx.map((i) => H.record(i).acc[k]),
     cursor: null,
     diverged: H.diverged(k) ? H.diverged(k).step : null,
+    test: H.meta.scored_on === "test", // measured on the held-out test set (image data)
   };
 }
 
@@ -272,4 +273,47 @@ export function networkData(H, k, cur, mode, scale, pictures) {
     mapN: pictures.mapN,
     mapRange: pictures.ranges,
   };
+}
+
+const IMAGE_SCALE_QUANTILE = 0.99; // weight images: full colour at the 99th percentile of |w| (else pale)
+
+/** Image data (meta.images): each unit of hidden layer 1 as an image of its incoming weights (theta's
+ * W[1] block, unit by unit), on one colour scale for all runs at record cur: the 99th percentile of
+ * |w| over every run's layer 1 (a few large weights would leave the others pale; beyond it, full colour).
+ * Clones are marked as in unitMapsData: only when the groups found equal are as many as pyinit counted. */
+export function weightImagesData(H, k, cur) {
+  const { meta } = H;
+  const eW = meta.layout.find((e) => e.kind === "W" && e.layer === 1);
+  const fin = meta.sizes[0],
+    fout = meta.sizes[1];
+  const images = [],
+    sizes = [];
+  for (let m = 0; m < meta.K; m++) {
+    const theta = H.record(cur).theta.subarray(m * meta.P, (m + 1) * meta.P);
+    for (let j = 0; j < fout; j++) {
+      const img = Float64Array.from({ length: fin }, (_, i) => theta[wIndex(eW, i, j)]);
+      for (const v of img) if (Number.isFinite(v)) sizes.push(Math.abs(v));
+      if (m === k) images.push(img);
+    }
+  }
+  sizes.sort((a, b) => a - b);
+  const scale = sizes.length
+    ? sizes[Math.floor(IMAGE_SCALE_QUANTILE * (sizes.length - 1))] || sizes.at(-1)
+    : 0;
+  const clones = images.map(() => -1);
+  const groups = identicalGroups(H.params(cur, k), meta.sizes, 1);
+  const nH = meta.sizes.length - 2,
+    counted = H.record(cur).distinct;
+  if (counted && groups.length === counted[k * nH])
+    for (const g of groups) for (const j of g.slice(1)) clones[j] = g[0];
+  const blank = images.every((img) => img.every((v) => v === 0));
+  return { shape: meta.images.shape, images, scale, clones, blank };
+}
+
+/** Image data: the grid of test digits (meta.images) with the classes run k gives them at record cur. */
+export function digitGridData(H, k, cur) {
+  const { images } = H.meta;
+  const G = images.grid_y.length;
+  const pred = H.record(cur).grid_pred.subarray(k * G, (k + 1) * G);
+  return { shape: images.shape, X: images.grid_X, y: Array.from(images.grid_y), pred: Array.from(pred) };
 }

@@ -6,7 +6,8 @@ import { t, formatPercent } from "../platform/i18n.js";
 /**
  * createLossChart(container, {height, enc}) -> {update(data), reset()}
  * data: {steps: number[R], loss: number[R], acc: number[R], cursor: step|null, diverged: step|null,
- *        domain?: {log, lo, hi} (the y axis shared with the other run's copy)}
+ *        domain?: {log, lo, hi} (the y axis shared with the other run's copy),
+ *        test: true when both are measured on the test set (the legend says so)}
  */
 export function createLossChart(container, opts = {}) {
   const enc = encodingsOf(opts);
@@ -30,13 +31,15 @@ export function createLossChart(container, opts = {}) {
           hi = Math.max(hi, v);
         }
       const logScale = dom ? dom.log : hi / lo > 1e3;
+      const lossName = t(data.test ? "legend.lossTest" : "legend.loss"),
+        accName = t(data.test ? "legend.accuracyTest" : "legend.accuracy");
       chart.update({
         x: data.steps,
         yMode: logScale ? "logzero" : "linear",
         series: [
-          { name: t("legend.loss"), y: data.loss, color: enc.ink, dash: "solid", width: 2 },
+          { name: lossName, y: data.loss, color: enc.ink, dash: "solid", width: 2 },
           {
-            name: t("legend.accuracy"),
+            name: accName,
             y: data.acc,
             color: enc.good,
             dash: "dash",
@@ -46,8 +49,8 @@ export function createLossChart(container, opts = {}) {
           },
         ],
         legend: [
-          { name: t("legend.loss"), color: enc.ink },
-          { name: t("legend.accuracy"), color: enc.good, dash: "dash" },
+          { name: lossName, color: enc.ink },
+          { name: accName, color: enc.good, dash: "dash" },
         ],
         xTitle: t("axis.step"),
         yTitle: logScale ? t("axis.lossLog") : t("axis.loss"),
