@@ -69,7 +69,7 @@ class Figure:
 def figures(chapter_id):
     c = tour.chapter(chapter_id)
     settings = page_state.run_settings(c["state"])
-    session = lab.Session.from_settings(settings)
+    session = lab.Session.from_settings(settings, run_code_here=True)  # the chapter's own code
     session.trainer.step(c["steps"])
     tr = session.trainer
     K, layout, act = len(session.members), session.layout, tr.activation
@@ -274,6 +274,22 @@ QUOTES = {
         "0.905": [("left ends at accuracy 0.905", lambda f: round(f.acc[-1, 0], 3) == 0.905)],
         "0.695": [("without dropout: 0.695 (another run; tests/web/test_chapter_claims.py)", lambda f: True)],
         "0.693": [("right loss stays on 0.693", lambda f: flat(f.loss[:, 1], 0.693, 3))],
+    },
+    "digits": {
+        "16": [
+            ("16 hidden units: 16 images per run", lambda f: f.layout.sizes[1] == 16),
+            ("right: 16 distinct units at the end", lambda f: f.distinct[-1, 1, 0] == 16),
+        ],
+        "1": [("left: 1 distinct unit at every step", lambda f: (f.distinct[:, 0, 0] == 1).all())],
+        "300": [("the run's last step is 300", lambda f: f.steps[-1] == 300 == f.total)],
+        "24.4": [("left test accuracy 24.4 % at the end", lambda f: round(100 * f.acc[-1, 0], 1) == 24.4)],
+        "94.2": [("right test accuracy 94.2 % at the end", lambda f: round(100 * f.acc[-1, 1], 1) == 94.2)],
+        "360": [
+            (
+                "loss and accuracy on the 360 test images",
+                lambda f: page_state.run_config(f.settings)[0].n_test == 360,
+            )
+        ],
     },
 }
 
