@@ -3,8 +3,8 @@
 // hidden units stayed identical and whether every weight stayed exactly 0, as one table and a result
 // line. Data: pyinit.web.modern_experiments.modern. Left out: loading, shipped data, "Recompute"
 // (../chapter-views.js).
-import { t } from "../../platform/i18n.js";
-import { int, num, pct } from "../../platform/dom.js";
+import { t, formatPercent as pct } from "../../platform/i18n.js";
+import { int, num } from "../../platform/dom.js";
 import { resultLine, viewTable } from "./parts.js";
 
 const yesNo = (b) => t(b ? "view.stuck.yes" : "view.stuck.no");
