@@ -39,7 +39,8 @@ export function createSurface(container, height, draw, enc) {
   function fit() {
     const cw = Math.max(fill ? 60 : 120, Math.floor(container.clientWidth || 300));
     const ch = Math.round(heightFor(cw));
-    dpr = Math.min(2, window.devicePixelRatio || 1);
+    // drawn at the size shown: a zoomed figure (presentation, text size) gets more pixels, not a stretched bitmap
+    dpr = Math.min(2, window.devicePixelRatio || 1) * (canvas.currentCSSZoom || 1);
     if (cw !== w || ch !== h || canvas.width !== Math.round(cw * dpr)) {
       w = cw;
       h = ch;
