@@ -113,22 +113,28 @@ export function createPresenter(app, { story, figure }) {
     if (n === now) return;
     story.scrollTo(n, { smooth: !state.get("present") });
   }
-  document.addEventListener("keydown", (ev) => {
-    if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || isTyping(ev.target)) return;
-    const key = ev.key;
-    if (!blank.hidden && !["Shift", "Control", "Alt", "Meta"].includes(key)) {
+  // (capture: before the transport's keys, so that the key that ends a blank does nothing else)
+  window.addEventListener(
+    "keydown",
+    (ev) => {
+      if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || isTyping(ev.target)) return;
+      const key = ev.key;
+      if (!blank.hidden && !["Shift", "Control", "Alt", "Meta"].includes(key)) {
+        ev.preventDefault();
+        ev.stopPropagation();
+        blank.hidden = true; // any key shows the screen again
+        return;
+      }
+      if (key === "PageDown" || key === "n") goChapter(1);
+      else if (key === "PageUp" || key === "p") goChapter(-1);
+      else if (key === "b" || key === "B" || key === ".") blank.hidden = false;
+      else if (key === "f") toggle();
+      else if (key === "Escape" && state.get("present")) toggle(false);
+      else return;
       ev.preventDefault();
-      blank.hidden = true; // any key shows the screen again
-      return;
-    }
-    if (key === "PageDown" || key === "n") goChapter(1);
-    else if (key === "PageUp" || key === "p") goChapter(-1);
-    else if (key === "b" || key === "B" || key === ".") blank.hidden = false;
-    else if (key === "f") toggle();
-    else if (key === "Escape" && state.get("present")) toggle(false);
-    else return;
-    ev.preventDefault();
-  });
+    },
+    true,
+  );
 
   /** The network diagrams draw in a view box scaled to their cell: their labels get a size in its units
    * that comes out at the charts' smallest text (the view box's scale read from the screen). */
