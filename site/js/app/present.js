@@ -14,6 +14,7 @@
 //   const presenter = createPresenter(app, {story, figure});   the lab's story and its figure element
 import { t } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
+import { createDownloads } from "./export-menu.js";
 
 export const MIN_CHART_PX = 10; // the smallest text the figure draws at zoom 1 (a chart's tick label)
 export const MIN_SHARE = 0.0225; // of the screen's height: every text of the figure in presentation mode
@@ -49,6 +50,7 @@ export function createPresenter(app, { story, figure }) {
   const sizeLabel = el("label", { for: "font_size", class: "font-size-label" });
   sizeSelect.addEventListener("change", () => app.set({ font_size: sizeSelect.value }));
   tools.append(presentBtn, sizeLabel, sizeSelect);
+  const downloads = createDownloads(app, { tools, panels: figure.querySelector(".fig-panels") });
 
   function renderTools() {
     presentBtn.textContent = t(state.get("present") ? "present.leave" : "present.enter");
@@ -158,5 +160,5 @@ export function createPresenter(app, { story, figure }) {
     renderHead();
   });
   apply();
-  return { toggle, goChapter, apply, head, blank };
+  return { toggle, goChapter, apply, head, blank, downloads };
 }
