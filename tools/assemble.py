@@ -173,6 +173,25 @@ def write_vendor(out: Path) -> tuple[Path, Path]:
     return vendor / PLOTLY_FILE, codemirror
 
 
+# the figure's downloads (site/js/app/export-video.js, export-gif.js): ES modules, loaded on first use
+ENCODERS = {"webm": ("webm-muxer", "build/webm-muxer.mjs"), "gif": ("gifenc", "dist/gifenc.esm.js")}
+
+
+def write_encoders(out: Path) -> dict:
+    """vendor/<package>-<version>/: the video and GIF encoders, each with its license. Returns
+    {kind: path} for the manifest."""
+    paths = {}
+    for kind, (package, file) in ENCODERS.items():
+        folder = out / "vendor" / f"{package}-{npm_version(package)}"
+        folder.mkdir(parents=True)
+        shutil.copyfile(NODE_MODULES / package / file, folder / f"{package}.js")
+        for name in ("LICENSE", "LICENSE.md"):
+            if (NODE_MODULES / package / name).exists():
+                shutil.copyfile(NODE_MODULES / package / name, folder / name)
+        paths[kind] = (folder / f"{package}.js").relative_to(out).as_posix()
+    return paths
+
+
 def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list[str] | None = None) -> dict:
     """Write a complete dist/ into `out` (which must not exist). Returns the manifest."""
     out.mkdir(parents=True)
@@ -182,6 +201,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
     write_embed_config(out, embed_origins)
     write_data(out / "data")
     plotly, codemirror = write_vendor(out)
+    encoders = write_encoders(out)
     files = {
         p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
         for p in sorted(out.rglob("*"))
@@ -208,6 +228,7 @@ def assemble(out: Path, *, cdn: bool, offline: bool = False, embed_origins: list
         "pyinitWheel": f"{PYODIDE_DIR}/{wheel.name}",
         "plotly": plotly.relative_to(out).as_posix(),
         "codemirror": codemirror.relative_to(out).as_posix(),
+        "encoders": encoders,
         "stages": stages,
         "immutable": immutable,
         "files": files,

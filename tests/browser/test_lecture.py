@@ -137,7 +137,9 @@ def test_clicker_keys_move_exactly_one_chapter_and_leave_fields_alone(lab):
 def test_b_and_dot_blank_the_screen_and_any_key_brings_it_back(lab):
     pg = lab
     pg.locator("#story").focus()
-    covered = "() => document.elementFromPoint(innerWidth / 2, innerHeight / 2).classList.contains('present-blank')"
+    covered = (
+        "() => document.elementFromPoint(innerWidth / 2, innerHeight / 2).classList.contains('present-blank')"
+    )
     for key in ("b", "."):
         pg.keyboard.press(key)
         assert poll(lambda: pg.evaluate(covered)), key
@@ -229,4 +231,100 @@ def test_text_size_is_a_control_and_kept_in_the_link(lab):
     assert story_px >= 1.5 * 15, story_px
     pg.select_option("#font_size", "100")
     poll(lambda: "font_size" not in pg.evaluate("() => location.hash"))
+    assert not pg.errors, pg.errors
+
+
+def open_downloads(pg):
+    if not pg.evaluate("() => document.querySelector('.downloads').open"):
+        pg.click(".downloads summary")
+
+
+def test_png_download_is_the_figure_at_the_stated_width_with_drawn_charts(lab, tmp_path):
+    from PIL import Image
+
+    pg = lab
+    pause(pg)
+    open_downloads(pg)
+    pg.select_option("#export-width", "1920")
+    with pg.expect_download(timeout=60_000) as d:
+        pg.click("button[data-format=png]")
+    name = d.value.suggested_filename
+    chapter = pg.evaluate("() => window.pyinitLab.state().chapter")
+    assert name.endswith(".png") and chapter in name and "-vs-" in name, name
+    path = tmp_path / name
+    d.value.save_as(path)
+    img = Image.open(path).convert("RGB")
+    assert img.width == 1920 and img.height > 900, img.size
+    # each chart's area (where its canvas or diagram sits on screen, scaled) holds ink: not blank
+    boxes = pg.evaluate(
+        """() => { const o = document.getElementById('fig-panels').getBoundingClientRect();
+        return [...document.querySelectorAll('#fig-panels canvas, #fig-panels .netdiagram svg')].map((e) => {
+          const r = e.getBoundingClientRect();
+          return [(r.left - o.left) / o.width, (r.top - o.top) / o.height, r.width / o.width, r.height / o.height];
+        }); }"""
+    )
+    assert len(boxes) >= 4, boxes
+    pad = round(1920 * 0.02)
+    inner = 1920 - 2 * pad
+    top = pad + round(1920 * 0.022) * 1.4
+    panels_h = img.height - top - pad - max(10, round(1920 * 0.009)) * 2.6
+    for x, y, w, h in boxes:
+        crop = img.crop(
+            (
+                int(pad + x * inner),
+                int(top + y * panels_h),
+                int(pad + (x + w) * inner),
+                int(top + (y + h) * panels_h),
+            )
+        )
+        colours = crop.getcolors(maxcolors=1_000_000)
+        ink = sum(n for n, c in colours if sum(c) < 600)  # darker than the paper
+        assert len(colours) > 20 and ink > 0.002 * crop.width * crop.height, (x, y, len(colours), ink)
+
+
+DURATION = """async (b64) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const v = document.createElement('video');
+  v.muted = true;
+  v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
+  await new Promise((ok, fail) => { v.onloadedmetadata = ok; v.onerror = () => fail(new Error('not a video')); });
+  if (!Number.isFinite(v.duration)) {  // MediaRecorder writes no duration: read to the end
+    v.currentTime = 1e7;
+    await new Promise((ok) => (v.ondurationchange = ok));
+  }
+  return { duration: v.duration, width: v.videoWidth, height: v.videoHeight };
+}"""
+
+
+def test_webm_download_lasts_as_long_as_its_frames(lab, tmp_path, browser):
+    import base64
+
+    pg = lab
+    pause(pg)
+    open_downloads(pg)
+    pg.select_option("#export-width", "1280")
+    pg.evaluate("() => { document.querySelector('.downloads').dataset.maxFrames = '12'; }")
+    with pg.expect_download(timeout=180_000) as d:
+        pg.click("button[data-format=webm]")
+        poll(lambda: pg.evaluate("() => !document.querySelector('.export-progress').hidden"), what="progress")
+        # the page stays usable while it records: the language switch still answers
+        assert pg.evaluate("() => document.querySelectorAll('#lang-switch button').length") >= 2
+    name = d.value.suggested_filename
+    assert name.endswith(".webm") and "animation" in name, name
+    data = (tmp_path / name).read_bytes() if d.value.save_as(tmp_path / name) is None else b""
+    assert data[:4] == b"\x1a\x45\xdf\xa3", data[:4]  # EBML: a Matroska/WebM file
+    frames = int(pg.get_attribute(".export-note", "data-frames"))
+    seconds = float(pg.get_attribute(".export-note", "data-seconds"))
+    assert frames == 12
+    fps = 10
+    assert abs(seconds - frames / fps) < 1e-3, seconds  # every frame stamped k / fps (WebCodecs)
+    # decoded in a page of its own (the lab's CSP has no media-src for blob: videos)
+    other = browser.new_page()
+    try:
+        info = other.evaluate(DURATION, base64.b64encode(data).decode())
+    finally:
+        other.close()
+    assert info["width"] == 1280, info
+    # the file lasts frames / fps (within one frame: containers differ on the last frame's length)
+    assert abs(info["duration"] - frames / fps) <= 1 / fps + 0.01, (info, frames)
     assert not pg.errors, pg.errors

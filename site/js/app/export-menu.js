@@ -32,7 +32,7 @@ export function createDownloads(app, { tools, panels }) {
     width.value = keep;
     png.textContent = t("export.png");
     video.textContent = t("export.video");
-    video.disabled = busy || !videoType();
+    video.disabled = busy || !(videoType() || typeof VideoEncoder !== "undefined");
   }
   const setLabel = (e, text) => (e.textContent = text);
   const chosenWidth = () => (width.value === "2x" ? 0 : Number(width.value));
@@ -64,13 +64,15 @@ export function createDownloads(app, { tools, panels }) {
     run(async () => {
       progress.hidden = false;
       progress.value = 0;
-      const { blob, ext, frames } = await recordVideo(app, panels, {
+      const { blob, ext, frames, seconds } = await recordVideo(app, panels, {
         width: chosenWidth(),
         maxFrames: Number(menu.dataset.maxFrames) || undefined, // a shorter clip (the tests' knob)
         onProgress: (p) => (progress.value = p),
       });
       downloadBlob(blob, fileName(app, ext, "animation"));
-      note.textContent = t("export.recorded", { frames: String(frames) });
+      note.textContent = t("export.recorded", { frames: String(frames), seconds: seconds.toFixed(2) });
+      note.dataset.frames = String(frames);
+      note.dataset.seconds = seconds.toFixed(3);
     }),
   );
   app.on("language", render);

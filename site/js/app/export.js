@@ -131,7 +131,7 @@ export function paintFigure(out, parts, { width, title, font, paper, ink, muted,
     titlePx = Math.round(width * 0.022),
     creditPx = Math.max(10, Math.round(width * 0.009));
   const top = pad + titlePx * 1.4,
-    height = Math.round(top + parts.height * s + pad + creditPx * 2.6);
+    height = 2 * Math.round((top + parts.height * s + pad + creditPx * 2.6) / 2); // even: video codecs
   if (out.width !== width || out.height !== height) {
     out.width = width;
     out.height = height;
