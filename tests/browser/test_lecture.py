@@ -328,3 +328,28 @@ def test_webm_download_lasts_as_long_as_its_frames(lab, tmp_path, browser):
     # the file lasts frames / fps (within one frame: containers differ on the last frame's length)
     assert abs(info["duration"] - frames / fps) <= 1 / fps + 0.01, (info, frames)
     assert not pg.errors, pg.errors
+
+
+def test_gif_download_decodes_with_the_frames_recorded(lab, tmp_path):
+    from PIL import Image
+
+    pg = lab
+    pause(pg)
+    open_downloads(pg)
+    pg.select_option("#export-width", "1280")
+    pg.evaluate("() => { document.querySelector('.downloads').dataset.maxFrames = '8'; }")
+    with pg.expect_download(timeout=180_000) as d:
+        pg.click("button[data-format=gif]")
+    name = d.value.suggested_filename
+    assert name.endswith(".gif") and "animation" in name, name
+    d.value.save_as(tmp_path / name)
+    img = Image.open(tmp_path / name)
+    assert img.format == "GIF" and img.width == 1280, (img.format, img.size)
+    assert img.n_frames == 8 == int(pg.get_attribute(".export-note", "data-frames")), img.n_frames
+    assert img.info.get("duration") == 100  # 1 / 10 s a frame
+    # the frames differ: the runs move (the first and the last are not the same picture)
+    img.seek(0)
+    first = img.convert("RGB").tobytes()
+    img.seek(7)
+    assert img.convert("RGB").tobytes() != first
+    assert not pg.errors, pg.errors

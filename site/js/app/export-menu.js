@@ -7,6 +7,7 @@ import { t } from "../platform/i18n.js";
 import { el } from "../platform/dom.js";
 import { figurePNG, fileName, downloadBlob } from "./export.js";
 import { recordVideo, videoType } from "./export-video.js";
+import { recordGIF } from "./export-gif.js";
 
 const WIDTHS = ["2x", "1280", "1920", "3840"];
 
@@ -17,9 +18,13 @@ export function createDownloads(app, { tools, panels }) {
   const widthLabel = el("label", { for: "export-width" });
   const png = el("button", { type: "button", "data-format": "png" });
   const video = el("button", { type: "button", "data-format": "webm" });
+  const gif = el("button", { type: "button", "data-format": "gif" });
   const progress = el("progress", { class: "export-progress", max: "1", value: "0", hidden: "" });
   const note = el("span", { class: "export-note", role: "status" });
-  menu.append(summary, el("div", { class: "downloads-body" }, widthLabel, width, png, video, progress, note));
+  menu.append(
+    summary,
+    el("div", { class: "downloads-body" }, widthLabel, width, png, video, gif, progress, note),
+  );
   tools.append(menu);
 
   function render() {
@@ -32,6 +37,8 @@ export function createDownloads(app, { tools, panels }) {
     width.value = keep;
     png.textContent = t("export.png");
     video.textContent = t("export.video");
+    gif.textContent = t("export.gif");
+    gif.disabled = busy;
     video.disabled = busy || !(videoType() || typeof VideoEncoder !== "undefined");
   }
   const setLabel = (e, text) => (e.textContent = text);
@@ -41,7 +48,7 @@ export function createDownloads(app, { tools, panels }) {
   async function run(job) {
     if (busy) return;
     busy = true;
-    png.disabled = video.disabled = true;
+    png.disabled = video.disabled = gif.disabled = true;
     note.textContent = "";
     try {
       await job();
@@ -60,21 +67,29 @@ export function createDownloads(app, { tools, panels }) {
       downloadBlob(blob, fileName(app, "png"));
     }),
   );
-  video.addEventListener("click", () =>
+  const animation = (record) =>
     run(async () => {
       progress.hidden = false;
       progress.value = 0;
-      const { blob, ext, frames, seconds } = await recordVideo(app, panels, {
+      const {
+        blob,
+        ext = "gif",
+        frames,
+        fps,
+        seconds,
+      } = await record(app, panels, {
         width: chosenWidth(),
         maxFrames: Number(menu.dataset.maxFrames) || undefined, // a shorter clip (the tests' knob)
         onProgress: (p) => (progress.value = p),
       });
       downloadBlob(blob, fileName(app, ext, "animation"));
-      note.textContent = t("export.recorded", { frames: String(frames), seconds: seconds.toFixed(2) });
+      const secs = seconds ?? frames / fps;
+      note.textContent = t("export.recorded", { frames: String(frames), seconds: secs.toFixed(2) });
       note.dataset.frames = String(frames);
-      note.dataset.seconds = seconds.toFixed(3);
-    }),
-  );
+      note.dataset.seconds = secs.toFixed(3);
+    });
+  video.addEventListener("click", () => animation(recordVideo));
+  gif.addEventListener("click", () => animation(recordGIF));
   app.on("language", render);
   render();
   return { render };
