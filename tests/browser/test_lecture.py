@@ -353,3 +353,34 @@ def test_gif_download_decodes_with_the_frames_recorded(lab, tmp_path):
     img.seek(7)
     assert img.convert("RGB").tobytes() != first
     assert not pg.errors, pg.errors
+
+
+def test_svg_download_parses_and_holds_the_charts_marks(lab, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    pg = lab
+    pause(pg)
+    open_downloads(pg)
+    with pg.expect_download(timeout=60_000) as d:
+        pg.click("button[data-format=svg]")
+    name = d.value.suggested_filename
+    assert name.endswith(".svg"), name
+    d.value.save_as(tmp_path / name)
+    root = ET.parse(tmp_path / name).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    charts = [e for e in root.iter(f"{ns}svg") if e.get("class") == "chart"]
+    shown = pg.evaluate("() => [...document.querySelectorAll('#fig-panels canvas')].length")
+    assert len(charts) == shown >= 2, (len(charts), shown)
+    for chart in charts:
+        paths = list(chart.iter(f"{ns}path"))
+        texts = [t.text for t in chart.iter(f"{ns}text") if t.text]
+        marks = list(chart.iter(f"{ns}image")) + [p for p in paths if len(p.get("d", "")) > 200]
+        # axes (a frame, gridlines), tick labels, and the data: a long line or a heat map
+        assert len(paths) >= 4 and len(texts) >= 3 and marks, (len(paths), texts[:5], len(marks))
+    nets = [e for e in root.iter(f"{ns}svg") if e.get("class") == "net"]
+    assert len(nets) == 2 and all(
+        len(list(n.iter(f"{ns}line")) + list(n.iter(f"{ns}path"))) > 4 for n in nets
+    )
+    words = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
+    title = pg.evaluate("() => document.querySelector('.chapter-step.active h2').textContent")
+    assert title in words and "pyinit" in words

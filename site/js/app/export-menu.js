@@ -8,6 +8,7 @@ import { el } from "../platform/dom.js";
 import { figurePNG, fileName, downloadBlob } from "./export.js";
 import { recordVideo, videoType } from "./export-video.js";
 import { recordGIF } from "./export-gif.js";
+import { figureSVG } from "./export-svg.js";
 
 const WIDTHS = ["2x", "1280", "1920", "3840"];
 
@@ -19,11 +20,12 @@ export function createDownloads(app, { tools, panels }) {
   const png = el("button", { type: "button", "data-format": "png" });
   const video = el("button", { type: "button", "data-format": "webm" });
   const gif = el("button", { type: "button", "data-format": "gif" });
+  const svg = el("button", { type: "button", "data-format": "svg" });
   const progress = el("progress", { class: "export-progress", max: "1", value: "0", hidden: "" });
   const note = el("span", { class: "export-note", role: "status" });
   menu.append(
     summary,
-    el("div", { class: "downloads-body" }, widthLabel, width, png, video, gif, progress, note),
+    el("div", { class: "downloads-body" }, widthLabel, width, png, svg, video, gif, progress, note),
   );
   tools.append(menu);
 
@@ -38,6 +40,7 @@ export function createDownloads(app, { tools, panels }) {
     png.textContent = t("export.png");
     video.textContent = t("export.video");
     gif.textContent = t("export.gif");
+    svg.textContent = t("export.svg");
     gif.disabled = busy;
     video.disabled = busy || !(videoType() || typeof VideoEncoder !== "undefined");
   }
@@ -48,7 +51,7 @@ export function createDownloads(app, { tools, panels }) {
   async function run(job) {
     if (busy) return;
     busy = true;
-    png.disabled = video.disabled = gif.disabled = true;
+    png.disabled = svg.disabled = video.disabled = gif.disabled = true;
     note.textContent = "";
     try {
       await job();
@@ -57,7 +60,7 @@ export function createDownloads(app, { tools, panels }) {
     } finally {
       busy = false;
       progress.hidden = true;
-      png.disabled = false;
+      png.disabled = svg.disabled = false;
       render();
     }
   }
@@ -66,6 +69,9 @@ export function createDownloads(app, { tools, panels }) {
       const blob = await figurePNG(app, panels, chosenWidth());
       downloadBlob(blob, fileName(app, "png"));
     }),
+  );
+  svg.addEventListener("click", () =>
+    run(async () => downloadBlob(await figureSVG(app, panels), fileName(app, "svg"))),
   );
   const animation = (record) =>
     run(async () => {
