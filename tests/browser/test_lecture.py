@@ -56,7 +56,8 @@ MEASURE = """
       overflow.push({ name, scroll: [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight] });
   }
   const w = wrap.getBoundingClientRect();
-  return { H, texts, overflow, canvas: window.__canvasText.slice(), wrap: [w.left, w.top, w.width, w.height] };
+  const canvas = window.__canvasText.slice();
+  return { H, texts, overflow, canvas, wrap: [w.left, w.top, w.width, w.height] };
 }
 """
 
@@ -82,7 +83,8 @@ def pause(pg):
 
 def chapter_no(pg):
     return pg.evaluate(
-        "() => [...document.querySelectorAll('.chapter-step')].findIndex((s) => s.classList.contains('active'))"
+        "() => [...document.querySelectorAll('.chapter-step')]"
+        ".findIndex((s) => s.classList.contains('active'))"
         " + 1"
     )
 
@@ -260,7 +262,8 @@ def test_png_download_is_the_figure_at_the_stated_width_with_drawn_charts(lab, t
         """() => { const o = document.getElementById('fig-panels').getBoundingClientRect();
         return [...document.querySelectorAll('#fig-panels canvas, #fig-panels .netdiagram svg')].map((e) => {
           const r = e.getBoundingClientRect();
-          return [(r.left - o.left) / o.width, (r.top - o.top) / o.height, r.width / o.width, r.height / o.height];
+          return [(r.left - o.left) / o.width, (r.top - o.top) / o.height,
+                  r.width / o.width, r.height / o.height];
         }); }"""
     )
     assert len(boxes) >= 4, boxes
@@ -287,7 +290,10 @@ DURATION = """async (b64) => {
   const v = document.createElement('video');
   v.muted = true;
   v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
-  await new Promise((ok, fail) => { v.onloadedmetadata = ok; v.onerror = () => fail(new Error('not a video')); });
+  await new Promise((ok, fail) => {
+    v.onloadedmetadata = ok;
+    v.onerror = () => fail(new Error('not a video'));
+  });
   if (!Number.isFinite(v.duration)) {  // MediaRecorder writes no duration: read to the end
     v.currentTime = 1e7;
     await new Promise((ok) => (v.ondurationchange = ok));

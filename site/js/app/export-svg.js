@@ -102,7 +102,8 @@ export function svgContext(canvas) {
     },
     fillRect(x, y, w, h) {
       out.push(
-        `<path d="M${pt(x, y)}L${pt(x + w, y)}L${pt(x + w, y + h)}L${pt(x, y + h)}Z" fill="${esc(style.fillStyle)}"/>`,
+        `<path d="M${pt(x, y)}L${pt(x + w, y)}L${pt(x + w, y + h)}L${pt(x, y + h)}Z" ` +
+          `fill="${esc(style.fillStyle)}"/>`,
       );
     },
     strokeRect(x, y, w, h) {
@@ -190,14 +191,16 @@ export async function figureSVGText(app, panels) {
   };
   const parts = [
     `<rect width="${W}" height="${H}" fill="${paper}"/>`,
-    `<text x="${pad}" y="28" font-size="20" font-weight="600" font-family="${esc(font)}" fill="${ink}">${esc(title)}</text>`,
+    `<text x="${pad}" y="28" font-size="20" font-weight="600" font-family="${esc(font)}" ` +
+      `fill="${ink}">${esc(title)}</text>`,
   ];
   for (const e of panels.querySelectorAll(".run, .cell")) {
     if (!e.checkVisibility()) continue;
     const b = at(e),
       cs = getComputedStyle(e);
     parts.push(
-      `<rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" fill="${cs.backgroundColor}" stroke="${cs.borderTopColor}"/>`,
+      `<rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" ` +
+        `fill="${cs.backgroundColor}" stroke="${cs.borderTopColor}"/>`,
     );
   }
   for (const e of panels.querySelectorAll(".run-title, .run-stat, .caption, .diverged, .cell-title")) {
@@ -206,7 +209,8 @@ export async function figureSVGText(app, panels) {
       cs = getComputedStyle(e);
     const px = n(parseFloat(cs.fontSize) * (e.currentCSSZoom || 1));
     parts.push(
-      `<text x="${b.x}" y="${b.y}" dominant-baseline="hanging" font-size="${px}" font-weight="${cs.fontWeight}" ` +
+      `<text x="${b.x}" y="${b.y}" dominant-baseline="hanging" font-size="${px}" ` +
+        `font-weight="${cs.fontWeight}" ` +
         `font-family="${esc(font)}" fill="${cs.color}">${esc(e.textContent.trim())}</text>`,
     );
   }
@@ -214,7 +218,8 @@ export async function figureSVGText(app, panels) {
   for (const [c, rec] of recorders) {
     const b = at(c);
     parts.push(
-      `<svg class="chart" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" viewBox="0 0 ${c.width} ${c.height}">` +
+      `<svg class="chart" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" ` +
+        `viewBox="0 0 ${c.width} ${c.height}">` +
         `${rec.markup()}</svg>`,
     );
   }
@@ -229,9 +234,11 @@ export async function figureSVGText(app, panels) {
     parts.push(new XMLSerializer().serializeToString(copy));
   }
   parts.push(
-    `<text x="${pad}" y="${H - 12}" font-size="11" font-family="${esc(font)}" fill="${muted}">${esc(`pyinit — why zero initialization fails · ${link}`)}</text>`,
+    `<text x="${pad}" y="${H - 12}" font-size="11" font-family="${esc(font)}" fill="${muted}">` +
+      `${esc(`pyinit — why zero initialization fails · ${link}`)}</text>`,
   );
-  return `<svg xmlns="${NS}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">\n${parts.join("\n")}\n</svg>\n`;
+  const head = `<svg xmlns="${NS}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  return `${head}\n${parts.join("\n")}\n</svg>\n`;
 }
 
 export async function figureSVG(app, panels) {
