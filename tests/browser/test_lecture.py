@@ -366,6 +366,8 @@ def test_svg_download_parses_and_holds_the_charts_marks(lab, tmp_path):
 
     pg = lab
     pause(pg)
+    pg.evaluate("() => window.pyinitLab.goTo(30)")
+    poll(lambda: pg.evaluate("() => window.pyinitLab.snapshot().step") >= 30)
     open_downloads(pg)
     with pg.expect_download(timeout=60_000) as d:
         pg.click("button[data-format=svg]")
@@ -380,7 +382,8 @@ def test_svg_download_parses_and_holds_the_charts_marks(lab, tmp_path):
     for chart in charts:
         paths = list(chart.iter(f"{ns}path"))
         texts = [t.text for t in chart.iter(f"{ns}text") if t.text]
-        marks = list(chart.iter(f"{ns}image")) + [p for p in paths if len(p.get("d", "")) > 200]
+        data = [p for p in paths if "A" in p.get("d", "") or p.get("d", "").count("L") >= 5]
+        marks = list(chart.iter(f"{ns}image")) + data  # a line of several steps, a dot, a heat map
         # axes (a frame, gridlines), tick labels, and the data: a long line or a heat map
         assert len(paths) >= 4 and len(texts) >= 3 and marks, (len(paths), texts[:5], len(marks))
     nets = [e for e in root.iter(f"{ns}svg") if e.get("class") == "net"]

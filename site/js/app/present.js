@@ -153,6 +153,9 @@ export function createPresenter(app, { story, figure }) {
   app.on("transport", fitDiagramLabels);
   app.on("state", (ch) => {
     if (ch.includes("present") || ch.includes("font_size")) apply();
+    // a new text size reflows the story: the chapter shown stays the one in view
+    if (ch.includes("font_size") && story.active)
+      story.scrollTo(story.active, { smooth: false, silent: true });
     else if (ch.includes("chapter") && state.get("present")) renderHead();
   });
   app.on("language", () => {
