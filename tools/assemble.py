@@ -174,6 +174,25 @@ def write_vendor(out: Path) -> tuple[Path, Path]:
     return vendor / PLOTLY_FILE, codemirror
 
 
+# the figure's downloads (site/js/app/export-video.js, export-gif.js): ES modules, loaded on first use
+ENCODERS = {"webm": ("webm-muxer", "build/webm-muxer.mjs"), "gif": ("gifenc", "dist/gifenc.esm.js")}
+
+
+def write_encoders(out: Path) -> dict:
+    """vendor/<package>-<version>/: the video and GIF encoders, each with its license. Returns
+    {kind: path} for the manifest."""
+    paths = {}
+    for kind, (package, file) in ENCODERS.items():
+        folder = out / "vendor" / f"{package}-{npm_version(package)}"
+        folder.mkdir(parents=True)
+        shutil.copyfile(NODE_MODULES / package / file, folder / f"{package}.js")
+        for name in ("LICENSE", "LICENSE.md"):
+            if (NODE_MODULES / package / name).exists():
+                shutil.copyfile(NODE_MODULES / package / name, folder / name)
+        paths[kind] = (folder / f"{package}.js").relative_to(out).as_posix()
+    return paths
+
+
 def assemble(
     out: Path,
     *,
@@ -192,6 +211,7 @@ def assemble(
     write_embed_config(out, embed_origins)
     write_data(out / "data")
     plotly, codemirror = write_vendor(out)
+    encoders = write_encoders(out)
     files = {
         p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
         for p in sorted(out.rglob("*"))
@@ -219,6 +239,7 @@ def assemble(
         "pyinitWheel": f"{PYODIDE_DIR}/{wheel.name}",
         "plotly": plotly.relative_to(out).as_posix(),
         "codemirror": codemirror.relative_to(out).as_posix(),
+        "encoders": encoders,
         "stages": stages,
         "immutable": immutable,
         "csp": csp_for("cdn" if cdn else "self-hosted"),  # the service worker sends it with what it serves

@@ -39,7 +39,10 @@ export function createSurface(container, height, draw, enc) {
   function fit() {
     const cw = Math.max(fill ? 60 : 120, Math.floor(container.clientWidth || 300));
     const ch = Math.round(heightFor(cw));
-    dpr = Math.min(2, window.devicePixelRatio || 1);
+    // drawn at the size shown: a zoomed figure (presentation, text size) gets more pixels, not a stretched
+    // bitmap; a picture being made of the figure (app/export.js) asks for more pixels still
+    const exportScale = Number(document.documentElement.dataset.exportScale) || 1;
+    dpr = Math.min(2, window.devicePixelRatio || 1) * (canvas.currentCSSZoom || 1) * exportScale;
     if (cw !== w || ch !== h || canvas.width !== Math.round(cw * dpr)) {
       w = cw;
       h = ch;

@@ -15,6 +15,7 @@ import { followAddress } from "../app/address.js";
 import { watchMotion } from "../app/motion.js";
 import { createOwnSetup } from "../app/own-setup.js";
 import { exposeLabHook } from "../app/test-hook.js";
+import { createPresenter } from "../app/present.js";
 
 window.pyinitStarted = true; // the page's modules loaded: the guard (platform/file-check.js) stands down
 performance.mark("pyinit:modules"); // (marks: where the first paint's time goes; read by build.py bench)
@@ -108,6 +109,7 @@ motion = watchMotion(app, {
   transport: $("figure").querySelector(".transport"),
 });
 exposeLabHook(app, { story, rows, perf });
+createPresenter(app, { story, figure: $("figure") }); // lecture hall: clicker keys, present, downloads
 
 // ---- start: the link's chapter (or its own setup), its runs at once ----------------------------------
 markChapter();
