@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import LOAD_TIMEOUT_MS, until
+from conftest import LOAD_TIMEOUT_MS, next_frames, until
 
 SIZES = [(1024, 768), (1280, 720), (1400, 900), (1920, 1080), (390, 844)]
 BAR_SHARE = 0.12
@@ -76,19 +76,27 @@ def test_no_control_is_covered_and_the_bar_is_compact(lab_in_view):
 
 def test_mouse_clicks_reach_the_lab_controls(lab_in_view):
     pg, (w, h) = lab_in_view
-    # a field in the Network settings: click it (covered -> Playwright's click fails) and type
+    # a field in the Network settings, in the middle of the window with the lab in view: click it (a
+    # covered target makes Playwright's click fail)
+    pg.evaluate(
+        "() => document.getElementById('ctl-network').scrollIntoView({block: 'center', behavior: 'instant'})"
+    )
+    next_frames(pg, 3)
     field = pg.locator("#ctl-network input").first
-    field.scroll_into_view_if_needed()
     field.click(timeout=15000, no_wait_after=True)
     assert pg.evaluate(
         "() => document.activeElement && document.activeElement.closest('#ctl-network') !== null"
     )
-    # the right run's init seed: a field the floating bar used to hide
-    seed = pg.locator("#ctl-right input:not([disabled])").first
-    seed.scroll_into_view_if_needed()
-    seed.click(timeout=15000, no_wait_after=True)
+    # a select among the panels' row tools, with the panels' top in the middle of the window (where the
+    # floating bar used to sit)
+    pg.evaluate("""() => { const r = document.getElementById('panels').getBoundingClientRect();
+        window.scrollBy({top: r.top - innerHeight * 0.45, behavior: 'instant'}); }""")
+    next_frames(pg, 3)
+    tool = pg.locator("#panels .row-tools select").first
+    tool.click(timeout=15000, no_wait_after=True)
+    pg.keyboard.press("Escape")
     assert pg.evaluate(
-        "() => document.activeElement && document.activeElement.closest('#ctl-right') !== null"
+        "() => document.activeElement && document.activeElement.closest('#panels .row-tools') !== null"
     )
     # the "numbers" table's summary toggles its details
     summary = pg.locator("#lab-numbers-box summary").first
