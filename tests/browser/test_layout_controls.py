@@ -16,11 +16,13 @@ BAR_SHARE = 0.12
 
 # every visible control in the lab and the transport, scrolled to the middle one by one: what covers it?
 COVERED = """() => {
-  const sel = "button, select, input, textarea, a[href], summary, [role=slider], [tabindex]:not([tabindex='-1'])";
+  const sel = "button, select, input, textarea, a[href], summary, [role=slider], "
+    + "[tabindex]:not([tabindex='-1'])";
   const bar = document.querySelector(".transport");
   const all = [...document.getElementById("more").querySelectorAll(sel), ...bar.querySelectorAll(sel)];
   const seen = (el) => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return r.width > 2 && r.height > 2 && s.visibility !== "hidden" && !el.closest("[hidden], .visually-hidden"); };
+    return r.width > 2 && r.height > 2 && s.visibility !== "hidden"
+      && !el.closest("[hidden], .visually-hidden"); };
   const covered = [];
   let checked = 0;
   for (const el of all.filter(seen)) {
@@ -31,7 +33,8 @@ COVERED = """() => {
     checked += 1;
     const ok = hit && (el.contains(hit) || hit.contains(el) && hit.tagName === "LABEL" || hit.control === el
       || (hit.closest("label") && hit.closest("label").control === el));
-    if (!ok) covered.push({ control: el.id || el.outerHTML.slice(0, 80), hit: hit ? (hit.id || hit.className || hit.tagName)
+    if (!ok) covered.push({ control: el.id || el.outerHTML.slice(0, 80),
+      hit: hit ? (hit.id || hit.className || hit.tagName)
       : null, by: hit && hit.closest(".transport, .lab-dock, .figure-wrap") ? "transport/figure" : "" });
   }
   const b = bar.getBoundingClientRect();

@@ -19,12 +19,14 @@ PAGES = ["index.html", "index.html#chapter=8", "embed.html"]
 
 OBSERVE = """(() => {
   window.__shifts = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => e.hadRecentInput || window.__shifts.push({
+  const keep = (e) => window.__shifts.push({
     value: e.value, at: Math.round(e.startTime),
     moved: (e.sources || []).map((s) => (s.node ? s.node.id || s.node.className || s.node.nodeName : "?")
       + ` y ${Math.round(s.previousRect.y)} -> ${Math.round(s.currentRect.y)}`
       + ` h ${Math.round(s.previousRect.height)} -> ${Math.round(s.currentRect.height)}`),
-  }))).observe({ type: "layout-shift", buffered: true });
+  });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => e.hadRecentInput || keep(e)))
+    .observe({ type: "layout-shift", buffered: true });
 })();"""
 
 
