@@ -6,8 +6,6 @@ story is scrolled chapter by chapter, as a reader does."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from conftest import LOAD_TIMEOUT_MS, until
@@ -44,7 +42,6 @@ def test_every_chapter_s_charts_have_room(browser, server_url, size):
         count = until(pg, "() => document.querySelectorAll('.chapter-step').length", what="the story")
         bad = []
         for n in range(1, count + 1):
-            t0 = time.time()
             pg.evaluate(f"() => document.getElementById('chapter-{n}').scrollIntoView({{block: 'start'}})")
             until(
                 pg,
@@ -53,7 +50,6 @@ def test_every_chapter_s_charts_have_room(browser, server_url, size):
                 ".every((p) => p.chartData || p.offsetParent === null)",
                 what=f"chapter {n} shown and drawn",
             )
-            print(n, round(time.time() - t0, 1))
             got = pg.evaluate(LOOK)
             for b in got["boxes"]:
                 if b["w"] < MIN_W or b["h"] < MIN_H or b["h"] > MAX_TALL * b["w"]:
