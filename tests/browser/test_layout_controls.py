@@ -78,7 +78,7 @@ def test_no_control_is_covered_and_the_bar_is_compact(lab_in_view):
 
 
 def test_mouse_clicks_reach_the_lab_controls(lab_in_view):
-    pg, (w, h) = lab_in_view
+    pg, _size = lab_in_view
     # a field in the Network settings, in the middle of the window with the lab in view: click it (a
     # covered target makes Playwright's click fail)
     pg.evaluate(
