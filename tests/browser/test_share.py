@@ -129,6 +129,9 @@ def test_embed_code_is_a_working_iframe(context, server_url):
         "() => { const s = window.pyinitLab && window.pyinitLab.snapshot(); return s && s.step === 42; }",
         timeout=LOAD_TIMEOUT_MS,
     )
+    pg.click("#btn-copy-embed")  # without the box ticked, the embed starts at the beginning (issue 18.5)
+    assert "step=" not in pg.input_value("#share-text")
+    pg.check("#share-include-step")
     pg.click("#btn-copy-embed")
     code = pg.input_value("#share-text")
     assert code.startswith("<iframe ") and 'loading="lazy"' in code and "title=" in code

@@ -1,5 +1,6 @@
 // share.js: "Copy link" and "Copy embed code" for the lab page. Both are made from the one state
-// object (schema.js serialize()), plus the step shown right now. A link is the page's address
+// object (schema.js serialize()), plus the step shown right now (for the embed code only when the
+// reader ticks "include the current step"). A link is the page's address
 // without its query (the state lives in the hash), so a query a link was opened with never outlives
 // a change.
 //
@@ -84,7 +85,17 @@ export function createShareButtons(container, { schema, getValues, getStep }) {
   box.hidden = true;
   box.dataset.i18nAttr = "aria-label:share.copyLink"; // applyStatic words it again in another language
   box.setAttribute("aria-label", t("share.copyLink"));
-  container.append(linkBtn, embedBtn, status, box);
+  // the embed code leaves the step out (an embed starts at the beginning) unless the reader asks for it
+  const withStep = document.createElement("input");
+  withStep.type = "checkbox";
+  withStep.id = "share-include-step";
+  const stepLabel = document.createElement("label");
+  stepLabel.className = "share-step";
+  const stepWords = document.createElement("span");
+  stepWords.dataset.i18n = "share.includeStep";
+  stepWords.textContent = t("share.includeStep");
+  stepLabel.append(withStep, stepWords);
+  container.append(linkBtn, embedBtn, stepLabel, status, box);
 
   let statusKey = null; // the status shown, worded again in another language
   onLanguage(() => {
@@ -101,7 +112,8 @@ export function createShareButtons(container, { schema, getValues, getStep }) {
     box.select();
   }
   const link = () => linkURL(schema, getValues(), getStep());
-  const code = () => embedCode(schema, getValues(), getStep(), { panels: getValues().panels });
+  const code = () =>
+    embedCode(schema, getValues(), withStep.checked ? getStep() : 0, { panels: getValues().panels });
   linkBtn.addEventListener("click", () => show(link(), "share.copyLink"));
   embedBtn.addEventListener("click", () => show(code(), "share.copyEmbed"));
   return { linkURL: link, embedCode: code };

@@ -52,13 +52,13 @@ export function offerPython(app) {
     // the button is there whenever Python may be started (the status line asks for it), and a note
     // says why it is needed once the runs cannot go on without it
     const phase = session.phase;
-    const offer = !python.started && ["precomputed", "waiting"].includes(phase);
-    const needs =
-      offer && (phase === "waiting" || controller.stopReason === "end" || session.pending !== null);
+    // link code waiting for "Run this code" (which starts Python itself): that button is the one way in
+    const codeHeld = phase === "waiting" && session.message && session.message.key === "code.held";
+    const offer = !python.started && ["precomputed", "waiting"].includes(phase) && !codeHeld;
+    const needs = offer && (controller.stopReason === "end" || session.pending !== null);
     $("embed-start").hidden = !offer && !(python.failed && !python.ready);
-    $("embed-start-note").textContent = needs
-      ? t(phase === "waiting" ? "embed.needsPython" : "embed.end")
-      : "";
+    // (a setup that waits for Python is said once, by the status line; the note says why the runs stopped)
+    $("embed-start-note").textContent = needs && phase !== "waiting" ? t("embed.end") : "";
     reportStatus(phase, app.step);
   });
   return start;

@@ -106,6 +106,8 @@ wireLanguageSwitch(app, $("lang-switch"), { announce, onChange: () => story.rend
 motion = watchMotion(app, {
   figure: $("figure"),
   rows: $("panels"),
+  lab: $("more"),
+  slot: $("lab-dock"),
   transport: $("figure").querySelector(".transport"),
 });
 exposeLabHook(app, { story, rows, perf });
