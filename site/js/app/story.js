@@ -23,9 +23,11 @@ export function formulaBox(text) {
     else part.textContent = tex;
     return part;
   });
+  // a formula wider than its box scrolls sideways: keyboard readers can reach it (tabindex), and it
+  // is named by its label
   return el(
     "div",
-    { class: "formula" },
+    { class: "formula", tabindex: "0", role: "group", "aria-label": t("tour.formula") },
     el("span", { class: "formula-label" }, t("tour.formula")),
     el("span", { class: "formula-text" }, parts),
   );
