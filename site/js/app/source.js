@@ -9,6 +9,20 @@ import { canon } from "./schema.js";
 
 const TYPES = { "<f4": Float32Array, "<f8": Float64Array, "<i4": Int32Array };
 
+/** What a source that never trains does: no more records, no inspector, no landscape (no Python). */
+const STILL = {
+  async more() {
+    return false;
+  },
+  async inspect() {
+    return null;
+  },
+  async landscape() {
+    return null;
+  },
+  dispose() {},
+};
+
 /** The chapters' precomputed runs, loaded on demand and kept (each is a few hundred kB at most). */
 export function createPrecomputedStore(base = "data/chapters/") {
   let index = null;
@@ -82,16 +96,7 @@ export function precomputedSource(pre) {
     meta: pre.meta,
     data: pre.data,
     history,
-    async more() {
-      return false;
-    },
-    async inspect() {
-      return null;
-    },
-    async landscape() {
-      return null;
-    },
-    dispose() {},
+    ...STILL,
   };
 }
 
@@ -100,16 +105,7 @@ export function frozenSource(src) {
   return {
     ...src,
     kind: "frozen",
-    async more() {
-      return false;
-    },
-    async inspect() {
-      return null;
-    },
-    async landscape() {
-      return null;
-    },
-    dispose() {},
+    ...STILL,
   };
 }
 
