@@ -205,8 +205,11 @@ export function createStory(
   let lastInput = -Infinity;
   const SCROLL_KEYS = ["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "];
   const readerInput = () => (lastInput = performance.now());
-  for (const ev of ["wheel", "touchstart", "touchmove", "mousedown"])
-    window.addEventListener(ev, readerInput, { passive: true });
+  for (const ev of ["wheel", "touchmove"]) window.addEventListener(ev, readerInput, { passive: true });
+  // a press on the page's scrollbar (a click on the page itself is not scrolling)
+  window.addEventListener("mousedown", (ev) => {
+    if (ev.clientX >= document.documentElement.clientWidth) readerInput();
+  });
   window.addEventListener("keydown", (ev) => {
     const field = ev.target.closest?.("input, select, textarea, [contenteditable], .cm-editor");
     if (SCROLL_KEYS.includes(ev.key) && !field) readerInput();
@@ -253,6 +256,7 @@ export function createStory(
   };
   window.addEventListener("hashchange", () => {
     pinned = anchored() || pinned;
+    if (anchored()) lastInput = performance.now(); // the reader followed an in-page link: reading
   });
   document.addEventListener("click", (ev) => {
     const link = ev.target.closest?.('a[href="#more"]');
