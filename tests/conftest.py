@@ -308,14 +308,17 @@ def next_frames(pg, n=2):
 
 
 def story_end_drawn(pg, timeout=60.0):
-    """Wait until the story's last chapter experiment (right above "More panels") is drawn, and the
-    page has laid that out."""
+    """Wait until the story's experiments near the screen (the lazy views draw within 600 px of it:
+    app/chapter-views.js) are drawn, none is still loading, and the page has laid that out."""
     until(
         pg,
-        "() => { const v = document.querySelectorAll('#story .chapter-view');"
-        " return v.length && v[v.length - 1].dataset.status === 'done'; }",
+        "() => { const v = [...document.querySelectorAll('#story .chapter-view')];"
+        " const near = (e) => { const r = e.getBoundingClientRect();"
+        " return r.bottom > -600 && r.top < innerHeight + 600; };"
+        " return v.length > 0 && v.every((e) => e.dataset.status === 'done'"
+        " || (e.dataset.status === 'idle' && !near(e))); }",
         timeout,
-        "the story's last experiment drawn",
+        "the story's experiments near the screen drawn",
     )
     next_frames(pg)
 

@@ -229,8 +229,11 @@ def test_scrubber_restores_an_earlier_step(lab):
     s = snapshot(lab)
     assert s["step"] == 10 and s["lastStep"] == 30
     assert s["runs"][1]["theta"] == early_theta
+    # the same picture, but for the shared y range of the paired loss panels: it covers every record
+    # held by both runs (app/views.js pairDomains), so it may have widened since step 10
+    unshared = lambda data: {k: v for k, v in data.items() if k != "yDomain"}  # noqa: E731
     for d, data in early.items():
-        assert plot_data(lab, d) == data, d
+        assert unshared(plot_data(lab, d)) == unshared(data), d
     assert lab.inner_text("#readout") == "step 10 of 30"
 
 
