@@ -199,27 +199,11 @@ export function createStory(
     const r = fig.getBoundingClientRect();
     return r.bottom > 60 && r.top < window.innerHeight - 60;
   };
-  // only the reader's own scrolling: a wheel, a touch, the scrollbar, or a scrolling key outside a
-  // field. The browser scrolls by itself too (the page grew shorter when a panel closed or a notice
-  // went away): that must not replace the reader's runs with a chapter's.
-  let lastInput = -Infinity;
-  const SCROLL_KEYS = ["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "];
-  const readerInput = () => (lastInput = performance.now());
-  for (const ev of ["wheel", "touchmove"]) window.addEventListener(ev, readerInput, { passive: true });
-  // a press on the page's scrollbar (a click on the page itself is not scrolling)
-  window.addEventListener("mousedown", (ev) => {
-    if (ev.clientX >= document.documentElement.clientWidth) readerInput();
-  });
-  window.addEventListener("keydown", (ev) => {
-    const field = ev.target.closest?.("input, select, textarea, [contenteditable], .cm-editor");
-    if (SCROLL_KEYS.includes(ev.key) && !field) readerInput();
-  });
   let settleTimer = 0;
   function onScroll() {
     clearTimeout(settleTimer);
-    const byReader = performance.now() - lastInput < 1500;
     settleTimer = setTimeout(() => {
-      if (suppress || !figureOnScreen() || !byReader) return;
+      if (suppress || !figureOnScreen()) return;
       const n = sectionAtLine();
       if (n && n !== active) activate(n, true);
     }, 140);
@@ -256,7 +240,6 @@ export function createStory(
   };
   window.addEventListener("hashchange", () => {
     pinned = anchored() || pinned;
-    if (anchored()) lastInput = performance.now(); // the reader followed an in-page link: reading
   });
   document.addEventListener("click", (ev) => {
     const link = ev.target.closest?.('a[href="#more"]');
