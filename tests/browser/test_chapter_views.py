@@ -268,7 +268,7 @@ def test_polish_view_numbers_and_words_after_a_language_switch(browser, server_u
         text = pg.inner_text(box)
         d = shipped(dist_dir, "noise")
         assert f"R² = {d['fit']['1']['r2']:.4f}".replace(".", ",") in text, "Polish decimal comma"
-        assert "siodłem wyższego rzędu" in text and "higher-order" not in text
+        assert "siodłowym wyższego rzędu" in text and "higher-order" not in text
         assert (
             pg.evaluate("() => document.getElementById('view-escape-chart').layout.xaxis.title.text")
             == "ε (mniej szumu →)"

@@ -344,6 +344,9 @@ def test_a_focused_field_never_commits_a_stale_value(lab):
     lab.press("#lr", "Enter")
     lab.wait_for_function("() => window.pyinitLab.state().lr === 0.25")
     assert lab.evaluate("() => document.activeElement.id") == "lr"
+    # (new runs may play: pausing them is a click on Pause, which takes the focus; give it back)
+    pause_lab(lab)
+    lab.focus("#lr")
     lab_load(lab, "seed=2")  # lr back to its default while #lr has the focus
     assert lab.evaluate("() => document.activeElement.id") == "lr"
     assert lab.input_value("#lr") == "0.5"

@@ -64,7 +64,11 @@ def named(pg, rel):
         what=f"data-sw-tampered names {rel}",
     )
     note = pg.locator("#sw-tampered")
-    assert note.is_visible() and rel in note.inner_text() and note.get_attribute("role") == "alert"
+    # in words once the page's text catalog has arrived (it may arrive after the notice is made)
+    until(pg, f"() => (document.getElementById('sw-tampered')?.innerText || '').includes({json.dumps(rel)})",
+          timeout=30, what=f"the notice names {rel}")
+    assert note.is_visible() and note.get_attribute("role") == "alert"
+    assert "[sw.tampered]" not in note.inner_text()
 
 
 @pytest.fixture

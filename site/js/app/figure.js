@@ -80,6 +80,7 @@ export function createFigure(
     return panelsFor(getPanels(), meta);
   }
 
+  const scrollLabel = (id, side) => `${t(PANELS[id].title)}: ${t(`side.${side}`)}`;
   function makeCell(id, side, parent, whoText) {
     const fig = el("figure", { class: "cell" });
     fig.dataset.side = side;
@@ -88,6 +89,12 @@ export function createFigure(
     const extra = el("div", { class: "cell-extra" });
     const plot = el("div", { class: "plot" });
     plot.id = `${idPrefix}${id}-${side}`;
+    if (PANELS[id].scrolls) {
+      // a panel wider than its box scrolls sideways: keyboard readers reach it, named by panel and side
+      plot.tabIndex = 0;
+      plot.setAttribute("role", "group");
+      plot.setAttribute("aria-label", scrollLabel(id, side));
+    }
     fig.append(cap, extra, plot);
     parent.append(fig);
     fig.dataset.job = `${id}/${side}`;
@@ -211,8 +218,10 @@ export function createFigure(
       last = c.cur === c.H.length - 1;
     SIDES.forEach((side, k) => {
       const init = setupLabel(c.values, side);
-      for (const cell of Object.values(cells))
+      for (const [id, cell] of Object.entries(cells)) {
         if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
+        if (cell[side] && PANELS[id].scrolls) cell[side].plot.setAttribute("aria-label", scrollLabel(id, side));
+      }
       const h = heads[side];
       if (!h) return;
       setText(h.title, t("run.title", { side: t(`side.${side}`), init }));

@@ -122,6 +122,7 @@ export const PANELS = {
     help: "row.inspector.help",
     applies: () => true,
     ondemand: "inspect",
+    scrolls: true, // its tables scroll sideways: reachable by keyboard
     make: (el) => createInspector(el),
   },
   landscape: {

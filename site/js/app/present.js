@@ -138,19 +138,6 @@ export function createPresenter(app, { story, figure }) {
     true,
   );
 
-  /** The network diagrams draw in a view box scaled to their cell: their labels get a size in its units
-   * that comes out at the charts' smallest text (the view box's scale read from the screen). */
-  function fitDiagramLabels() {
-    if (!state.get("present")) return;
-    for (const svg of figure.querySelectorAll(".netdiagram svg")) {
-      const ctm = svg.getScreenCTM();
-      const shown = ctm && ctm.a / (svg.currentCSSZoom || 1);
-      if (!shown) continue;
-      const px = `${(MIN_CHART_PX / shown).toFixed(2)}px`;
-      if (svg.style.getPropertyValue("--net-label-px") !== px) svg.style.setProperty("--net-label-px", px);
-    }
-  }
-  app.on("transport", fitDiagramLabels);
   app.on("state", (ch) => {
     if (ch.includes("present") || ch.includes("font_size")) apply();
     // a new text size reflows the story: the chapter shown stays the one in view

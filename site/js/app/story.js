@@ -200,8 +200,19 @@ export function createStory(
     return r.bottom > 60 && r.top < window.innerHeight - 60;
   };
   let settleTimer = 0;
+  let lastY = window.scrollY;
+  // The page growing shorter below the screen (the lab's panels rebuilt after a settings change)
+  // makes the browser scroll up to the new bottom: that scroll is not the reader's, and must not set
+  // up the chapter it lands on (it replaced the reader's code with the last chapter's setup).
+  function clampedByShrink() {
+    const maxY = document.documentElement.scrollHeight - window.innerHeight;
+    const clamped = lastY > maxY + 1 && window.scrollY >= maxY - 1;
+    lastY = window.scrollY;
+    return clamped;
+  }
   function onScroll() {
     clearTimeout(settleTimer);
+    if (clampedByShrink()) return;
     settleTimer = setTimeout(() => {
       if (suppress || !figureOnScreen()) return;
       const n = sectionAtLine();

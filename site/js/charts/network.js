@@ -32,6 +32,8 @@ export function ownScale(W, b) {
  *        maps?: [per layer 1..L: [per unit: number[n*n] row-major, row 0 = lowest x2]], mapN?: n,
  *        mapRange?: [per layer 1..L: [lo, hi]]}
  */
+const LABEL_PX = 11; // the diagram's labels on the screen, in CSS pixels
+
 export function createNetworkDiagram(container, opts = {}) {
   const { height: fixedHeight = 220, fill = false } = opts;
   const enc = encodingsOf(opts);
@@ -68,6 +70,30 @@ export function createNetworkDiagram(container, opts = {}) {
     };
     new ResizeObserver(() => {
       frame ||= requestAnimationFrame(reshape);
+    }).observe(container);
+  }
+  // The labels (x₁, x₂, ŷ) are LABEL_PX tall on the screen whatever the view box's scale (a phone's
+  // diagram is drawn at less than half its view box): their size in view-box units follows the scale
+  // read from the screen (without a page zoom such as presenting mode's), and the margins follow them.
+  let labelUnits = LABEL_PX;
+  function fitLabels() {
+    const ctm = svg.getScreenCTM();
+    const shown = ctm && ctm.a / (svg.currentCSSZoom || 1);
+    if (!shown) return;
+    const units = Math.round((LABEL_PX / shown) * 4) / 4;
+    if (units === labelUnits) return;
+    labelUnits = units;
+    svg.style.setProperty("--net-label-px", `${units}px`);
+    shapeKey = "";
+    if (last) update(last);
+  }
+  if (typeof ResizeObserver !== "undefined") {
+    let frame = 0;
+    new ResizeObserver(() => {
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        fitLabels();
+      });
     }).observe(container);
   }
   let items = []; // [{node, title, l, i, j, bias, text}]
@@ -124,7 +150,7 @@ export function createNetworkDiagram(container, opts = {}) {
 
   function build(sizes) {
     const L = sizes.length - 1;
-    const padX = 34,
+    const padX = Math.max(34, 12 + 1.6 * labelUnits), // room for a label of two characters
       padY = 14;
     const colX = (l) => padX + (l * (width - 2 * padX)) / L;
     const maxN = Math.max(...sizes.slice(1));
@@ -160,7 +186,12 @@ export function createNetworkDiagram(container, opts = {}) {
         const name = nodeName(l, j, L);
         if (l === 0) {
           g.append(svgEl("circle", { cx, cy, r: 6, class: "input" }));
-          const tx = svgEl("text", { x: cx - 10, y: cy + 4, "text-anchor": "end", class: "nodelabel" });
+          const tx = svgEl("text", {
+            x: cx - 10,
+            y: cy + labelUnits * 0.35,
+            "text-anchor": "end",
+            class: "nodelabel",
+          });
           tx.textContent = name;
           g.append(tx);
         } else {
@@ -191,7 +222,7 @@ export function createNetworkDiagram(container, opts = {}) {
           if (l === L) {
             const tx = svgEl("text", {
               x: cx + box / 2 + 4,
-              y: cy + 4,
+              y: cy + labelUnits * 0.35,
               "text-anchor": "start",
               class: "nodelabel",
             });

@@ -26,6 +26,14 @@ const stamp = (name) => {
   document.documentElement.dataset[`${name}Ms`] = perf[name].toFixed(0);
 };
 let motion = null;
+// Until the first screen is on the screen, the chapters far from it are not laid out (css/page.css:
+// <html data-story-laid-out>); then, a frame later, they are.
+const layOutStory = () =>
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      document.documentElement.dataset.storyLaidOut = "";
+    }),
+  );
 
 const app = await createFigureApp({
   framing: {
@@ -34,7 +42,7 @@ const app = await createFigureApp({
     eagerPython: true,
     panels: (a) => a.links.chapterOf(a.state.get("chapter")).panels || ["network", "boundary", "loss"],
     phone: (a) => a.links.chapterOf(a.state.get("chapter")).phone || null, // its 1-2 panels on a phone
-    figure: { idPrefix: "fig-", onFirstPaint: () => stamp("firstPaint") },
+    figure: { idPrefix: "fig-", onFirstPaint: () => (stamp("firstPaint"), layOutStory()) },
     ids: { status: "figure-status" },
     keys: true,
     playOnChange: () => motion.playOnChange(),

@@ -6,7 +6,7 @@
 import { createWorkerClient } from "./worker-client.js";
 import { t, ready as catalogReady, onLanguage } from "./i18n.js";
 import { workerFileProblem, REBUILD } from "./worker-problem.js";
-import { holdURL, releaseWhenAllowed, releaseNow } from "./python-start.js";
+import { holdURL, releaseWhenAllowed } from "./python-start.js";
 
 // The loading screen's words are the "boot.*" keys of the UI catalog (pyinit/content/text/<lang>.json,
 // via i18n.js). Until a catalog has arrived the screen keeps the words of the HTML; it redraws its
@@ -136,9 +136,10 @@ export function boot({
   message.className = "boot-message";
   message.removeAttribute("role");
   let said = null; // the message's key and params, to redraw it in another language
+  const early = withEarlyWords(text);
   const say = (key, params) => {
     said = { key, params };
-    const s = text(key, params);
+    const s = key in EARLY ? early(key, params) : text(key, params);
     if (s !== null) message.textContent = s;
   };
   say("loading");
@@ -177,19 +178,19 @@ export function boot({
   stopRedraw = onLanguage(redraw);
 
   // a worker the page started before its other modules had loaded (js/platform/early.js) is adopted
-  const early = window.__pyinitEarly && !window.__pyinitEarly.adopted ? window.__pyinitEarly : null;
+  const adopted = window.__pyinitEarly && !window.__pyinitEarly.adopted ? window.__pyinitEarly : null;
   let py, started;
-  if (early) {
-    early.adopted = true;
-    py = early.client;
-    started = early.started;
-    for (const e of early.progress.splice(0)) onProgress(e);
-    early.listener = onProgress;
+  if (adopted) {
+    adopted.adopted = true;
+    py = adopted.client;
+    started = adopted.started;
+    for (const e of adopted.progress.splice(0)) onProgress(e);
+    adopted.listener = onProgress;
   } else {
     py = createWorkerClient(withTimeout(holdURL(workerURL)), { onProgress });
     started = performance.now();
   }
-  releaseWhenAllowed(py, { root, text: withEarlyWords(text) });
+  releaseWhenAllowed(py, { root, text: early, say });
   const track = (whenReady) =>
     whenReady.then(
       (info) => {
@@ -272,8 +273,7 @@ export function boot({
     message.className = "boot-message";
     message.removeAttribute("role");
     say("restarting");
-    const again = track(py.restart());
-    releaseNow(py);
+    const again = track(py.restart()); // a restarted worker starts at once (js/platform/worker-client.js)
     again.catch(() => {});
     return again;
   }

@@ -37,8 +37,9 @@ function firstScreen() {
   });
 }
 
-/** A button in the loading status `root` that resolves when pressed (data saver). */
-function askFirst(root, text) {
+/** A button in the loading status `root` that resolves when pressed (data saver). `say(key)` shows a
+ * message of the loading screen (and shows it again in another language). */
+function askFirst(root, text, say) {
   return new Promise((resolve) => {
     const message = root.querySelector("#boot-message");
     const button = Object.assign(document.createElement("button"), {
@@ -47,14 +48,14 @@ function askFirst(root, text) {
     });
     button.textContent = text("start");
     message.removeAttribute("data-i18n"); // the page's static texts must not put "Loading…" back
-    message.textContent = text("saveData");
+    say("saveData");
     message.after(button);
     root.hidden = false;
     document.documentElement.dataset.pythonHeld = "save-data";
     button.addEventListener("click", () => {
       consented = true;
       button.remove();
-      message.textContent = text("loading");
+      say("loading");
       delete document.documentElement.dataset.pythonHeld;
       resolve();
     });
@@ -62,15 +63,10 @@ function askFirst(root, text) {
 }
 
 /** Let the worker client's worker go when the page's policy allows (see above). */
-export async function releaseWhenAllowed(client, { root, text }) {
+export async function releaseWhenAllowed(client, { root, text, say }) {
   // a start from a click (e.g. an embed's "Run in your browser") is the reader's consent already
   if (navigator.userActivation && navigator.userActivation.isActive) consented = true;
-  if (saveData() && !consented) await askFirst(root, text);
+  if (saveData() && !consented) await askFirst(root, text, say);
   else await firstScreen();
-  client.worker.postMessage({ type: "pyinit:go" });
-}
-
-/** Let a (re)started worker go at once. */
-export function releaseNow(client) {
   client.worker.postMessage({ type: "pyinit:go" });
 }

@@ -8,7 +8,7 @@
 // When the service worker found a cached file that did not match its build (something wrote into this
 // origin's caches; it served the server's bytes instead), the page says so in its language and
 // <html data-sw-tampered> lists the files.
-import { t } from "./i18n.js";
+import { t, onLanguage } from "./i18n.js";
 
 const root = document.documentElement;
 const scope = new URL("../../", import.meta.url).href;
@@ -82,8 +82,12 @@ function showTampered(sw, tampered) {
     note = Object.assign(document.createElement("p"), { id: "sw-tampered", className: "notice sw-tampered" });
     note.setAttribute("role", "alert");
     document.body.prepend(note);
+    // said again when the catalog arrives (it may not have yet) or the language changes
+    const say = () => (note.textContent = t("sw.tampered", { files: root.dataset.swTampered.split(" ").join(", ") }));
+    onLanguage(say);
+    note.say = say;
   }
-  note.textContent = t("sw.tampered", { files: root.dataset.swTampered.split(" ").join(", ") });
+  note.say();
   console.warn(`pyinit: cached files did not match this build and were replaced: ${files.join(", ")}`);
   sw.postMessage({ type: "pyinit-sw:tampered-seen", files });
 }

@@ -97,6 +97,12 @@ const siteFile = (url) => {
     : u.href;
 };
 
+const withoutHold = (url) => {
+  const u = new URL(url, location.href);
+  u.searchParams.delete("hold");
+  return u;
+};
+
 export function createWorkerClient(
   url,
   {
@@ -319,9 +325,12 @@ export function createWorkerClient(
     lose(gen, "WorkerLost", message, { quiet: true });
   }
 
-  /** Stop the current worker (whatever it is doing) and start a fresh one; returns the new `ready`. */
+  /** Stop the current worker (whatever it is doing) and start a fresh one; returns the new `ready`.
+   * A restart is asked for: the fresh worker starts at once, even if the first one was told to wait
+   * for its go (?hold, js/platform/python-start.js). */
   function restart() {
     terminate("Python was restarted.");
+    url = withoutHold(url);
     gen = start();
     return gen.ready;
   }
