@@ -76,7 +76,8 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     p.add_argument(
         "--vitals",
         action="store_true",
-        help="bench: Lighthouse (pinned in package.json) on index.html, mobile and desktop; prints the medians",
+        help="bench: Lighthouse (pinned in package.json) on index.html, mobile and desktop; "
+        "prints the medians",
     )
     args, extra = p.parse_known_args(argv)
     if extra and args.command != "test":

@@ -359,7 +359,8 @@ def run_bench(
 
 
 def run_vitals_bench(runs: int = 3, out: Path = ROOT / "dist", build_first: bool = True) -> int:
-    """`build.py bench --vitals`: build dist/ (unless build_first is False), run Lighthouse, print the medians."""
+    """`build.py bench --vitals`: build dist/ (unless build_first is False), run Lighthouse, print the
+    medians."""
     if build_first:
         build(out)
     vitals.report(vitals.run_vitals(out, runs), runs)

@@ -18,7 +18,8 @@ the code), ``line`` and ``column`` (1-based, in the user's code, or None), ``kin
     "syntax"   the code does not compile                   "line 2: invalid syntax"
     "runtime"  an exception while the code or init ran      "line 3: NameError: name 'npp' is not defined"
     "result"   init missing, not a function, wrong arguments, or a result of the wrong shape, not
-               finite or too large                          "init(2, 4, rng) returned an array of shape (4, 2); ..."
+               finite or too large
+                                   "init(2, 4, rng) returned an array of shape (4, 2); ..."
 
 ``raise SystemExit`` / ``sys.exit()`` and ``raise KeyboardInterrupt`` in the code are "runtime"
 errors with a sentence saying what they do here (nothing stops but the code). ``str(error)`` is

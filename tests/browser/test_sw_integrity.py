@@ -65,8 +65,12 @@ def named(pg, rel):
     )
     note = pg.locator("#sw-tampered")
     # in words once the page's text catalog has arrived (it may arrive after the notice is made)
-    until(pg, f"() => (document.getElementById('sw-tampered')?.innerText || '').includes({json.dumps(rel)})",
-          timeout=30, what=f"the notice names {rel}")
+    until(
+        pg,
+        f"() => (document.getElementById('sw-tampered')?.innerText || '').includes({json.dumps(rel)})",
+        timeout=30,
+        what=f"the notice names {rel}",
+    )
     assert note.is_visible() and note.get_attribute("role") == "alert"
     assert "[sw.tampered]" not in note.inner_text()
 

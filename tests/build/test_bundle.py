@@ -30,7 +30,8 @@ def module_scripts(html: str) -> list[str]:
 
 
 def static_imports(dist: Path, rel: str, seen=None) -> set[str]:
-    """Every bundle file `rel` imports statically, transitively (its import statements, read from the file)."""
+    """Every bundle file `rel` imports statically, transitively (its import statements, read from the
+    file)."""
     seen = set() if seen is None else seen
     for m in STATIC_IMPORT.finditer((dist / rel).read_text()):
         dep = f"js/bundle/{m.group(1)[2:]}"

@@ -1,5 +1,6 @@
 """The UI string catalogs (the "ui" object of pyinit/content/text/<lang>.json, beside the chapter
-texts): the same keys in every language, every key used, every key the code asks for present. Static (no browser): keys are read from the catalogs, uses from
+texts): the same keys in every language, every key used, every key the code asks for present.
+Static (no browser): keys are read from the catalogs, uses from
 the page's sources -- exact string literals, data-i18n attributes, and template literals such as
 `tour.${id}.title` (read as the pattern tour.<something>.title). The browser tests add the runtime
 check: after walking the whole tour in both languages, i18n's missingKeys() is empty.

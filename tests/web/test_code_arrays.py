@@ -200,7 +200,10 @@ def test_an_empty_code_setting_is_the_example_the_page_ran_not_an_error():
     """issue 16, item 8: ``left_init=python`` without code starts from the editor's example (the
     page's sandbox runs it); here only the arrays count. Where this Python runs the code itself (the
     chapters' own code at build time), an empty code is still an error the editor can show."""
-    example = "def init(fan_in, fan_out, rng):\n    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))\n"
+    example = (
+        "def init(fan_in, fan_out, rng):\n"
+        "    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))\n"
+    )
     arrays = as_page(sandbox.run(example, "code", [2, 4, 1], 0))
     reply = create(inits={"code": arrays}, left_init="python")
     assert reply["ok"], reply

@@ -220,7 +220,8 @@ export function createFigure(
       const init = setupLabel(c.values, side);
       for (const [id, cell] of Object.entries(cells)) {
         if (cell[side] && layout === "rows") setText(cell[side].cap, `${t(`side.${side}`)} · ${init}`);
-        if (cell[side] && PANELS[id].scrolls) cell[side].plot.setAttribute("aria-label", scrollLabel(id, side));
+        if (cell[side] && PANELS[id].scrolls)
+          cell[side].plot.setAttribute("aria-label", scrollLabel(id, side));
       }
       const h = heads[side];
       if (!h) return;

@@ -216,7 +216,10 @@ export function createStory(
     settleTimer = setTimeout(() => {
       if (suppress || !figureOnScreen()) return;
       const n = sectionAtLine();
-      if (n && n !== active) activate(n, true);
+      // the figure shows the reader's own setup (active 0: a link's settings, their code, a changed
+      // setting): scrolling past a chapter does not throw it away; the chapter's "Replay from step 0",
+      // the contents and "Back to the chapters" set a chapter up
+      if (n && n !== active && active !== 0) activate(n, true);
     }, 140);
   }
   // After a jump to a chapter (a link, the contents), content that grows above it while it loads (the

@@ -75,27 +75,39 @@ export function createNetworkDiagram(container, opts = {}) {
   // The labels (x₁, x₂, ŷ) are LABEL_PX tall on the screen whatever the view box's scale (a phone's
   // diagram is drawn at less than half its view box): their size in view-box units follows the scale
   // read from the screen (without a page zoom such as presenting mode's), and the margins follow them.
+  // Measured in the frame after the diagram is built or resized (not yet laid out: the next frames).
   let labelUnits = LABEL_PX;
-  function fitLabels() {
+  let fitFrame = 0,
+    fitTries = 0;
+  const requestFit = () => {
+    fitFrame ||= requestAnimationFrame(() => {
+      fitFrame = 0;
+      fitLabels();
+    });
+  };
+  /** The label size the diagram's scale on the screen asks for (null: not on the screen). */
+  function labelUnitsNow() {
     const ctm = svg.getScreenCTM();
-    const shown = ctm && ctm.a / (svg.currentCSSZoom || 1);
-    if (!shown) return;
-    const units = Math.round((LABEL_PX / shown) * 4) / 4;
-    if (units === labelUnits) return;
+    const shown = ctm && svg.getBoundingClientRect().width > 0 && ctm.a / (svg.currentCSSZoom || 1);
+    return shown ? Math.round((LABEL_PX / shown) * 4) / 4 : null;
+  }
+  function setLabelUnits(units) {
     labelUnits = units;
     svg.style.setProperty("--net-label-px", `${units}px`);
+  }
+  function fitLabels() {
+    const units = labelUnitsNow();
+    if (units === null) {
+      if (++fitTries < 30) requestFit(); // not on the screen yet (a hidden cell): a resize asks again
+      return;
+    }
+    fitTries = 0;
+    if (units === labelUnits) return;
+    setLabelUnits(units);
     shapeKey = "";
     if (last) update(last);
   }
-  if (typeof ResizeObserver !== "undefined") {
-    let frame = 0;
-    new ResizeObserver(() => {
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
-        fitLabels();
-      });
-    }).observe(container);
-  }
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(requestFit).observe(container);
   let items = []; // [{node, title, l, i, j, bias, text}]
   let images = []; // per layer 1..L: [<image>] per unit
   let focusIdx = -1;
@@ -149,6 +161,10 @@ export function createNetworkDiagram(container, opts = {}) {
   }
 
   function build(sizes) {
+    // labels sized for the scale now (a new shape is rare), and again once the new shape is laid out
+    const units = labelUnitsNow();
+    if (units !== null) setLabelUnits(units);
+    requestFit();
     const L = sizes.length - 1;
     const padX = Math.max(34, 12 + 1.6 * labelUnits), // room for a label of two characters
       padY = 14;

@@ -83,7 +83,8 @@ function showTampered(sw, tampered) {
     note.setAttribute("role", "alert");
     document.body.prepend(note);
     // said again when the catalog arrives (it may not have yet) or the language changes
-    const say = () => (note.textContent = t("sw.tampered", { files: root.dataset.swTampered.split(" ").join(", ") }));
+    const say = () =>
+      (note.textContent = t("sw.tampered", { files: root.dataset.swTampered.split(" ").join(", ") }));
     onLanguage(say);
     note.say = say;
   }
