@@ -55,6 +55,7 @@ def lab_in_view(request, browser, server_url):
         what="the lab's settings and panels drawn",
     )
     pg.evaluate("() => document.querySelectorAll('#more details').forEach((d) => { d.open = true; })")
+    pg.evaluate("() => { window.__panelsThere = 0; }")
     # scrolled as a reader does: again while the page still grows and moves the panels (the lab's
     # panels and the story's last experiments draw as they come near the screen)
     until(
@@ -64,7 +65,9 @@ def lab_in_view(request, browser, server_url):
             // (below the docked transport: the page's scroll-padding-top)
             const pad = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
             const top = p.getBoundingClientRect().top;
-            if ((top >= -2 && top <= pad + 2) || bottom) return true;
+            // there for a second (four polls in a row): the page has stopped growing
+            if ((top >= -2 && top <= pad + 2) || bottom) return ++window.__panelsThere >= 4;
+            window.__panelsThere = 0;
             p.scrollIntoView({block: 'start', behavior: 'instant'}); return false; }""",
         what="the panels at the top of the window (or the page's end)",
     )
@@ -76,12 +79,20 @@ def lab_in_view(request, browser, server_url):
 def test_no_control_is_covered_and_the_bar_is_compact(lab_in_view):
     pg, (w, h) = lab_in_view
     # the page has placed its transport for the lab in view (docked in the lab; before: floating)
-    until(
-        pg,
-        "() => { const t = document.querySelector('.transport'); "
-        "return !!t.closest('#more') || t.classList.contains('floating'); }",
-        what="the transport placed",
-    )
+    try:
+        until(
+            pg,
+            "() => { const t = document.querySelector('.transport'); "
+            "return !!t.closest('#more') || t.classList.contains('floating'); }",
+            what="the transport placed",
+        )
+    except AssertionError as e:  # say where things were
+        where = pg.evaluate("""() => ({ scrollY, height: document.documentElement.scrollHeight,
+            figure: document.getElementById('figure').getBoundingClientRect().toJSON(),
+            more: document.getElementById('more').getBoundingClientRect().top,
+            panels: document.getElementById('panels').getBoundingClientRect().top,
+            transport: document.querySelector('.transport').className })""")
+        raise AssertionError(f"{e}: {where}") from None
     got = pg.evaluate(COVERED)
     assert got["checked"] > 30, got
     assert got["covered"] == [], f"{w}x{h}: covered controls {got['covered'][:6]} (of {len(got['covered'])})"

@@ -200,25 +200,14 @@ export function createStory(
     return r.bottom > 60 && r.top < window.innerHeight - 60;
   };
   let settleTimer = 0;
-  let lastY = window.scrollY;
-  // The page growing shorter below the screen (the lab's panels rebuilt after a settings change)
-  // makes the browser scroll up to the new bottom: that scroll is not the reader's, and must not set
-  // up the chapter it lands on (it replaced the reader's code with the last chapter's setup).
-  function clampedByShrink() {
-    const maxY = document.documentElement.scrollHeight - window.innerHeight;
-    const clamped = lastY > maxY + 1 && window.scrollY >= maxY - 1;
-    lastY = window.scrollY;
-    return clamped;
-  }
   function onScroll() {
     clearTimeout(settleTimer);
-    if (clampedByShrink()) return;
     settleTimer = setTimeout(() => {
       if (suppress || !figureOnScreen()) return;
       const n = sectionAtLine();
-      // the figure shows the reader's own setup (active 0: a link's settings, their code, a changed
-      // setting): scrolling past a chapter does not throw it away; the chapter's "Replay from step 0",
-      // the contents and "Back to the chapters" set a chapter up
+      // the figure shows a setup of the reader's own (active 0: a link's settings, their code):
+      // scrolling past a chapter does not throw it away; the chapter's "Replay from step 0", the
+      // contents and "Back to the chapters" set a chapter up
       if (n && n !== active && active !== 0) activate(n, true);
     }, 140);
   }
@@ -241,8 +230,10 @@ export function createStory(
       }
     }).observe(root);
   }
+  // (capture, registered before the clicker keys' listener: a key that jumps to a chapter unpins the
+  // last one first, then pins its own)
   for (const ev of ["wheel", "touchstart", "keydown", "mousedown"])
-    window.addEventListener(ev, unpin, { passive: true });
+    window.addEventListener(ev, unpin, { passive: true, capture: true });
   // The browser's own jumps are pinned too: an in-page link (#chapter-5, #chapter-5-view) and a link's
   // anchor at load, which the browser could not follow (the story is built here, after it looked).
   // Without that, in an engine without scroll anchoring (WebKit), the experiments drawn above it

@@ -75,8 +75,7 @@ const story = createStory($("story"), {
     }),
 });
 const markChapter = () => story.mark(app.isChapterRun ? app.chapterNo : 0);
-// any change may make the runs the reader's own (a setting changed) or a chapter's again
-app.on("state", () => markChapter());
+app.on("state", (ch) => ch.includes("chapter") && markChapter());
 app.on("link", (link, ch) => {
   if (!link.own && ch.includes("chapter")) story.scrollTo(app.chapterNo, { smooth: false, silent: true });
 });
